@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { parseDuration } from './duration';
+
+export type Role = 'system' | 'support' | 'ops' | 'admin';
+export const ROLES: readonly Role[] = ['system', 'support', 'ops', 'admin'];
+export type AdapterMode = 'simulated' | 'manual';
+
+const duration = (fallback: string, allowZero = false) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined || ms < 0 || (ms === 0 && !allowZero)) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 90s, 15m, 24h or 7d` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
+
+const apiKeys = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const keys = new Map<string, Role>();
+    if (value === undefined || value.trim() === '') return keys;
+    for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const at = entry.lastIndexOf(':');
+      const key = entry.slice(0, at);
+      const role = entry.slice(at + 1) as Role;
+      if (at <= 0 || !ROLES.includes(role)) {
+        ctx.addIssue({ code: 'custom', message: `entry "${entry.replace(/^(.{3}).*(:.*)$/, '$1…$2')}" must be key:role with role one of ${ROLES.join('|')}` });
+        return z.NEVER;
+      }
+      keys.set(key, role);
+    }
+    return keys;
+  });
+
+const url = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((v) => URL.canParse(v), { message: 'is not a URL' });
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: url('postgres://postgres@127.0.0.1:5432/fulfillment').refine((v) => /^postgres(ql)?:/.test(v), {
+    message: 'must be a postgres:// URL',
+  }),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_UI_URL: url('http://localhost:8233'),
+  TEMPORAL_TLS: bool(false),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  TEMPORAL_UI_PORT: port(8233),
+  TASK_QUEUE: z.string().min(1).default('fulfillment'),
+  PORT: port(3000),
+  API_KEYS: apiKeys,
+  WAREHOUSE_MODE: z.enum(['simulated', 'manual']).default('simulated'),
+  CARRIER_MODE: z.enum(['simulated', 'manual']).default('simulated'),
+  SIMULATED_DELAY: duration('2s', true),
+  BACKORDER_TIMEOUT: duration('72h'),
+  PICK_TIMEOUT: duration('24h'),
+  PACK_TIMEOUT: duration('24h'),
+  DELIVERY_TIMEOUT: duration('14d'),
+  ATTENTION_TIMEOUT: duration('72h'),
+  REAPER_INTERVAL: duration('5m'),
+  SHUTDOWN_GRACE: duration('30s'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+type Parsed = z.output<typeof schema>;
+
+/** The timeouts an order workflow runs with, fixed at its start so replays agree. */
+export interface OrderTimeouts {
+  backorderMs: number;
+  pickMs: number;
+  packMs: number;
+  deliveryMs: number;
+  attentionMs: number;
+}
+
+export interface Config {
+  nodeEnv: Parsed['NODE_ENV'];
+  databaseUrl: string;
+  databasePoolMax: number;
+  temporal: {
+    address: string;
+    namespace: string;
+    uiUrl: string;
+    uiPort: number;
+    tls: boolean;
+    apiKey?: string;
+    cliPath?: string;
+  };
+  taskQueue: string;
+  port: number;
+  apiKeys: Map<string, Role>;
+  warehouseMode: AdapterMode;
+  carrierMode: AdapterMode;
+  simulatedDelayMs: number;
+  timeouts: OrderTimeouts;
+  reaperIntervalMs: number;
+  shutdownGraceMs: number;
+  logLevel: Parsed['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The only place that reads the environment; everything else receives a Config. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = result.data;
+  if (e.NODE_ENV === 'production' && e.API_KEYS.size === 0) {
+    throw new ConfigError(['API_KEYS: required when NODE_ENV=production (format key1:system,key2:support)']);
+  }
+  return {
+    nodeEnv: e.NODE_ENV,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      uiUrl: e.TEMPORAL_UI_URL.replace(/\/$/, ''),
+      uiPort: e.TEMPORAL_UI_PORT,
+      tls: e.TEMPORAL_TLS || e.TEMPORAL_API_KEY !== undefined,
+      apiKey: e.TEMPORAL_API_KEY,
+      cliPath: e.TEMPORAL_CLI_PATH,
+    },
+    taskQueue: e.TASK_QUEUE,
+    port: e.PORT,
+    apiKeys: e.API_KEYS,
+    warehouseMode: e.WAREHOUSE_MODE,
+    carrierMode: e.CARRIER_MODE,
+    simulatedDelayMs: e.SIMULATED_DELAY,
+    timeouts: {
+      backorderMs: e.BACKORDER_TIMEOUT,
+      pickMs: e.PICK_TIMEOUT,
+      packMs: e.PACK_TIMEOUT,
+      deliveryMs: e.DELIVERY_TIMEOUT,
+      attentionMs: e.ATTENTION_TIMEOUT,
+    },
+    reaperIntervalMs: e.REAPER_INTERVAL,
+    shutdownGraceMs: e.SHUTDOWN_GRACE,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** The variables loadConfig reads: compose validation checks against this list. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);

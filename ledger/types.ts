@@ -1,0 +1,143 @@
+/** Public shapes of the stock ledger. Pure types: safe to `import type` from workflow code. */
+
+export interface OrderLine {
+  sku: string;
+  quantity: number;
+}
+
+/** Units of one SKU held (or shipped) for an order at one warehouse. */
+export interface Allocation {
+  warehouseId: string;
+  sku: string;
+  quantity: number;
+}
+
+/** The order's whole position after a reserve / reserveMore call (cumulative, not the delta). */
+export interface ReserveResult {
+  allocations: Allocation[];
+  /** Units that no active warehouse could hold yet, per SKU (empty when fully reserved). */
+  backordered: OrderLine[];
+}
+
+export interface Warehouse {
+  id: string;
+  name: string;
+  priority: number;
+  active: boolean;
+}
+
+export interface Sku {
+  sku: string;
+  name: string;
+  reorderPoint: number;
+}
+
+export interface WarehouseLevel {
+  warehouseId: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+}
+
+export interface SkuLevels {
+  sku: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+  levels: WarehouseLevel[];
+}
+
+export type MovementKind = 'receipt' | 'adjustment' | 'reserve' | 'release' | 'ship' | 'return';
+
+export interface Movement {
+  id: string;
+  warehouseId: string;
+  sku: string;
+  kind: MovementKind;
+  onHandDelta: number;
+  reservedDelta: number;
+  orderId: string | null;
+  idempotencyKey: string;
+  reason: string | null;
+  createdAt: string;
+}
+
+export type ReservationStatus = 'held' | 'released' | 'shipped';
+
+export interface Reservation {
+  orderId: string;
+  warehouseId: string;
+  sku: string;
+  quantity: number;
+  status: ReservationStatus;
+}
+
+export interface ReorderAlert {
+  id: string;
+  sku: string;
+  available: number;
+  reorderPoint: number;
+  openedAt: string;
+}
+
+export type ReconciliationProblem =
+  | { kind: 'balance_out_of_range'; warehouseId: string; sku: string; onHand: number; reserved: number }
+  | { kind: 'on_hand_mismatch'; warehouseId: string; sku: string; balance: number; movements: number }
+  | { kind: 'reserved_mismatch'; warehouseId: string; sku: string; balance: number; movements: number }
+  | { kind: 'reserved_vs_held'; warehouseId: string; sku: string; reserved: number; held: number }
+  | { kind: 'held_for_closed_order'; orderId: string; warehouseId: string; sku: string; quantity: number };
+
+export interface ReconciliationReport {
+  ok: boolean;
+  problems: ReconciliationProblem[];
+}
+
+/** Given order ids with held stock, answers which of them belong to closed workflows. */
+export type ClosedOrdersCheck = (orderIds: string[]) => Promise<Set<string>>;
+
+export type LedgerErrorCode =
+  | 'UNKNOWN_SKU'
+  | 'UNKNOWN_WAREHOUSE'
+  | 'NO_ACTIVE_WAREHOUSE'
+  | 'INSUFFICIENT_STOCK'
+  | 'INVALID_QUANTITY'
+  | 'IDEMPOTENCY_CONFLICT';
+
+/**
+ * The ledger's operations. Every write is one transaction that changes the balance and
+ * appends its movement(s), and is idempotent on `key`: a repeat returns the first result
+ * and changes nothing.
+ */
+export interface Ledger {
+  upsertWarehouse(input: { id: string; name: string; priority?: number; active?: boolean }): Promise<{ warehouse: Warehouse; created: boolean }>;
+  listWarehouses(): Promise<Warehouse[]>;
+  upsertSku(input: { sku: string; name: string; reorderPoint?: number }): Promise<{ sku: Sku; created: boolean }>;
+  getSku(sku: string): Promise<Sku | undefined>;
+  /** SKUs among `skus` that are not in the catalog. */
+  unknownSkus(skus: string[]): Promise<string[]>;
+
+  receive(input: { warehouseId: string; sku: string; quantity: number; reference?: string; key: string }): Promise<WarehouseLevel & { sku: string }>;
+  /** Refused with LedgerError INSUFFICIENT_STOCK when on hand would drop below reserved or zero. */
+  adjust(input: { warehouseId: string; sku: string; delta: number; reason: string; key: string }): Promise<WarehouseLevel & { sku: string }>;
+
+  /** Records the order's demand (duplicate SKU lines merged) and holds what can be held. */
+  reserve(orderId: string, lines: OrderLine[], key: string): Promise<ReserveResult>;
+  /** Tries again to hold the order's backordered remainder. */
+  reserveMore(orderId: string, key: string): Promise<ReserveResult>;
+  /** Every held unit of the order back to available. */
+  release(orderId: string, key: string): Promise<{ released: Allocation[] }>;
+  /** Held becomes shipped: on hand and reserved both drop. */
+  ship(orderId: string, key: string): Promise<{ shipped: Allocation[] }>;
+  /** A return after delivery: units go back on hand at the warehouses they shipped from. */
+  restock(orderId: string, lines: OrderLine[], key: string): Promise<{ restocked: Allocation[] }>;
+
+  levels(sku: string): Promise<SkuLevels | undefined>;
+  movements(sku: string, page?: { limit?: number; before?: string }): Promise<{ movements: Movement[]; next?: string }>;
+  reservations(orderId: string): Promise<Reservation[]>;
+  /** Orders that still wait for units of this SKU (their demand exceeds what they hold). */
+  ordersAwaiting(sku: string): Promise<string[]>;
+  openAlerts(): Promise<ReorderAlert[]>;
+  reconcile(isClosed?: ClosedOrdersCheck): Promise<ReconciliationReport>;
+  /** Cheap round trip for health checks. */
+  ping(): Promise<void>;
+}

@@ -1,0 +1,5 @@
+import { dropDatabase } from '../../infra/database';
+
+export default async function globalTeardown(): Promise<void> {
+  if (process.env.DATABASE_URL && process.env.KEEP_TEST_DATABASE !== '1') await dropDatabase(process.env.DATABASE_URL);
+}

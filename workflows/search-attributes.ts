@@ -1,0 +1,16 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const OrderStatusKey = defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD);
+export const CustomerIdKey = defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD);
+export const ChannelKey = defineSearchAttributeKey('Channel', SearchAttributeType.KEYWORD);
+export const SkusKey = defineSearchAttributeKey('Skus', SearchAttributeType.KEYWORD_LIST);
+export const WarehouseIdsKey = defineSearchAttributeKey('WarehouseIds', SearchAttributeType.KEYWORD_LIST);
+
+/** name → type as the Temporal CLI's --search-attribute flag and the operator service expect. */
+export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'KeywordList'> = {
+  OrderStatus: 'Keyword',
+  CustomerId: 'Keyword',
+  Channel: 'Keyword',
+  Skus: 'KeywordList',
+  WarehouseIds: 'KeywordList',
+};
