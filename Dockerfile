@@ -1,0 +1,34 @@
+# syntax=docker/dockerfile:1
+# One image for the worker, the API and the one-shot migration; the command picks which.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY config config
+COPY infra infra
+COPY ledger ledger
+COPY migrations migrations
+COPY workflows workflows
+COPY activities activities
+COPY worker worker
+COPY api api
+COPY cli cli
+COPY bench bench
+RUN npm run build
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# The worker bundles workflow code at start from the TypeScript sources.
+COPY --from=build /app/workflows ./workflows
+COPY --from=build /app/ledger/types.ts ./ledger/types.ts
+COPY --from=build /app/config/config.ts ./config/config.ts
+COPY --from=build /app/config/duration.ts ./config/duration.ts
+USER node
+EXPOSE 3000
+CMD ["node", "dist/api/main.js"]
