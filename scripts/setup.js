@@ -54,7 +54,18 @@ function pipInstall() {
   return false;
 }
 
+// A fresh clone can run `npm start` / `npm test` directly: install the locked
+// dependencies when node_modules is missing or older than the lockfile.
+function ensureDependencies() {
+  const lock = path.join(root, 'package-lock.json');
+  const installed = path.join(root, 'node_modules', '.package-lock.json');
+  if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  console.log('[setup] installing npm dependencies (npm ci)…');
+  execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+}
+
 function main() {
+  ensureDependencies();
   const explicit = process.env.TEMPORAL_CLI_PATH;
   if (explicit) {
     if (isExecutable(explicit)) return;
