@@ -77,6 +77,7 @@ const schema = z.object({
   ATTENTION_TIMEOUT: duration('72h'),
   REAPER_INTERVAL: duration('5m'),
   SHUTDOWN_GRACE: duration('30s'),
+  METRICS_PORT: port(9464),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -113,6 +114,8 @@ export interface Config {
   timeouts: OrderTimeouts;
   reaperIntervalMs: number;
   shutdownGraceMs: number;
+  /** Where the Temporal runtime serves its Prometheus metrics (0 = not at all). */
+  metricsPort: number;
   logLevel: Parsed['LOG_LEVEL'];
 }
 
@@ -162,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     reaperIntervalMs: e.REAPER_INTERVAL,
     shutdownGraceMs: e.SHUTDOWN_GRACE,
+    metricsPort: e.METRICS_PORT,
     logLevel: e.LOG_LEVEL,
   };
 }
