@@ -24,11 +24,6 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
-# The worker bundles workflow code at start from the TypeScript sources.
-COPY --from=build /app/workflows ./workflows
-COPY --from=build /app/ledger/types.ts ./ledger/types.ts
-COPY --from=build /app/config/config.ts ./config/config.ts
-COPY --from=build /app/config/duration.ts ./config/duration.ts
 USER node
 EXPOSE 3000
 CMD ["node", "dist/api/main.js"]

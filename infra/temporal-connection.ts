@@ -1,13 +1,16 @@
 import { Connection, type ConnectionOptions } from '@temporalio/client';
 import type { Config } from '../config/config';
 
-/** Connection options for the configured cluster: plain for the dev server, TLS + API key for Temporal Cloud. */
-export function connectionOptions(temporal: Config['temporal']): ConnectionOptions {
+/**
+ * Connection options for the configured cluster: plain for the dev server, TLS + API key
+ * for Temporal Cloud. The shape fits both the client's Connection and the worker's
+ * NativeConnection.
+ */
+export function connectionOptions(temporal: Config['temporal']): { address: string; tls?: Record<string, never>; apiKey?: string } {
   return {
     address: temporal.address,
     tls: temporal.tls ? {} : undefined,
     apiKey: temporal.apiKey,
-    connectTimeout: '5s',
   };
 }
 

@@ -1,0 +1,72 @@
+import { ConfigError, loadConfig } from '../config/config';
+import { formatDuration, parseDuration } from '../config/duration';
+import { prepareDatabase } from '../infra/database';
+import { findTemporalCli, TemporalCliNotFoundError } from '../infra/temporal-cli';
+
+describe('parseDuration', () => {
+  it.each([
+    ['90s', 90_000],
+    ['15m', 900_000],
+    ['24h', 86_400_000],
+    ['7d', 604_800_000],
+    ['1h30m', 5_400_000],
+    ['250ms', 250],
+    ['0', 0],
+  ])('%s → %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it.each(['', '10', 'h', '5 minutes', '1h 30m', '-5s', '5x'])('refuses %p', (text) => expect(parseDuration(text)).toBeUndefined());
+
+  it('formats back', () => expect(formatDuration(5_400_000)).toBe('90m'));
+});
+
+describe('loadConfig', () => {
+  it('has defaults that run on a laptop', () => {
+    const c = loadConfig({});
+    expect(c.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/fulfillment');
+    expect(c.temporal.address).toBe('127.0.0.1:7233');
+    expect(c.taskQueue).toBe('fulfillment');
+    expect(c.port).toBe(3000);
+    expect(c.warehouseMode).toBe('simulated');
+    expect(c.timeouts.pickMs).toBe(86_400_000);
+    expect(c.apiKeys.size).toBe(0);
+  });
+
+  it('parses API keys into roles', () => {
+    const c = loadConfig({ API_KEYS: 'k1:system, k2:support,k3:ops,k4:admin' });
+    expect([...c.apiKeys]).toEqual([['k1', 'system'], ['k2', 'support'], ['k3', 'ops'], ['k4', 'admin']]);
+  });
+
+  it.each([
+    ['PICK_TIMEOUT', 'soon'],
+    ['PORT', '70000'],
+    ['WAREHOUSE_MODE', 'robots'],
+    ['API_KEYS', 'k1:king'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['TEMPORAL_ADDRESS', 'no-port'],
+  ])('names %s when it is bad', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));
+  });
+
+  it('refuses production without API keys', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/API_KEYS/);
+    expect(loadConfig({ NODE_ENV: 'production', API_KEYS: 'k:admin' }).nodeEnv).toBe('production');
+  });
+});
+
+describe('start-up failures', () => {
+  it('names DATABASE_URL and the address when Postgres is not there', async () => {
+    await expect(prepareDatabase('postgres://postgres@127.0.0.1:1/fulfillment')).rejects.toThrow(/127\.0\.0\.1:1 \(from DATABASE_URL\)/);
+  });
+
+  it('names the three ways to provide the Temporal CLI', () => {
+    let error: unknown;
+    try {
+      findTemporalCli({ cliPath: '/nonexistent' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(TemporalCliNotFoundError);
+    expect(String(error)).toMatch(/TEMPORAL_CLI_PATH.*PATH.*PyPI/);
+  });
+});
