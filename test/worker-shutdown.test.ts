@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { Client, Connection } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { Knex } from 'knex';
+import { createLedger } from '../ledger/ledger';
+import type { Ledger } from '../ledger/types';
+import { createWorker } from '../worker/create-worker';
+import { orderStartOptions } from '../workflows/start-options';
+import type { OrderInput, OrderView } from '../workflows/types';
+import { statusQuery } from '../workflows/messages';
+import { testKnex } from './support/db';
+import { connectClient, connectWorker, eventually, temporalEnv, uniqueTaskQueue } from './support/temporal';
+
+const root = path.resolve(__dirname, '..');
+const uid = () => Math.random().toString(36).slice(2, 10);
+
+/** worker/main.ts as its own process, as production runs it. */
+function spawnWorker(taskQueue: string): ChildProcess {
+  const { address, namespace } = temporalEnv();
+  return spawn(process.execPath, ['-r', path.join(root, 'test/support/swc-register.js'), path.join(root, 'worker/main.ts')], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: process.env.DATABASE_URL,
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_NAMESPACE: namespace,
+      TASK_QUEUE: taskQueue,
+      SIMULATED_DELAY: '3s',
+      SHUTDOWN_GRACE: '20s',
+      REAPER_INTERVAL: '1h',
+      METRICS_PORT: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+describe('worker graceful shutdown', () => {
+  const taskQueue = uniqueTaskQueue('shutdown');
+  let knex: Knex;
+  let ledger: Ledger;
+  let client: Client;
+  let connection: Connection;
+  let workerConnection: NativeConnection;
+  let child: ChildProcess | undefined;
+  let output = '';
+
+  beforeAll(async () => {
+    knex = testKnex(4);
+    ledger = createLedger(knex);
+    ({ client, connection } = await connectClient());
+    workerConnection = await connectWorker();
+  });
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await workerConnection?.close();
+    await connection?.close();
+    await knex?.destroy();
+  });
+
+  it('a worker sent SIGTERM mid-order exits 0 and the order completes on another worker', async () => {
+    const warehouseId = `wh-${uid()}`;
+    const sku = `SKU-${uid()}`;
+    await ledger.upsertWarehouse({ id: warehouseId, name: 'Shutdown test', priority: 1 });
+    await ledger.upsertSku({ sku, name: 'Shutdown test item' });
+    await ledger.receive({ warehouseId, sku, quantity: 5, key: `receipt-${sku}` });
+
+    child = spawnWorker(taskQueue);
+    child.stdout?.on('data', (d) => (output += d));
+    child.stderr?.on('data', (d) => (output += d));
+
+    const input: OrderInput = {
+      orderId: `shutdown-${uid()}`,
+      channel: 'web',
+      customer: { id: 'c-shutdown' },
+      shippingAddress: { name: 'Ada', line1: 'Dam 1', city: 'Amsterdam', postalCode: '1012', country: 'NL' },
+      lines: [{ sku, quantity: 2 }],
+      shippingMethod: 'standard',
+      timeouts: { backorderMs: 3_600_000, pickMs: 3_600_000, packMs: 3_600_000, deliveryMs: 3_600_000, attentionMs: 3_600_000 },
+    };
+    const handle = await client.workflow.start('orderWorkflow', { ...orderStartOptions(input, taskQueue), workflowExecutionTimeout: '2m' });
+
+    // Mid-order: the simulated warehouse is working on the pick in the child worker.
+    await eventually(async () => {
+      const view = await handle.query(statusQuery);
+      return view.status === 'picking' ? view : undefined;
+    }, 45_000);
+    child.kill('SIGTERM');
+    expect(await exitOf(child)).toBe(0);
+
+    const worker: Worker = await createWorker({
+      connection: workerConnection,
+      client,
+      namespace: temporalEnv().namespace,
+      taskQueue,
+      ledger,
+      config: { warehouseMode: 'simulated', carrierMode: 'simulated', simulatedDelayMs: 0, reaperIntervalMs: 3_600_000 },
+      startReaper: false,
+    });
+    const view = (await worker.runUntil(handle.result())) as OrderView;
+    expect(view.status).toBe('delivered');
+    const reservations = await ledger.reservations(input.orderId);
+    expect(reservations.map((r) => [r.status, r.quantity])).toEqual([['shipped', 2]]);
+    expect((await ledger.levels(sku))?.onHand).toBe(3);
+  }, 120_000);
+});
