@@ -1,0 +1,89 @@
+/**
+ * The express app factory: every dependency injected, nothing read from the
+ * environment. `api/main.ts` and `cli/start.ts` wire it to real services.
+ */
+import express from 'express';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config/config';
+import type { ClosedOrdersCheck, Ledger } from '../ledger/types';
+import { createClosedOrdersCheck } from '../activities/workflow-state';
+import { keyStore } from './auth';
+import { errorHandler, unknownRoute } from './errors';
+import { createLogger, type Logger } from './logger';
+import { OrderWorkflows } from './order-workflows';
+import { requestLogging } from './request-context';
+import { mountRoute, type AnyRoute } from './route';
+import { catalogRoutes } from './routes/catalog';
+import { docRoutes } from './routes/docs';
+import { eventRoutes } from './routes/events';
+import { healthRoutes } from './routes/health';
+import { inventoryRoutes } from './routes/inventory';
+import { orderRoutes } from './routes/orders';
+
+export interface AppTimeouts {
+  /** GET /orders/:id: how long to wait for a worker to answer the status query (default 5 s). */
+  queryMs?: number;
+  /** cancel / retry / events: how long to wait for the Update's result (default 30 s). */
+  updateMs?: number;
+  /** Other Temporal calls: start, describe, list, signal (default 10 s). */
+  rpcMs?: number;
+  /** GET /health: per dependency (default 2 s). */
+  healthMs?: number;
+}
+
+export interface AppDeps {
+  config: Config;
+  ledger: Ledger;
+  /** A Temporal client on config.temporal.namespace. */
+  client: Client;
+  /** For the reconciliation's "no held stock of a closed order" check; default: asks Temporal. */
+  closedOrdersCheck?: ClosedOrdersCheck;
+  /** Alias of closedOrdersCheck. */
+  isOrderClosed?: ClosedOrdersCheck;
+  /** Default: JSON lines on stdout at config.logLevel. */
+  logger?: Logger;
+  timeouts?: AppTimeouts;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const { config, ledger, client } = deps;
+  const logger = deps.logger ?? createLogger({ level: config.logLevel, base: { service: 'api' } });
+  const namespace = client.options.namespace ?? config.temporal.namespace;
+  const orders = new OrderWorkflows(client, {
+    namespace,
+    taskQueue: config.taskQueue,
+    uiUrl: config.temporal.uiUrl,
+    queryTimeoutMs: deps.timeouts?.queryMs ?? 5_000,
+    updateTimeoutMs: deps.timeouts?.updateMs ?? 30_000,
+    rpcTimeoutMs: deps.timeouts?.rpcMs ?? 10_000,
+  });
+  const closedOrdersCheck = deps.closedOrdersCheck ?? deps.isOrderClosed ?? createClosedOrdersCheck(client, namespace);
+
+  const keys = keyStore(config.apiKeys);
+  if (!keys.enabled) {
+    logger.warn('API authentication is OFF: API_KEYS is empty, every caller has every role (set API_KEYS=key:role,… to turn it on)');
+  }
+
+  const routes: AnyRoute[] = [
+    ...healthRoutes({ ledger, orders, timeoutMs: deps.timeouts?.healthMs ?? 2_000 }),
+    ...orderRoutes({ config, orders }),
+    ...eventRoutes({ orders }),
+    ...catalogRoutes({ ledger }),
+    ...inventoryRoutes({ ledger, orders, closedOrdersCheck }),
+  ];
+  routes.push(...docRoutes(() => routes));
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestLogging(logger));
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  for (const route of routes) mountRoute(app, keys, route);
+  app.use(unknownRoute);
+  app.use(errorHandler);
+  return app;
+}

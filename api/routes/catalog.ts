@@ -1,0 +1,90 @@
+/** Warehouses and SKUs: admin writes, every role reads. */
+import type { Ledger } from '../../ledger/types';
+import { ADMIN, READ } from '../auth';
+import { notFound } from '../errors';
+import { defineRoute, type AnyRoute } from '../route';
+import {
+  putSkuBodySchema,
+  putWarehouseBodySchema,
+  skuParamsSchema,
+  skuSchema,
+  warehouseListSchema,
+  warehouseParamsSchema,
+  warehouseSchema,
+} from '../schemas';
+
+export function catalogRoutes(deps: { ledger: Ledger }): AnyRoute[] {
+  const { ledger } = deps;
+
+  const putWarehouse = defineRoute({
+    method: 'put',
+    path: '/warehouses/:id',
+    operationId: 'putWarehouse',
+    tag: 'catalog',
+    summary: 'Create or update a warehouse',
+    access: ADMIN,
+    params: warehouseParamsSchema,
+    body: putWarehouseBodySchema,
+    responses: {
+      201: { description: 'Created', schema: warehouseSchema },
+      200: { description: 'Updated', schema: warehouseSchema },
+    },
+    async handler({ params, body }) {
+      const { warehouse, created } = await ledger.upsertWarehouse({ id: params.id, ...body });
+      return { status: created ? 201 : 200, body: warehouse, headers: created ? { Location: `/warehouses/${encodeURIComponent(warehouse.id)}` } : undefined };
+    },
+  });
+
+  const listWarehouses = defineRoute({
+    method: 'get',
+    path: '/warehouses',
+    operationId: 'listWarehouses',
+    tag: 'catalog',
+    summary: 'All warehouses',
+    access: READ,
+    responses: { 200: { description: 'The warehouses', schema: warehouseListSchema } },
+    async handler() {
+      return { status: 200, body: { warehouses: await ledger.listWarehouses() } };
+    },
+  });
+
+  const putSku = defineRoute({
+    method: 'put',
+    path: '/skus/:sku',
+    operationId: 'putSku',
+    tag: 'catalog',
+    summary: 'Create or update a SKU',
+    access: ADMIN,
+    params: skuParamsSchema,
+    body: putSkuBodySchema,
+    responses: {
+      201: { description: 'Created', schema: skuSchema },
+      200: { description: 'Updated', schema: skuSchema },
+    },
+    async handler({ params, body }) {
+      const { sku, created } = await ledger.upsertSku({ sku: params.sku, ...body });
+      return { status: created ? 201 : 200, body: sku, headers: created ? { Location: `/skus/${encodeURIComponent(sku.sku)}` } : undefined };
+    },
+  });
+
+  const getSku = defineRoute({
+    method: 'get',
+    path: '/skus/:sku',
+    operationId: 'getSku',
+    tag: 'catalog',
+    summary: 'A SKU',
+    access: READ,
+    params: skuParamsSchema,
+    responses: {
+      200: { description: 'The SKU', schema: skuSchema },
+      404: { description: 'Not in the catalog' },
+    },
+    async handler({ params }) {
+      const sku = await ledger.getSku(params.sku);
+      if (!sku) throw notFound(`SKU ${params.sku}`, { sku: params.sku });
+      return { status: 200, body: sku };
+    },
+  });
+
+  return [putWarehouse, listWarehouses, putSku, getSku] as AnyRoute[];
+}

@@ -1,0 +1,34 @@
+/** POST /orders/:orderId/events: warehouse and carrier events. */
+import { ORDER_WRITE } from '../auth';
+import type { OrderWorkflows } from '../order-workflows';
+import { defineRoute, type AnyRoute } from '../route';
+import { orderEventBodySchema, orderIdParamsSchema, orderViewSchema } from '../schemas';
+
+export function eventRoutes(deps: { orders: OrderWorkflows }): AnyRoute[] {
+  const { orders } = deps;
+  const postEvent = defineRoute({
+    method: 'post',
+    path: '/orders/:orderId/events',
+    operationId: 'postOrderEvent',
+    tag: 'orders',
+    summary: 'A warehouse or carrier event',
+    description:
+      'Executes the `event` Update: `picked`, `pick_failed {reason}`, `packed`, `shipped {carrier, trackingNumber}`, `delivered`. ' +
+      'An event that does not fit the current status is refused (409); a repeat of the event that already happened is accepted as a no-op.',
+    access: ORDER_WRITE,
+    params: orderIdParamsSchema,
+    body: orderEventBodySchema,
+    responses: {
+      200: { description: 'The order after the event', schema: orderViewSchema },
+      404: { description: 'No such order' },
+      409: { description: 'Does not fit the current status (error `invalid_transition`, the current status in `status` and `details.status`)' },
+      422: { description: 'The workflow found the event malformed (error `invalid_event`)' },
+    },
+    async handler({ params, body, log }) {
+      const view = await orders.event(params.orderId, body);
+      log.info('order event', { orderId: params.orderId, type: body.type, status: view.status });
+      return { status: 200, body: { ...view, links: orders.links(params.orderId) } };
+    },
+  });
+  return [postEvent] as AnyRoute[];
+}

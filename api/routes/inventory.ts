@@ -1,0 +1,164 @@
+/** /inventory: receipts, adjustments, levels, movements, alerts, reconciliation. */
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import type { ClosedOrdersCheck, Ledger } from '../../ledger/types';
+import { ADMIN, READ } from '../auth';
+import { notFound, validationFailed } from '../errors';
+import type { OrderWorkflows } from '../order-workflows';
+import { defineRoute, type AnyRoute } from '../route';
+import {
+  adjustmentBodySchema,
+  alertListSchema,
+  IDEMPOTENCY_KEY_PATTERN,
+  movementListSchema,
+  movementsQuerySchema,
+  receiptBodySchema,
+  reconciliationQuerySchema,
+  reconciliationSchema,
+  skuLevelsSchema,
+  skuParamsSchema,
+  warehouseLevelSchema,
+} from '../schemas';
+
+const LEDGER_KEY_DOC =
+  'Becomes the ledger idempotency key: a repeat with the same key and body changes nothing and answers the first result; the same key with another body is 409 `idempotency_conflict`. Without it every request is a new movement.';
+
+/** The ledger key of an HTTP movement: namespaced per kind so it never meets a workflow's keys. */
+function ledgerKey(req: Request, kind: 'receipt' | 'adjustment'): string {
+  const key = req.get('idempotency-key');
+  if (key === undefined) return `http:${kind}:${randomUUID()}`;
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    throw validationFailed([
+      { in: 'header', path: 'Idempotency-Key', message: 'must be 1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit', code: 'invalid_format' },
+    ]);
+  }
+  return `http:${kind}:${key}`;
+}
+
+export function inventoryRoutes(deps: { ledger: Ledger; orders: OrderWorkflows; closedOrdersCheck?: ClosedOrdersCheck }): AnyRoute[] {
+  const { ledger, orders, closedOrdersCheck } = deps;
+
+  const receipt = defineRoute({
+    method: 'post',
+    path: '/inventory/receipts',
+    operationId: 'receiveStock',
+    tag: 'inventory',
+    summary: 'Receive stock',
+    description:
+      'Adds units on hand at a warehouse. Afterwards every order awaiting this SKU gets the `stockArrived` signal (best effort: a failed signal is logged, the receipt stands). ' +
+      'Unknown warehouse or SKU: 422 (`unknown_warehouse`, `unknown_sku`).',
+    access: ADMIN,
+    body: receiptBodySchema,
+    idempotencyKey: LEDGER_KEY_DOC,
+    responses: {
+      201: { description: 'Received: the new level at that warehouse', schema: warehouseLevelSchema },
+      409: { description: 'Idempotency-Key reused with another body (`idempotency_conflict`)' },
+      422: { description: 'Unknown warehouse or SKU' },
+    },
+    async handler({ body, req, log }) {
+      const level = await ledger.receive({ ...body, key: ledgerKey(req, 'receipt') });
+      try {
+        const waiting = await ledger.ordersAwaiting(body.sku);
+        await orders.stockArrived(waiting, body.sku, log);
+      } catch (err) {
+        log.warn('could not wake the orders awaiting stock', { sku: body.sku, err });
+      }
+      return { status: 201, body: level };
+    },
+  });
+
+  const adjustment = defineRoute({
+    method: 'post',
+    path: '/inventory/adjustments',
+    operationId: 'adjustStock',
+    tag: 'inventory',
+    summary: 'Correct a count',
+    description: 'Adds `delta` (may be negative) to on hand. Refused with 409 `insufficient_stock` when on hand would drop below reserved (or below zero).',
+    access: ADMIN,
+    body: adjustmentBodySchema,
+    idempotencyKey: LEDGER_KEY_DOC,
+    responses: {
+      201: { description: 'Adjusted: the new level at that warehouse', schema: warehouseLevelSchema },
+      409: { description: 'On hand would drop below reserved (`insufficient_stock`), or Idempotency-Key reused with another body (`idempotency_conflict`)' },
+      422: { description: 'Unknown warehouse or SKU' },
+    },
+    async handler({ body, req }) {
+      const level = await ledger.adjust({ ...body, key: ledgerKey(req, 'adjustment') });
+      return { status: 201, body: level };
+    },
+  });
+
+  const alerts = defineRoute({
+    method: 'get',
+    path: '/inventory/alerts',
+    operationId: 'listReorderAlerts',
+    tag: 'inventory',
+    summary: 'Open reorder alerts',
+    access: READ,
+    responses: { 200: { description: 'SKUs whose available stock is at or below their reorder point', schema: alertListSchema } },
+    async handler() {
+      return { status: 200, body: { alerts: await ledger.openAlerts() } };
+    },
+  });
+
+  const reconciliation = defineRoute({
+    method: 'get',
+    path: '/inventory/reconciliation',
+    operationId: 'reconcileInventory',
+    tag: 'inventory',
+    summary: 'Run the invariant checks',
+    description:
+      'Balances within 0 ≤ reserved ≤ on hand; balances equal the sums of their movements; reserved equals held reservations; no held reservation of a closed order workflow. ' +
+      '`skus` narrows the run to some SKUs.',
+    access: READ,
+    query: reconciliationQuerySchema,
+    responses: { 200: { description: '`ok` is true when no problem was found', schema: reconciliationSchema } },
+    async handler({ query }) {
+      const report = await ledger.reconcile(closedOrdersCheck, query.skus ? { skus: query.skus.split(',') } : undefined);
+      return { status: 200, body: report };
+    },
+  });
+
+  const levels = defineRoute({
+    method: 'get',
+    path: '/inventory/:sku',
+    operationId: 'getStockLevels',
+    tag: 'inventory',
+    summary: "A SKU's stock levels",
+    access: READ,
+    params: skuParamsSchema,
+    responses: {
+      200: { description: 'Totals and one line per warehouse', schema: skuLevelsSchema },
+      404: { description: 'Not in the catalog' },
+    },
+    async handler({ params }) {
+      const result = await ledger.levels(params.sku);
+      if (!result) throw notFound(`SKU ${params.sku}`, { sku: params.sku });
+      return { status: 200, body: result };
+    },
+  });
+
+  const movements = defineRoute({
+    method: 'get',
+    path: '/inventory/:sku/movements',
+    operationId: 'listStockMovements',
+    tag: 'inventory',
+    summary: 'The ledger of a SKU, newest first',
+    access: READ,
+    params: skuParamsSchema,
+    query: movementsQuerySchema,
+    responses: {
+      200: { description: 'One page of movements', schema: movementListSchema },
+      404: { description: 'Not in the catalog' },
+    },
+    async handler({ params, query }) {
+      const sku = await ledger.getSku(params.sku);
+      if (!sku) throw notFound(`SKU ${params.sku}`, { sku: params.sku });
+      const page = await ledger.movements(params.sku, { limit: query.limit, before: query.cursor });
+      return { status: 200, body: { movements: page.movements, ...(page.next ? { nextCursor: page.next } : {}) } };
+    },
+  });
+
+  // /inventory/alerts and /inventory/reconciliation before /inventory/:sku.
+  return [receipt, adjustment, alerts, reconciliation, levels, movements] as AnyRoute[];
+}

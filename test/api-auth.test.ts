@@ -1,0 +1,124 @@
+import request from 'supertest';
+import type { Express } from 'express';
+import type { Role } from '../config/config';
+import { createApp } from '../api/app';
+import { createLogger } from '../api/logger';
+import { as, KEYS, startApi, uid, type ApiHarness } from './support/api-fixtures';
+
+/** The role matrix of DESIGN section 6, written out independently of the code. */
+const ALL: Role[] = ['system', 'support', 'ops', 'admin'];
+interface Case {
+  method: 'get' | 'post' | 'put';
+  path: string;
+  route: string;
+  roles: Role[] | 'public';
+  /** A body the route refuses (400) once auth passes: no side effects. */
+  body?: object;
+}
+const missing = uid('nope');
+const CASES: Case[] = [
+  { method: 'post', path: '/orders', route: '/orders', roles: ['system', 'admin'], body: { channel: 'web' } },
+  { method: 'get', path: '/orders', route: '/orders', roles: ALL },
+  { method: 'get', path: `/orders/${missing}`, route: '/orders/:orderId', roles: ALL },
+  { method: 'post', path: `/orders/${missing}/cancel`, route: '/orders/:orderId/cancel', roles: ['support', 'admin'], body: {} },
+  { method: 'post', path: `/orders/${missing}/retry`, route: '/orders/:orderId/retry', roles: ['support', 'admin'], body: { x: 1 } },
+  { method: 'post', path: `/orders/${missing}/events`, route: '/orders/:orderId/events', roles: ['system', 'admin'], body: { type: 'nope' } },
+  { method: 'put', path: `/warehouses/${missing}`, route: '/warehouses/:id', roles: ['admin'], body: {} },
+  { method: 'get', path: '/warehouses', route: '/warehouses', roles: ALL },
+  { method: 'put', path: `/skus/${missing}`, route: '/skus/:sku', roles: ['admin'], body: {} },
+  { method: 'get', path: `/skus/${missing}`, route: '/skus/:sku', roles: ALL },
+  { method: 'post', path: '/inventory/receipts', route: '/inventory/receipts', roles: ['admin'], body: {} },
+  { method: 'post', path: '/inventory/adjustments', route: '/inventory/adjustments', roles: ['admin'], body: {} },
+  { method: 'get', path: '/inventory/alerts', route: '/inventory/alerts', roles: ALL },
+  { method: 'get', path: `/inventory/reconciliation?skus=${missing}`, route: '/inventory/reconciliation', roles: ALL },
+  { method: 'get', path: `/inventory/${missing}`, route: '/inventory/:sku', roles: ALL },
+  { method: 'get', path: `/inventory/${missing}/movements`, route: '/inventory/:sku/movements', roles: ALL },
+  { method: 'get', path: '/health', route: '/health', roles: 'public' },
+  { method: 'get', path: '/openapi.json', route: '/openapi.json', roles: 'public' },
+  { method: 'get', path: '/docs', route: '/docs', roles: 'public' },
+];
+
+function send(app: Express, c: Case, headers: Record<string, string>) {
+  const req = request(app)[c.method](c.path).set(headers);
+  return c.body ? req.send(c.body) : req;
+}
+
+describe('API: authentication and roles', () => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await startApi();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('the matrix covers every route the app serves', () => {
+    const served = (h.app.router.stack as Array<{ route?: { path: string; methods: Record<string, boolean> } }>)
+      .filter((l) => l.route)
+      .flatMap((l) => Object.keys(l.route!.methods).map((m) => `${m} ${l.route!.path}`))
+      .filter((r) => !r.startsWith('_all'));
+    expect(new Set(served)).toEqual(new Set(CASES.map((c) => `${c.method} ${c.route}`)));
+  });
+
+  describe.each(CASES)('$method $route', (c) => {
+    if (c.roles === 'public') {
+      it('needs no key', async () => {
+        const res = await send(h.app, c, {});
+        expect([200, 503]).toContain(res.status);
+      });
+      return;
+    }
+    const allowed = c.roles;
+    it(`401 without a key; allowed: ${allowed.join(', ')}; 403 for the others`, async () => {
+      const anon = await send(h.app, c, {});
+      expect(anon.status).toBe(401);
+      expect(anon.headers['www-authenticate']).toMatch(/^Bearer/);
+      expect(anon.body.error).toBe('unauthorized');
+      for (const role of ALL) {
+        const res = await send(h.app, c, as(role));
+        if (allowed.includes(role)) {
+          expect({ role, status: res.status }).not.toEqual({ role, status: 401 });
+          expect({ role, status: res.status }).not.toEqual({ role, status: 403 });
+          expect(res.status).toBeLessThan(500);
+        } else {
+          expect({ role, status: res.status }).toEqual({ role, status: 403 });
+          expect(res.body).toMatchObject({ error: 'forbidden', details: { role } });
+        }
+      }
+    });
+  });
+
+  it('401 for an unknown key, a wrong scheme or an empty token', async () => {
+    for (const header of [`Bearer ${KEYS.admin}x`, `Basic ${Buffer.from('a:b').toString('base64')}`, 'Bearer', 'Bearer ', KEYS.admin]) {
+      const res = await request(h.app).get('/warehouses').set('Authorization', header);
+      expect({ header, status: res.status }).toEqual({ header, status: 401 });
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="fulfillment"/);
+    }
+    await request(h.app).get('/warehouses').set('Authorization', `bearer ${KEYS.ops}`).expect(200);
+  });
+
+  it('auth runs before body parsing: an anonymous malformed body is 401, not 400', async () => {
+    const res = await request(h.app).post('/orders').set('Content-Type', 'application/json').send('{not json');
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('API: authentication off (no API_KEYS)', () => {
+  let h: ApiHarness;
+  const lines: string[] = [];
+  beforeAll(async () => {
+    h = await startApi({ env: { API_KEYS: '' } });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('logs a warning at app creation and lets every caller in', async () => {
+    const app = createApp({ config: h.config, ledger: h.ledger, client: h.client, logger: createLogger({ write: (l) => lines.push(l) }) });
+    expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/authentication is OFF/) })]);
+    await request(app).get('/warehouses').expect(200);
+    const res = await request(app).put(`/warehouses/${uid('wh')}`).send({ name: 'open' });
+    expect(res.status).toBe(201);
+    await request(h.app).get('/inventory/alerts').expect(200);
+  });
+});
