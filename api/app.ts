@@ -18,6 +18,8 @@ import { docRoutes } from './routes/docs';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { inventoryRoutes } from './routes/inventory';
+import { metricsRoutes } from './routes/metrics';
+import { createApiMetrics } from './metrics';
 import { orderRoutes } from './routes/orders';
 
 export interface AppTimeouts {
@@ -43,6 +45,8 @@ export interface AppDeps {
   /** Default: JSON lines on stdout at config.logLevel. */
   logger?: Logger;
   timeouts?: AppTimeouts;
+  /** Prometheus endpoints (Temporal runtime of a worker) whose text GET /metrics appends. */
+  metricsSources?: string[];
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -71,12 +75,15 @@ export function createApp(deps: AppDeps): express.Express {
     ...catalogRoutes({ ledger }),
     ...inventoryRoutes({ ledger, orders, closedOrdersCheck }),
   ];
+  const metrics = createApiMetrics({ ledger, sources: deps.metricsSources ?? config.metricsSources });
+  routes.push(...metricsRoutes({ metrics }));
   routes.push(...docRoutes(() => routes));
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLogging(logger));
+  app.use(metrics.middleware);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'no-store');

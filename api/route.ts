@@ -29,14 +29,14 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
-  /** Defaults to JSON; `text/html` sends `body` as a string. */
-  contentType?: 'application/json' | 'text/html';
+  /** Defaults to JSON; `text/html` and `text/plain` send `body` as a string. */
+  contentType?: 'application/json' | 'text/html' | 'text/plain';
 }
 
 export interface ResponseDoc {
   description: string;
   schema?: z.ZodType;
-  contentType?: 'application/json' | 'text/html';
+  contentType?: 'application/json' | 'text/html' | 'text/plain';
 }
 
 export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
@@ -128,6 +128,8 @@ function runHandler(route: AnyRoute): RequestHandler {
     res.status(reply.status);
     if (reply.body === undefined) res.end();
     else if (reply.contentType === 'text/html') res.type('html').send(String(reply.body));
+    // Prometheus' text exposition format names its version in the content type.
+    else if (reply.contentType === 'text/plain') res.type('text/plain; version=0.0.4; charset=utf-8').send(String(reply.body));
     else res.json(reply.body);
   };
 }

@@ -73,7 +73,12 @@ async function main(): Promise<void> {
     config,
   });
   const workerRun = worker.run();
-  const app = createApp({ config, ledger, client });
+  const app = createApp({
+    config,
+    ledger,
+    client,
+    metricsSources: config.metricsPort ? [`http://127.0.0.1:${config.metricsPort}/metrics`, ...config.metricsSources] : config.metricsSources,
+  });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, () => resolve()));
 

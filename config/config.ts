@@ -78,6 +78,11 @@ const schema = z.object({
   REAPER_INTERVAL: duration('5m'),
   SHUTDOWN_GRACE: duration('30s'),
   METRICS_PORT: port(9464),
+  METRICS_SOURCES: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((u) => u.trim()).filter(Boolean))
+    .refine((urls) => urls.every((u) => URL.canParse(u)), { message: 'must be comma-separated URLs' }),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -116,6 +121,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** Where the Temporal runtime serves its Prometheus metrics (0 = not at all). */
   metricsPort: number;
+  /** Worker metrics endpoints the API's /metrics appends (comma-separated URLs). */
+  metricsSources: string[];
   logLevel: Parsed['LOG_LEVEL'];
 }
 
@@ -166,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reaperIntervalMs: e.REAPER_INTERVAL,
     shutdownGraceMs: e.SHUTDOWN_GRACE,
     metricsPort: e.METRICS_PORT,
+    metricsSources: e.METRICS_SOURCES,
     logLevel: e.LOG_LEVEL,
   };
 }

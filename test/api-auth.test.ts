@@ -33,6 +33,7 @@ const CASES: Case[] = [
   { method: 'get', path: `/inventory/reconciliation?skus=${missing}`, route: '/inventory/reconciliation', roles: ALL },
   { method: 'get', path: `/inventory/${missing}`, route: '/inventory/:sku', roles: ALL },
   { method: 'get', path: `/inventory/${missing}/movements`, route: '/inventory/:sku/movements', roles: ALL },
+  { method: 'get', path: '/metrics', route: '/metrics', roles: ALL },
   { method: 'get', path: '/health', route: '/health', roles: 'public' },
   { method: 'get', path: '/openapi.json', route: '/openapi.json', roles: 'public' },
   { method: 'get', path: '/docs', route: '/docs', roles: 'public' },
