@@ -1,0 +1,171 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { Context, log } from '@temporalio/activity';
+import type { Allocation, ClosedOrdersCheck, Ledger, OrderLine, ReconciliationProblem, ReserveResult } from '../ledger/types';
+import type { OrderInput, ShippingAddress, ShippingMethod } from '../workflows/types';
+import { ORDER_INVALID } from '../workflows/failure-types';
+import type { CarrierAdapter, Completion, Label, WaitContext, WarehouseAdapter } from './adapters/types';
+import { mapErrors } from './errors';
+
+export interface ActivityDeps {
+  ledger: Ledger;
+  warehouse: WarehouseAdapter;
+  carrier: CarrierAdapter;
+  /** Needed by the reaper only (see `createClosedOrdersCheck`). */
+  isWorkflowClosed?: ClosedOrdersCheck;
+}
+
+export interface ReaperReport {
+  released: { orderId: string; allocations: Allocation[] }[];
+  /** Other reconciliation problems, logged for a human: the reaper only fixes held stock of closed orders. */
+  otherProblems: ReconciliationProblem[];
+}
+
+const ADDRESS_FIELDS = ['name', 'line1', 'city', 'postalCode', 'country'] as const;
+
+/** Reasons an order cannot be fulfilled, empty when it can. Pure: unit-testable. */
+export function orderProblems(input: OrderInput, unknownSkus: string[], activeWarehouses: number): string[] {
+  const problems: string[] = [];
+  if (!input.customer?.id) problems.push('customer id is missing');
+  if (!input.channel) problems.push('channel is missing');
+  if (!Array.isArray(input.lines) || input.lines.length === 0) problems.push('the order has no lines');
+  for (const line of input.lines ?? []) {
+    if (!Number.isInteger(line.quantity) || line.quantity <= 0) problems.push(`line ${line.sku}: quantity must be a positive integer`);
+  }
+  if (unknownSkus.length > 0) problems.push(`unknown SKU${unknownSkus.length > 1 ? 's' : ''}: ${unknownSkus.join(', ')}`);
+  if (activeWarehouses === 0) problems.push('no active warehouse');
+  const address = (input.shippingAddress ?? {}) as Partial<ShippingAddress>;
+  const missing = ADDRESS_FIELDS.filter((f) => typeof address[f] !== 'string' || address[f]!.trim() === '');
+  if (missing.length > 0) problems.push(`shipping address incomplete: ${missing.join(', ')} missing`);
+  else if (!/^[A-Z]{2}$/.test(address.country!)) problems.push(`shipping address country "${address.country}" is not an ISO 3166 alpha-2 code`);
+  return problems;
+}
+
+/** Sleeps in slices, heartbeating between them, so a cancel reaches the activity quickly. */
+function heartbeatingWait(): WaitContext {
+  const ctx = Context.current();
+  return {
+    async sleep(ms: number) {
+      const end = Date.now() + ms;
+      for (;;) {
+        ctx.heartbeat();
+        const left = end - Date.now();
+        if (left <= 0) return;
+        await ctx.sleep(Math.min(left, 1_000));
+      }
+    },
+  };
+}
+
+/**
+ * The order workflow's activities, built from injected dependencies (no env, no globals).
+ * Every ledger write carries the idempotency key the workflow derived from the order and
+ * the step; business errors come out as non-retryable ApplicationFailures (see errors.ts).
+ */
+export function createActivities(deps: ActivityDeps) {
+  const { ledger, warehouse, carrier } = deps;
+
+  return {
+    async validateOrder(input: OrderInput): Promise<void> {
+      const skus = [...new Set((input.lines ?? []).map((l) => l.sku))];
+      const [unknown, warehouses] = await mapErrors(() => Promise.all([ledger.unknownSkus(skus), ledger.listWarehouses()]));
+      const problems = orderProblems(input, unknown, warehouses.filter((w) => w.active).length);
+      if (problems.length > 0) {
+        throw ApplicationFailure.create({ type: ORDER_INVALID, message: problems.join('; '), details: [{ problems }], nonRetryable: true });
+      }
+    },
+
+    async reserveStock(req: { orderId: string; lines: OrderLine[]; key: string }): Promise<ReserveResult> {
+      return mapErrors(() => ledger.reserve(req.orderId, req.lines, req.key));
+    },
+
+    async reserveMoreStock(req: { orderId: string; key: string }): Promise<ReserveResult> {
+      return mapErrors(() => ledger.reserveMore(req.orderId, req.key));
+    },
+
+    async releaseStock(req: { orderId: string; key: string }): Promise<{ released: Allocation[] }> {
+      const result = await mapErrors(() => ledger.release(req.orderId, req.key));
+      if (result.released.length > 0) log.info('released held stock', { orderId: req.orderId, released: result.released });
+      return result;
+    },
+
+    /** Held → shipped: the units leave the books. */
+    async commitStock(req: { orderId: string; key: string }): Promise<{ shipped: Allocation[] }> {
+      return mapErrors(() => ledger.ship(req.orderId, req.key));
+    },
+
+    /** Compensation for committed stock of an order cancelled before the carrier took it. */
+    async restockOrder(req: { orderId: string; lines: OrderLine[]; key: string }): Promise<{ restocked: Allocation[] }> {
+      return mapErrors(() => ledger.restock(req.orderId, req.lines, req.key));
+    },
+
+    async createPickTask(req: { orderId: string; key: string; allocations: Allocation[] }): Promise<{ taskId: string }> {
+      return mapErrors(() => warehouse.createPickTask(req));
+    },
+
+    async awaitPick(req: { orderId: string; taskId: string }): Promise<Completion> {
+      return mapErrors(() => warehouse.awaitPick(req, heartbeatingWait()));
+    },
+
+    async packOrder(req: { orderId: string; taskId: string }): Promise<Completion> {
+      return mapErrors(() => warehouse.pack(req, heartbeatingWait()));
+    },
+
+    async cancelPickTask(req: { orderId: string; taskId: string; key: string }): Promise<void> {
+      await mapErrors(() => warehouse.cancelPickTask(req));
+      log.info('cancelled pick task', { orderId: req.orderId, taskId: req.taskId });
+    },
+
+    async buyLabel(req: {
+      orderId: string;
+      key: string;
+      address: ShippingAddress;
+      method: ShippingMethod;
+      allocations: Allocation[];
+    }): Promise<Label | null> {
+      // null, not undefined: survives the payload converter as a value.
+      return (await mapErrors(() => carrier.buyLabel(req))) ?? null;
+    },
+
+    async voidLabel(req: { orderId: string; labelId: string; key: string }): Promise<void> {
+      await mapErrors(() => carrier.voidLabel(req));
+      log.info('voided label', { orderId: req.orderId, labelId: req.labelId });
+    },
+
+    async awaitPickup(req: { orderId: string; label?: Label }): Promise<Completion> {
+      return mapErrors(() => carrier.awaitPickup(req, heartbeatingWait()));
+    },
+
+    async awaitDelivery(req: { orderId: string; trackingNumber?: string }): Promise<Completion> {
+      return mapErrors(() => carrier.awaitDelivery(req, heartbeatingWait()));
+    },
+
+    /**
+     * The reaper's pass: reconcile with the closed-workflow check, then release the held
+     * stock of every order whose workflow closed without compensating (terminated, timed
+     * out, failed). The key is fixed per order: a closed order can never hold again.
+     */
+    async reapClosedOrders(): Promise<ReaperReport> {
+      if (!deps.isWorkflowClosed) {
+        throw ApplicationFailure.create({ type: 'ReaperMisconfigured', message: 'no isWorkflowClosed check given to createActivities', nonRetryable: true });
+      }
+      const report = await mapErrors(() => ledger.reconcile(deps.isWorkflowClosed));
+      const closed = [
+        ...new Set(
+          report.problems.flatMap((p) => (p.kind === 'held_for_closed_order' ? [p.orderId] : [])),
+        ),
+      ];
+      const released: ReaperReport['released'] = [];
+      for (const orderId of closed) {
+        const result = await mapErrors(() => ledger.release(orderId, `${orderId}:reaper-release`));
+        released.push({ orderId, allocations: result.released });
+        log.warn('reaper released stock held by a closed order workflow', { orderId, released: result.released });
+      }
+      const otherProblems = report.problems.filter((p) => p.kind !== 'held_for_closed_order');
+      if (otherProblems.length > 0) log.error('ledger reconciliation found problems the reaper cannot fix', { problems: otherProblems });
+      else if (released.length === 0) log.debug('reaper: ledger consistent, nothing to release');
+      return { released, otherProblems };
+    },
+  };
+}
+
+export type OrderActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,75 @@
+import type { Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, type Duration } from '@temporalio/common';
+import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import type { Config } from '../config/config';
+import type { Ledger } from '../ledger/types';
+import { createActivities } from '../activities/order-activities';
+import { createCarrierAdapter, createWarehouseAdapter, type CarrierAdapter, type WarehouseAdapter } from '../activities/adapters';
+import { createClosedOrdersCheck } from '../activities/workflow-state';
+import { reaperWorkflowId, type ReaperInput } from '../workflows/reaper-workflow';
+import type { reaperWorkflow } from '../workflows/reaper-workflow';
+
+export interface CreateWorkerDeps {
+  connection: NativeConnection;
+  client: Client;
+  namespace: string;
+  taskQueue: string;
+  ledger: Ledger;
+  config: Pick<Config, 'warehouseMode' | 'carrierMode' | 'simulatedDelayMs' | 'reaperIntervalMs'>;
+  /** A pre-built bundle of `workflows/index.ts` (tests bundle once per file); default: bundle at start. */
+  workflowBundle?: WorkflowBundle;
+  /** Start (or join) the reaper workflow `reaper-<taskQueue>`. Default true. */
+  startReaper?: boolean;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  /** Replace the adapters chosen by warehouseMode / carrierMode (tests: failing or recording adapters). */
+  adapters?: { warehouse?: WarehouseAdapter; carrier?: CarrierAdapter };
+  /** How long an order whose workflow is not found must stay missing before the reaper counts it closed (default 10 min). */
+  reaperNotFoundGraceMs?: number;
+  /** Worker shutdown grace: activities still running after it are cancelled. */
+  shutdownGraceTime?: Duration;
+}
+
+/**
+ * The fulfillment worker: the order and reaper workflows, and the activities built from
+ * the injected ledger and the adapters of the configured modes. Starts the reaper
+ * workflow idempotently (fixed id, USE_EXISTING), so N replicas share one reaper.
+ */
+export async function createWorker(deps: CreateWorkerDeps): Promise<Worker> {
+  const { config } = deps;
+  const warehouse = deps.adapters?.warehouse ?? createWarehouseAdapter(config.warehouseMode, config.simulatedDelayMs);
+  const carrier = deps.adapters?.carrier ?? createCarrierAdapter(config.carrierMode, config.simulatedDelayMs);
+  const activities = createActivities({
+    ledger: deps.ledger,
+    warehouse,
+    carrier,
+    isWorkflowClosed: createClosedOrdersCheck(deps.client, deps.namespace, { notFoundGraceMs: deps.reaperNotFoundGraceMs }),
+  });
+
+  const worker = await Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue: deps.taskQueue,
+    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    activities,
+    maxConcurrentActivityTaskExecutions: deps.maxConcurrentActivityTaskExecutions,
+    maxConcurrentWorkflowTaskExecutions: deps.maxConcurrentWorkflowTaskExecutions,
+    shutdownGraceTime: deps.shutdownGraceTime ?? '10s',
+  });
+
+  if (deps.startReaper ?? true) await startReaper(deps.client, deps.taskQueue, { intervalMs: config.reaperIntervalMs });
+  return worker;
+}
+
+/** Starts `reaper-<taskQueue>`, or joins the one already running. Returns its workflow id. */
+export async function startReaper(client: Client, taskQueue: string, input: ReaperInput): Promise<string> {
+  const workflowId = reaperWorkflowId(taskQueue);
+  await client.workflow.start<typeof reaperWorkflow>('reaperWorkflow', {
+    workflowId,
+    taskQueue,
+    args: [input],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    staticSummary: `Reaper · releases stock held by closed orders every ${Math.round(input.intervalMs / 1000)} s`,
+  });
+  return workflowId;
+}

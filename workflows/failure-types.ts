@@ -1,0 +1,29 @@
+/**
+ * ApplicationFailure types shared by the activities and the order workflow. Pure constants:
+ * safe to import from workflow code and from the API (to map failures onto HTTP answers).
+ */
+import type { LedgerErrorCode } from '../ledger/types';
+
+/** The order itself is invalid (unknown SKU, no active warehouse, incomplete address): ends `rejected`. */
+export const ORDER_INVALID = 'OrderInvalid';
+/** An event's payload is malformed (missing reason, carrier or tracking number). */
+export const INVALID_EVENT = 'InvalidEvent';
+/** The warehouse reported that the pick cannot be done. */
+export const PICK_FAILED = 'PickFailed';
+/** A deadline of DESIGN §5 passed (recorded in lastError when the order parks in needs_attention). */
+export const DELIVERY_TIMEOUT = 'DeliveryTimeout';
+/** An adapter (warehouse or carrier) refused a request for good. */
+export const ADAPTER_REJECTED = 'AdapterRejected';
+
+/** LedgerError codes: business errors, never worth retrying. */
+export const LEDGER_ERROR_CODES: readonly LedgerErrorCode[] = [
+  'UNKNOWN_SKU',
+  'UNKNOWN_WAREHOUSE',
+  'NO_ACTIVE_WAREHOUSE',
+  'INSUFFICIENT_STOCK',
+  'INVALID_QUANTITY',
+  'IDEMPOTENCY_CONFLICT',
+];
+
+/** Failure types an activity retry policy must not retry. */
+export const NON_RETRYABLE_TYPES: readonly string[] = [ORDER_INVALID, INVALID_EVENT, ADAPTER_REJECTED, ...LEDGER_ERROR_CODES];

@@ -1,0 +1,44 @@
+/**
+ * How an order workflow is started: shared by the API and the tests so the id, the task
+ * queue, the search attributes and the UI summary are the same everywhere. Pure.
+ */
+import { WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
+import { ChannelKey, CustomerIdKey, OrderStatusKey, SkusKey } from './search-attributes';
+import { orderWorkflowId, type OrderInput } from './types';
+
+export interface OrderStartOptions {
+  workflowId: string;
+  taskQueue: string;
+  args: [OrderInput];
+  /** An order id runs once, ever: a second start of the same id is refused even after the first closed. */
+  workflowIdReusePolicy: WorkflowIdReusePolicy;
+  typedSearchAttributes: SearchAttributePair[];
+  staticSummary: string;
+  staticDetails: string;
+}
+
+export function orderStartOptions(input: OrderInput, taskQueue: string): OrderStartOptions {
+  const skus = [...new Set(input.lines.map((l) => l.sku))].sort();
+  const units = input.lines.reduce((n, l) => n + l.quantity, 0);
+  const a = input.shippingAddress;
+  const details = [
+    `**Customer:** ${input.customer.id}${input.customer.name ? ` (${input.customer.name})` : ''}`,
+    `**Channel:** ${input.channel} · **Shipping:** ${input.shippingMethod}`,
+    `**Ship to:** ${[a.name, a.line1, a.line2, `${a.postalCode} ${a.city}`, a.region, a.country].filter(Boolean).join(', ')}`,
+    `**Lines (${units} units):** ${input.lines.map((l) => `${l.sku} ×${l.quantity}`).join(', ')}`,
+  ].join('\n\n');
+  return {
+    workflowId: orderWorkflowId(input.orderId),
+    taskQueue,
+    args: [input],
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    typedSearchAttributes: [
+      { key: OrderStatusKey, value: 'received' },
+      { key: CustomerIdKey, value: input.customer.id },
+      { key: ChannelKey, value: input.channel },
+      { key: SkusKey, value: skus },
+    ],
+    staticSummary: `Order ${input.orderId} · ${input.lines.length} line${input.lines.length === 1 ? '' : 's'} · ${input.channel}`,
+    staticDetails: details,
+  };
+}
