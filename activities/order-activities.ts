@@ -5,6 +5,7 @@ import type { OrderInput, ShippingAddress, ShippingMethod } from '../workflows/t
 import { ORDER_INVALID } from '../workflows/failure-types';
 import type { CarrierAdapter, Completion, Label, WaitContext, WarehouseAdapter } from './adapters/types';
 import { mapErrors } from './errors';
+import { recordReconciliation, recordReservation } from './ledger-metrics';
 
 export interface ActivityDeps {
   ledger: Ledger;
@@ -75,7 +76,10 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     async reserveStock(req: { orderId: string; lines: OrderLine[]; key: string }): Promise<ReserveResult> {
-      return mapErrors(() => ledger.reserve(req.orderId, req.lines, req.key));
+      const started = performance.now();
+      const result = await mapErrors(() => ledger.reserve(req.orderId, req.lines, req.key));
+      recordReservation(Context.current().metricMeter, (performance.now() - started) / 1000, result.backordered.length > 0);
+      return result;
     },
 
     async reserveMoreStock(req: { orderId: string; key: string }): Promise<ReserveResult> {
@@ -161,6 +165,7 @@ export function createActivities(deps: ActivityDeps) {
         log.warn('reaper released stock held by a closed order workflow', { orderId, released: result.released });
       }
       const otherProblems = report.problems.filter((p) => p.kind !== 'held_for_closed_order');
+      recordReconciliation(Context.current().metricMeter, otherProblems.length, released.length);
       if (otherProblems.length > 0) log.error('ledger reconciliation found problems the reaper cannot fix', { problems: otherProblems });
       else if (released.length === 0) log.debug('reaper: ledger consistent, nothing to release');
       return { released, otherProblems };

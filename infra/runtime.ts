@@ -11,7 +11,20 @@ export function installRuntime(opts: { logLevel: string; metricsBindAddress?: st
   Runtime.install({
     logger: new DefaultLogger(LEVELS[opts.logLevel] ?? 'INFO'),
     telemetryOptions: opts.metricsBindAddress
-      ? { metrics: { prometheus: { bindAddress: opts.metricsBindAddress, countersTotalSuffix: true, useSecondsForDurations: true } } }
+      ? {
+          metrics: {
+            prometheus: {
+              bindAddress: opts.metricsBindAddress,
+              countersTotalSuffix: true,
+              useSecondsForDurations: true,
+              // Orders wait in a status for minutes to days, not the default's milliseconds.
+              histogramBucketOverrides: {
+                fulfillment_order_step_duration: [1, 10, 60, 300, 900, 3_600, 14_400, 43_200, 86_400, 259_200, 604_800],
+                fulfillment_ledger_reservation_latency: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+              },
+            },
+          },
+        }
       : undefined,
     // The entry points handle SIGINT/SIGTERM themselves to drain HTTP first.
     shutdownSignals: [],

@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import type { Client, Connection } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Knex } from 'knex';
@@ -11,35 +10,9 @@ import type { OrderInput, OrderView } from '../workflows/types';
 import { statusQuery } from '../workflows/messages';
 import { testKnex } from './support/db';
 import { connectClient, connectWorker, eventually, temporalEnv, uniqueTaskQueue } from './support/temporal';
+import { exitOf, spawnWorkerProcess } from './support/worker-process';
 
-const root = path.resolve(__dirname, '..');
 const uid = () => Math.random().toString(36).slice(2, 10);
-
-/** worker/main.ts as its own process, as production runs it. */
-function spawnWorker(taskQueue: string): ChildProcess {
-  const { address, namespace } = temporalEnv();
-  return spawn(process.execPath, ['-r', path.join(root, 'test/support/swc-register.js'), path.join(root, 'worker/main.ts')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: process.env.DATABASE_URL,
-      TEMPORAL_ADDRESS: address,
-      TEMPORAL_NAMESPACE: namespace,
-      TASK_QUEUE: taskQueue,
-      SIMULATED_DELAY: '3s',
-      SHUTDOWN_GRACE: '20s',
-      REAPER_INTERVAL: '1h',
-      METRICS_PORT: '0',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-function exitOf(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
 
 describe('worker graceful shutdown', () => {
   const taskQueue = uniqueTaskQueue('shutdown');
@@ -49,7 +22,6 @@ describe('worker graceful shutdown', () => {
   let connection: Connection;
   let workerConnection: NativeConnection;
   let child: ChildProcess | undefined;
-  let output = '';
 
   beforeAll(async () => {
     knex = testKnex(4);
@@ -71,9 +43,7 @@ describe('worker graceful shutdown', () => {
     await ledger.upsertSku({ sku, name: 'Shutdown test item' });
     await ledger.receive({ warehouseId, sku, quantity: 5, key: `receipt-${sku}` });
 
-    child = spawnWorker(taskQueue);
-    child.stdout?.on('data', (d) => (output += d));
-    child.stderr?.on('data', (d) => (output += d));
+    child = spawnWorkerProcess(taskQueue, { SIMULATED_DELAY: '3s', SHUTDOWN_GRACE: '20s' });
 
     const input: OrderInput = {
       orderId: `shutdown-${uid()}`,

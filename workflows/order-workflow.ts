@@ -60,6 +60,7 @@ import {
   stockArrivedSignal,
   type CancelRequest,
 } from './messages';
+import { recordOrderStarted, recordTransition } from './order-metrics';
 import { ChannelKey, CustomerIdKey, OrderStatusKey, SkusKey, WarehouseIdsKey } from './search-attributes';
 import {
   TERMINAL_STATUSES,
@@ -181,6 +182,8 @@ class OrderSaga {
   /** Every warehouse that ever held units for the order (the WarehouseIds search attribute). */
   private readonly warehousesSeen = new Set<string>();
   private lastPublished = '';
+  /** Workflow time the current status was entered (metrics only). */
+  private statusEnteredAt = Date.now();
 
   constructor(private readonly input: OrderInput) {
     this.id = input.orderId;
@@ -376,6 +379,10 @@ class OrderSaga {
   // ── visibility ─────────────────────────────────────────────────────────────────
   private setStatus(status: OrderStatus, note?: string): void {
     const changed = status !== this.view.status;
+    if (changed) {
+      recordTransition(this.view.status, status, (Date.now() - this.statusEnteredAt) / 1000, this.input.channel);
+      this.statusEnteredAt = Date.now();
+    }
     this.view.status = status;
     if (changed || note) this.view.history.push({ at: nowIso(), status, ...(note ? { note } : {}) });
     this.publish();
@@ -443,6 +450,7 @@ class OrderSaga {
       this.requestCancel('workflow cancellation requested', 'workflow');
     });
 
+    recordOrderStarted(this.input.channel);
     await CancellationScope.nonCancellable(async () => {
       this.publish();
       await this.saga();
