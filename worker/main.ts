@@ -21,11 +21,7 @@ async function main(): Promise<void> {
   await ledger.ping();
   const connection = await Connection.connect(connectionOptions(config.temporal));
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const workerConnection = await NativeConnection.connect({
-    address: config.temporal.address,
-    tls: config.temporal.tls ? true : undefined,
-    apiKey: config.temporal.apiKey,
-  });
+  const workerConnection = await NativeConnection.connect(connectionOptions(config.temporal));
 
   const worker = await createWorker({
     connection: workerConnection,
