@@ -92,6 +92,11 @@ export interface ReconciliationReport {
   problems: ReconciliationProblem[];
 }
 
+/** Narrows a reconciliation to some SKUs (e.g. the ones a test or an operator owns). */
+export interface ReconcileOptions {
+  skus?: string[];
+}
+
 /** Given order ids with held stock, answers which of them belong to closed workflows. */
 export type ClosedOrdersCheck = (orderIds: string[]) => Promise<Set<string>>;
 
@@ -137,7 +142,7 @@ export interface Ledger {
   /** Orders that still wait for units of this SKU (their demand exceeds what they hold). */
   ordersAwaiting(sku: string): Promise<string[]>;
   openAlerts(): Promise<ReorderAlert[]>;
-  reconcile(isClosed?: ClosedOrdersCheck): Promise<ReconciliationReport>;
+  reconcile(isClosed?: ClosedOrdersCheck, options?: ReconcileOptions): Promise<ReconciliationReport>;
   /** Cheap round trip for health checks. */
   ping(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { ledgerMigration } from './001_ledger';
 
 export interface Migration {
   name: string;
@@ -11,7 +12,7 @@ export interface Migration {
  * from TypeScript under jest and from compiled JavaScript in dist/ without knex
  * needing a TypeScript loader. Append new ones; never edit or reorder landed ones.
  */
-export const MIGRATIONS: Migration[] = [];
+export const MIGRATIONS: Migration[] = [ledgerMigration];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
   getMigrations: async () => MIGRATIONS,

@@ -1,0 +1,88 @@
+import type { Knex } from 'knex';
+import { LedgerError } from './errors';
+import type { Sku, Warehouse } from './types';
+
+interface WarehouseRow {
+  id: string;
+  name: string;
+  priority: number;
+  active: boolean;
+}
+
+interface SkuRow {
+  sku: string;
+  name: string;
+  reorder_point: number;
+}
+
+const toWarehouse = (r: WarehouseRow): Warehouse => ({ id: r.id, name: r.name, priority: r.priority, active: r.active });
+const toSku = (r: SkuRow): Sku => ({ sku: r.sku, name: r.name, reorderPoint: r.reorder_point });
+
+function requireText(value: unknown, what: string): asserts value is string {
+  if (typeof value !== 'string' || value === '') throw new TypeError(`${what} must be a non-empty string`);
+}
+
+/** Omitted priority/active keep the stored values on update (defaults 100 and true on insert). */
+export async function upsertWarehouse(
+  knex: Knex,
+  input: { id: string; name: string; priority?: number; active?: boolean },
+): Promise<{ warehouse: Warehouse; created: boolean }> {
+  requireText(input.id, 'warehouse id');
+  requireText(input.name, 'warehouse name');
+  if (input.priority !== undefined && !Number.isSafeInteger(input.priority)) {
+    throw new LedgerError('INVALID_QUANTITY', 'priority must be a whole number', { priority: input.priority });
+  }
+  const priority = input.priority ?? null;
+  const active = input.active ?? null;
+  const { rows } = await knex.raw<{ rows: Array<WarehouseRow & { created: boolean }> }>(
+    `INSERT INTO warehouses (id, name, priority, active) VALUES (?, ?, coalesce(?::integer, 100), coalesce(?::boolean, true))
+     ON CONFLICT (id) DO UPDATE SET name = excluded.name,
+       priority = coalesce(?::integer, warehouses.priority), active = coalesce(?::boolean, warehouses.active)
+     RETURNING id, name, priority, active, (xmax = 0) AS created`,
+    [input.id, input.name, priority, active, priority, active],
+  );
+  return { warehouse: toWarehouse(rows[0]), created: rows[0].created };
+}
+
+export async function listWarehouses(knex: Knex): Promise<Warehouse[]> {
+  const rows = await knex('warehouses').select<WarehouseRow[]>('id', 'name', 'priority', 'active').orderBy([
+    { column: 'priority' },
+    { column: 'id' },
+  ]);
+  return rows.map(toWarehouse);
+}
+
+/** A changed reorder point can open or clear the SKU's alert, so it is re-evaluated at once. */
+export async function upsertSku(
+  knex: Knex,
+  input: { sku: string; name: string; reorderPoint?: number },
+): Promise<{ sku: Sku; created: boolean }> {
+  requireText(input.sku, 'sku');
+  requireText(input.name, 'sku name');
+  if (input.reorderPoint !== undefined && !(Number.isInteger(input.reorderPoint) && input.reorderPoint >= 0 && input.reorderPoint <= 1e9)) {
+    throw new LedgerError('INVALID_QUANTITY', 'reorder point must be a whole number from 0', { reorderPoint: input.reorderPoint });
+  }
+  const point = input.reorderPoint ?? null;
+  return knex.transaction(async (trx) => {
+    const { rows } = await trx.raw<{ rows: Array<SkuRow & { created: boolean }> }>(
+      `INSERT INTO skus (sku, name, reorder_point) VALUES (?, ?, coalesce(?::integer, 0))
+       ON CONFLICT (sku) DO UPDATE SET name = excluded.name, reorder_point = coalesce(?::integer, skus.reorder_point)
+       RETURNING sku, name, reorder_point, (xmax = 0) AS created`,
+      [input.sku, input.name, point, point],
+    );
+    if (!rows[0].created) await trx.raw('SELECT ledger_evaluate_alerts(?::text[])', [[input.sku]]);
+    return { sku: toSku(rows[0]), created: rows[0].created };
+  });
+}
+
+export async function getSku(knex: Knex, sku: string): Promise<Sku | undefined> {
+  const row = await knex('skus').where({ sku }).first<SkuRow | undefined>('sku', 'name', 'reorder_point');
+  return row && toSku(row);
+}
+
+export async function unknownSkus(knex: Knex, skus: string[]): Promise<string[]> {
+  const wanted = [...new Set(skus)];
+  if (wanted.length === 0) return [];
+  const known = new Set(await knex('skus').whereIn('sku', wanted).pluck<string[]>('sku'));
+  return wanted.filter((s) => !known.has(s));
+}

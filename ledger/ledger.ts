@@ -1,0 +1,34 @@
+import type { Knex } from 'knex';
+import { openAlerts } from './alerts';
+import { getSku, listWarehouses, unknownSkus, upsertSku, upsertWarehouse } from './catalog';
+import { release, restock, ship } from './order-ops';
+import { levels, movements, ordersAwaiting, ping, reservations } from './reads';
+import { reconcile } from './reconcile';
+import { reserve, reserveMore } from './reserve';
+import { adjust, receive } from './stock';
+import type { Ledger } from './types';
+
+/** The PostgreSQL stock ledger on a knex pool the caller owns (and destroys). */
+export function createLedger(knex: Knex): Ledger {
+  return {
+    upsertWarehouse: (input) => upsertWarehouse(knex, input),
+    listWarehouses: () => listWarehouses(knex),
+    upsertSku: (input) => upsertSku(knex, input),
+    getSku: (sku) => getSku(knex, sku),
+    unknownSkus: (skus) => unknownSkus(knex, skus),
+    receive: (input) => receive(knex, input),
+    adjust: (input) => adjust(knex, input),
+    reserve: (orderId, lines, key) => reserve(knex, orderId, lines, key),
+    reserveMore: (orderId, key) => reserveMore(knex, orderId, key),
+    release: (orderId, key) => release(knex, orderId, key),
+    ship: (orderId, key) => ship(knex, orderId, key),
+    restock: (orderId, lines, key) => restock(knex, orderId, lines, key),
+    levels: (sku) => levels(knex, sku),
+    movements: (sku, page) => movements(knex, sku, page),
+    reservations: (orderId) => reservations(knex, orderId),
+    ordersAwaiting: (sku) => ordersAwaiting(knex, sku),
+    openAlerts: () => openAlerts(knex),
+    reconcile: (isClosed, options) => reconcile(knex, isClosed, options),
+    ping: () => ping(knex),
+  };
+}
