@@ -218,20 +218,31 @@ export class OrderWorkflows {
   }
 
   cancel(orderId: string, reason: string): Promise<OrderView> {
-    return this.update(orderId, (h) => h.executeUpdate(cancelUpdate, { args: [{ reason }], updateId: randomUUID() }));
+    return this.update(orderId, (h, updateId) => h.executeUpdate(cancelUpdate, { args: [{ reason }], updateId }));
   }
 
   retry(orderId: string): Promise<OrderView> {
-    return this.update(orderId, (h) => h.executeUpdate(retryUpdate, { args: [], updateId: randomUUID() }));
+    return this.update(orderId, (h, updateId) => h.executeUpdate(retryUpdate, { args: [], updateId }));
   }
 
   event(orderId: string, event: OrderEvent): Promise<OrderView> {
-    return this.update(orderId, (h) => h.executeUpdate(eventUpdate, { args: [event], updateId: randomUUID() }));
+    return this.update(orderId, (h, updateId) => h.executeUpdate(eventUpdate, { args: [event], updateId }));
   }
 
-  private async update(orderId: string, call: (handle: WorkflowHandle<typeof orderWorkflow>) => Promise<OrderView>): Promise<OrderView> {
+  private async update(orderId: string, call: (handle: WorkflowHandle<typeof orderWorkflow>, updateId: string) => Promise<OrderView>): Promise<OrderView> {
+    // One id for every attempt: the server deduplicates an Update it already accepted.
+    const updateId = randomUUID();
     try {
-      return await this.within(this.options.updateTimeoutMs, () => call(this.handle(orderId)));
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.within(this.options.updateTimeoutMs, () => call(this.handle(orderId), updateId));
+        } catch (err) {
+          // An Update accepted in the same workflow task as a racing event is aborted with
+          // that task ("unexpected workflow task failure") and never took effect: send it again.
+          if (attempt < 3 && isAbortedWithWorkflowTask(err)) continue;
+          throw err;
+        }
+      }
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
         const failure = err.cause;
@@ -298,4 +309,5 @@ function grpcCodeOf(err: unknown): number | undefined {
 }
 
 const isGrpcDeadline = (err: unknown) => grpcCodeOf(err) === 4;
+const isAbortedWithWorkflowTask = (err: unknown) => grpcCodeOf(err) === 9 /* FAILED_PRECONDITION */ && /workflow task failure/i.test(String((err as Error)?.message ?? err) + String((err as { cause?: Error })?.cause?.message ?? ''));
 const isGrpcUnavailable = (err: unknown) => grpcCodeOf(err) === 14;
