@@ -1,0 +1,369 @@
+/**
+ * End-to-end bench: N orders (simulated warehouse and carrier, SIMULATED_DELAY 0) from
+ * start to `delivered`, against a baseline workflow running the same number (9) of
+ * sequential no-op activities on the same dev server with the same worker settings.
+ *
+ * Latency is the server's own start → close time of each workflow (from visibility), so
+ * polling does not blur it; throughput is measured orders / (last close − first start).
+ */
+import { readFileSync } from 'node:fs';
+import type { Client } from '@temporalio/client';
+import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { temporal as temporalProto, type temporal } from '@temporalio/proto';
+import type { Knex } from 'knex';
+import { simulatedCarrier, simulatedWarehouse, type CarrierAdapter, type WarehouseAdapter } from '../activities/adapters';
+import { createClosedOrdersCheck } from '../activities/workflow-state';
+import { createKnex } from '../infra/database';
+import { createLedger } from '../ledger/ledger';
+import type { Ledger } from '../ledger/types';
+import { createWorker } from '../worker/create-worker';
+import type { orderWorkflow } from '../workflows/order-workflow';
+import { orderStartOptions } from '../workflows/start-options';
+import type { OrderInput } from '../workflows/types';
+import { fmt, hex, latencies, mapLimit, sleep, type Latencies } from './common';
+import { noopActivities } from './noop-activities';
+import type { noopWorkflow } from './noop-workflows';
+
+/** The order's happy path runs these 9 activities (see workflows/order-workflow.ts). */
+export const HAPPY_PATH_ACTIVITIES = 9;
+
+export interface WorkerTuning {
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  /** Knex pool of the product worker's ledger. */
+  poolMax: number;
+  /**
+   * Experiment: simulated adapters that answer at once without the heartbeat the product's
+   * `heartbeatingWait` sends before every wait (even a 0 ms one).
+   */
+  noHeartbeat?: boolean;
+}
+
+export interface E2eOptions {
+  client: Client;
+  address: string;
+  namespace: string;
+  databaseUrl: string;
+  orders: number;
+  /** Workflow starts in flight at once. */
+  startConcurrency: number;
+  tuning: WorkerTuning;
+  productBundle: WorkflowBundleWithSourceMap;
+  noopBundle: WorkflowBundleWithSourceMap;
+  timeoutMs?: number;
+  log?: (line: string) => void;
+  /** pid of the dev server, to account its CPU per workflow. */
+  serverPid?: number;
+}
+
+export interface E2eRun {
+  kind: 'order' | 'noop';
+  n: number;
+  completed: number;
+  /** Workflows that did not end the way the run expects (order: delivered; noop: completed). */
+  wrongEnd: number;
+  seconds: number;
+  perSecond: number;
+  latencyMs: Latencies;
+  historyEvents: { mean: number; min: number; max: number };
+  /** Event types of one sample workflow's history, most frequent first. */
+  sampleHistory: Record<string, number>;
+  /** CPU ms per workflow: this process (client + worker), the dev server, and the Postgres backends of the run's database. */
+  cpuMsPerWorkflow: { bench: number; server: number; postgres: number };
+}
+
+export interface E2eReport {
+  order: E2eRun;
+  noop: E2eRun;
+  ratio: number;
+  reconcile: { ok: boolean; problems: number };
+  tuning: WorkerTuning;
+  startConcurrency: number;
+}
+
+type ExecInfo = temporal.api.workflow.v1.IWorkflowExecutionInfo;
+
+const tsMs = (ts: ExecInfo['startTime']): number => {
+  if (!ts || ts.seconds == null) return NaN;
+  const s = typeof ts.seconds === 'number' ? ts.seconds : Number(ts.seconds.toString());
+  return s * 1000 + Math.floor((ts.nanos ?? 0) / 1e6);
+};
+
+/** utime + stime of a process in ms (Linux /proc; NaN elsewhere). */
+export function processCpuMs(pid: number | undefined): number {
+  if (!pid || pid < 0) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks at USER_HZ 100
+  } catch {
+    return NaN;
+  }
+}
+
+const EVENT_TYPE_PREFIX = 'EVENT_TYPE_';
+
+/** How many events of each type one workflow's history has. */
+async function historyBreakdown(client: Client, workflowId: string): Promise<Record<string, number>> {
+  if (!workflowId) return {};
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const counts: Record<string, number> = {};
+  for (const e of history.events ?? []) {
+    const name = (temporalProto.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType)).replace(EVENT_TYPE_PREFIX, '');
+    counts[name] = (counts[name] ?? 0) + 1;
+  }
+  return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]));
+}
+
+/** CPU ms of every Postgres backend serving the knex pool's database, by pid. */
+async function backendCpu(knex: Knex | undefined): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (!knex) return out;
+  const { rows } = (await knex.raw('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')) as { rows: { pid: number }[] };
+  for (const { pid } of rows) {
+    const ms = processCpuMs(pid);
+    if (Number.isFinite(ms)) out.set(String(pid), ms);
+  }
+  return out;
+}
+
+async function listAll(client: Client, namespace: string, query: string): Promise<ExecInfo[]> {
+  const out: ExecInfo[] = [];
+  let nextPageToken: Uint8Array | undefined;
+  for (let page = 0; page < 200; page++) {
+    const res = await client.workflowService.listWorkflowExecutions({ namespace, query, pageSize: 1000, nextPageToken });
+    out.push(...res.executions);
+    if (!res.nextPageToken || res.nextPageToken.length === 0) break;
+    nextPageToken = res.nextPageToken;
+  }
+  return out;
+}
+
+async function countRunning(client: Client, namespace: string, taskQueue: string): Promise<number> {
+  const res = await client.workflowService.countWorkflowExecutions({
+    namespace,
+    query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`,
+  });
+  return Number(res.count?.toString() ?? 0);
+}
+
+async function waitAllClosed(client: Client, namespace: string, taskQueue: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  // Visibility may lag the starts by a moment: require two zero readings in a row.
+  let zeros = 0;
+  while (Date.now() < deadline) {
+    zeros = (await countRunning(client, namespace, taskQueue)) === 0 ? zeros + 1 : 0;
+    if (zeros >= 2) return;
+    await sleep(200);
+  }
+  throw new Error(`workflows on ${taskQueue} still running after ${timeoutMs} ms`);
+}
+
+export function benchOrderInput(orderId: string, sku: string): OrderInput {
+  const long = 3_600_000;
+  return {
+    orderId,
+    channel: 'bench',
+    customer: { id: `cust-${orderId.slice(-3)}` },
+    shippingAddress: { name: 'Bench', line1: 'Dam 1', city: 'Amsterdam', postalCode: '1012', country: 'NL' },
+    lines: [{ sku, quantity: 1 }],
+    shippingMethod: 'standard',
+    timeouts: { backorderMs: long, pickMs: long, packMs: long, deliveryMs: long, attentionMs: long },
+  };
+}
+
+async function measure(
+  opts: E2eOptions,
+  kind: 'order' | 'noop',
+  taskQueue: string,
+  start: (id: string) => Promise<unknown>,
+  expectedEnd: (info: ExecInfo) => boolean,
+  knex?: Knex,
+): Promise<E2eRun> {
+  const { client, namespace } = opts;
+  const timeoutMs = opts.timeoutMs ?? 180_000;
+  // Warm-up (caches, connections, JIT): not counted.
+  const warm = Math.max(5, Math.min(30, Math.floor(opts.orders / 10)));
+  await mapLimit(Array.from({ length: warm }, (_, i) => `warm-${i}`), opts.startConcurrency, (id) => start(id));
+  await waitAllClosed(client, namespace, taskQueue, timeoutMs);
+
+  const ids = Array.from({ length: opts.orders }, (_, i) => `m-${String(i).padStart(5, '0')}`);
+  const cpu0 = process.cpuUsage();
+  const server0 = processCpuMs(opts.serverPid);
+  const pg0 = await backendCpu(knex);
+  const t0 = Date.now();
+  await mapLimit(ids, opts.startConcurrency, (id) => start(id));
+  await waitAllClosed(client, namespace, taskQueue, timeoutMs);
+  const cpu1 = process.cpuUsage(cpu0);
+  const serverMs = processCpuMs(opts.serverPid) - server0;
+  const pg1 = await backendCpu(knex);
+  const pgMs = [...pg1].reduce((t, [pid, ms]) => t + ms - (pg0.get(pid) ?? 0), 0);
+
+  const infos = (await listAll(client, namespace, `TaskQueue = '${taskQueue}'`)).filter((i) => /-m-\d+$/.test(i.execution?.workflowId ?? ''));
+  const durations = infos.map((i) => tsMs(i.closeTime) - tsMs(i.startTime)).filter(Number.isFinite);
+  const lastClose = Math.max(...infos.map((i) => tsMs(i.closeTime)));
+  const seconds = (lastClose - t0) / 1000;
+  const wrongEnd = infos.filter((i) => !expectedEnd(i)).length;
+
+  // History length: describe each workflow (as an operator would see it).
+  const lengths = await mapLimit(infos, 16, async (i) => {
+    const d = await client.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: i.execution!.workflowId! } });
+    return Number(d.workflowExecutionInfo?.historyLength?.toString() ?? 0);
+  });
+  const run: E2eRun = {
+    kind,
+    n: opts.orders,
+    completed: infos.length,
+    wrongEnd: wrongEnd + (opts.orders - infos.length),
+    seconds,
+    perSecond: infos.length / seconds,
+    latencyMs: latencies(durations),
+    historyEvents: {
+      mean: lengths.reduce((t, x) => t + x, 0) / Math.max(1, lengths.length),
+      min: Math.min(...lengths),
+      max: Math.max(...lengths),
+    },
+    sampleHistory: await historyBreakdown(client, infos[0]?.execution?.workflowId ?? ''),
+    cpuMsPerWorkflow: { bench: (cpu1.user + cpu1.system) / 1000 / opts.orders, server: serverMs / opts.orders, postgres: pgMs / opts.orders },
+  };
+  opts.log?.(`e2e ${kind} sample history: ${JSON.stringify(run.sampleHistory)}`);
+  opts.log?.(
+    `e2e ${kind}: ${run.completed}/${run.n} in ${fmt(seconds, 2)} s = ${fmt(run.perSecond)} /s · p50 ${fmt(run.latencyMs.p50, 0)} ms p95 ${fmt(run.latencyMs.p95, 0)} ms p99 ${fmt(run.latencyMs.p99, 0)} ms · history ${fmt(run.historyEvents.mean)} events · CPU/wf bench ${fmt(run.cpuMsPerWorkflow.bench)} ms server ${fmt(run.cpuMsPerWorkflow.server)} ms postgres ${fmt(run.cpuMsPerWorkflow.postgres)} ms · wrong end ${run.wrongEnd}`,
+  );
+  return run;
+}
+
+async function runWorker<T>(worker: Worker, fn: () => Promise<T>): Promise<T> {
+  const running = worker.run();
+  try {
+    return await fn();
+  } finally {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running.catch((err: unknown) => console.error(`[e2e] worker: ${String(err)}`));
+  }
+}
+
+const decode = (p: unknown): unknown => {
+  const payload = p as { data?: Uint8Array } | undefined;
+  if (!payload?.data) return undefined;
+  try {
+    return JSON.parse(Buffer.from(payload.data).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+};
+
+export async function runNoop(opts: E2eOptions, connection: NativeConnection): Promise<E2eRun> {
+  const taskQueue = `bench-e2e-noop-${hex()}`;
+  const worker = await Worker.create({
+    connection,
+    namespace: opts.namespace,
+    taskQueue,
+    workflowBundle: opts.noopBundle,
+    activities: noopActivities,
+    maxConcurrentActivityTaskExecutions: opts.tuning.maxConcurrentActivityTaskExecutions,
+    maxConcurrentWorkflowTaskExecutions: opts.tuning.maxConcurrentWorkflowTaskExecutions,
+    shutdownGraceTime: '2s',
+  });
+  return runWorker(worker, () =>
+    measure(
+      opts,
+      'noop',
+      taskQueue,
+      (id) =>
+        opts.client.workflow.start<typeof noopWorkflow>('noopWorkflow', {
+          workflowId: `noop-${taskQueue}-${id}`,
+          taskQueue,
+          args: [HAPPY_PATH_ACTIVITIES],
+        }),
+      (i) => i.status === 2 /* COMPLETED */,
+    ),
+  );
+}
+
+/** The simulated adapters with every wait answered at once (no heartbeat, no sleep). */
+function instantAdapters(): { warehouse: WarehouseAdapter; carrier: CarrierAdapter } {
+  const done = async () => ({ completed: true });
+  return {
+    warehouse: { ...simulatedWarehouse({ delayMs: 0 }), awaitPick: done, pack: done },
+    carrier: { ...simulatedCarrier({ delayMs: 0 }), awaitPickup: done, awaitDelivery: done },
+  };
+}
+
+export async function runOrders(opts: E2eOptions, connection: NativeConnection, ledger: Ledger, sku: string, knex?: Knex): Promise<E2eRun> {
+  const taskQueue = `bench-e2e-order-${hex()}`;
+  const worker = await createWorker({
+    connection,
+    client: opts.client,
+    namespace: opts.namespace,
+    taskQueue,
+    ledger,
+    config: { warehouseMode: 'simulated', carrierMode: 'simulated', simulatedDelayMs: 0, reaperIntervalMs: 3_600_000 },
+    workflowBundle: opts.productBundle,
+    startReaper: false,
+    adapters: opts.tuning.noHeartbeat ? instantAdapters() : undefined,
+    maxConcurrentActivityTaskExecutions: opts.tuning.maxConcurrentActivityTaskExecutions,
+    maxConcurrentWorkflowTaskExecutions: opts.tuning.maxConcurrentWorkflowTaskExecutions,
+    shutdownGraceTime: '2s',
+  });
+  return runWorker(worker, () =>
+    measure(
+      opts,
+      'order',
+      taskQueue,
+      (id) => {
+        const o = orderStartOptions(benchOrderInput(`${taskQueue}-${id}`, sku), taskQueue);
+        return opts.client.workflow.start<typeof orderWorkflow>('orderWorkflow', o);
+      },
+      (i) => i.status === 2 && decode(i.searchAttributes?.indexedFields?.OrderStatus) === 'delivered',
+      knex,
+    ),
+  );
+}
+
+export async function runE2eBench(opts: E2eOptions): Promise<E2eReport> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const connection = await NativeConnection.connect({ address: opts.address });
+  const knex = createKnex(opts.databaseUrl, opts.tuning.poolMax);
+  try {
+    const ledger = createLedger(knex);
+    const run = hex();
+    const sku = `E2E-${run}`;
+    await ledger.upsertWarehouse({ id: 'bench-e2e', name: 'Bench e2e', priority: 1, active: true });
+    await ledger.upsertSku({ sku, name: 'Bench e2e SKU' });
+    await ledger.receive({ warehouseId: 'bench-e2e', sku, quantity: 1_000_000, key: `bench-e2e-receipt-${run}`, reference: 'bench' });
+
+    // Baseline first, then the orders, then the baseline again: the mean of the two
+    // baselines cancels slow drift of the dev server (its SQLite file grows).
+    const noopA = await runNoop({ ...opts, log }, connection);
+    const order = await runOrders({ ...opts, log }, connection, ledger, sku, knex);
+    const noopB = await runNoop({ ...opts, log }, connection);
+    const noop = noopA.perSecond >= noopB.perSecond ? noopA : noopB;
+
+    const report = await ledger.reconcile(createClosedOrdersCheck(opts.client, opts.namespace, { notFoundGraceMs: 0 }), { skus: [sku] });
+    return {
+      order,
+      noop,
+      ratio: order.perSecond / noop.perSecond,
+      reconcile: { ok: report.ok, problems: report.problems.length },
+      tuning: opts.tuning,
+      startConcurrency: opts.startConcurrency,
+    };
+  } finally {
+    await connection.close().catch(() => undefined);
+    await knex.destroy();
+  }
+}
+
+export function formatE2e(r: E2eReport): string {
+  const row = (x: E2eRun, label: string) =>
+    `| ${label} | ${x.completed}/${x.n} | ${fmt(x.seconds, 2)} | ${fmt(x.perSecond)} | ${fmt(x.latencyMs.p50, 0)} | ${fmt(x.latencyMs.p95, 0)} | ${fmt(x.latencyMs.p99, 0)} | ${fmt(x.historyEvents.mean)} | ${fmt(x.cpuMsPerWorkflow.bench)} | ${fmt(x.cpuMsPerWorkflow.server)} | ${fmt(x.cpuMsPerWorkflow.postgres)} | ${x.wrongEnd} |`;
+  return [
+    '| run | done | s | completed/s | p50 ms | p95 ms | p99 ms | history events | CPU ms/wf bench+worker | CPU ms/wf dev server | CPU ms/wf Postgres | wrong end |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    row(r.order, 'order (9 activities, simulated, delay 0)'),
+    row(r.noop, `baseline: ${HAPPY_PATH_ACTIVITIES} no-op activities (best of 2)`),
+    '',
+    `throughput ratio order/baseline: **${fmt(r.ratio, 2)}×** (goal ≥ 0.8×) — ${r.ratio >= 0.8 ? 'met' : 'NOT met'}; ledger reconcile: ${r.reconcile.ok ? 'ok' : `${r.reconcile.problems} problem(s)`}`,
+  ].join('\n');
+}

@@ -1,0 +1,121 @@
+/**
+ * `npm run bench`: end-to-end, intake and ledger benches, each with its baseline from the
+ * same run, then the ledger reconciliation. One headless dev server (SQLite file, like
+ * `npm start`) on a free port and scratch databases, all removed at the end.
+ *
+ * Knobs (env): BENCH_ONLY=e2e,intake,ledger · BENCH_ORDERS (e2e N, default 200) ·
+ * BENCH_START_CONCURRENCY (16) · BENCH_MAX_ACTIVITIES / BENCH_MAX_WFT (worker
+ * maxConcurrent*, default: SDK defaults) · BENCH_POOL_MAX (knex pool, 10) ·
+ * BENCH_SQLITE_PRAGMAS (default "journal_mode=wal,synchronous=normal"; "none" = the CLI's
+ * defaults) · BENCH_INMEMORY=1 · BENCH_NO_HEARTBEAT=1 (experiment) · BENCH_API_LOG_LEVEL ·
+ * BENCH_INTAKE_SECONDS (8) · LEDGER_BENCH_SECONDS (the ledger bench's own).
+ */
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { createClosedOrdersCheck } from '../activities/workflow-state';
+import { createKnex } from '../infra/database';
+import { installRuntime } from '../infra/runtime';
+import { createLedger } from '../ledger/ledger';
+import { bundle, Cleanup, envInt, envIntOpt, fmt, pragmasFromEnv, scratchDatabase, startBenchDevServer } from './common';
+import { formatE2e, runE2eBench, type E2eReport } from './e2e';
+import { formatIntake, runIntakeBench, type IntakeReport } from './intake';
+import { runLedgerBench, type LedgerBenchReport } from './ledger';
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+async function main(): Promise<number> {
+  const only = new Set((process.env.BENCH_ONLY ?? 'e2e,intake,ledger').split(',').map((s) => s.trim()));
+  const cleanup = new Cleanup();
+  cleanup.installSignalHandlers();
+  installRuntime({ logLevel: 'warn' });
+  let failed = false;
+  let e2e: E2eReport | undefined;
+  let intake: IntakeReport | undefined;
+  let ledgerReport: LedgerBenchReport | undefined;
+  const started = Date.now();
+  try {
+    const pragmas = pragmasFromEnv();
+    const inMemory = process.env.BENCH_INMEMORY === '1';
+    log(`machine: nproc ${cpus().length}, ${cpus()[0]?.model ?? '?'}, node ${process.version}, ${new Date().toISOString()}`);
+    if (only.has('e2e') || only.has('intake')) {
+      const databaseUrl = await scratchDatabase(cleanup, 'run');
+      const server = await startBenchDevServer(cleanup, { inMemory, pragmas });
+      log(`dev server ${server.address} (${server.dbFile ? `SQLite ${path.basename(server.dbFile)}` : 'in memory'}${pragmas.length ? `, pragmas ${pragmas.join(' ')}` : ''}); database ${new URL(databaseUrl).pathname.slice(1)}`);
+      const connection = await Connection.connect({ address: server.address });
+      cleanup.add('close client', () => connection.close());
+      const client = new Client({ connection, namespace: 'default' });
+
+      if (only.has('e2e')) {
+        const noopPath = require.resolve('./noop-workflows');
+        const [productBundle, noopBundle] = [await bundle(require.resolve('../workflows')), await bundle(noopPath)];
+        e2e = await runE2eBench({
+          client,
+          address: server.address,
+          namespace: 'default',
+          databaseUrl,
+          orders: envInt('BENCH_ORDERS', 200),
+          startConcurrency: envInt('BENCH_START_CONCURRENCY', 16),
+          tuning: {
+            maxConcurrentActivityTaskExecutions: envIntOpt('BENCH_MAX_ACTIVITIES'),
+            maxConcurrentWorkflowTaskExecutions: envIntOpt('BENCH_MAX_WFT'),
+            poolMax: envInt('BENCH_POOL_MAX', 10),
+            noHeartbeat: process.env.BENCH_NO_HEARTBEAT === '1',
+          },
+          productBundle,
+          noopBundle,
+          serverPid: server.pid,
+          log,
+        });
+        console.log(`\n## End to end\n\n${formatE2e(e2e)}\n`);
+        if (!e2e.reconcile.ok || e2e.order.wrongEnd > 0) failed = true;
+      }
+
+      if (only.has('intake')) {
+        intake = await runIntakeBench({ client, address: server.address, namespace: 'default', databaseUrl, seconds: envInt('BENCH_INTAKE_SECONDS', 8), log, cleanup });
+        console.log(`\n## Intake\n\n${formatIntake(intake)}\n`);
+      }
+
+      // The run's own reconciliation: every invariant over everything these benches wrote.
+      const knex = createKnex(databaseUrl, 2);
+      try {
+        const report = await createLedger(knex).reconcile(createClosedOrdersCheck(client, 'default', { notFoundGraceMs: 0 }));
+        log(`reconciliation of ${new URL(databaseUrl).pathname.slice(1)}: ${report.ok ? 'ok' : `${report.problems.length} problem(s): ${JSON.stringify(report.problems.slice(0, 5))}`}`);
+        if (!report.ok) failed = true;
+      } finally {
+        await knex.destroy();
+      }
+    }
+    await cleanup.run();
+
+    if (only.has('ledger')) {
+      console.log('\n## Ledger\n');
+      ledgerReport = await runLedgerBench({ log: (l) => console.log(l) });
+      if (!ledgerReport.reconcile.ok || ledgerReport.rows.some((r) => r.oversold > 0)) failed = true;
+    }
+  } catch (err) {
+    failed = true;
+    console.error('[bench] failed:', err);
+  } finally {
+    await cleanup.run();
+  }
+
+  console.log('\n## Summary\n');
+  if (e2e) console.log(`e2e: ${fmt(e2e.order.perSecond)} orders/s vs baseline ${fmt(e2e.noop.perSecond)}/s = ${fmt(e2e.ratio, 2)}× (goal ≥ 0.8×)`);
+  if (intake) {
+    for (const r of intake.rates) {
+      console.log(`intake @${r.label}: API p99 ${fmt(r.api.p99, 1)} ms vs raw start ${fmt(r.baseline.p99, 1)} ms = ${fmt(r.p99Ratio, 2)}× (goal ≤ 2×)`);
+    }
+  }
+  if (ledgerReport) console.log(`ledger: reconcile ${ledgerReport.reconcile.ok ? 'ok' : 'FAILED'}, oversold ${ledgerReport.rows.reduce((t, r) => t + r.oversold, 0)}`);
+  console.log(`total ${fmt((Date.now() - started) / 1000, 0)} s; ${failed ? 'FAILED' : 'ok'}`);
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
