@@ -4,12 +4,12 @@
  * that runs however the bench ends. Everything talks to 127.0.0.1 only.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { dropDatabase, prepareDatabase } from '../infra/database';
-import { startDevServer, type DevServer } from '../infra/dev-server';
+import { SQLITE_FAST_PRAGMAS, startDevServer, type DevServer } from '../infra/dev-server';
 import { findTemporalCli } from '../infra/temporal-cli';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -148,26 +148,13 @@ export function benchTempDir(cleanup: Cleanup): string {
   return tempRoot;
 }
 
-/**
- * `infra/dev-server.ts` has no option for extra flags, so pragmas go through a tiny
- * wrapper script that execs the real CLI with them appended.
- */
-function cliWithPragmas(dir: string, cli: string, pragmas: string[]): string {
-  const script = path.join(dir, `temporal-${hex()}.sh`);
-  const extra = pragmas.map((p) => `--sqlite-pragma '${p.replace(/'/g, '')}'`).join(' ');
-  writeFileSync(script, `#!/bin/sh\nexec '${cli}' "$@" ${extra}\n`);
-  chmodSync(script, 0o755);
-  return script;
-}
-
 export async function startBenchDevServer(cleanup: Cleanup, opts: BenchDevServerOptions = {}): Promise<BenchDevServer> {
   const dir = benchTempDir(cleanup);
   const cli = temporalCliPath();
   const dbFile = opts.inMemory ? undefined : (opts.dbFile ?? path.join(dir, `temporal-${hex()}.sqlite`));
-  const pragmas = dbFile ? (opts.pragmas ?? []) : [];
-  const cliPath = pragmas.length > 0 ? cliWithPragmas(dir, cli, pragmas) : cli;
   const server = await startDevServer({
-    cliPath,
+    cliPath: cli,
+    sqlitePragmas: dbFile ? opts.pragmas : undefined,
     port: opts.port ?? 0,
     namespace: opts.namespace ?? 'default',
     dbFile,
@@ -191,7 +178,7 @@ export function bundle(workflowsPath: string): Promise<WorkflowBundleWithSourceM
  * dev server's own defaults. Default WAL + synchronous=NORMAL: with the CLI's defaults every
  * commit waits for an fsync and the e2e baseline drops ~8× (see BENCHMARKS.md).
  */
-export const DEFAULT_BENCH_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
+export const DEFAULT_BENCH_PRAGMAS = SQLITE_FAST_PRAGMAS;
 export function pragmasFromEnv(): string[] {
   const raw = process.env.BENCH_SQLITE_PRAGMAS;
   if (raw === undefined || raw === '') return DEFAULT_BENCH_PRAGMAS;

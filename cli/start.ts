@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { ConfigError, loadConfig, type Config } from '../config/config';
 import { createKnex, prepareDatabase } from '../infra/database';
-import { startDevServer, type DevServer } from '../infra/dev-server';
+import { SQLITE_FAST_PRAGMAS, startDevServer, type DevServer } from '../infra/dev-server';
 import { registerSearchAttributes } from '../infra/search-attributes';
 import { connectionOptions, temporalAnswers } from '../infra/temporal-connection';
 import { findTemporalCli, PROJECT_ROOT } from '../infra/temporal-cli';
@@ -43,6 +43,7 @@ async function ensureTemporal(config: Config): Promise<DevServer | undefined> {
     port: Number(config.temporal.address.split(':').pop()),
     uiPort: config.temporal.uiPort,
     dbFile,
+    sqlitePragmas: SQLITE_FAST_PRAGMAS,
     namespace: config.temporal.namespace,
     onOutput: (line) => console.error(`[temporal] ${line}`),
   });
