@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context, log } from '@temporalio/activity';
 import type { Allocation, ClosedOrdersCheck, Ledger, OrderLine, ReconciliationProblem, ReserveResult } from '../ledger/types';
@@ -160,7 +161,14 @@ export function createActivities(deps: ActivityDeps) {
       ];
       const released: ReaperReport['released'] = [];
       for (const orderId of closed) {
-        const result = await mapErrors(() => ledger.release(orderId, `${orderId}:reaper-release`));
+        // Keyed by what is held now, not only by the order: a reservation that committed after
+        // the workflow was terminated (and after an earlier pass) gets a release of its own.
+        const held = report.problems
+          .flatMap((p) => (p.kind === 'held_for_closed_order' && p.orderId === orderId ? [`${p.warehouseId}/${p.sku}/${p.quantity}`] : []))
+          .sort()
+          .join(',');
+        const key = `${orderId}:reaper-release:${createHash('sha256').update(held).digest('hex').slice(0, 16)}`;
+        const result = await mapErrors(() => ledger.release(orderId, key));
         released.push({ orderId, allocations: result.released });
         log.warn('reaper released stock held by a closed order workflow', { orderId, released: result.released });
       }

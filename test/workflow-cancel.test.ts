@@ -16,6 +16,7 @@ describe('order workflow · cancel and compensation', () => {
   let calls: AdapterCalls;
   const reserveGates = new Map<string, Gate>();
   const pickTaskGates = new Map<string, Gate>();
+  const shipGates = new Map<string, Gate>();
   const owned: string[] = [];
 
   beforeAll(async () => {
@@ -35,6 +36,10 @@ describe('order workflow · cancel and compensation', () => {
         reserve: async (orderId, lines, key) => {
           await reserveGates.get(orderId)?.wait();
           return ledger.reserve(orderId, lines, key);
+        },
+        ship: async (orderId, key) => {
+          await shipGates.get(orderId)?.wait();
+          return ledger.ship(orderId, key);
         },
       }),
     });
@@ -151,6 +156,34 @@ describe('order workflow · cancel and compensation', () => {
     const view = await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'address wrong' }] });
     expect(view.status).toBe('cancelled');
     await expectAllAvailable(input.orderId, w1, a, 5, b);
+  });
+
+  it('in shipping after the carrier took the parcel: cancel refused, nothing put back', async () => {
+    const { w1, a, b, input } = await seededOrder(5, 2);
+    const gate = new Gate();
+    shipGates.set(input.orderId, gate);
+    const handle = await suite.startOrder(input);
+    await suite.waitForStatus(handle, 'picking');
+    await handle.executeUpdate(eventUpdate, { args: [{ type: 'picked' }] });
+    await handle.executeUpdate(eventUpdate, { args: [{ type: 'packed' }] });
+    await gate.reached; // committing stock is in flight
+
+    const shipped = handle.executeUpdate(eventUpdate, { args: [{ type: 'shipped', carrier: 'DHL', trackingNumber: 'T-1' }] });
+    await eventually(async () => ((await handle.query(statusQuery)).status === 'shipping' ? true : undefined));
+    // The goods left: from now on the order can no longer be cancelled, even before the
+    // workflow has finished the commit.
+    const refusal = await eventually(async () => {
+      const failure = await updateRefusal(handle.executeUpdate(cancelUpdate, { args: [{ reason: 'too late' }] })).catch(() => undefined);
+      return failure;
+    });
+    expect(refusal.type).toBe(INVALID_TRANSITION);
+    gate.open();
+    expect((await shipped).status).toBe('shipped');
+    expect(await suite.levels(a)).toEqual({ [w1]: { onHand: 3, reserved: 0 } });
+    expect(await suite.levels(b)).toEqual({ [w1]: { onHand: 3, reserved: 0 } });
+    expect(await suite.heldUnits(input.orderId)).toBe(0);
+    await handle.executeUpdate(eventUpdate, { args: [{ type: 'delivered' }] });
+    expect((await handle.result()).status).toBe('delivered');
   });
 
   it('workflow cancellation from the Temporal client compensates and closes as Canceled', async () => {

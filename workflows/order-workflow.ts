@@ -167,6 +167,8 @@ class OrderSaga {
   private label?: Label;
   private labelBought = false;
   private stockCommitted = false;
+  /** commitStock was called (its answer may have been lost): compensation replays it. */
+  private commitAttempted = false;
   private handedOver = false;
   private delivered = false;
 
@@ -269,9 +271,12 @@ class OrderSaga {
     });
   }
 
-  /** Cancel is possible until the parcel is with the carrier, and not twice into a closing order. */
+  /**
+   * Cancel is possible until the parcel is with the carrier (a `shipped` event counts even
+   * before the workflow has acted on it: the goods left), and not twice into a closing order.
+   */
   private cancelPossible(): boolean {
-    return !isTerminal(this.view.status) && !this.handedOver && !(this.closing && !this.cancelRequest);
+    return !isTerminal(this.view.status) && !this.handedOver && this.pendingShipment === undefined && !(this.closing && !this.cancelRequest);
   }
 
   /** A cancel was asked for and can still take effect. */
@@ -553,6 +558,8 @@ class OrderSaga {
     this.enterStep('await stock');
     const deadline = Date.now() + this.input.timeouts.backorderMs;
     for (;;) {
+      // A cancel accepted while a reservation attempt ran beats the deadline, as everywhere else.
+      if (this.cancelRequest) return 'compensate';
       const left = deadline - Date.now();
       if (left <= 0) {
         await this.compensate('timed_out', 'backorder timeout: held units released');
@@ -656,9 +663,12 @@ class OrderSaga {
       }
       this.publish();
     }
-    if (this.cancelRequest) return 'compensate';
+    if (this.cancelPending()) return 'compensate';
     if (!this.stockCommitted) {
       this.enterStep('commit stock');
+      // Set before the call: if it fails for good after the ledger applied it, compensation
+      // must still learn (by replaying the same key) that the units left the books.
+      this.commitAttempted = true;
       const { shipped } = await acts.commitStock.executeWithOptions(
         { ...LEDGER, summary: `Commit ${plural(units(this.view.allocations), 'held unit')} as shipped` },
         [{ orderId: this.id, key: `${this.id}:ship` }],
@@ -666,7 +676,7 @@ class OrderSaga {
       this.stockCommitted = true;
       if (shipped.length > 0) this.setAllocations(shipped);
     }
-    if (this.cancelRequest) return 'compensate';
+    if (this.cancelPending()) return 'compensate';
     this.enterStep('awaiting carrier pickup');
     const outcome = await this.waitFor({
       step: 'ship',
@@ -777,7 +787,8 @@ class OrderSaga {
     );
     if (failed.step === 'deliver' && this.delivered) return this.finishDelivered();
     if (this.cancelRequest) return 'compensate';
-    if (!inTime) {
+    // A retry accepted in the same activation as the deadline wins: its Update was answered.
+    if (!inTime && !this.retryRequested) {
       this.requestCancel('attention timeout: nobody retried or cancelled in time', 'attention_timeout');
       return 'compensate';
     }
@@ -822,6 +833,16 @@ class OrderSaga {
             { orderId: this.id, labelId: label.labelId, key: `${this.id}:label:void` },
           ]);
           this.label = undefined;
+        });
+      }
+      if (this.commitAttempted && !this.stockCommitted && !shipped) {
+        // The commit's answer was lost: the same key replays it (or applies it), so the
+        // restock below puts back exactly what the ledger shipped.
+        await attempt('commit stock (replay)', async () => {
+          await acts.commitStock.executeWithOptions({ ...COMPENSATION, summary: 'Confirm whether held units were committed' }, [
+            { orderId: this.id, key: `${this.id}:ship` },
+          ]);
+          this.stockCommitted = true;
         });
       }
       if (this.stockCommitted && !shipped) {
