@@ -2,6 +2,7 @@ import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/clie
 import { CancelledFailure } from '@temporalio/common';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { manualCarrier, manualWarehouse, simulatedCarrier } from '../activities/adapters';
+import { LedgerError } from '../ledger/errors';
 import type { Ledger } from '../ledger/types';
 import { cancelSignal, cancelUpdate, eventUpdate, INVALID_TRANSITION, statusQuery } from '../workflows/messages';
 import { Gate, OrderSuite, bundleWorkflows, eventually, orderInput, recordingAdapters, updateRefusal, type AdapterCalls } from './support/order-fixtures';
@@ -17,6 +18,8 @@ describe('order workflow · cancel and compensation', () => {
   const reserveGates = new Map<string, Gate>();
   const pickTaskGates = new Map<string, Gate>();
   const shipGates = new Map<string, Gate>();
+  /** Orders whose first ledger.ship applies and then reports a failure (a lost answer). */
+  const shipAnswerLost = new Set<string>();
   const owned: string[] = [];
 
   beforeAll(async () => {
@@ -39,7 +42,9 @@ describe('order workflow · cancel and compensation', () => {
         },
         ship: async (orderId, key) => {
           await shipGates.get(orderId)?.wait();
-          return ledger.ship(orderId, key);
+          const result = await ledger.ship(orderId, key);
+          if (shipAnswerLost.delete(orderId)) throw new LedgerError('INVALID_QUANTITY', 'answer lost after the commit applied');
+          return result;
         },
       }),
     });
@@ -184,6 +189,22 @@ describe('order workflow · cancel and compensation', () => {
     expect(await suite.heldUnits(input.orderId)).toBe(0);
     await handle.executeUpdate(eventUpdate, { args: [{ type: 'delivered' }] });
     expect((await handle.result()).status).toBe('delivered');
+  });
+
+  it('in needs_attention after a commit whose answer was lost: cancel still puts the units back', async () => {
+    const { w1, a, b, input } = await seededOrder(5, 2);
+    shipAnswerLost.add(input.orderId);
+    const handle = await suite.startOrder(input);
+    await suite.waitForStatus(handle, 'picking');
+    await handle.executeUpdate(eventUpdate, { args: [{ type: 'picked' }] });
+    await handle.executeUpdate(eventUpdate, { args: [{ type: 'packed' }] });
+    const parked = await suite.waitForStatus(handle, 'needs_attention');
+    expect(parked.failedStep).toBe('ship');
+    expect((await suite.levels(a))[w1].onHand).toBe(3); // the ledger did ship them
+
+    const view = await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'give up' }] });
+    expect(view.status).toBe('cancelled');
+    await expectAllAvailable(input.orderId, w1, a, 5, b);
   });
 
   it('workflow cancellation from the Temporal client compensates and closes as Canceled', async () => {

@@ -169,6 +169,10 @@ class OrderSaga {
   private stockCommitted = false;
   /** commitStock was called (its answer may have been lost): compensation replays it. */
   private commitAttempted = false;
+  /** buyLabel was called but its answer never came: compensation replays it to void the label. */
+  private labelPending = false;
+  /** createPickTask was called but its answer never came: a retry or compensation reuses its key. */
+  private pickCreatePending = false;
   private handedOver = false;
   private delivered = false;
 
@@ -586,13 +590,17 @@ class OrderSaga {
     if (this.view.status !== 'reserved') this.setStatus('reserved', this.pickAttempt > 0 ? 'retrying the pick' : undefined);
     this.enterStep('create pick task');
     if (this.pickTaskOpen && this.view.pickTaskId) await this.cancelPickTask(ADAPTER);
-    const attempt = ++this.pickAttempt;
+    // After a create whose answer was lost, the same key again: the warehouse answers with the
+    // task it may already have opened instead of a second one beside it.
+    const attempt = this.pickCreatePending ? this.pickAttempt : ++this.pickAttempt;
     this.picked = false;
     this.pickFailure = undefined;
+    this.pickCreatePending = true;
     const { taskId } = await acts.createPickTask.executeWithOptions(
       { ...ADAPTER, summary: `Create pick task (attempt ${attempt})` },
       [{ orderId: this.id, key: `${this.id}:pick:${attempt}`, allocations: this.view.allocations }],
     );
+    this.pickCreatePending = false;
     this.view.pickTaskId = taskId;
     this.pickTaskOpen = true;
     return 'pick_wait';
@@ -647,15 +655,11 @@ class OrderSaga {
     this.setStatus('shipping');
     if (!this.labelBought && !this.pendingShipment) {
       this.enterStep('buy label');
+      this.labelPending = true;
       const label = await acts.buyLabel.executeWithOptions({ ...ADAPTER, summary: `Buy ${this.input.shippingMethod} label` }, [
-        {
-          orderId: this.id,
-          key: `${this.id}:label`,
-          address: this.input.shippingAddress,
-          method: this.input.shippingMethod,
-          allocations: this.view.allocations,
-        },
+        this.labelRequest(),
       ]);
+      this.labelPending = false;
       this.labelBought = true;
       if (label) {
         this.label = label;
@@ -798,6 +802,16 @@ class OrderSaga {
     return failed.step;
   }
 
+  private labelRequest() {
+    return {
+      orderId: this.id,
+      key: `${this.id}:label`,
+      address: this.input.shippingAddress,
+      method: this.input.shippingMethod,
+      allocations: this.view.allocations,
+    };
+  }
+
   private async cancelPickTask(options: ActivityOptions): Promise<void> {
     const taskId = this.view.pickTaskId!;
     await acts.cancelPickTask.executeWithOptions({ ...options, summary: `Cancel pick task ${taskId}` }, [
@@ -825,6 +839,26 @@ class OrderSaga {
         }
       };
       const shipped = this.handedOver;
+      if (this.pickCreatePending && !shipped) {
+        await attempt('create pick task (replay)', async () => {
+          const { taskId } = await acts.createPickTask.executeWithOptions(
+            { ...COMPENSATION, summary: 'Confirm the pick task whose creation went unanswered' },
+            [{ orderId: this.id, key: `${this.id}:pick:${this.pickAttempt}`, allocations: this.view.allocations }],
+          );
+          this.view.pickTaskId = taskId;
+          this.pickTaskOpen = true;
+          this.pickCreatePending = false;
+        });
+      }
+      if (this.labelPending && !shipped) {
+        await attempt('buy label (replay)', async () => {
+          const label = await acts.buyLabel.executeWithOptions({ ...COMPENSATION, summary: 'Confirm the label whose purchase went unanswered' }, [
+            this.labelRequest(),
+          ]);
+          if (label) this.label = label;
+          this.labelPending = false;
+        });
+      }
       if (this.pickTaskOpen && this.view.pickTaskId && !shipped) await attempt('cancel pick task', () => this.cancelPickTask(COMPENSATION));
       if (this.label && !shipped) {
         const label = this.label;
