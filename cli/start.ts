@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     taskQueue: config.taskQueue,
     ledger,
     config,
+    shutdownGraceTime: config.shutdownGraceMs,
   });
   const workerRun = worker.run();
   const app = createApp({

@@ -8,12 +8,11 @@ import { freePort } from '../infra/dev-server';
 import { createLedger } from '../ledger/ledger';
 import type { Ledger } from '../ledger/types';
 import { orderStartOptions } from '../workflows/start-options';
-import type { OrderInput, OrderView } from '../workflows/types';
+import type { OrderView } from '../workflows/types';
+import { orderInput, uid } from './support/order-fixtures';
 import { testKnex } from './support/db';
 import { connectClient, eventually, uniqueTaskQueue } from './support/temporal';
 import { exitOf, spawnWorkerProcess } from './support/worker-process';
-
-const uid = () => Math.random().toString(36).slice(2, 10);
 
 describe('GET /metrics', () => {
   const taskQueue = uniqueTaskQueue('metrics');
@@ -46,15 +45,7 @@ describe('GET /metrics', () => {
     await ledger.upsertWarehouse({ id: warehouseId, name: 'Metrics test', priority: 1 });
     await ledger.upsertSku({ sku, name: 'Metrics test item', reorderPoint: 5 });
     await ledger.receive({ warehouseId, sku, quantity: 6, key: `receipt-${sku}` });
-    const input: OrderInput = {
-      orderId: `metrics-${uid()}`,
-      channel: 'metrics-test',
-      customer: { id: 'c-metrics' },
-      shippingAddress: { name: 'Ada', line1: 'Dam 1', city: 'Amsterdam', postalCode: '1012', country: 'NL' },
-      lines: [{ sku, quantity: 2 }],
-      shippingMethod: 'standard',
-      timeouts: { backorderMs: 3_600_000, pickMs: 3_600_000, packMs: 3_600_000, deliveryMs: 3_600_000, attentionMs: 3_600_000 },
-    };
+    const input = orderInput({ orderId: `metrics-${uid()}`, channel: 'metrics-test', lines: [{ sku, quantity: 2 }] });
     const handle = await client.workflow.start('orderWorkflow', { ...orderStartOptions(input, taskQueue), workflowExecutionTimeout: '2m' });
     const view = (await handle.result()) as OrderView;
     expect(view.status).toBe('delivered');

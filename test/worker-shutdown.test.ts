@@ -6,13 +6,12 @@ import { createLedger } from '../ledger/ledger';
 import type { Ledger } from '../ledger/types';
 import { createWorker } from '../worker/create-worker';
 import { orderStartOptions } from '../workflows/start-options';
-import type { OrderInput, OrderView } from '../workflows/types';
+import type { OrderView } from '../workflows/types';
+import { orderInput, uid } from './support/order-fixtures';
 import { statusQuery } from '../workflows/messages';
 import { testKnex } from './support/db';
 import { connectClient, connectWorker, eventually, temporalEnv, uniqueTaskQueue } from './support/temporal';
 import { exitOf, spawnWorkerProcess } from './support/worker-process';
-
-const uid = () => Math.random().toString(36).slice(2, 10);
 
 describe('worker graceful shutdown', () => {
   const taskQueue = uniqueTaskQueue('shutdown');
@@ -45,15 +44,7 @@ describe('worker graceful shutdown', () => {
 
     child = spawnWorkerProcess(taskQueue, { SIMULATED_DELAY: '3s', SHUTDOWN_GRACE: '20s' });
 
-    const input: OrderInput = {
-      orderId: `shutdown-${uid()}`,
-      channel: 'web',
-      customer: { id: 'c-shutdown' },
-      shippingAddress: { name: 'Ada', line1: 'Dam 1', city: 'Amsterdam', postalCode: '1012', country: 'NL' },
-      lines: [{ sku, quantity: 2 }],
-      shippingMethod: 'standard',
-      timeouts: { backorderMs: 3_600_000, pickMs: 3_600_000, packMs: 3_600_000, deliveryMs: 3_600_000, attentionMs: 3_600_000 },
-    };
+    const input = orderInput({ orderId: `shutdown-${uid()}`, channel: 'web', lines: [{ sku, quantity: 2 }] });
     const handle = await client.workflow.start('orderWorkflow', { ...orderStartOptions(input, taskQueue), workflowExecutionTimeout: '2m' });
 
     // Mid-order: the simulated warehouse is working on the pick in the child worker.
