@@ -253,7 +253,7 @@ const decode = (p: unknown): unknown => {
   }
 };
 
-export async function runNoop(opts: E2eOptions, connection: NativeConnection): Promise<E2eRun> {
+export async function runNoop(opts: E2eOptions, connection: NativeConnection, variant?: { orderStart?: boolean; upserts?: number }): Promise<E2eRun> {
   const taskQueue = `bench-e2e-noop-${hex()}`;
   const worker = await Worker.create({
     connection,
@@ -270,12 +270,22 @@ export async function runNoop(opts: E2eOptions, connection: NativeConnection): P
       opts,
       'noop',
       taskQueue,
-      (id) =>
-        opts.client.workflow.start<typeof noopWorkflow>('noopWorkflow', {
+      (id) => {
+        if (!variant) {
+          return opts.client.workflow.start<typeof noopWorkflow>('noopWorkflow', {
+            workflowId: `noop-${taskQueue}-${id}`,
+            taskQueue,
+            args: [HAPPY_PATH_ACTIVITIES],
+          });
+        }
+        const o = variant.orderStart ? orderStartOptions(benchOrderInput(`${taskQueue}-${id}`, 'X'), taskQueue) : undefined;
+        return opts.client.workflow.start('noopUpsertWorkflow', {
+          ...(o ? { typedSearchAttributes: o.typedSearchAttributes, staticSummary: o.staticSummary, staticDetails: o.staticDetails, memo: { requestHash: 'x'.repeat(64) } } : {}),
           workflowId: `noop-${taskQueue}-${id}`,
           taskQueue,
-          args: [HAPPY_PATH_ACTIVITIES],
-        }),
+          args: [HAPPY_PATH_ACTIVITIES, variant.upserts ?? 0],
+        });
+      },
       (i) => i.status === 2 /* COMPLETED */,
     ),
   );
@@ -338,6 +348,12 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eReport> {
     const noopA = await runNoop({ ...opts, log }, connection);
     const order = await runOrders({ ...opts, log }, connection, ledger, sku, knex);
     const noopB = await runNoop({ ...opts, log }, connection);
+    if (process.env.BENCH_DECOMPOSE === '1') {
+      log('decompose: noop started like an order');
+      await runNoop({ ...opts, log }, connection, { orderStart: true, upserts: 0 });
+      log('decompose: noop started like an order + 7 upserts');
+      await runNoop({ ...opts, log }, connection, { orderStart: true, upserts: 7 });
+    }
     const noop = noopA.perSecond >= noopB.perSecond ? noopA : noopB;
 
     const report = await ledger.reconcile(createClosedOrdersCheck(opts.client, opts.namespace, { notFoundGraceMs: 0 }), { skus: [sku] });

@@ -3,7 +3,8 @@
  * activities with the same kind of options as the order's ledger steps. Bundled by the
  * bench worker (deterministic code only).
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { NoopActivities } from './noop-activities';
 
 const { noop } = proxyActivities<NoopActivities>({
@@ -13,5 +14,14 @@ const { noop } = proxyActivities<NoopActivities>({
 
 export async function noopWorkflow(steps: number): Promise<number> {
   for (let i = 0; i < steps; i++) await noop(i);
+  return steps;
+}
+
+/** Decomposition: the baseline plus one status upsert before each of the first `upserts` activities. */
+export async function noopUpsertWorkflow(steps: number, upserts: number): Promise<number> {
+  for (let i = 0; i < steps; i++) {
+    if (i < upserts) upsertSearchAttributes([{ key: defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD), value: `s${i}` }]);
+    await noop(i);
+  }
   return steps;
 }

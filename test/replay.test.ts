@@ -13,6 +13,10 @@ import { cancelUpdate, eventUpdate, retryUpdate, stockArrivedSignal } from '../w
 import { OrderSuite, bundleWorkflows, orderInput, type OrderHandle } from './support/order-fixtures';
 
 const DIR = path.join(__dirname, 'fixtures', 'histories');
+/** Histories recorded by earlier workflow code, kept so its in-flight orders stay replayable (one folder per patch). */
+const OLDER = readdirSync(DIR, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => path.join(DIR, d.name));
 const RECORD = process.env.RECORD_HISTORIES === '1';
 
 /*
@@ -41,20 +45,37 @@ describe('workflow replay', () => {
 
   (RECORD ? describe : describe.skip)('recording', () => {
     let simulated: OrderSuite;
+    let slow: OrderSuite;
     let manual: OrderSuite;
     beforeAll(async () => {
       simulated = await OrderSuite.start({ name: 'record-sim', bundle, simulatedDelayMs: 20 });
+      slow = await OrderSuite.start({ name: 'record-slow', bundle, simulatedDelayMs: 60_000 });
       manual = await OrderSuite.start({ name: 'record-manual', bundle, warehouseMode: 'manual', carrierMode: 'manual' });
       mkdirSync(DIR, { recursive: true });
     });
     afterAll(async () => {
       await simulated?.stop();
+      await slow?.stop();
       await manual?.stop();
     });
 
     async function save(name: string, handle: { fetchHistory(): Promise<History> }) {
       writeFileSync(path.join(DIR, `${name}.json`), `${encodeHistory(await handle.fetchHistory())}\n`);
     }
+
+    it('records an order the simulated warehouse and carrier deliver by themselves', async () => {
+      const { skus: [a] } = await simulated.seed({ warehouses: 1, skus: 1, stock: [[5]] });
+      const handle = await simulated.startOrder(orderInput({ orderId: 'replay-simulated', lines: [{ sku: a, quantity: 2 }] }));
+      expect((await handle.result()).status).toBe('delivered');
+      await save('order-delivered-simulated', handle);
+    });
+
+    it('records a pick deadline passed while the simulated pick still runs', async () => {
+      const { skus: [a] } = await slow.seed({ warehouses: 1, skus: 1, stock: [[5]] });
+      const handle = await slow.startOrder(orderInput({ orderId: 'replay-pick-timeout', lines: [{ sku: a, quantity: 1 }], timeouts: { pickMs: 500 } }));
+      expect((await handle.result()).status).toBe('timed_out');
+      await save('order-pick-timed-out-simulated', handle);
+    });
 
     it('records a backordered order that is delivered (simulated)', async () => {
       const { warehouses: [w1], skus: [a, b] } = await simulated.seed({ warehouses: 2, skus: 2, stock: [[1, 2], [1, 0]] });
@@ -108,9 +129,9 @@ describe('workflow replay', () => {
   });
 
   it('replays every recorded history against the current workflow code', async () => {
-    const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
-    expect(files.length).toBeGreaterThanOrEqual(5);
-    const histories = files.map((f) => ({ workflowId: f, history: decodeHistory(readFileSync(path.join(DIR, f), 'utf8')) }));
+    const files = [DIR, ...OLDER].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => path.join(dir, f)));
+    expect(files.length).toBeGreaterThanOrEqual(12);
+    const histories = files.map((f) => ({ workflowId: path.relative(DIR, f), history: decodeHistory(readFileSync(f, 'utf8')) }));
     const failures: string[] = [];
     for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'determinism-guard' }, histories)) {
       if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);

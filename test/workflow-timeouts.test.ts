@@ -1,9 +1,10 @@
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { manualCarrier, manualWarehouse } from '../activities/adapters';
+import { temporal } from '@temporalio/proto';
+import { manualCarrier, manualWarehouse, simulatedCarrier, simulatedWarehouse } from '../activities/adapters';
 import { DELIVERY_TIMEOUT, PICK_FAILED } from '../workflows/failure-types';
 import { cancelUpdate, eventUpdate, INVALID_TRANSITION, retryUpdate } from '../workflows/messages';
 import type { OrderStatus, OrderView } from '../workflows/types';
-import { OrderSuite, bundleWorkflows, orderInput, recordingAdapters, updateRefusal, type AdapterCalls } from './support/order-fixtures';
+import { OrderSuite, bundleWorkflows, orderInput, recordingAdapters, updateRefusal, type AdapterCalls, type OrderHandle } from './support/order-fixtures';
 
 /** Workflow time between entering two statuses (history entries carry workflow time). */
 function spent(history: OrderView['history'], from: OrderStatus, to: OrderStatus): number {
@@ -130,5 +131,70 @@ describe('order workflow · timeouts', () => {
     expect(view.cancelReason).toMatch(/attention timeout/);
     expect(calls.cancelledTasks.get(input.orderId)).toEqual([picking.pickTaskId]);
     expect(await suite.levels(a)).toEqual({ [w1]: { onHand: 4, reserved: 0 } });
+  });
+});
+
+/**
+ * Simulated adapters slower than the deadline: while the wait activity runs, its
+ * schedule-to-close timeout is the deadline (no workflow timer), and the outcome is the same
+ * as with a timer.
+ */
+describe('order workflow · timeouts while a simulated step still runs', () => {
+  let bundle: WorkflowBundleWithSourceMap;
+  let suite: OrderSuite;
+  let calls: AdapterCalls;
+  const owned: string[] = [];
+  const SHORT = 800;
+
+  beforeAll(async () => {
+    bundle = await bundleWorkflows();
+    const adapters = recordingAdapters(simulatedWarehouse({ delayMs: 60_000 }), simulatedCarrier({ delayMs: 0 }));
+    calls = adapters.calls;
+    suite = await OrderSuite.start({ name: 'wf-timeouts-sim', bundle, adapters });
+  });
+  afterAll(async () => {
+    await suite?.stop();
+  });
+  afterEach(async () => {
+    const report = await suite.reconcile(owned.splice(0));
+    expect(report.problems).toEqual([]);
+  });
+
+  async function eventTypes(handle: OrderHandle): Promise<string[]> {
+    return ((await handle.fetchHistory()).events ?? []).map((e) => String(temporal.api.enums.v1.EventType[e.eventType ?? 0]).replace('EVENT_TYPE_', ''));
+  }
+
+  it('PICK_TIMEOUT passes while the simulated pick runs: pick task cancelled, units released → timed_out', async () => {
+    const { warehouses: [w1], skus: [a] } = await suite.seed({ warehouses: 1, skus: 1, stock: [[4]] });
+    owned.push(a);
+    const input = orderInput({ lines: [{ sku: a, quantity: 3 }], timeouts: { pickMs: SHORT } });
+    const handle = await suite.startOrder(input);
+    const picking = await suite.waitForStatus(handle, 'picking');
+    const view = await handle.result();
+    expect(view.status).toBe('timed_out');
+    expect(view.history.map((h) => h.status)).toEqual(['received', 'reserved', 'picking', 'timed_out']);
+    expect(spent(view.history, 'picking', 'timed_out')).toBeGreaterThanOrEqual(SHORT);
+    expect(calls.cancelledTasks.get(input.orderId)).toEqual([picking.pickTaskId]);
+    expect(await suite.levels(a)).toEqual({ [w1]: { onHand: 4, reserved: 0 } });
+    const types = await eventTypes(handle);
+    expect(types).toContain('ACTIVITY_TASK_TIMED_OUT');
+    expect(types).not.toContain('TIMER_STARTED');
+  });
+
+  it('a pick that ends before its deadline leaves no timer behind, and the order is delivered', async () => {
+    const fast = await OrderSuite.start({ name: 'wf-timeouts-sim-fast', bundle, simulatedDelayMs: 50 });
+    try {
+      const { warehouses: [w1], skus: [a] } = await fast.seed({ warehouses: 1, skus: 1, stock: [[4]] });
+      const input = orderInput({ lines: [{ sku: a, quantity: 1 }], timeouts: { pickMs: 30_000, packMs: 30_000, deliveryMs: 30_000 } });
+      const handle = await fast.startOrder(input);
+      expect((await handle.result()).status).toBe('delivered');
+      expect(await fast.levels(a)).toEqual({ [w1]: { onHand: 3, reserved: 0 } });
+      const types = await eventTypes(handle);
+      expect(types).not.toContain('TIMER_STARTED');
+      expect(types).not.toContain('ACTIVITY_TASK_TIMED_OUT');
+      expect((await fast.reconcile([a])).problems).toEqual([]);
+    } finally {
+      await fast.stop();
+    }
   });
 });
