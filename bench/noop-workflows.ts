@@ -1,20 +1,29 @@
 /**
- * Baseline of the end-to-end bench: a workflow that runs `steps` sequential no-op
- * activities with the same kind of options as the order's ledger steps. Bundled by the
- * bench worker (deterministic code only).
+ * Baselines of the end-to-end bench: workflows of sequential no-op activities with the same
+ * kind of options as the order's steps. Bundled by the bench worker (deterministic code only).
  */
-import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { proxyActivities, proxyLocalActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType, type RetryPolicy } from '@temporalio/common';
 import type { NoopActivities } from './noop-activities';
 
-const { noop } = proxyActivities<NoopActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
-});
+const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 };
+const { noop } = proxyActivities<NoopActivities>({ startToCloseTimeout: '30s', retry });
+const local = proxyLocalActivities<NoopActivities>({ startToCloseTimeout: '5s', localRetryThreshold: '500ms', retry });
 
+/** The issue's baseline: `steps` regular activities. */
 export async function noopWorkflow(steps: number): Promise<number> {
   for (let i = 0; i < steps; i++) await noop(i);
   return steps;
+}
+
+/**
+ * The same shape as the order's happy path: `shape` spells each step, R a regular activity,
+ * L a local one (the order: validate L, reserve L, pick task, pick, pack, label R, commit L,
+ * pickup, delivery R = 'LLRRRRLRR').
+ */
+export async function noopShapeWorkflow(shape: string): Promise<number> {
+  for (let i = 0; i < shape.length; i++) await (shape[i] === 'L' ? local.noop(i) : noop(i));
+  return shape.length;
 }
 
 /** Decomposition: the baseline plus one status upsert before each of the first `upserts` activities. */

@@ -101,7 +101,9 @@ async function main(): Promise<number> {
   }
 
   console.log('\n## Summary\n');
-  if (e2e) console.log(`e2e: ${fmt(e2e.order.perSecond)} orders/s vs baseline ${fmt(e2e.noop.perSecond)}/s = ${fmt(e2e.ratio, 2)}× (goal ≥ 0.8×)`);
+  if (e2e) {
+    console.log(`e2e: ${fmt(e2e.order.perSecond)} orders/s vs baseline ${fmt(e2e.noop.perSecond)}/s = ${fmt(e2e.ratio, 2)}× (goal ≥ 0.8×); vs same-shape baseline ${fmt(e2e.sameShape.perSecond)}/s = ${fmt(e2e.sameShapeRatio, 2)}×`);
+  }
   if (intake) {
     for (const r of intake.rates) {
       console.log(`intake @${r.label}: API p99 ${fmt(r.api.p99, 1)} ms vs raw start ${fmt(r.baseline.p99, 1)} ms = ${fmt(r.p99Ratio, 2)}× (goal ≤ 2×)`);
