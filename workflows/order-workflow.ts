@@ -112,6 +112,12 @@ const COMPENSATION_RETRY: RetryPolicy = {
 };
 const LEDGER: ActivityOptions = { startToCloseTimeout: '30s', retry: STEP_RETRY };
 const ADAPTER: ActivityOptions = { startToCloseTimeout: '2m', retry: STEP_RETRY };
+/**
+ * Lean runs: a warehouse or carrier call is an HTTP request; 30 s bounds one attempt, and is
+ * how long an order waits to be picked up again when the worker running the call dies
+ * (it was 2 min). Retries use the same key, so a slow call that did land is not repeated.
+ */
+const ADAPTER_LEAN: ActivityOptions = { ...ADAPTER, startToCloseTimeout: '30s' };
 /** Physical waits (simulated delays): heartbeat; TRY_CANCEL since they have no side effects. */
 const WAIT: ActivityOptions = {
   startToCloseTimeout: '30d',
@@ -521,6 +527,10 @@ class OrderSaga {
     this.view.backordered = result.backordered;
   }
 
+  private adapterOptions(): ActivityOptions {
+    return this.lean ? ADAPTER_LEAN : ADAPTER;
+  }
+
   /** A forward ledger step: a local activity in lean runs, a regular one in runs recorded before. */
   private ledgerStep<K extends LedgerStep>(name: K, summary: string, args: Parameters<OrderActivities[K]>): Promise<Awaited<ReturnType<OrderActivities[K]>>> {
     // The proxies' per-name types do not survive a generic index; both take (options, args).
@@ -681,7 +691,7 @@ class OrderSaga {
   private async createPickTask(): Promise<Next> {
     if (this.view.status !== 'reserved') this.setStatus('reserved', this.pickAttempt > 0 ? 'retrying the pick' : undefined);
     this.enterStep('create pick task');
-    if (this.pickTaskOpen && this.view.pickTaskId) await this.cancelPickTask(ADAPTER);
+    if (this.pickTaskOpen && this.view.pickTaskId) await this.cancelPickTask(this.adapterOptions());
     // After a create whose answer was lost, the same key again: the warehouse answers with the
     // task it may already have opened instead of a second one beside it.
     const attempt = this.pickCreatePending ? this.pickAttempt : ++this.pickAttempt;
@@ -689,7 +699,7 @@ class OrderSaga {
     this.pickFailure = undefined;
     this.pickCreatePending = true;
     const { taskId } = await acts.createPickTask.executeWithOptions(
-      { ...ADAPTER, summary: `Create pick task (attempt ${attempt})` },
+      { ...this.adapterOptions(), summary: `Create pick task (attempt ${attempt})` },
       [{ orderId: this.id, key: `${this.id}:pick:${attempt}`, allocations: this.view.allocations }],
     );
     this.pickCreatePending = false;
@@ -748,7 +758,7 @@ class OrderSaga {
     if (!this.labelBought && !this.pendingShipment) {
       this.enterStep('buy label');
       this.labelPending = true;
-      const label = await acts.buyLabel.executeWithOptions({ ...ADAPTER, summary: `Buy ${this.input.shippingMethod} label` }, [
+      const label = await acts.buyLabel.executeWithOptions({ ...this.adapterOptions(), summary: `Buy ${this.input.shippingMethod} label` }, [
         this.labelRequest(),
       ]);
       this.labelPending = false;
