@@ -42,16 +42,20 @@ export function orderProblems(input: OrderInput, unknownSkus: string[], activeWa
   return problems;
 }
 
-/** Sleeps in slices, heartbeating between them, so a cancel reaches the activity quickly. */
+/**
+ * Sleeps in slices, heartbeating before each, so a cancel reaches the activity quickly. A
+ * wait with nothing left to wait (SIMULATED_DELAY=0) sends no heartbeat: each is an RPC and a
+ * write on the server.
+ */
 function heartbeatingWait(): WaitContext {
   const ctx = Context.current();
   return {
     async sleep(ms: number) {
       const end = Date.now() + ms;
       for (;;) {
-        ctx.heartbeat();
         const left = end - Date.now();
         if (left <= 0) return;
+        ctx.heartbeat();
         await ctx.sleep(Math.min(left, 1_000));
       }
     },
@@ -69,8 +73,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     async validateOrder(input: OrderInput): Promise<void> {
       const skus = [...new Set((input.lines ?? []).map((l) => l.sku))];
-      const [unknown, warehouses] = await mapErrors(() => Promise.all([ledger.unknownSkus(skus), ledger.listWarehouses()]));
-      const problems = orderProblems(input, unknown, warehouses.filter((w) => w.active).length);
+      const facts = await mapErrors(() => ledger.catalogFacts(skus));
+      const problems = orderProblems(input, facts.unknownSkus, facts.activeWarehouses);
       if (problems.length > 0) {
         throw ApplicationFailure.create({ type: ORDER_INVALID, message: problems.join('; '), details: [{ problems }], nonRetryable: true });
       }

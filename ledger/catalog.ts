@@ -80,9 +80,17 @@ export async function getSku(knex: Knex, sku: string): Promise<Sku | undefined> 
   return row && toSku(row);
 }
 
-export async function unknownSkus(knex: Knex, skus: string[]): Promise<string[]> {
+/**
+ * What validating an order needs from the catalog, in one round trip: the SKUs among `skus`
+ * that are not in it, and how many warehouses are active.
+ */
+export async function catalogFacts(knex: Knex, skus: string[]): Promise<{ unknownSkus: string[]; activeWarehouses: number }> {
   const wanted = [...new Set(skus)];
-  if (wanted.length === 0) return [];
-  const known = new Set(await knex('skus').whereIn('sku', wanted).pluck<string[]>('sku'));
-  return wanted.filter((s) => !known.has(s));
+  const { rows } = (await knex.raw(
+    `SELECT ARRAY(SELECT s FROM unnest(?::text[]) WITH ORDINALITY AS w(s, i)
+                  WHERE NOT EXISTS (SELECT 1 FROM skus k WHERE k.sku = w.s) ORDER BY i) AS unknown,
+            (SELECT count(*)::int FROM warehouses WHERE active) AS active`,
+    [wanted],
+  )) as { rows: { unknown: string[]; active: number }[] };
+  return { unknownSkus: rows[0].unknown, activeWarehouses: rows[0].active };
 }

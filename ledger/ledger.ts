@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { openAlerts } from './alerts';
-import { getSku, listWarehouses, unknownSkus, upsertSku, upsertWarehouse } from './catalog';
+import { catalogFacts, getSku, listWarehouses, upsertSku, upsertWarehouse } from './catalog';
 import { release, restock, ship } from './order-ops';
 import { levels, movements, ordersAwaiting, ping, reservations } from './reads';
 import { reconcile } from './reconcile';
@@ -15,7 +15,7 @@ export function createLedger(knex: Knex): Ledger {
     listWarehouses: () => listWarehouses(knex),
     upsertSku: (input) => upsertSku(knex, input),
     getSku: (sku) => getSku(knex, sku),
-    unknownSkus: (skus) => unknownSkus(knex, skus),
+    catalogFacts: (skus) => catalogFacts(knex, skus),
     receive: (input) => receive(knex, input),
     adjust: (input) => adjust(knex, input),
     reserve: (orderId, lines, key) => reserve(knex, orderId, lines, key),

@@ -118,8 +118,8 @@ export interface Ledger {
   listWarehouses(): Promise<Warehouse[]>;
   upsertSku(input: { sku: string; name: string; reorderPoint?: number }): Promise<{ sku: Sku; created: boolean }>;
   getSku(sku: string): Promise<Sku | undefined>;
-  /** SKUs among `skus` that are not in the catalog. */
-  unknownSkus(skus: string[]): Promise<string[]>;
+  /** For order validation, one round trip: SKUs among `skus` not in the catalog, and the number of active warehouses. */
+  catalogFacts(skus: string[]): Promise<{ unknownSkus: string[]; activeWarehouses: number }>;
 
   receive(input: { warehouseId: string; sku: string; quantity: number; reference?: string; key: string }): Promise<WarehouseLevel & { sku: string }>;
   /** Refused with LedgerError INSUFFICIENT_STOCK when on hand would drop below reserved or zero. */

@@ -30,7 +30,9 @@ describe('ledger stock operations', () => {
     expect(await h.ledger.upsertSku({ sku: n('a'), name: 'Big mug' })).toEqual({ sku: { sku: n('a'), name: 'Big mug', reorderPoint: 4 }, created: false });
     expect(await h.ledger.getSku(n('a'))).toEqual({ sku: n('a'), name: 'Big mug', reorderPoint: 4 });
     expect(await h.ledger.getSku(n('nope'))).toBeUndefined();
-    expect(await h.ledger.unknownSkus([n('a'), n('x'), n('x')])).toEqual([n('x')]);
+    const facts = await h.ledger.catalogFacts([n('y'), n('a'), n('x'), n('x')]);
+    expect(facts.unknownSkus).toEqual([n('y'), n('x')]);
+    expect(facts.activeWarehouses).toBe(Number((await h.knex('warehouses').where({ active: true }).count<{ count: string }[]>('* as count'))[0].count));
   });
 
   it('receives into a new balance row and adjusts it, one movement each', async () => {

@@ -234,6 +234,8 @@ class OrderSaga {
   private lastPublished = '';
   /** `patched(LEAN_HISTORY_PATCH)`, decided once at the start of the run. */
   private lean = false;
+  /** WarehouseIds as last upserted (joined). */
+  private publishedWarehouses = '';
   /** CustomerId, Channel and Skus are set (by the starter or a first upsert). */
   private fixedPublished = false;
   /** An Update handler ran in this run: the close timer is needed (see run()). */
@@ -470,9 +472,13 @@ class OrderSaga {
               { key: SkusKey, value: skus },
             ]
           : []),
-        // An empty list would unset the attribute: leave it out until a warehouse holds units.
-        ...(warehouses.length > 0 ? [{ key: WarehouseIdsKey, value: warehouses }] : []),
+        // An empty list would unset the attribute: leave it out until a warehouse holds units
+        // (and, in lean runs, while it is unchanged).
+        ...(warehouses.length > 0 && (!this.lean || this.publishedWarehouses !== String(warehouses))
+          ? [{ key: WarehouseIdsKey, value: warehouses }]
+          : []),
       ]);
+      this.publishedWarehouses = String(warehouses);
     }
     setCurrentDetails(this.details());
   }
@@ -862,18 +868,18 @@ class OrderSaga {
     let failure: unknown;
     const options: ActivityOptions = { ...WAIT, summary: opts.summary };
     if (deadlineByActivity) options.scheduleToCloseTimeout = timeoutMs;
-    scope
-      .run(() => opts.run(options))
-      .then(
-        (r) => {
-          if (r.completed) opts.onCompleted();
-        },
-        (err) => {
-          if (deadlineByActivity && isScheduleToCloseTimeout(err)) timedOut = true;
-          else if (!isCancellation(err)) failure = err;
-        },
-      )
-      .finally(() => (settled = true));
+    // One .then with both handlers (no .finally): every promise here costs the SDK a stack capture.
+    scope.run(() => opts.run(options)).then(
+      (r) => {
+        settled = true;
+        if (r.completed) opts.onCompleted();
+      },
+      (err) => {
+        settled = true;
+        if (deadlineByActivity && isScheduleToCloseTimeout(err)) timedOut = true;
+        else if (!isCancellation(err)) failure = err;
+      },
+    );
     const wake = () => opts.done() || this.cancelPending() || failure !== undefined;
     let inTime = true;
     try {
