@@ -82,12 +82,14 @@ import {
 export type OrderStep = 'validate' | 'reserve' | 'await_stock' | 'pick' | 'pick_wait' | 'pack' | 'ship' | 'deliver';
 
 /**
- * Patch id of the leaner history (an order delivered without help went from 77 to 66
- * events): a waiting step's deadline is its activity's schedule-to-close timeout while the
- * activity runs, and a timer only once the activity has answered that the world must report
- * by event; the close timer is only set when an Update reached the order; the start-time
- * upsert is skipped when the starter already set the same attributes. Histories recorded
- * before it replay the old commands.
+ * Patch id of the leaner history (an order the simulated adapters deliver went from 77 events
+ * and 11 workflow tasks to 52 and 7; BENCHMARKS.md): the forward ledger steps are local
+ * activities; a waiting step's deadline is its activity's schedule-to-close timeout while the
+ * activity runs, and a timer only once the activity has answered that the world reports by
+ * event; the close timer is only set when an Update reached the order; the start-time upsert
+ * is skipped when the starter already set the same attributes, and later upserts send only
+ * what changed; warehouse and carrier calls get 30 s attempts. Histories recorded before it
+ * (test/fixtures/histories/before-lean-history-1) replay the old commands.
  */
 export const LEAN_HISTORY_PATCH = 'lean-history-1';
 
