@@ -181,6 +181,39 @@ describe('order workflow · timeouts while a simulated step still runs', () => {
     expect(types).not.toContain('TIMER_STARTED');
   });
 
+  it('PICK_TIMEOUT with a pick wait that keeps failing: the server stops retrying before the deadline, the order still ends timed_out at it', async () => {
+    // Retries at 1 s, 2 s, …: after the second failure (~1 s) the next attempt would start
+    // after the 1.5 s deadline, so the server gives up early (retry state TIMEOUT).
+    const failing = await OrderSuite.start({
+      name: 'wf-timeouts-sim-failing',
+      bundle,
+      adapters: {
+        warehouse: {
+          ...simulatedWarehouse({ delayMs: 0 }),
+          awaitPick: async () => {
+            throw new Error('warehouse API unreachable');
+          },
+        },
+      },
+    });
+    try {
+      const { warehouses: [w1], skus: [a] } = await failing.seed({ warehouses: 1, skus: 1, stock: [[4]] });
+      const input = orderInput({ lines: [{ sku: a, quantity: 2 }], timeouts: { pickMs: 1_500 } });
+      const handle = await failing.startOrder(input);
+      const view = await handle.result();
+      expect(view.status).toBe('timed_out');
+      expect(view.history.map((h) => h.status)).toEqual(['received', 'reserved', 'picking', 'timed_out']);
+      expect(spent(view.history, 'picking', 'timed_out')).toBeGreaterThanOrEqual(1_500);
+      expect(await failing.levels(a)).toEqual({ [w1]: { onHand: 4, reserved: 0 } });
+      const types = await eventTypes(handle);
+      expect(types).toContain('ACTIVITY_TASK_FAILED');
+      expect(types).toContain('TIMER_STARTED'); // the rest of the deadline, after the server gave up
+      expect((await failing.reconcile([a])).problems).toEqual([]);
+    } finally {
+      await failing.stop();
+    }
+  });
+
   it('a pick that ends before its deadline leaves no timer behind, and the order is delivered', async () => {
     const fast = await OrderSuite.start({ name: 'wf-timeouts-sim-fast', bundle, simulatedDelayMs: 50 });
     try {

@@ -37,14 +37,13 @@ import {
   setCurrentDetails,
   setHandler,
   sleep,
-  TimeoutFailure,
   upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
   type LocalActivityOptions,
   type RetryPolicy,
 } from '@temporalio/workflow';
-import { TimeoutType } from '@temporalio/common';
+import { RetryState } from '@temporalio/common';
 import type { OrderActivities } from '../activities/order-activities';
 import type { Completion, Label } from '../activities/adapters/types';
 import type { ReserveResult } from '../ledger/types';
@@ -138,8 +137,10 @@ const COMPENSATION: ActivityOptions = { startToCloseTimeout: '1m', retry: COMPEN
  *
  * A local activity keeps the workflow task open, and queries and Updates wait for it. So an
  * attempt is short (5 s: a reservation's p99 under load is ~0.2 s) and every retry waits on a
- * server timer (localRetryThreshold 0.5 s, below the first backoff of 1 s), which closes the task in
- * between: during a database outage GET /orders/:id and cancel still get through.
+ * server timer (localRetryThreshold 0.5 s, below the first backoff of 1 s), which closes the
+ * task in between: during a database outage GET /orders/:id and cancel get through between
+ * attempts; a hanging attempt can hold them up to 5 s (about 8 s when validate and reserve
+ * both hang in one task, when the SDK's task heartbeat lets them through).
  */
 const LOCAL_LEDGER: LocalActivityOptions = { startToCloseTimeout: '5s', localRetryThreshold: '500ms', retry: STEP_RETRY };
 
@@ -179,9 +180,13 @@ function failureType(err: unknown): string | undefined {
   return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
 }
 
-/** The activity ran out of its schedule-to-close time: the step's deadline passed. */
-function isScheduleToCloseTimeout(err: unknown): boolean {
-  return err instanceof ActivityFailure && err.cause instanceof TimeoutFailure && err.cause.timeoutType === TimeoutType.SCHEDULE_TO_CLOSE;
+/**
+ * The activity cannot finish within its schedule-to-close time: it ran out of it, or the
+ * server stopped retrying because the next attempt would start after it (retry state
+ * TIMEOUT, whatever the last attempt's error was).
+ */
+function outOfTime(err: unknown): boolean {
+  return err instanceof ActivityFailure && err.retryState === RetryState.TIMEOUT;
 }
 
 type WaitOutcome = 'done' | 'timeout' | 'cancel';
@@ -848,8 +853,9 @@ class OrderSaga {
    *
    * The deadline: while the activity runs, its schedule-to-close timeout is the deadline
    * (the server enforces it like a timer, also with no worker up, and it bounds the retries
-   * too); once the activity has answered that the world reports by event (manual mode), a
-   * timer covers what is left of it. A step that the activity finishes thus costs no timer.
+   * too); once the activity has answered that the world reports by event (manual mode), or
+   * the server stopped retrying it because the next attempt would start too late, a timer
+   * covers what is left of it. A step that the activity finishes thus costs no timer.
    */
   private async waitFor(opts: {
     step: OrderStep;
@@ -866,7 +872,6 @@ class OrderSaga {
     const deadlineByActivity = this.lean && timeoutMs !== undefined;
     const scope = new CancellationScope();
     let settled = false;
-    let timedOut = false;
     let failure: unknown;
     const options: ActivityOptions = { ...WAIT, summary: opts.summary };
     if (deadlineByActivity) options.scheduleToCloseTimeout = timeoutMs;
@@ -878,8 +883,8 @@ class OrderSaga {
       },
       (err) => {
         settled = true;
-        if (deadlineByActivity && isScheduleToCloseTimeout(err)) timedOut = true;
-        else if (!isCancellation(err)) failure = err;
+        // Out of time is the deadline's business (below), not a failed step.
+        if (!isCancellation(err) && !(deadlineByActivity && outOfTime(err))) failure = err;
       },
     );
     const wake = () => opts.done() || this.cancelPending() || failure !== undefined;
@@ -890,8 +895,12 @@ class OrderSaga {
       } else if (deadlineByActivity) {
         const deadline = Date.now() + timeoutMs;
         await condition(() => wake() || settled);
-        if (timedOut) inTime = false;
-        else if (!wake()) inTime = await condition(wake, Math.max(deadline - Date.now(), 1), { summary: opts.timeoutSummary ?? 'deadline' });
+        // The activity answered "report by event", or gave up early for lack of time: wait for
+        // an event (or a cancel) until the deadline itself.
+        if (!wake()) {
+          const left = deadline - Date.now();
+          inTime = left > 0 && (await condition(wake, left, { summary: opts.timeoutSummary ?? 'deadline' }));
+        }
       } else {
         inTime = await condition(wake, timeoutMs, { summary: opts.timeoutSummary ?? 'deadline' });
       }
