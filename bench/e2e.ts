@@ -14,6 +14,7 @@ import type { Knex } from 'knex';
 import { simulatedCarrier, simulatedWarehouse, type CarrierAdapter, type WarehouseAdapter } from '../activities/adapters';
 import { createClosedOrdersCheck } from '../activities/workflow-state';
 import { createKnex } from '../infra/database';
+import { decodePayload } from '../infra/payload';
 import { createLedger } from '../ledger/ledger';
 import type { Ledger } from '../ledger/types';
 import { createWorker } from '../worker/create-worker';
@@ -24,10 +25,12 @@ import { fmt, hex, latencies, mapLimit, sleep, type Latencies } from './common';
 import { noopActivities } from './noop-activities';
 import type { noopShapeWorkflow, noopWorkflow } from './noop-workflows';
 
-/** The order's happy path runs these 9 activities (see workflows/order-workflow.ts). */
-export const HAPPY_PATH_ACTIVITIES = 9;
-/** …of which the ledger steps validate, reserve and commit are local activities: R regular, L local, in order. */
+/**
+ * The order's happy path (see workflows/order-workflow.ts), one letter per activity in order:
+ * L local (the ledger steps validate, reserve, commit), R regular.
+ */
 export const HAPPY_PATH_SHAPE = 'LLRRRRLRR';
+export const HAPPY_PATH_ACTIVITIES = HAPPY_PATH_SHAPE.length;
 
 export interface WorkerTuning {
   maxConcurrentActivityTaskExecutions?: number;
@@ -252,16 +255,6 @@ async function runWorker<T>(worker: Worker, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-const decode = (p: unknown): unknown => {
-  const payload = p as { data?: Uint8Array } | undefined;
-  if (!payload?.data) return undefined;
-  try {
-    return JSON.parse(Buffer.from(payload.data).toString('utf8'));
-  } catch {
-    return undefined;
-  }
-};
-
 /** Baseline variants: `shape` = the order's mix of regular (R) and local (L) activities; the others decompose the order's extra cost. */
 export interface NoopVariant {
   shape?: string;
@@ -348,7 +341,7 @@ export async function runOrders(opts: E2eOptions, connection: NativeConnection, 
         const o = orderStartOptions(benchOrderInput(`${taskQueue}-${id}`, sku), taskQueue);
         return opts.client.workflow.start<typeof orderWorkflow>('orderWorkflow', o);
       },
-      (i) => i.status === 2 && decode(i.searchAttributes?.indexedFields?.OrderStatus) === 'delivered',
+      (i) => i.status === 2 && decodePayload(i.searchAttributes?.indexedFields?.OrderStatus) === 'delivered',
       knex,
     ),
   );

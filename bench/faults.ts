@@ -21,6 +21,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import type { Knex } from 'knex';
 import { createKnex } from '../infra/database';
+import { decodePayload } from '../infra/payload';
 import { freePort, startDevServer } from '../infra/dev-server';
 import {
   benchTempDir,
@@ -54,16 +55,6 @@ const log = (line: string) => console.log(`[faults] ${line}`);
 const WAITING = new Set(['awaiting_stock', 'picking', 'packing', 'shipping', 'shipped', 'needs_attention']);
 const TERMINAL = new Set(['delivered', 'rejected', 'cancelled', 'timed_out']);
 const EXEC_STATUS: Record<number, string> = { 1: 'RUNNING', 2: 'COMPLETED', 3: 'FAILED', 4: 'CANCELED', 5: 'TERMINATED', 6: 'CONTINUED_AS_NEW', 7: 'TIMED_OUT' };
-
-function decode(p: unknown): unknown {
-  const payload = p as { data?: Uint8Array } | undefined;
-  if (!payload?.data) return undefined;
-  try {
-    return JSON.parse(Buffer.from(payload.data).toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
 
 // ── one run's world ────────────────────────────────────────────────────────────────
 
@@ -267,7 +258,7 @@ class World {
       }
       if (running.length === 0) return { open: 0, idle: 0, seconds: (Date.now() - t0) / 1000 };
       if (allowIdle) {
-        const waiting = running.filter((r) => WAITING.has(String(decode(r.searchAttributes?.indexedFields?.OrderStatus))));
+        const waiting = running.filter((r) => WAITING.has(String(decodePayload(r.searchAttributes?.indexedFields?.OrderStatus))));
         let idle = 0;
         if (waiting.length === running.length) {
           const pending = await mapLimit(waiting, 8, async (r) => {
@@ -326,7 +317,7 @@ async function check(w: World, fault: string, started: number, settled: { open: 
   const byStatus: Record<string, number> = {};
   const statusOf = new Map<string, string>();
   for (const e of all) {
-    const s = String(decode(e.searchAttributes?.indexedFields?.OrderStatus) ?? 'unknown');
+    const s = String(decodePayload(e.searchAttributes?.indexedFields?.OrderStatus) ?? 'unknown');
     const key = e.status === 1 ? s : TERMINAL.has(s) ? s : `${s} (${EXEC_STATUS[e.status ?? 0]})`;
     byStatus[key] = (byStatus[key] ?? 0) + 1;
     statusOf.set((e.execution?.workflowId ?? '').replace(/^order-/, ''), s);
@@ -556,7 +547,7 @@ const RUNS: RunDef[] = [
       await w.postAll(bodies, { perSecond: 25, concurrency: 8 });
       await Promise.all(cancels);
       await w.settle(120_000, false);
-      const final = new Map((await w.listOrders()).map((e) => [(e.execution?.workflowId ?? '').replace(/^order-/, ''), String(decode(e.searchAttributes?.indexedFields?.OrderStatus))]));
+      const final = new Map((await w.listOrders()).map((e) => [(e.execution?.workflowId ?? '').replace(/^order-/, ''), String(decodePayload(e.searchAttributes?.indexedFields?.OrderStatus))]));
       for (const [id, code] of answers) {
         const s = final.get(id);
         if (code === 200 && s !== 'cancelled') w.problems.push(`cancel of ${id} answered 200 but the order ended ${s}`);

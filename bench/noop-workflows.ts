@@ -3,7 +3,8 @@
  * kind of options as the order's steps. Bundled by the bench worker (deterministic code only).
  */
 import { proxyActivities, proxyLocalActivities, upsertSearchAttributes } from '@temporalio/workflow';
-import { defineSearchAttributeKey, SearchAttributeType, type RetryPolicy } from '@temporalio/common';
+import type { RetryPolicy } from '@temporalio/common';
+import { OrderStatusKey } from '../workflows/search-attributes';
 import type { NoopActivities } from './noop-activities';
 
 const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 };
@@ -29,7 +30,7 @@ export async function noopShapeWorkflow(shape: string): Promise<number> {
 /** Decomposition: the baseline plus one status upsert before each of the first `upserts` activities. */
 export async function noopUpsertWorkflow(steps: number, upserts: number): Promise<number> {
   for (let i = 0; i < steps; i++) {
-    if (i < upserts) upsertSearchAttributes([{ key: defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD), value: `s${i}` }]);
+    if (i < upserts) upsertSearchAttributes([{ key: OrderStatusKey, value: `s${i}` }]);
     await noop(i);
   }
   return steps;

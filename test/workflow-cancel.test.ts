@@ -5,30 +5,24 @@ import { manualCarrier, manualWarehouse, simulatedCarrier } from '../activities/
 import { LedgerError } from '../ledger/errors';
 import type { Ledger } from '../ledger/types';
 import { cancelSignal, cancelUpdate, eventUpdate, INVALID_TRANSITION, statusQuery } from '../workflows/messages';
-import { Gate, OrderSuite, bundleWorkflows, eventually, orderInput, recordingAdapters, updateRefusal, type AdapterCalls } from './support/order-fixtures';
+import { Gate, OrderSuite, bundleWorkflows, eventually, orderInput, orderSuiteHooks, recordingAdapters, updateRefusal, type AdapterCalls } from './support/order-fixtures';
 
 /**
  * Cancel in every status where it is allowed leaves exactly the order's units available
  * again; the pick task is cancelled and the label voided when there is one.
  */
 describe('order workflow · cancel and compensation', () => {
-  let bundle: WorkflowBundleWithSourceMap;
-  let suite: OrderSuite;
-  let calls: AdapterCalls;
   const reserveGates = new Map<string, Gate>();
   const pickTaskGates = new Map<string, Gate>();
   const shipGates = new Map<string, Gate>();
   /** Orders whose first ledger.ship applies and then reports a failure (a lost answer). */
   const shipAnswerLost = new Set<string>();
-  const owned: string[] = [];
-
-  beforeAll(async () => {
-    bundle = await bundleWorkflows();
-    const adapters = recordingAdapters(manualWarehouse(), manualCarrier(), {
-      beforeCreatePickTask: async (orderId) => pickTaskGates.get(orderId)?.wait(),
-    });
-    calls = adapters.calls;
-    suite = await OrderSuite.start({
+  const adapters = recordingAdapters(manualWarehouse(), manualCarrier(), {
+    beforeCreatePickTask: async (orderId) => pickTaskGates.get(orderId)?.wait(),
+  });
+  const { calls } = adapters;
+  const env = orderSuiteHooks((bundle) =>
+    OrderSuite.start({
       name: 'wf-cancel',
       bundle,
       warehouseMode: 'manual',
@@ -47,36 +41,29 @@ describe('order workflow · cancel and compensation', () => {
           return result;
         },
       }),
-    });
-  });
-  afterAll(async () => {
-    await suite?.stop();
-  });
-  afterEach(async () => {
-    const report = await suite.reconcile(owned.splice(0));
-    expect(report.problems).toEqual([]);
-  });
+    }),
+  );
 
   async function seededOrder(stock: number, quantity: number) {
-    const { warehouses: [w1], skus: [a, b] } = await suite.seed({ warehouses: 1, skus: 2, stock: [[stock, 4]] });
-    owned.push(a, b);
+    const { warehouses: [w1], skus: [a, b] } = await env.suite.seed({ warehouses: 1, skus: 2, stock: [[stock, 4]] });
+    env.owned.push(a, b);
     const input = orderInput({ lines: [{ sku: a, quantity }, { sku: b, quantity: 1 }] });
     return { w1, a, b, input };
   }
 
   async function expectAllAvailable(orderId: string, w1: string, a: string, aStock: number, b: string) {
-    expect(await suite.levels(a)).toEqual({ [w1]: { onHand: aStock, reserved: 0 } });
-    expect(await suite.levels(b)).toEqual({ [w1]: { onHand: 4, reserved: 0 } });
-    expect(await suite.heldUnits(orderId)).toBe(0);
+    expect(await env.suite.levels(a)).toEqual({ [w1]: { onHand: aStock, reserved: 0 } });
+    expect(await env.suite.levels(b)).toEqual({ [w1]: { onHand: 4, reserved: 0 } });
+    expect(await env.suite.heldUnits(orderId)).toBe(0);
   }
 
   it('in received: the cancel waits for the in-flight reservation, then releases it', async () => {
     const { w1, a, b, input } = await seededOrder(5, 2);
     const gate = new Gate();
     reserveGates.set(input.orderId, gate);
-    const handle = await suite.startOrder(input);
+    const handle = await env.suite.startOrder(input);
     await gate.reached;
-    expect((await suite.waitForStatus(handle, 'received')).status).toBe('received');
+    expect((await env.suite.waitForStatus(handle, 'received')).status).toBe('received');
 
     // Accepted while the reservation is in flight; the workflow finishes the step, then compensates.
     const cancelled = handle.executeUpdate(cancelUpdate, { args: [{ reason: 'customer asked' }] });
@@ -88,15 +75,15 @@ describe('order workflow · cancel and compensation', () => {
     expect(view.cancelReason).toBe('customer asked');
     expect(view.allocations).toEqual([]);
     await expectAllAvailable(input.orderId, w1, a, 5, b);
-    expect((await suite.ledger.reservations(input.orderId)).map((r) => r.status)).toEqual(['released', 'released']);
+    expect((await env.suite.ledger.reservations(input.orderId)).map((r) => r.status)).toEqual(['released', 'released']);
     expect((await handle.result()).status).toBe('cancelled');
   });
 
   it('in awaiting_stock: partial holds are released', async () => {
     const { w1, a, b, input } = await seededOrder(1, 3);
-    const handle = await suite.startOrder(input);
-    await suite.waitForStatus(handle, 'awaiting_stock');
-    expect(await suite.heldUnits(input.orderId)).toBe(2);
+    const handle = await env.suite.startOrder(input);
+    await env.suite.waitForStatus(handle, 'awaiting_stock');
+    expect(await env.suite.heldUnits(input.orderId)).toBe(2);
     const view = await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'too slow' }] });
     expect(view.status).toBe('cancelled');
     await expectAllAvailable(input.orderId, w1, a, 1, b);
@@ -106,9 +93,9 @@ describe('order workflow · cancel and compensation', () => {
     const { w1, a, b, input } = await seededOrder(5, 2);
     const gate = new Gate();
     pickTaskGates.set(input.orderId, gate);
-    const handle = await suite.startOrder(input);
+    const handle = await env.suite.startOrder(input);
     await gate.reached;
-    await suite.waitForStatus(handle, 'reserved');
+    await env.suite.waitForStatus(handle, 'reserved');
     const cancelled = handle.executeUpdate(cancelUpdate, { args: [{ reason: 'fraud' }] });
     gate.open();
     expect((await cancelled).status).toBe('cancelled');
@@ -118,8 +105,8 @@ describe('order workflow · cancel and compensation', () => {
 
   it('in picking: pick task cancelled, stock released', async () => {
     const { w1, a, b, input } = await seededOrder(5, 2);
-    const handle = await suite.startOrder(input);
-    const picking = await suite.waitForStatus(handle, 'picking');
+    const handle = await env.suite.startOrder(input);
+    const picking = await env.suite.waitForStatus(handle, 'picking');
     const view = await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'duplicate order' }] });
     expect(view.status).toBe('cancelled');
     expect(calls.cancelledTasks.get(input.orderId)).toEqual([picking.pickTaskId]);
@@ -139,8 +126,8 @@ describe('order workflow · cancel and compensation', () => {
 
   it('in packing (by signal, as from the Temporal UI): compensates the same way', async () => {
     const { w1, a, b, input } = await seededOrder(5, 2);
-    const handle = await suite.startOrder(input);
-    await suite.waitForStatus(handle, 'picking');
+    const handle = await env.suite.startOrder(input);
+    await env.suite.waitForStatus(handle, 'picking');
     await handle.executeUpdate(eventUpdate, { args: [{ type: 'picked' }] });
     await handle.signal(cancelSignal, { reason: 'ops' });
     const view = await handle.result();
@@ -153,11 +140,11 @@ describe('order workflow · cancel and compensation', () => {
 
   it('in shipping: committed units go back on hand', async () => {
     const { w1, a, b, input } = await seededOrder(5, 2);
-    const handle = await suite.startOrder(input);
-    await suite.waitForStatus(handle, 'picking');
+    const handle = await env.suite.startOrder(input);
+    await env.suite.waitForStatus(handle, 'picking');
     await handle.executeUpdate(eventUpdate, { args: [{ type: 'picked' }] });
     await handle.executeUpdate(eventUpdate, { args: [{ type: 'packed' }] });
-    await eventually(async () => ((await suite.levels(a))[w1].onHand === 3 ? true : undefined));
+    await eventually(async () => ((await env.suite.levels(a))[w1].onHand === 3 ? true : undefined));
     const view = await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'address wrong' }] });
     expect(view.status).toBe('cancelled');
     await expectAllAvailable(input.orderId, w1, a, 5, b);
@@ -167,8 +154,8 @@ describe('order workflow · cancel and compensation', () => {
     const { w1, a, b, input } = await seededOrder(5, 2);
     const gate = new Gate();
     shipGates.set(input.orderId, gate);
-    const handle = await suite.startOrder(input);
-    await suite.waitForStatus(handle, 'picking');
+    const handle = await env.suite.startOrder(input);
+    await env.suite.waitForStatus(handle, 'picking');
     await handle.executeUpdate(eventUpdate, { args: [{ type: 'picked' }] });
     await handle.executeUpdate(eventUpdate, { args: [{ type: 'packed' }] });
     await gate.reached; // committing stock is in flight
@@ -184,9 +171,9 @@ describe('order workflow · cancel and compensation', () => {
     expect(refusal.type).toBe(INVALID_TRANSITION);
     gate.open();
     expect((await shipped).status).toBe('shipped');
-    expect(await suite.levels(a)).toEqual({ [w1]: { onHand: 3, reserved: 0 } });
-    expect(await suite.levels(b)).toEqual({ [w1]: { onHand: 3, reserved: 0 } });
-    expect(await suite.heldUnits(input.orderId)).toBe(0);
+    expect(await env.suite.levels(a)).toEqual({ [w1]: { onHand: 3, reserved: 0 } });
+    expect(await env.suite.levels(b)).toEqual({ [w1]: { onHand: 3, reserved: 0 } });
+    expect(await env.suite.heldUnits(input.orderId)).toBe(0);
     await handle.executeUpdate(eventUpdate, { args: [{ type: 'delivered' }] });
     expect((await handle.result()).status).toBe('delivered');
   });
@@ -194,13 +181,13 @@ describe('order workflow · cancel and compensation', () => {
   it('in needs_attention after a commit whose answer was lost: cancel still puts the units back', async () => {
     const { w1, a, b, input } = await seededOrder(5, 2);
     shipAnswerLost.add(input.orderId);
-    const handle = await suite.startOrder(input);
-    await suite.waitForStatus(handle, 'picking');
+    const handle = await env.suite.startOrder(input);
+    await env.suite.waitForStatus(handle, 'picking');
     await handle.executeUpdate(eventUpdate, { args: [{ type: 'picked' }] });
     await handle.executeUpdate(eventUpdate, { args: [{ type: 'packed' }] });
-    const parked = await suite.waitForStatus(handle, 'needs_attention');
+    const parked = await env.suite.waitForStatus(handle, 'needs_attention');
     expect(parked.failedStep).toBe('ship');
-    expect((await suite.levels(a))[w1].onHand).toBe(3); // the ledger did ship them
+    expect((await env.suite.levels(a))[w1].onHand).toBe(3); // the ledger did ship them
 
     const view = await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'give up' }] });
     expect(view.status).toBe('cancelled');
@@ -209,14 +196,14 @@ describe('order workflow · cancel and compensation', () => {
 
   it('workflow cancellation from the Temporal client compensates and closes as Canceled', async () => {
     const { w1, a, b, input } = await seededOrder(5, 2);
-    const handle = await suite.startOrder(input);
-    const picking = await suite.waitForStatus(handle, 'picking');
+    const handle = await env.suite.startOrder(input);
+    const picking = await env.suite.waitForStatus(handle, 'picking');
     await handle.cancel();
     const failure = await handle.result().catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     expect((failure as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
     expect((await handle.describe()).status.name).toBe('CANCELLED');
-    const view = await suite.waitForStatus(handle, 'cancelled');
+    const view = await env.suite.waitForStatus(handle, 'cancelled');
     expect(view.cancelReason).toBe('workflow cancellation requested');
     expect(calls.cancelledTasks.get(input.orderId)).toEqual([picking.pickTaskId]);
     await expectAllAvailable(input.orderId, w1, a, 5, b);

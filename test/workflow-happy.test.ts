@@ -1,34 +1,18 @@
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { stockArrivedSignal } from '../workflows/messages';
 import { ORDER_INVALID } from '../workflows/failure-types';
 import { OrderStatusKey } from '../workflows/search-attributes';
-import { OrderSuite, bundleWorkflows, orderInput } from './support/order-fixtures';
+import { OrderSuite, historyEventTypes, orderInput, orderSuiteHooks } from './support/order-fixtures';
 
 /** Simulated warehouse and carrier: orders flow end to end by themselves. */
 describe('order workflow · simulated mode', () => {
-  let bundle: WorkflowBundleWithSourceMap;
-  let suite: OrderSuite;
-  const owned: string[] = [];
-
-  beforeAll(async () => {
-    bundle = await bundleWorkflows();
-    suite = await OrderSuite.start({ name: 'wf-happy', bundle, simulatedDelayMs: 30 });
-  });
-  afterAll(async () => {
-    await suite?.stop();
-  });
-  afterEach(async () => {
-    const report = await suite.reconcile(owned.splice(0));
-    expect(report.problems).toEqual([]);
-  });
+  const env = orderSuiteHooks((bundle) => OrderSuite.start({ name: 'wf-happy', bundle, simulatedDelayMs: 30 }));
 
   it('delivers an order from one warehouse and ships exactly its units', async () => {
-    const { warehouses: [w1, w2], skus: [a, b] } = await suite.seed({ warehouses: 2, skus: 2, stock: [[5, 5], [5, 5]] });
-    owned.push(a, b);
+    const { warehouses: [w1, w2], skus: [a, b] } = await env.suite.seed({ warehouses: 2, skus: 2, stock: [[5, 5], [5, 5]] });
+    env.owned.push(a, b);
     const input = orderInput({ lines: [{ sku: a, quantity: 2 }, { sku: b, quantity: 1 }], shippingMethod: 'express' });
-    const handle = await suite.startOrder(input);
+    const handle = await env.suite.startOrder(input);
 
     const view = await handle.result();
     expect(view.status).toBe('delivered');
@@ -43,30 +27,27 @@ describe('order workflow · simulated mode', () => {
     expect(view.shipment?.deliveredAt).toBeDefined();
     expect(view.lastError).toBeUndefined();
 
-    expect(await suite.levels(a)).toEqual({ [w1]: { onHand: 3, reserved: 0 }, [w2]: { onHand: 5, reserved: 0 } });
-    expect(await suite.levels(b)).toEqual({ [w1]: { onHand: 4, reserved: 0 }, [w2]: { onHand: 5, reserved: 0 } });
-    expect((await suite.ledger.reservations(input.orderId)).every((r) => r.status === 'shipped')).toBe(true);
+    expect(await env.suite.levels(a)).toEqual({ [w1]: { onHand: 3, reserved: 0 }, [w2]: { onHand: 5, reserved: 0 } });
+    expect(await env.suite.levels(b)).toEqual({ [w1]: { onHand: 4, reserved: 0 }, [w2]: { onHand: 5, reserved: 0 } });
+    expect((await env.suite.ledger.reservations(input.orderId)).every((r) => r.status === 'shipped')).toBe(true);
 
     // The lean history: the ledger steps are local activities (markers), no deadline or close
     // timer when the activities finish the steps, no upsert of what the starter set: one upsert
     // per later status plus the patch's TemporalChangeVersion, one patch marker.
     const counts: Record<string, number> = {};
-    for (const e of (await handle.fetchHistory()).events ?? []) {
-      const type = String(temporal.api.enums.v1.EventType[e.eventType ?? 0]).replace('EVENT_TYPE_', '');
-      counts[type] = (counts[type] ?? 0) + 1;
-    }
+    for (const type of await historyEventTypes(handle)) counts[type] = (counts[type] ?? 0) + 1;
     expect(counts).toMatchObject({ UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: 7, MARKER_RECORDED: 4, ACTIVITY_TASK_COMPLETED: 6, WORKFLOW_TASK_COMPLETED: 7 });
     expect(counts.TIMER_STARTED).toBeUndefined();
   });
 
   it('splits an order across warehouses and keeps the search attributes current', async () => {
-    const { warehouses: [w1, w2], skus: [a] } = await suite.seed({ warehouses: 2, skus: 1, stock: [[2], [3]] });
-    owned.push(a);
+    const { warehouses: [w1, w2], skus: [a] } = await env.suite.seed({ warehouses: 2, skus: 1, stock: [[2], [3]] });
+    env.owned.push(a);
     const input = orderInput({ lines: [{ sku: a, quantity: 4 }], channel: 'marketplace' });
-    const handle = await suite.startOrder(input);
+    const handle = await env.suite.startOrder(input);
     const view = await handle.result();
     expect(view.status).toBe('delivered');
-    expect(await suite.levels(a)).toEqual({ [w1]: { onHand: 0, reserved: 0 }, [w2]: { onHand: 1, reserved: 0 } });
+    expect(await env.suite.levels(a)).toEqual({ [w1]: { onHand: 0, reserved: 0 }, [w2]: { onHand: 1, reserved: 0 } });
 
     const described = await handle.describe();
     const attrs = described.typedSearchAttributes;
@@ -83,16 +64,16 @@ describe('order workflow · simulated mode', () => {
   });
 
   it('rejects an invalid order at once with the reasons', async () => {
-    const { skus: [a] } = await suite.seed({ warehouses: 1, skus: 1, stock: [[5]] });
-    owned.push(a);
+    const { skus: [a] } = await env.suite.seed({ warehouses: 1, skus: 1, stock: [[5]] });
+    env.owned.push(a);
     const input = orderInput({ lines: [{ sku: a, quantity: 1 }, { sku: 'NO-SUCH-SKU', quantity: 1 }], shippingAddress: { city: '' } });
-    const handle = await suite.startOrder(input);
+    const handle = await env.suite.startOrder(input);
     const view = await handle.result();
     expect(view.status).toBe('rejected');
     expect(view.lastError).toMatchObject({ step: 'validate', type: ORDER_INVALID });
     expect(view.lastError?.message).toContain('unknown SKU: NO-SUCH-SKU');
     expect(view.lastError?.message).toContain('city missing');
-    expect(await suite.available(a)).toEqual({ [Object.keys(await suite.available(a))[0]]: 5 });
+    expect(await env.suite.available(a)).toEqual({ [Object.keys(await env.suite.available(a))[0]]: 5 });
     // No retries: validate (a local activity, recorded as a marker) ran once, at attempt 1, and nothing after it.
     const history = await handle.fetchHistory();
     const localActivities = (history.events ?? [])
@@ -104,34 +85,34 @@ describe('order workflow · simulated mode', () => {
   });
 
   it('waits for backordered units, then a receipt and stockArrived fill the order', async () => {
-    const { warehouses: [w1], skus: [a, b] } = await suite.seed({ warehouses: 1, skus: 2, stock: [[2, 3]] });
-    owned.push(a, b);
+    const { warehouses: [w1], skus: [a, b] } = await env.suite.seed({ warehouses: 1, skus: 2, stock: [[2, 3]] });
+    env.owned.push(a, b);
     const input = orderInput({ lines: [{ sku: a, quantity: 5 }, { sku: b, quantity: 1 }] });
-    const handle = await suite.startOrder(input);
+    const handle = await env.suite.startOrder(input);
 
-    const waiting = await suite.waitForStatus(handle, 'awaiting_stock');
+    const waiting = await env.suite.waitForStatus(handle, 'awaiting_stock');
     expect(waiting.backordered).toEqual([{ sku: a, quantity: 3 }]);
-    expect(await suite.heldUnits(input.orderId)).toBe(3); // 2 of a + 1 of b stay held
-    expect(await suite.ledger.ordersAwaiting(a)).toContain(input.orderId);
+    expect(await env.suite.heldUnits(input.orderId)).toBe(3); // 2 of a + 1 of b stay held
+    expect(await env.suite.ledger.ordersAwaiting(a)).toContain(input.orderId);
 
-    await suite.receive(w1, a, 4);
+    await env.suite.receive(w1, a, 4);
     // The API's receipt path: signal every order awaiting the SKU.
-    for (const orderId of await suite.ledger.ordersAwaiting(a)) {
-      await suite.client.workflow.getHandle(`order-${orderId}`).signal(stockArrivedSignal, { sku: a });
+    for (const orderId of await env.suite.ledger.ordersAwaiting(a)) {
+      await env.suite.client.workflow.getHandle(`order-${orderId}`).signal(stockArrivedSignal, { sku: a });
     }
     const view = await handle.result();
     expect(view.status).toBe('delivered');
     expect(view.history.map((h) => h.status)).toEqual([
       'received', 'awaiting_stock', 'reserved', 'picking', 'packing', 'shipping', 'shipped', 'delivered',
     ]);
-    expect(await suite.levels(a)).toEqual({ [w1]: { onHand: 1, reserved: 0 } });
+    expect(await env.suite.levels(a)).toEqual({ [w1]: { onHand: 1, reserved: 0 } });
   });
 
   it('reports a failed start of the same order id (the id runs once)', async () => {
-    const { skus: [a] } = await suite.seed({ warehouses: 1, skus: 1, stock: [[1]] });
-    owned.push(a);
+    const { skus: [a] } = await env.suite.seed({ warehouses: 1, skus: 1, stock: [[1]] });
+    env.owned.push(a);
     const input = orderInput({ lines: [{ sku: a, quantity: 1 }] });
-    await (await suite.startOrder(input)).result();
-    await expect(suite.startOrder(input)).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+    await (await env.suite.startOrder(input)).result();
+    await expect(env.suite.startOrder(input)).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
   });
 });

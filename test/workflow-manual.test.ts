@@ -1,35 +1,20 @@
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { cancelSignal, cancelUpdate, eventUpdate, INVALID_TRANSITION, retryUpdate } from '../workflows/messages';
 import { INVALID_EVENT } from '../workflows/failure-types';
-import { OrderSuite, bundleWorkflows, eventually, orderInput, updateRefusal } from './support/order-fixtures';
+import { OrderSuite, eventually, orderInput, orderSuiteHooks, updateRefusal } from './support/order-fixtures';
 
 /** Manual warehouse and carrier: the order moves only when the events arrive (HTTP → Update). */
 describe('order workflow · manual mode', () => {
-  let bundle: WorkflowBundleWithSourceMap;
-  let suite: OrderSuite;
-  const owned: string[] = [];
-
-  beforeAll(async () => {
-    bundle = await bundleWorkflows();
-    suite = await OrderSuite.start({ name: 'wf-manual', bundle, warehouseMode: 'manual', carrierMode: 'manual' });
-  });
-  afterAll(async () => {
-    await suite?.stop();
-  });
-  afterEach(async () => {
-    const report = await suite.reconcile(owned.splice(0));
-    expect(report.problems).toEqual([]);
-  });
+  const env = orderSuiteHooks((bundle) => OrderSuite.start({ name: 'wf-manual', bundle, warehouseMode: 'manual', carrierMode: 'manual' }));
 
   it('is driven event by event; repeats are no-ops, misfits are refused with the status', async () => {
-    const { warehouses: [w1], skus: [a] } = await suite.seed({ warehouses: 1, skus: 1, stock: [[10]] });
-    owned.push(a);
+    const { warehouses: [w1], skus: [a] } = await env.suite.seed({ warehouses: 1, skus: 1, stock: [[10]] });
+    env.owned.push(a);
     const input = orderInput({ lines: [{ sku: a, quantity: 3 }] });
-    const handle = await suite.startOrder(input);
+    const handle = await env.suite.startOrder(input);
 
-    const picking = await suite.waitForStatus(handle, 'picking');
+    const picking = await env.suite.waitForStatus(handle, 'picking');
     expect(picking.pickTaskId).toMatch(/^PICK-/);
-    expect(await suite.levels(a)).toEqual({ [w1]: { onHand: 10, reserved: 3 } });
+    expect(await env.suite.levels(a)).toEqual({ [w1]: { onHand: 10, reserved: 3 } });
 
     // Out of order: packed before picked.
     const early = await updateRefusal(handle.executeUpdate(eventUpdate, { args: [{ type: 'packed' }] }));
@@ -47,8 +32,8 @@ describe('order workflow · manual mode', () => {
 
     expect((await handle.executeUpdate(eventUpdate, { args: [{ type: 'packed' }] })).status).toBe('shipping');
     // Manual carrier: the stock is committed while the order waits for the carrier.
-    await eventually(async () => ((await suite.levels(a))[w1].onHand === 7 ? true : undefined));
-    expect(await suite.levels(a)).toEqual({ [w1]: { onHand: 7, reserved: 0 } });
+    await eventually(async () => ((await env.suite.levels(a))[w1].onHand === 7 ? true : undefined));
+    expect(await env.suite.levels(a)).toEqual({ [w1]: { onHand: 7, reserved: 0 } });
 
     const shipped = await handle.executeUpdate(eventUpdate, { args: [{ type: 'shipped', carrier: 'DHL', trackingNumber: 'JD0001' }] });
     expect(shipped.status).toBe('shipped');
@@ -70,24 +55,24 @@ describe('order workflow · manual mode', () => {
     const view = await handle.result();
     expect(view.status).toBe('delivered');
     expect(view.history.map((h) => h.status)).toEqual(['received', 'reserved', 'picking', 'packing', 'shipping', 'shipped', 'delivered']);
-    expect(await suite.levels(a)).toEqual({ [w1]: { onHand: 7, reserved: 0 } });
+    expect(await env.suite.levels(a)).toEqual({ [w1]: { onHand: 7, reserved: 0 } });
   });
 
   it('lets ops find every order stuck in picking for a SKU with one visibility query', async () => {
-    const { warehouses: [w1], skus: [a, b] } = await suite.seed({ warehouses: 1, skus: 2, stock: [[10, 10]] });
-    owned.push(a, b);
+    const { warehouses: [w1], skus: [a, b] } = await env.suite.seed({ warehouses: 1, skus: 2, stock: [[10, 10]] });
+    env.owned.push(a, b);
     const customerId = `C-ops-${a}`;
     const withA = [orderInput({ lines: [{ sku: a, quantity: 1 }], customerId }), orderInput({ lines: [{ sku: a, quantity: 1 }, { sku: b, quantity: 1 }] })];
     const onlyB = orderInput({ lines: [{ sku: b, quantity: 2 }] });
     const handles = [];
-    for (const input of [...withA, onlyB]) handles.push(await suite.startOrder(input));
-    for (const h of handles) await suite.waitForStatus(h, 'picking');
+    for (const input of [...withA, onlyB]) handles.push(await env.suite.startOrder(input));
+    for (const h of handles) await env.suite.waitForStatus(h, 'picking');
     // One of the a-orders moves on to packing: it must drop out of the result.
     await handles[1].executeUpdate(eventUpdate, { args: [{ type: 'picked' }] });
 
     const list = async (query: string) => {
       const ids: string[] = [];
-      for await (const wf of suite.client.workflow.list({ query })) ids.push(wf.workflowId);
+      for await (const wf of env.suite.client.workflow.list({ query })) ids.push(wf.workflowId);
       return ids.sort();
     };
     const stuck = await eventually(async () => {
@@ -99,7 +84,7 @@ describe('order workflow · manual mode', () => {
     expect(await list(`Skus = "${b}" AND Channel = "web"`)).toEqual([handles[1].workflowId, handles[2].workflowId].sort());
 
     for (const h of handles) await h.executeUpdate(cancelUpdate, { args: [{ reason: 'test done' }] });
-    expect(await suite.available(a)).toEqual({ [w1]: 10 });
-    expect(await suite.available(b)).toEqual({ [w1]: 10 });
+    expect(await env.suite.available(a)).toEqual({ [w1]: 10 });
+    expect(await env.suite.available(b)).toEqual({ [w1]: 10 });
   });
 });

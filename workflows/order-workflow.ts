@@ -238,13 +238,13 @@ class OrderSaga {
   private currentStep: string = 'validate';
   /** Every warehouse that ever held units for the order (the WarehouseIds search attribute). */
   private readonly warehousesSeen = new Set<string>();
-  private lastPublished = '';
+  /**
+   * OrderStatus and WarehouseIds (JSON) as the last upsert, or the starter, set them; status ''
+   * until then. Only a change is upserted: each upsert is an event in the history.
+   */
+  private published = { status: '', warehouses: '[]' };
   /** `patched(LEAN_HISTORY_PATCH)`, decided once at the start of the run. */
   private lean = false;
-  /** WarehouseIds as last upserted (joined). */
-  private publishedWarehouses = '';
-  /** CustomerId, Channel and Skus are set (by the starter or a first upsert). */
-  private fixedPublished = false;
   /** An Update handler ran in this run: the close timer is needed (see run()). */
   private updateSeen = false;
   /** Workflow time the current status was entered (metrics only). */
@@ -462,37 +462,27 @@ class OrderSaga {
   /** Search attributes and current details: called at start and at every transition. */
   private publish(): void {
     const warehouses = uniqueSorted([...this.warehousesSeen]);
-    const skus = uniqueSorted(this.input.lines.map((l) => l.sku));
-    // Upsert only what changed since the last upsert: each one is an event in the history.
-    const fingerprint = this.fingerprint(warehouses);
-    if (fingerprint !== this.lastPublished) {
-      this.lastPublished = fingerprint;
+    const warehousesJson = JSON.stringify(warehouses);
+    const warehousesChanged = warehousesJson !== this.published.warehouses;
+    if (this.view.status !== this.published.status || warehousesChanged) {
       // Upserts merge: the fixed attributes need sending once (lean runs), not at every status.
-      const all = !this.lean || !this.fixedPublished;
-      this.fixedPublished = true;
+      const all = !this.lean || this.published.status === '';
       upsertSearchAttributes([
         { key: OrderStatusKey, value: this.view.status },
         ...(all
           ? [
               { key: CustomerIdKey, value: this.input.customer.id },
               { key: ChannelKey, value: this.input.channel },
-              { key: SkusKey, value: skus },
+              { key: SkusKey, value: uniqueSorted(this.input.lines.map((l) => l.sku)) },
             ]
           : []),
         // An empty list would unset the attribute: leave it out until a warehouse holds units
         // (and, in lean runs, while it is unchanged).
-        ...(warehouses.length > 0 && (!this.lean || this.publishedWarehouses !== String(warehouses))
-          ? [{ key: WarehouseIdsKey, value: warehouses }]
-          : []),
+        ...(warehouses.length > 0 && (!this.lean || warehousesChanged) ? [{ key: WarehouseIdsKey, value: warehouses }] : []),
       ]);
-      this.publishedWarehouses = String(warehouses);
+      this.published = { status: this.view.status, warehouses: warehousesJson };
     }
     setCurrentDetails(this.details());
-  }
-
-  /** What the published search attributes depend on besides the fixed input. */
-  private fingerprint(warehouses: string[]): string {
-    return JSON.stringify([this.view.status, warehouses]);
   }
 
   /** The run started with the attributes `publish()` would set now (orderStartOptions sets them). */
@@ -568,10 +558,7 @@ class OrderSaga {
     this.lean = patched(LEAN_HISTORY_PATCH);
     // The starter (orderStartOptions) sets these at start; upserting them again would only
     // add an event and a visibility write.
-    if (this.lean && this.startedWithAttributes()) {
-      this.lastPublished = this.fingerprint([]);
-      this.fixedPublished = true;
-    }
+    if (this.lean && this.startedWithAttributes()) this.published = { status: this.view.status, warehouses: '[]' };
     await CancellationScope.nonCancellable(async () => {
       this.publish();
       await this.saga();

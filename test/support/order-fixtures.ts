@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowUpdateFailedError, type Client, type Connection, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, type NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import type { OrderTimeouts } from '../../config/config';
@@ -42,6 +43,47 @@ export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
     workflowsPath: require.resolve('../../workflows'),
     logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error },
   });
+}
+
+/** A workflow's history as its event types, in order, without the EVENT_TYPE_ prefix. */
+export async function historyEventTypes(handle: OrderHandle): Promise<string[]> {
+  const { events } = await handle.fetchHistory();
+  return (events ?? []).map((e) => String(temporal.api.enums.v1.EventType[e.eventType ?? 0]).replace('EVENT_TYPE_', ''));
+}
+
+/**
+ * The hooks a workflow test file registers in a describe: the workflows bundled and an
+ * OrderSuite started before its tests, stopped after them, and the SKUs each test pushes to
+ * `owned` reconciled after it (no problem allowed).
+ */
+export function orderSuiteHooks(start: (bundle: WorkflowBundleWithSourceMap) => Promise<OrderSuite>): {
+  readonly suite: OrderSuite;
+  readonly bundle: WorkflowBundleWithSourceMap;
+  owned: string[];
+} {
+  let suite: OrderSuite | undefined;
+  let bundle: WorkflowBundleWithSourceMap | undefined;
+  const owned: string[] = [];
+  beforeAll(async () => {
+    bundle = await bundleWorkflows();
+    suite = await start(bundle);
+  });
+  afterAll(async () => {
+    await suite?.stop();
+  });
+  afterEach(async () => {
+    const report = await suite!.reconcile(owned.splice(0));
+    expect(report.problems).toEqual([]);
+  });
+  return {
+    get suite() {
+      return suite!;
+    },
+    get bundle() {
+      return bundle!;
+    },
+    owned,
+  };
 }
 
 export interface SeededStock {
