@@ -10,6 +10,14 @@ export const ORDER_INVALID = 'OrderInvalid';
 export const INVALID_EVENT = 'InvalidEvent';
 /** The warehouse reported that the pick cannot be done. */
 export const PICK_FAILED = 'PickFailed';
+/** An event names no fulfillment while the order has several active ones (HTTP 422 fulfillment_required). */
+export const FULFILLMENT_REQUIRED = 'FulfillmentRequired';
+/** An event names a fulfillment the order does not have (HTTP 404/422). */
+export const UNKNOWN_FULFILLMENT = 'UnknownFulfillment';
+/** A hold id the order does not have (HTTP 404). */
+export const UNKNOWN_HOLD = 'UnknownHold';
+/** An edit's body is malformed (empty lines, bad quantity) (HTTP 400/422). */
+export const INVALID_EDIT = 'InvalidEdit';
 /** A deadline of DESIGN §5 passed (recorded in lastError when the order parks in needs_attention). */
 export const DELIVERY_TIMEOUT = 'DeliveryTimeout';
 /** An adapter (warehouse or carrier) refused a request for good. */

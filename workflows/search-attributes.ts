@@ -5,6 +5,7 @@ export const CustomerIdKey = defineSearchAttributeKey('CustomerId', SearchAttrib
 export const ChannelKey = defineSearchAttributeKey('Channel', SearchAttributeType.KEYWORD);
 export const SkusKey = defineSearchAttributeKey('Skus', SearchAttributeType.KEYWORD_LIST);
 export const WarehouseIdsKey = defineSearchAttributeKey('WarehouseIds', SearchAttributeType.KEYWORD_LIST);
+export const HoldReasonsKey = defineSearchAttributeKey('HoldReasons', SearchAttributeType.KEYWORD_LIST);
 
 /** name → type as the Temporal CLI's --search-attribute flag and the operator service expect. */
 export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'KeywordList'> = {
@@ -13,4 +14,5 @@ export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'KeywordList'> = {
   Channel: 'Keyword',
   Skus: 'KeywordList',
   WarehouseIds: 'KeywordList',
+  HoldReasons: 'KeywordList',
 };

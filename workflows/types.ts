@@ -8,6 +8,7 @@ export const ORDER_STATUSES = [
   'received',
   'awaiting_stock',
   'reserved',
+  'on_hold',
   'picking',
   'packing',
   'shipping',
@@ -52,14 +53,66 @@ export interface OrderInput {
   timeouts: OrderTimeouts;
 }
 
-export type OrderEventType = 'picked' | 'pick_failed' | 'packed' | 'shipped' | 'delivered';
+export type OrderEventType = 'picked' | 'pick_failed' | 'packed' | 'shipped' | 'delivered' | 'rejected';
 
-export type OrderEvent =
+/** A warehouse or carrier event; `fulfillmentId` may be left out while the order has one active fulfillment. */
+export type OrderEvent = { fulfillmentId?: string } & (
   | { type: 'picked' }
   | { type: 'pick_failed'; reason: string }
   | { type: 'packed' }
   | { type: 'shipped'; carrier: string; trackingNumber: string }
-  | { type: 'delivered' };
+  | { type: 'delivered' }
+  | { type: 'rejected'; reason: string }
+);
+
+export const FULFILLMENT_STATUSES = ['requested', 'picking', 'packing', 'shipping', 'shipped', 'delivered', 'cancelled', 'rejected'] as const;
+export type FulfillmentStatus = (typeof FULFILLMENT_STATUSES)[number];
+
+/** One parcel: the part of the order one warehouse picks, packs and ships. */
+export interface Fulfillment {
+  fulfillmentId: string;
+  warehouseId: string;
+  lines: OrderLine[];
+  status: FulfillmentStatus;
+  pickTaskId?: string;
+  shipment?: Shipment;
+  /** Why the warehouse rejected it, or why it was cancelled. */
+  reason?: string;
+}
+
+export const HOLD_REASONS = ['fraud_check', 'address_verification', 'payment', 'customer_request', 'inventory', 'other'] as const;
+export type HoldReason = (typeof HOLD_REASONS)[number];
+
+export interface HoldRequest {
+  /** Chosen by the caller (the API) so a re-sent Update places the hold once. */
+  holdId: string;
+  reason: HoldReason;
+  note?: string;
+  /** ISO time: the hold releases itself then. */
+  until?: string;
+}
+
+export interface Hold {
+  holdId: string;
+  reason: HoldReason;
+  note?: string;
+  until?: string;
+  placedAt: string;
+  /** Set once released (by hand, or by `until`); a released hold no longer stops the order. */
+  releasedAt?: string;
+  releasedBy?: 'request' | 'until';
+}
+
+export interface ReleaseHoldRequest {
+  holdId: string;
+}
+
+/** Replaces the order's lines and/or its shipping address and method (before any pick task is open). */
+export interface EditRequest {
+  lines?: OrderLine[];
+  shippingAddress?: ShippingAddress;
+  shippingMethod?: ShippingMethod;
+}
 
 export interface Shipment {
   carrier: string;
@@ -93,12 +146,22 @@ export interface OrderView {
   lines: OrderLine[];
   allocations: Allocation[];
   backordered: OrderLine[];
+  /** One per warehouse holding units (several after a rejection re-routes them). */
+  fulfillments: Fulfillment[];
+  /** Every hold ever placed; the active ones have no `releasedAt`. */
+  holds: Hold[];
+  /** The first fulfillment's pick task (single-warehouse clients). */
   pickTaskId?: string;
+  /** The first fulfillment's shipment (single-warehouse clients); every parcel's is in `fulfillments[]`. */
   shipment?: Shipment;
   history: HistoryEntry[];
   lastError?: OrderError;
   /** The step `retry` re-runs while in needs_attention. */
   failedStep?: string;
+  /** The fulfillment whose step failed, when it was a fulfillment's. */
+  failedFulfillmentId?: string;
+  /** How many edits were applied. */
+  edits: number;
   cancelReason?: string;
 }
 
