@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context, log } from '@temporalio/activity';
-import type { Allocation, ClosedOrdersCheck, Ledger, OrderLine, ReconciliationProblem, ReserveResult } from '../ledger/types';
-import type { OrderInput, ShippingAddress, ShippingMethod } from '../workflows/types';
+import type { AmendResult, Allocation, ClosedOrdersCheck, Ledger, OrderLine, ReconciliationProblem, ReserveResult } from '../ledger/types';
+import type { OrderInput, ShippingAddress } from '../workflows/types';
 import { ORDER_INVALID } from '../workflows/failure-types';
-import type { CarrierAdapter, Completion, Label, WaitContext, WarehouseAdapter } from './adapters/types';
+import type { CarrierAdapter, Completion, Label, LabelRequest, PickTaskRequest, WaitContext, WarehouseAdapter } from './adapters/types';
 import { mapErrors } from './errors';
 import { recordReconciliation, recordReservation } from './ledger-metrics';
 
@@ -14,6 +14,15 @@ export interface ActivityDeps {
   carrier: CarrierAdapter;
   /** Needed by the reaper only (see `createClosedOrdersCheck`). */
   isWorkflowClosed?: ClosedOrdersCheck;
+  /** Told which SKUs had units released, so orders awaiting them re-check (returns at once). */
+  wakeStock?: (skus: string[]) => void;
+}
+
+/** Where a fulfillment's call goes and what it is about. */
+interface FulfillmentRef {
+  orderId: string;
+  fulfillmentId?: string;
+  warehouseId?: string;
 }
 
 export interface ReaperReport {
@@ -69,6 +78,9 @@ function heartbeatingWait(): WaitContext {
  */
 export function createActivities(deps: ActivityDeps) {
   const { ledger, warehouse, carrier } = deps;
+  const woke = (allocations: Allocation[]) => {
+    if (allocations.length > 0 && deps.wakeStock) deps.wakeStock([...new Set(allocations.map((a) => a.sku))]);
+  };
 
   return {
     async validateOrder(input: OrderInput): Promise<void> {
@@ -87,64 +99,70 @@ export function createActivities(deps: ActivityDeps) {
       return result;
     },
 
-    async reserveMoreStock(req: { orderId: string; key: string }): Promise<ReserveResult> {
-      return mapErrors(() => ledger.reserveMore(req.orderId, req.key));
+    /** Tries again to hold backordered units, never at the warehouses that rejected the order. */
+    async reserveMoreStock(req: { orderId: string; key: string; exclude?: string[] }): Promise<ReserveResult> {
+      return mapErrors(() => ledger.reserveMore(req.orderId, req.key, { exclude: req.exclude ?? [] }));
     },
 
-    async releaseStock(req: { orderId: string; key: string }): Promise<{ released: Allocation[] }> {
-      const result = await mapErrors(() => ledger.release(req.orderId, req.key));
-      if (result.released.length > 0) log.info('released held stock', { orderId: req.orderId, released: result.released });
+    /** An edit: the ledger applies only the difference between the held position and the new lines. */
+    async amendOrder(req: { orderId: string; lines: OrderLine[]; key: string; exclude?: string[] }): Promise<AmendResult> {
+      const result = await mapErrors(() => ledger.amend(req.orderId, req.lines, req.key, { exclude: req.exclude ?? [] }));
+      woke(result.released);
       return result;
     },
 
-    /** Held → shipped: the units leave the books. */
-    async commitStock(req: { orderId: string; key: string }): Promise<{ shipped: Allocation[] }> {
-      return mapErrors(() => ledger.ship(req.orderId, req.key));
+    /** Held units back to available: all of the order's, or one warehouse's (a rejected fulfillment). */
+    async releaseStock(req: { orderId: string; key: string; warehouseId?: string }): Promise<{ released: Allocation[] }> {
+      const result = await mapErrors(() => ledger.release(req.orderId, req.key, req.warehouseId ? { warehouseId: req.warehouseId } : undefined));
+      if (result.released.length > 0) log.info('released held stock', { orderId: req.orderId, warehouseId: req.warehouseId, released: result.released });
+      woke(result.released);
+      return result;
     },
 
-    /** Compensation for committed stock of an order cancelled before the carrier took it. */
-    async restockOrder(req: { orderId: string; lines: OrderLine[]; key: string }): Promise<{ restocked: Allocation[] }> {
-      return mapErrors(() => ledger.restock(req.orderId, req.lines, req.key));
+    /** Held → shipped at the fulfillment's warehouse: the units leave the books. */
+    async commitStock(req: FulfillmentRef & { key: string }): Promise<{ shipped: Allocation[] }> {
+      return mapErrors(() => ledger.ship(req.orderId, req.key, req.warehouseId ? { warehouseId: req.warehouseId } : undefined));
     },
 
-    async createPickTask(req: { orderId: string; key: string; allocations: Allocation[] }): Promise<{ taskId: string }> {
+    /** Compensation for committed stock of a fulfillment cancelled before the carrier took it. */
+    async restockOrder(req: { orderId: string; lines: OrderLine[]; key: string; warehouseId?: string }): Promise<{ restocked: Allocation[] }> {
+      const result = await mapErrors(() => ledger.restock(req.orderId, req.lines, req.key, req.warehouseId ? { warehouseId: req.warehouseId } : undefined));
+      woke(result.restocked);
+      return result;
+    },
+
+    async createPickTask(req: PickTaskRequest): Promise<{ taskId: string }> {
       return mapErrors(() => warehouse.createPickTask(req));
     },
 
-    async awaitPick(req: { orderId: string; taskId: string }): Promise<Completion> {
+    async awaitPick(req: FulfillmentRef & { taskId: string }): Promise<Completion> {
       return mapErrors(() => warehouse.awaitPick(req, heartbeatingWait()));
     },
 
-    async packOrder(req: { orderId: string; taskId: string }): Promise<Completion> {
+    async packOrder(req: FulfillmentRef & { taskId: string }): Promise<Completion> {
       return mapErrors(() => warehouse.pack(req, heartbeatingWait()));
     },
 
-    async cancelPickTask(req: { orderId: string; taskId: string; key: string }): Promise<void> {
+    async cancelPickTask(req: FulfillmentRef & { taskId: string; key: string; reason?: string }): Promise<void> {
       await mapErrors(() => warehouse.cancelPickTask(req));
-      log.info('cancelled pick task', { orderId: req.orderId, taskId: req.taskId });
+      log.info('cancelled pick task', { orderId: req.orderId, fulfillmentId: req.fulfillmentId, taskId: req.taskId });
     },
 
-    async buyLabel(req: {
-      orderId: string;
-      key: string;
-      address: ShippingAddress;
-      method: ShippingMethod;
-      allocations: Allocation[];
-    }): Promise<Label | null> {
+    async buyLabel(req: LabelRequest): Promise<Label | null> {
       // null, not undefined: survives the payload converter as a value.
       return (await mapErrors(() => carrier.buyLabel(req))) ?? null;
     },
 
-    async voidLabel(req: { orderId: string; labelId: string; key: string }): Promise<void> {
+    async voidLabel(req: FulfillmentRef & { labelId: string; key: string }): Promise<void> {
       await mapErrors(() => carrier.voidLabel(req));
-      log.info('voided label', { orderId: req.orderId, labelId: req.labelId });
+      log.info('voided label', { orderId: req.orderId, fulfillmentId: req.fulfillmentId, labelId: req.labelId });
     },
 
-    async awaitPickup(req: { orderId: string; label?: Label }): Promise<Completion> {
+    async awaitPickup(req: FulfillmentRef & { label?: Label }): Promise<Completion> {
       return mapErrors(() => carrier.awaitPickup(req, heartbeatingWait()));
     },
 
-    async awaitDelivery(req: { orderId: string; trackingNumber?: string }): Promise<Completion> {
+    async awaitDelivery(req: FulfillmentRef & { trackingNumber?: string }): Promise<Completion> {
       return mapErrors(() => carrier.awaitDelivery(req, heartbeatingWait()));
     },
 

@@ -18,7 +18,7 @@ import {
 } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { decodePayload } from '../infra/payload';
-import type { orderWorkflow } from '../workflows/order-workflow';
+import type { orderWorkflow } from '../workflows/order/workflow';
 import { orderStartOptions } from '../workflows/start-options';
 import { cancelUpdate, eventUpdate, INVALID_TRANSITION, retryUpdate, statusQuery, stockArrivedSignal } from '../workflows/messages';
 import { INVALID_EVENT } from '../workflows/failure-types';

@@ -18,7 +18,7 @@ import { decodePayload } from '../infra/payload';
 import { createLedger } from '../ledger/ledger';
 import type { Ledger } from '../ledger/types';
 import { createWorker } from '../worker/create-worker';
-import type { orderWorkflow } from '../workflows/order-workflow';
+import type { orderWorkflow } from '../workflows/order/workflow';
 import { orderStartOptions } from '../workflows/start-options';
 import type { OrderInput } from '../workflows/types';
 import { fmt, hex, latencies, mapLimit, sleep, type Latencies } from './common';

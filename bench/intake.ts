@@ -11,7 +11,7 @@ import type { Client } from '@temporalio/client';
 import { freePort } from '../infra/dev-server';
 import { canonicalHash } from '../api/canonical';
 import { REQUEST_HASH_MEMO } from '../api/order-workflows';
-import type { orderWorkflow } from '../workflows/order-workflow';
+import type { orderWorkflow } from '../workflows/order/workflow';
 import { orderStartOptions } from '../workflows/start-options';
 import { fmt, hex, latencies, sleep, type Cleanup, type Latencies } from './common';
 import { benchOrderInput } from './e2e';

@@ -1,3 +1,3 @@
 // The worker bundles this file: every workflow function is exported from here.
-export { orderWorkflow } from './order-workflow';
+export { orderWorkflow } from './order/workflow';
 export { reaperWorkflow } from './reaper-workflow';

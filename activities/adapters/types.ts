@@ -9,7 +9,7 @@
  * in both modes. Adapters know nothing of Temporal.
  */
 import type { AdapterMode } from '../../config/config';
-import type { Allocation } from '../../ledger/types';
+import type { Allocation, OrderLine } from '../../ledger/types';
 import type { ShippingAddress, ShippingMethod } from '../../workflows/types';
 
 export interface WaitContext {
@@ -26,6 +26,12 @@ export interface PickTaskRequest {
   /** Idempotency key: the same key returns the same task. */
   key: string;
   allocations: Allocation[];
+  /** The fulfillment (one warehouse's part of the order) this task picks. */
+  fulfillmentId?: string;
+  warehouseId?: string;
+  lines?: OrderLine[];
+  shipTo?: ShippingAddress;
+  shippingMethod?: ShippingMethod;
 }
 
 export interface WarehouseAdapter {
@@ -37,7 +43,7 @@ export interface WarehouseAdapter {
   /** Packs the picked order (simulated) or answers completed:false (manual: `packed` event). */
   pack(req: { orderId: string; taskId: string }, ctx: WaitContext): Promise<Completion>;
   /** Stops work on the task and puts picked units back; idempotent, a no-op for an unknown or closed task. */
-  cancelPickTask(req: { orderId: string; taskId: string; key: string }): Promise<void>;
+  cancelPickTask(req: { orderId: string; taskId: string; key: string; fulfillmentId?: string; warehouseId?: string; reason?: string }): Promise<void>;
 }
 
 export interface Label {
@@ -49,6 +55,10 @@ export interface Label {
 export interface LabelRequest {
   orderId: string;
   key: string;
+  fulfillmentId?: string;
+  /** Ships from this warehouse. */
+  warehouseId?: string;
+  lines?: OrderLine[];
   address: ShippingAddress;
   method: ShippingMethod;
   allocations: Allocation[];
@@ -59,7 +69,7 @@ export interface CarrierAdapter {
   /** Buys a label (idempotent on `key`); manual mode answers undefined: the `shipped` event brings carrier and tracking number. */
   buyLabel(req: LabelRequest): Promise<Label | undefined>;
   /** Voids a bought label; idempotent. */
-  voidLabel(req: { orderId: string; labelId: string; key: string }): Promise<void>;
+  voidLabel(req: { orderId: string; labelId: string; key: string; fulfillmentId?: string }): Promise<void>;
   /** The carrier collects the parcel (simulated) or completed:false (manual: `shipped` event). */
   awaitPickup(req: { orderId: string; label?: Label }, ctx: WaitContext): Promise<Completion>;
   /** The parcel is delivered (simulated) or completed:false (manual: `delivered` event). */

@@ -15,7 +15,7 @@ import type { Ledger, OrderLine, ReconciliationReport } from '../../ledger/types
 import { createClosedOrdersCheck } from '../../activities/workflow-state';
 import type { CarrierAdapter, WarehouseAdapter } from '../../activities/adapters/types';
 import { createWorker, type CreateWorkerDeps } from '../../worker/create-worker';
-import type { orderWorkflow } from '../../workflows/order-workflow';
+import type { orderWorkflow } from '../../workflows/order/workflow';
 import { statusQuery } from '../../workflows/messages';
 import { orderStartOptions } from '../../workflows/start-options';
 import type { OrderInput, OrderStatus, OrderView } from '../../workflows/types';

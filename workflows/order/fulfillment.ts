@@ -1,0 +1,406 @@
+/**
+ * One fulfillment's branch: request (pick task) → pick → pack → label → commit → pickup →
+ * deliver, at one warehouse, with its own keys, deadlines and undo stack. Branches of one order
+ * run side by side in the order's workflow; the order's status is the least advanced of them.
+ * A branch returns when it is done, when a hold, a cancel, a deadline or a rejection stops it.
+ */
+import { condition, isCancellation, log } from '@temporalio/workflow';
+import { DELIVERY_TIMEOUT, PICK_FAILED } from '../failure-types';
+import { ADAPTER, COMPENSATION, acts } from './activity-options';
+import { dropUndo, hasUndo, pushUndo, undoNow } from './compensation';
+import { describeFailure, StepFailed } from './failures';
+import { ledgerStep, plural, units, withLedger } from './ledger-steps';
+import { activeHolds, anyHandedOver, fulfillmentView, nowIso, type FulfillmentRun, type FulfillmentStep, type OrderState } from './state';
+import { enterStep, refresh } from './visibility';
+import { waitFor } from './wait';
+
+export type BranchEnd = 'done' | 'stopped' | 'rejected' | 'cancel' | 'timeout';
+
+const BEFORE_LABEL: readonly FulfillmentStep[] = ['request', 'pick', 'pack'];
+const PICK_TASK = 'cancel pick task';
+
+/** A cancel that can still take effect (an attention timeout cancels even after a parcel left). */
+export const cancelPending = (s: OrderState): boolean =>
+  !!s.cancelRequest && (s.cancelRequest.source === 'attention_timeout' || !anyHandedOver(s));
+
+/** The order is being closed: every branch stops where it is. */
+export const orderStopping = (s: OrderState): boolean => s.closing || cancelPending(s) || s.timedOut !== undefined;
+
+/** Holds stop a fulfillment until its label is bought; from shipping on it goes on. */
+export const holdStops = (s: OrderState, run: FulfillmentRun): boolean => activeHolds(s).length > 0 && BEFORE_LABEL.includes(run.step);
+
+/** Which step `retry` re-runs, by the name the order shows in `failedStep`. */
+const STEP_NAME: Record<FulfillmentStep, string> = {
+  request: 'pick',
+  pick: 'pick',
+  pack: 'pack',
+  label: 'ship',
+  commit: 'ship',
+  pickup: 'ship',
+  deliver: 'deliver',
+  done: 'deliver',
+};
+
+export function runFulfillment(s: OrderState, run: FulfillmentRun): Promise<BranchEnd> {
+  run.running = true;
+  return branch(s, run).then(
+    (end) => {
+      run.running = false;
+      return end;
+    },
+    (err) => {
+      run.running = false;
+      throw err;
+    },
+  );
+}
+
+async function branch(s: OrderState, run: FulfillmentRun): Promise<BranchEnd> {
+  const stop = () => orderStopping(s) || run.rejection !== undefined || holdStops(s, run);
+  for (;;) {
+    if (orderStopping(s)) return 'cancel';
+    if (run.rejection !== undefined) {
+      await reject(s, run);
+      return 'rejected';
+    }
+    if (holdStops(s, run)) {
+      await stopForHold(s, run);
+      return 'stopped';
+    }
+    if (run.failure) {
+      const end = await attention(s, run);
+      if (end) return end;
+      continue;
+    }
+    try {
+      const end = await step(s, run, stop);
+      if (end) return end;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const error = err instanceof StepFailed ? err.error : describeFailure(STEP_NAME[run.step], err);
+      run.failure = { step: run.step, error: { ...error, step: STEP_NAME[run.step] } };
+      log.warn('fulfillment step failed for good', { orderId: s.id, fulfillmentId: run.id, step: run.step, error });
+    }
+  }
+}
+
+async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Promise<BranchEnd | undefined> {
+  const f = fulfillmentView(s, run);
+  const ctx = { orderId: s.id, fulfillmentId: run.id, warehouseId: run.warehouseId };
+  switch (run.step) {
+    case 'request': {
+      if (f.status !== 'requested') {
+        f.status = 'requested';
+        refresh(s);
+      }
+      enterStep(s, `request ${run.id}`);
+      // A task left open by a failed pick is cancelled before the next attempt opens another.
+      if (run.taskOpen) await undoNow(run.undo, PICK_TASK);
+      // After a create whose answer was lost, the same key again: the warehouse answers with the
+      // task it may already have opened instead of a second one beside it.
+      if (!run.createPending) run.attempt++;
+      run.picked = false;
+      run.pickFailure = undefined;
+      run.packed = false;
+      run.createPending = true;
+      if (!hasUndo(run.undo, PICK_TASK)) pushUndo(run.undo, PICK_TASK, () => cancelPickTask(s, run));
+      const { taskId } = await acts.createPickTask.executeWithOptions(
+        { ...ADAPTER, summary: `Request ${run.id} at ${run.warehouseId} (attempt ${run.attempt})` },
+        [{ ...ctx, key: pickKey(s, run), lines: f.lines, allocations: f.lines.map((l) => ({ ...l, warehouseId: run.warehouseId })), shipTo: s.view.shippingAddress, shippingMethod: s.view.shippingMethod }],
+      );
+      run.createPending = false;
+      run.taskOpen = true;
+      f.pickTaskId = taskId;
+      if (stop()) return undefined;
+      run.step = 'pick';
+      f.status = 'picking';
+      refresh(s, `pick task ${taskId}`);
+      return undefined;
+    }
+    case 'pick': {
+      enterStep(s, `picking ${run.id}`);
+      const taskId = f.pickTaskId!;
+      const outcome = await waitFor({
+        step: 'pick',
+        summary: `Wait for pick task ${taskId}`,
+        run: (o) => acts.awaitPick.executeWithOptions(o, [{ ...ctx, taskId }]),
+        onCompleted: () => (run.picked = true),
+        done: () => run.picked || run.pickFailure !== undefined,
+        stop,
+        timeoutMs: s.input.timeouts.pickMs,
+        timeoutSummary: 'pick timeout',
+      });
+      if (outcome === 'stop') return undefined;
+      if (outcome === 'timeout') return timeout(s, 'pick timeout: pick task cancelled, held units released');
+      if (run.pickFailure !== undefined) {
+        run.step = 'request';
+        throw new StepFailed({ step: 'pick', type: PICK_FAILED, message: run.pickFailure, at: nowIso() });
+      }
+      run.step = 'pack';
+      f.status = 'packing';
+      refresh(s);
+      return undefined;
+    }
+    case 'pack': {
+      enterStep(s, `packing ${run.id}`);
+      const taskId = f.pickTaskId!;
+      const outcome = await waitFor({
+        step: 'pack',
+        summary: `Pack ${run.id} (task ${taskId})`,
+        run: (o) => acts.packOrder.executeWithOptions(o, [{ ...ctx, taskId }]),
+        onCompleted: () => (run.packed = true),
+        done: () => run.packed,
+        stop,
+        timeoutMs: s.input.timeouts.packMs,
+        timeoutSummary: 'pack timeout',
+      });
+      if (outcome === 'stop') return undefined;
+      if (outcome === 'timeout') return timeout(s, 'pack timeout: pick task cancelled, held units released');
+      run.step = 'label';
+      f.status = 'shipping';
+      refresh(s);
+      return undefined;
+    }
+    case 'label': {
+      if (!run.labelBought && run.pendingShipment === undefined) {
+        enterStep(s, `buy label ${run.id}`);
+        if (!hasUndo(run.undo, 'void label')) pushUndo(run.undo, 'void label', () => voidLabel(s, run));
+        const label = await acts.buyLabel.executeWithOptions({ ...ADAPTER, summary: `Buy ${s.view.shippingMethod} label for ${run.id}` }, [labelRequest(s, run)]);
+        run.labelBought = true;
+        if (label) {
+          run.label = label;
+          f.shipment = { carrier: label.carrier, trackingNumber: label.trackingNumber, labelId: label.labelId };
+        } else {
+          dropUndo(run.undo, 'void label');
+        }
+        refresh(s);
+      }
+      run.step = 'commit';
+      return undefined;
+    }
+    case 'commit': {
+      if (orderStopping(s)) return undefined;
+      enterStep(s, `commit stock ${run.id}`);
+      // Registered before the call: if it fails for good after the ledger applied it, the
+      // compensation learns by replaying the same key that the units left the books.
+      if (!hasUndo(run.undo, 'restock')) pushUndo(run.undo, 'restock', () => restock(s, run));
+      await ledgerStep('commitStock', `Commit ${plural(units(f.lines), 'held unit')} at ${run.warehouseId} as shipped`, [
+        { ...ctx, key: commitKey(s, run) },
+      ]);
+      run.committed = true;
+      run.step = 'pickup';
+      return undefined;
+    }
+    case 'pickup': {
+      if (orderStopping(s)) return undefined;
+      enterStep(s, `awaiting carrier pickup ${run.id}`);
+      const outcome = await waitFor({
+        step: 'ship',
+        summary: run.label ? `Hand parcel ${run.label.trackingNumber} to ${run.label.carrier}` : `Wait for carrier pickup of ${run.id}`,
+        run: (o) => acts.awaitPickup.executeWithOptions(o, [{ ...ctx, label: run.label }]),
+        onCompleted: () => (run.handedOver = true),
+        done: () => run.handedOver || run.pendingShipment !== undefined,
+        stop: () => orderStopping(s),
+        doneWins: true,
+      });
+      if (outcome === 'stop') return undefined;
+      handOver(s, run);
+      return undefined;
+    }
+    case 'deliver': {
+      if (!run.delivered) {
+        enterStep(s, `in transit ${run.id}`);
+        const outcome = await waitFor({
+          step: 'deliver',
+          summary: `Track delivery${f.shipment?.trackingNumber ? ` of ${f.shipment.trackingNumber}` : ''}`,
+          run: (o) => acts.awaitDelivery.executeWithOptions(o, [{ ...ctx, trackingNumber: f.shipment?.trackingNumber }]),
+          onCompleted: () => (run.delivered = true),
+          done: () => run.delivered,
+          stop: () => false,
+          timeoutMs: s.input.timeouts.deliveryMs,
+          timeoutSummary: 'delivery timeout',
+          doneWins: true,
+        });
+        if (outcome === 'timeout') throw new StepFailed({ step: 'deliver', type: DELIVERY_TIMEOUT, message: 'no delivery reported in time', at: nowIso() });
+      }
+      finishDelivered(s, run);
+      return 'done';
+    }
+    case 'done':
+      return 'done';
+  }
+}
+
+function handOver(s: OrderState, run: FulfillmentRun): void {
+  const f = fulfillmentView(s, run);
+  run.handedOver = true;
+  // Nothing of a parcel with the carrier can be undone any more.
+  run.undo.length = 0;
+  if (s.cancelRequest && s.cancelRequest.source !== 'attention_timeout') {
+    // The parcel left while a cancel was on its way: too late, the cancel Update answers 409.
+    log.warn('cancel arrived as the carrier took the parcel: not cancelled', { orderId: s.id, fulfillmentId: run.id });
+    s.cancelRequest = undefined;
+    s.workflowCancellation = undefined;
+  }
+  const shipment = run.pendingShipment ?? (run.label && { carrier: run.label.carrier, trackingNumber: run.label.trackingNumber });
+  f.shipment = { ...f.shipment, ...shipment, shippedAt: nowIso() } as NonNullable<typeof f.shipment>;
+  run.step = 'deliver';
+  f.status = 'shipped';
+  refresh(s, f.shipment.trackingNumber ? `${f.shipment.carrier} ${f.shipment.trackingNumber}` : undefined);
+}
+
+function finishDelivered(s: OrderState, run: FulfillmentRun): void {
+  const f = fulfillmentView(s, run);
+  if (f.shipment) f.shipment.deliveredAt = nowIso();
+  run.failure = undefined;
+  run.step = 'done';
+  f.status = 'delivered';
+  clearFailedStep(s);
+  refresh(s);
+}
+
+function timeout(s: OrderState, note: string): BranchEnd {
+  s.timedOut ??= note;
+  return 'timeout';
+}
+
+/** needs_attention for this fulfillment: `retry` re-runs its step; a deadline cancels the order. */
+async function attention(s: OrderState, run: FulfillmentRun): Promise<BranchEnd | undefined> {
+  const failure = run.failure!;
+  s.view.lastError = failure.error;
+  s.view.failedStep = STEP_NAME[failure.step];
+  s.view.failedFulfillmentId = run.id;
+  refresh(s, `${STEP_NAME[failure.step]} failed: ${failure.error.message}`);
+  enterStep(s, `needs attention (${STEP_NAME[failure.step]} of ${run.id})`);
+  const seen = s.retrySeq;
+  const delivery = failure.step === 'deliver';
+  const inTime = await condition(
+    () => s.retrySeq !== seen || orderStopping(s) || (delivery && run.delivered),
+    s.input.timeouts.attentionMs,
+    { summary: 'attention timeout' },
+  );
+  if (delivery && run.delivered) {
+    finishDelivered(s, run);
+    return 'done';
+  }
+  if (orderStopping(s)) return 'cancel';
+  // A retry accepted in the same activation as the deadline wins: its Update was answered.
+  if (!inTime && s.retrySeq === seen) {
+    s.cancelRequest ??= { reason: 'attention timeout: nobody retried or cancelled in time', source: 'attention_timeout' };
+    return 'cancel';
+  }
+  run.failure = undefined;
+  s.retryHandled = s.retrySeq;
+  clearFailedStep(s);
+  log.info('retrying fulfillment step', { orderId: s.id, fulfillmentId: run.id, step: failure.step });
+  refresh(s, `retrying ${STEP_NAME[failure.step]}`);
+  return undefined;
+}
+
+function clearFailedStep(s: OrderState): void {
+  const other = s.runs.find((r) => r.failure);
+  if (other) return;
+  s.view.failedStep = undefined;
+  s.view.failedFulfillmentId = undefined;
+}
+
+/** A hold stops the fulfillment at the warehouse: the pick task is cancelled, the stock stays held. */
+async function stopForHold(s: OrderState, run: FulfillmentRun): Promise<void> {
+  const f = fulfillmentView(s, run);
+  await undoNow(run.undo, PICK_TASK);
+  run.step = 'request';
+  f.status = 'requested';
+  f.pickTaskId = undefined;
+  refresh(s, `${run.id} stopped at ${run.warehouseId} (on hold)`);
+}
+
+/** The warehouse refused the fulfillment: its units there are released and held elsewhere. */
+async function reject(s: OrderState, run: FulfillmentRun): Promise<void> {
+  const f = fulfillmentView(s, run);
+  // The warehouse said no: there is no task of ours to cancel there.
+  dropUndo(run.undo, PICK_TASK);
+  run.taskOpen = false;
+  f.status = 'rejected';
+  f.reason = run.rejection;
+  if (!s.excluded.includes(run.warehouseId)) s.excluded.push(run.warehouseId);
+  await withLedger(s, () =>
+    ledgerStep('releaseStock', `Release ${run.id}'s units at ${run.warehouseId}`, [
+      { orderId: s.id, key: `${s.id}:${run.id}:reject-release`, warehouseId: run.warehouseId },
+    ]),
+  );
+  s.rerouteNeeded = true;
+  refresh(s, `${run.id} rejected by ${run.warehouseId}: ${run.rejection}`);
+}
+
+const pickKey = (s: OrderState, run: FulfillmentRun) => `${s.id}:${run.id}:pick:${run.attempt}`;
+const commitKey = (s: OrderState, run: FulfillmentRun) => `${s.id}:${run.id}:ship`;
+
+function stopReason(s: OrderState): string {
+  if (s.cancelRequest) return `cancelled: ${s.cancelRequest.reason}`;
+  if (s.timedOut) return s.timedOut;
+  if (activeHolds(s).length > 0) return `on hold: ${activeHolds(s).map((h) => h.reason).join(', ')}`;
+  return 'cancelled';
+}
+
+async function cancelPickTask(s: OrderState, run: FulfillmentRun): Promise<void> {
+  const f = fulfillmentView(s, run);
+  if (run.createPending) {
+    const { taskId } = await acts.createPickTask.executeWithOptions({ ...COMPENSATION, summary: 'Confirm the pick task whose request went unanswered' }, [
+      { orderId: s.id, fulfillmentId: run.id, warehouseId: run.warehouseId, key: pickKey(s, run), lines: f.lines, allocations: f.lines.map((l) => ({ ...l, warehouseId: run.warehouseId })), shipTo: s.view.shippingAddress, shippingMethod: s.view.shippingMethod },
+    ]);
+    f.pickTaskId = taskId;
+    run.taskOpen = true;
+    run.createPending = false;
+  }
+  if (!run.taskOpen || !f.pickTaskId) return;
+  const taskId = f.pickTaskId;
+  await acts.cancelPickTask.executeWithOptions({ ...COMPENSATION, summary: `Cancel pick task ${taskId}` }, [
+    { orderId: s.id, fulfillmentId: run.id, warehouseId: run.warehouseId, taskId, key: `${pickKey(s, run)}:cancel`, reason: stopReason(s) },
+  ]);
+  run.taskOpen = false;
+}
+
+function labelRequest(s: OrderState, run: FulfillmentRun) {
+  const f = fulfillmentView(s, run);
+  return {
+    orderId: s.id,
+    fulfillmentId: run.id,
+    warehouseId: run.warehouseId,
+    key: `${s.id}:${run.id}:label`,
+    address: s.view.shippingAddress,
+    method: s.view.shippingMethod,
+    lines: f.lines,
+    allocations: f.lines.map((l) => ({ ...l, warehouseId: run.warehouseId })),
+  };
+}
+
+async function voidLabel(s: OrderState, run: FulfillmentRun): Promise<void> {
+  if (!run.labelBought) {
+    const label = await acts.buyLabel.executeWithOptions({ ...COMPENSATION, summary: 'Confirm the label whose purchase went unanswered' }, [labelRequest(s, run)]);
+    run.labelBought = true;
+    if (label) run.label = label;
+  }
+  const label = run.label;
+  if (!label) return;
+  await acts.voidLabel.executeWithOptions({ ...COMPENSATION, summary: `Void label ${label.labelId}` }, [
+    { orderId: s.id, fulfillmentId: run.id, labelId: label.labelId, key: `${s.id}:${run.id}:label:void` },
+  ]);
+  run.label = undefined;
+}
+
+async function restock(s: OrderState, run: FulfillmentRun): Promise<void> {
+  const f = fulfillmentView(s, run);
+  if (!run.committed) {
+    // The commit's answer was lost: the same key replays it (or applies it), so the restock
+    // below puts back exactly what the ledger shipped.
+    await acts.commitStock.executeWithOptions({ ...COMPENSATION, summary: 'Confirm whether held units were committed' }, [
+      { orderId: s.id, fulfillmentId: run.id, warehouseId: run.warehouseId, key: commitKey(s, run) },
+    ]);
+    run.committed = true;
+  }
+  const seq = ++s.seq.restock;
+  await acts.restockOrder.executeWithOptions({ ...COMPENSATION, summary: `Put ${run.id}'s committed units back on hand` }, [
+    { orderId: s.id, lines: f.lines, warehouseId: run.warehouseId, key: `${s.id}:${run.id}:restock:${seq}` },
+  ]);
+  run.committed = false;
+}

@@ -1,0 +1,170 @@
+/**
+ * The order saga of DESIGN §5: validate → reserve → (await stock) → one fulfillment per
+ * warehouse (pick → pack → ship → deliver, side by side) → delivered; holds, edits, rejected
+ * fulfillments re-routed, and compensation on cancel and on the deadlines.
+ *
+ * The whole saga runs inside `CancellationScope.nonCancellable`: a cancellation of the workflow
+ * (Temporal UI "Request Cancellation") becomes the same cancel request the `cancel` Update
+ * makes; the running call finishes (so we know exactly what was done), the undo stacks run, the
+ * order ends `cancelled`, and the workflow then rethrows the CancelledFailure so Temporal records
+ * the execution as Canceled.
+ *
+ * Upgrades: this is the order workflow's shape since 0.2 (a deliberate history break from 0.1).
+ * From now on a change that alters the commands of running orders goes behind `patched()`; a
+ * large one gets a new workflow type or worker deployment version. test/replay.test.ts replays
+ * recorded histories against this code.
+ */
+import { allHandlersFinished, CancellationScope, CancelledFailure, condition, isCancellation, log, sleep } from '@temporalio/workflow';
+import { recordOrderStarted } from '../order-metrics';
+import type { OrderInput, OrderView } from '../types';
+import { unwind } from './compensation';
+import { describeFailure, StepFailed } from './failures';
+import { cancelPending, runFulfillment } from './fulfillment';
+import { allDelivered, syncFulfillments } from './fulfillments';
+import { cancelPossible, installHandlers, requestCancel } from './handlers';
+import { awaitStock, reroute, reserve, validate } from './ledger-steps';
+import { isTerminal } from './rules';
+import { activeHolds, createState, fulfillmentView, type OrderState } from './state';
+import { adoptStartAttributes, enterStep, refresh } from './visibility';
+
+/** The order workflow: one per order, id `order-<orderId>` (see `orderStartOptions`). */
+export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
+  const s = createState(input);
+  installHandlers(s);
+  // Workflow cancellation → the same cancel request as the Update (ignored once shipped).
+  CancellationScope.current().cancelRequested.catch((err: unknown) => {
+    if (!cancelPossible(s)) {
+      log.warn('workflow cancellation ignored: the order can no longer be cancelled', { orderId: s.id, status: s.view.status });
+      return;
+    }
+    s.workflowCancellation = err instanceof CancelledFailure ? err : new CancelledFailure('workflow cancelled');
+    requestCancel(s, 'workflow cancellation requested', 'workflow');
+  });
+  recordOrderStarted(input.channel);
+  adoptStartAttributes(s);
+  await CancellationScope.nonCancellable(async () => {
+    refresh(s);
+    await saga(s);
+    // Updates waiting on this order's state answer before the workflow closes.
+    await condition(allHandlersFinished);
+    // The server refuses a workflow task that closes the workflow when a new event arrived
+    // meanwhile, and an Update accepted in that same task is aborted with it. Closing one short
+    // timer later makes the Updates that finished the order durable in a task of their own.
+    // With no Update in the run there is nothing to abort: a refused task is simply re-run.
+    if (s.updateSeen) {
+      await sleep(1, { summary: 'close' });
+      await condition(allHandlersFinished);
+    }
+  });
+  if (s.workflowCancellation && s.view.status === 'cancelled') throw s.workflowCancellation;
+  return s.view;
+}
+
+type OrderStepName = 'validate' | 'reserve' | 'await_stock' | 'reroute';
+
+/** Runs an order-level step; a failure for good parks the order until retry (true: go on). */
+async function orderStep(s: OrderState, step: OrderStepName, fn: () => Promise<void>): Promise<boolean> {
+  for (;;) {
+    if (cancelPending(s)) return false;
+    try {
+      await fn();
+      return true;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const error = err instanceof StepFailed ? err.error : describeFailure(step, err);
+      log.warn('order step failed for good', { orderId: s.id, step, error });
+      s.orderFailure = { step, error };
+      s.view.lastError = error;
+      s.view.failedStep = step;
+      refresh(s, `${step} failed: ${error.message}`);
+      enterStep(s, `needs attention (${step})`);
+      const seen = s.retrySeq;
+      const inTime = await condition(() => s.retrySeq !== seen || cancelPending(s), s.input.timeouts.attentionMs, { summary: 'attention timeout' });
+      s.orderFailure = undefined;
+      s.view.failedStep = undefined;
+      if (cancelPending(s)) return false;
+      if (!inTime && s.retrySeq === seen) {
+        requestCancel(s, 'attention timeout: nobody retried or cancelled in time', 'attention_timeout');
+        return false;
+      }
+      s.retryHandled = s.retrySeq;
+      refresh(s, `retrying ${step}`);
+    }
+  }
+}
+
+async function saga(s: OrderState): Promise<void> {
+  let valid = true;
+  if (!(await orderStep(s, 'validate', async () => void (valid = await validate(s))))) return compensate(s, 'cancelled');
+  if (!valid) return;
+  if (!(await orderStep(s, 'reserve', () => reserve(s)))) return compensate(s, 'cancelled');
+  for (;;) {
+    if (cancelPending(s)) return compensate(s, 'cancelled');
+    if (s.timedOut) return compensate(s, 'timed_out', s.timedOut);
+    if (s.rerouteNeeded) {
+      if (!(await orderStep(s, 'reroute', () => reroute(s)))) return compensate(s, 'cancelled');
+      continue;
+    }
+    if (s.view.backordered.length > 0) {
+      let outcome = 'filled';
+      const stop = () => cancelPending(s) || s.timedOut !== undefined || s.rerouteNeeded;
+      const ok = await orderStep(s, 'await_stock', async () => void (outcome = await awaitStock(s, stop)));
+      if (!ok) return compensate(s, 'cancelled');
+      if (outcome === 'timeout') return compensate(s, 'timed_out', 'backorder timeout: held units released');
+      continue;
+    }
+    if (activeHolds(s).length > 0 || s.editing > 0) {
+      enterStep(s, activeHolds(s).length > 0 ? 'on hold' : 'editing');
+      await condition(() => (activeHolds(s).length === 0 && s.editing === 0) || cancelPending(s) || s.timedOut !== undefined || s.rerouteNeeded);
+      continue;
+    }
+    for (const run of syncFulfillments(s)) void runFulfillment(s, run);
+    if (allDelivered(s)) {
+      enterStep(s, 'done');
+      refresh(s, undefined, 'delivered');
+      return;
+    }
+    const key = wakeKey(s);
+    await condition(() => wakeKey(s) !== key);
+  }
+}
+
+/** What the supervising loop reacts to; it wakes when any of it changes. */
+function wakeKey(s: OrderState): string {
+  return [
+    cancelPending(s),
+    s.timedOut ?? '',
+    s.rerouteNeeded,
+    activeHolds(s).length,
+    s.editing,
+    s.view.backordered.length,
+    s.positionVersion,
+    s.runs.map((r) => `${r.running ? 1 : 0}${fulfillmentView(s, r).status}`).join(','),
+  ].join('|');
+}
+
+/**
+ * Undoes what was done and closes the order `cancelled` or `timed_out`: every branch stops
+ * where it is, then each fulfillment's undo stack runs, then the order's (the reservation).
+ */
+async function compensate(s: OrderState, final: 'cancelled' | 'timed_out', note?: string): Promise<void> {
+  s.closing = true;
+  enterStep(s, final === 'cancelled' ? 'compensating (cancel)' : 'compensating (timeout)');
+  await condition(() => s.runs.every((r) => !r.running) && !s.ledgerBusy && s.editing === 0);
+  const failures = [];
+  for (const run of [...s.runs].reverse()) failures.push(...(await unwind(run.undo, describeFailure, s.id)));
+  failures.push(...(await unwind(s.undo, describeFailure, s.id)));
+  if (failures.length > 0) s.view.lastError = failures[failures.length - 1];
+  const reason = final === 'cancelled' ? (s.cancelRequest?.reason ?? 'cancelled') : (note ?? 'timed out');
+  for (const f of s.view.fulfillments) {
+    if (!['shipped', 'delivered', 'rejected', 'cancelled'].includes(f.status)) {
+      f.status = 'cancelled';
+      f.reason = reason;
+    }
+  }
+  if (final === 'cancelled') s.view.cancelReason = reason;
+  s.view.failedStep = undefined;
+  s.view.failedFulfillmentId = undefined;
+  enterStep(s, 'closed');
+  if (!isTerminal(s.view.status)) refresh(s, final === 'cancelled' ? reason : note, final);
+}
