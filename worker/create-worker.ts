@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { WorkflowIdConflictPolicy, type Duration } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { Config } from '../config/config';
@@ -28,6 +29,8 @@ export interface CreateWorkerDeps {
   reaperNotFoundGraceMs?: number;
   /** Worker shutdown grace: activities still running after it are cancelled. */
   shutdownGraceTime?: Duration;
+  /** The payload codec (PAYLOAD_ENCRYPTION_KEYS); the client passed in must carry the same. */
+  dataConverter?: DataConverter;
 }
 
 /**
@@ -55,6 +58,7 @@ export async function createWorker(deps: CreateWorkerDeps): Promise<Worker> {
     maxConcurrentActivityTaskExecutions: deps.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: deps.maxConcurrentWorkflowTaskExecutions,
     shutdownGraceTime: deps.shutdownGraceTime ?? '10s',
+    dataConverter: deps.dataConverter,
   });
 
   if (deps.startReaper ?? true) await startReaper(deps.client, deps.taskQueue, { intervalMs: config.reaperIntervalMs });

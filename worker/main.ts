@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../config/config';
 import { createKnex } from '../infra/database';
 import { installRuntime } from '../infra/runtime';
 import { connectionOptions } from '../infra/temporal-connection';
+import { dataConverter } from '../infra/payload-codec';
 import { createLedger } from '../ledger/ledger';
 import { createWorker } from './create-worker';
 
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const ledger = createLedger(knex);
   await ledger.ping();
   const connection = await Connection.connect(connectionOptions(config.temporal));
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config.security.encryptionKeys) });
   const workerConnection = await NativeConnection.connect(connectionOptions(config.temporal));
 
   const worker = await createWorker({
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     ledger,
     config,
     shutdownGraceTime: config.shutdownGraceMs,
+    dataConverter: dataConverter(config.security.encryptionKeys),
   });
 
   let stopping = false;
