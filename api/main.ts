@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const address = server.address();
   logger.info('api listening', {
     port: typeof address === 'object' && address ? address.port : config.port,
-    host: config.security.host,
+    host: typeof address === 'object' && address ? address.address : config.security.host,
     hostReason: config.security.hostReason,
     payloadEncryption: config.security.encryptionKeys.length > 0 ? `on (key ${config.security.encryptionKeys[0].id})` : 'off',
     temporal: config.temporal.address,
