@@ -10,6 +10,7 @@ import { findTemporalCli, PROJECT_ROOT } from '../infra/temporal-cli';
 import { createLedger } from '../ledger/ledger';
 import { installRuntime } from '../infra/runtime';
 import http from 'node:http';
+import { maintenanceOptions } from '../worker/maintenance';
 import { createWorker } from '../worker/create-worker';
 import { createApp } from '../api/app';
 import { dataConverter } from '../infra/payload-codec';
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
     config,
     shutdownGraceTime: config.shutdownGraceMs,
     dataConverter: dataConverter(config.security.encryptionKeys),
+    maintenance: maintenanceOptions({ knex, retentionMs: config.idempotency.retentionMs, intervalMs: config.idempotency.cleanupIntervalMs }),
   });
   const workerRun = worker.run();
   const app = createApp({

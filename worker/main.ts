@@ -11,6 +11,7 @@ import { installRuntime } from '../infra/runtime';
 import { connectionOptions } from '../infra/temporal-connection';
 import { dataConverter } from '../infra/payload-codec';
 import { createLedger } from '../ledger/ledger';
+import { maintenanceOptions } from './maintenance';
 import { createWorker } from './create-worker';
 
 async function main(): Promise<void> {
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     config,
     shutdownGraceTime: config.shutdownGraceMs,
     dataConverter: dataConverter(config.security.encryptionKeys),
+    maintenance: maintenanceOptions({ knex, retentionMs: config.idempotency.retentionMs, intervalMs: config.idempotency.cleanupIntervalMs }),
   });
 
   let stopping = false;
