@@ -21,6 +21,9 @@ import { inventoryRoutes } from './routes/inventory';
 import { metricsRoutes } from './routes/metrics';
 import { createApiMetrics } from './metrics';
 import { orderRoutes } from './routes/orders';
+import { EncryptionCodec } from '../infra/payload-codec';
+import { CODEC_PATH, codecServer } from './codec-server';
+import { securityHeaders, writeRateLimit } from './security-middleware';
 
 export interface AppTimeouts {
   /** GET /orders/:id: how long to wait for a worker to answer the status query (default 5 s). */
@@ -84,6 +87,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('etag', false);
   app.use(requestLogging(logger));
   app.use(metrics.middleware);
+  app.use(securityHeaders());
+  // The UI's decode calls are reads in POST clothing: not counted as writes.
+  app.use(writeRateLimit({ keys, perMinute: config.security.rateLimitWritesPerMinute, exempt: (req) => req.path.startsWith(CODEC_PATH) }));
+  const { encryptionKeys, codecCorsOrigins } = config.security;
+  app.use(CODEC_PATH, codecServer({ keys, codec: encryptionKeys.length ? new EncryptionCodec(encryptionKeys) : undefined, corsOrigins: codecCorsOrigins }));
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'no-store');

@@ -9,6 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../config/config';
 import { createKnex } from '../infra/database';
 import { connectionOptions } from '../infra/temporal-connection';
+import { dataConverter } from '../infra/payload-codec';
 import { createLedger } from '../ledger/ledger';
 import { createClosedOrdersCheck } from '../activities/workflow-state';
 import { createApp } from './app';
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const knex = createKnex(config.databaseUrl, config.databasePoolMax);
   const ledger = createLedger(knex);
   const connection = await Connection.connect(connectionOptions(config.temporal));
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config.security.encryptionKeys) });
   const app = createApp({
     config,
     ledger,
@@ -38,11 +39,14 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, () => resolve());
+    server.listen(config.port, config.security.host, () => resolve());
   });
   const address = server.address();
   logger.info('api listening', {
     port: typeof address === 'object' && address ? address.port : config.port,
+    host: typeof address === 'object' && address ? address.address : config.security.host,
+    hostReason: config.security.hostReason,
+    payloadEncryption: config.security.encryptionKeys.length > 0 ? `on (key ${config.security.encryptionKeys[0].id})` : 'off',
     temporal: config.temporal.address,
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,

@@ -10,8 +10,10 @@ import { findTemporalCli, PROJECT_ROOT } from '../infra/temporal-cli';
 import { createLedger } from '../ledger/ledger';
 import { installRuntime } from '../infra/runtime';
 import http from 'node:http';
+import { maintenanceOptions } from '../worker/maintenance';
 import { createWorker } from '../worker/create-worker';
 import { createApp } from '../api/app';
+import { dataConverter } from '../infra/payload-codec';
 
 const say = (line: string) => console.log(`[start] ${line}`);
 
@@ -46,6 +48,7 @@ async function ensureTemporal(config: Config): Promise<DevServer | undefined> {
     sqlitePragmas: SQLITE_FAST_PRAGMAS,
     namespace: config.temporal.namespace,
     onOutput: (line) => console.error(`[temporal] ${line}`),
+    uiCodecEndpoint: config.security.encryptionKeys.length ? `http://localhost:${config.port}/codec` : undefined,
   });
 }
 
@@ -63,7 +66,7 @@ async function main(): Promise<void> {
   const knex = createKnex(config.databaseUrl, config.databasePoolMax);
   const ledger = createLedger(knex);
   const connection = await Connection.connect(connectionOptions(config.temporal));
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config.security.encryptionKeys) });
   const workerConnection = await NativeConnection.connect(connectionOptions(config.temporal));
   const worker = await createWorker({
     connection: workerConnection,
@@ -73,6 +76,8 @@ async function main(): Promise<void> {
     ledger,
     config,
     shutdownGraceTime: config.shutdownGraceMs,
+    dataConverter: dataConverter(config.security.encryptionKeys),
+    maintenance: maintenanceOptions({ knex, retentionMs: config.idempotency.retentionMs, intervalMs: config.idempotency.cleanupIntervalMs }),
   });
   const workerRun = worker.run();
   const app = createApp({
@@ -82,13 +87,15 @@ async function main(): Promise<void> {
     metricsSources: config.metricsPort ? [`http://127.0.0.1:${config.metricsPort}/metrics`, ...config.metricsSources] : config.metricsSources,
   });
   const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, () => resolve()));
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.security.host, () => resolve()));
 
   say(`up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`API          http://localhost:${config.port}   (docs: http://localhost:${config.port}/docs)`);
   say(`Temporal UI  ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows`);
   say(`namespace    ${config.temporal.namespace} · task queue ${config.taskQueue} · Temporal ${config.temporal.address}`);
   if (config.apiKeys.size === 0) say('API_KEYS is not set: authentication is OFF');
+  say(`listening on ${config.security.host}:${config.port} because ${config.security.hostReason}`);
+  if (config.security.encryptionKeys.length) say(`payloads encrypted (key ${config.security.encryptionKeys[0].id}); codec server http://localhost:${config.port}/codec`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { SECURITY_SHAPE, securityConfig, type SecurityConfig } from './security';
 
 export type Role = 'system' | 'support' | 'ops' | 'admin';
 export const ROLES: readonly Role[] = ['system', 'support', 'ops', 'admin'];
@@ -84,6 +85,9 @@ const schema = z.object({
     .transform((v) => (v ?? '').split(',').map((u) => u.trim()).filter(Boolean))
     .refine((urls) => urls.every((u) => URL.canParse(u)), { message: 'must be comma-separated URLs' }),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  IDEMPOTENCY_RETENTION: duration('30d'),
+  IDEMPOTENCY_CLEANUP_INTERVAL: duration('1h'),
+  ...SECURITY_SHAPE,
 });
 
 type Parsed = z.output<typeof schema>;
@@ -124,6 +128,9 @@ export interface Config {
   /** Worker metrics endpoints the API's /metrics appends (comma-separated URLs). */
   metricsSources: string[];
   logLevel: Parsed['LOG_LEVEL'];
+  /** How long ledger idempotency records are kept, and how often expired ones are deleted. */
+  idempotency: { retentionMs: number; cleanupIntervalMs: number };
+  security: SecurityConfig;
 }
 
 export class ConfigError extends Error {
@@ -175,6 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: e.METRICS_PORT,
     metricsSources: e.METRICS_SOURCES,
     logLevel: e.LOG_LEVEL,
+    idempotency: { retentionMs: e.IDEMPOTENCY_RETENTION, cleanupIntervalMs: e.IDEMPOTENCY_CLEANUP_INTERVAL },
+    security: securityConfig({ ...e, authOn: e.API_KEYS.size > 0, temporalUiUrl: e.TEMPORAL_UI_URL }),
   };
 }
 

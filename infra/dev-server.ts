@@ -20,6 +20,8 @@ export interface DevServerOptions {
    */
   sqlitePragmas?: string[];
   namespace: string;
+  /** The UI decodes payloads through this codec server (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
   readyTimeoutMs?: number;
   /** Where the server's own output goes (stderr lines); defaults to dropping it. */
   onOutput?: (line: string) => void;
@@ -97,6 +99,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
   if (opts.uiPort !== undefined) args.push('--ui-port', String(opts.uiPort), '--ui-disable-news-fetch');
   else args.push('--headless');
+  if (opts.uiPort !== undefined && opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
   if (opts.dbFile) {
     mkdirSync(path.dirname(opts.dbFile), { recursive: true });
     args.push('--db-filename', opts.dbFile);

@@ -80,6 +80,11 @@ export function translateError(err: unknown): unknown {
   if (e.code === '23503' && /warehouses/.test(e.detail ?? '')) return new LedgerError('UNKNOWN_WAREHOUSE', 'unknown warehouse');
   if (e.code === '23503' && /skus/.test(e.detail ?? '')) return new LedgerError('UNKNOWN_SKU', 'unknown sku');
   if (e.code === '22003') return new LedgerError('INVALID_QUANTITY', 'quantity out of range');
+  // Movements keep their keys forever; an expired idempotency record (IDEMPOTENCY_RETENTION)
+  // no longer answers a repeat, so a repeat that would write the same movement again is refused.
+  if (e.code === '23505' && e.constraint === 'stock_movements_idempotency_key_key') {
+    return new LedgerError('IDEMPOTENCY_CONFLICT', 'this idempotency key already wrote stock movements (its stored result has expired): use a new key');
+  }
   return err;
 }
 

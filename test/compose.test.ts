@@ -13,14 +13,19 @@ const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'
 const ourServices = ['migrate', 'worker', 'api'];
 
 describe('docker-compose.yml', () => {
-  it('has a Temporal cluster on Postgres, its UI on 8080, and separate databases', () => {
+  it('has a Temporal cluster on Postgres, its UI on 8080 (published only by the expose override), and separate databases', () => {
     const s = compose.services;
     expect(s.temporal.image).toMatch(/^temporalio\/server:\d+\.\d+\.\d+$/);
     expect(s.temporal.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'temporal-db' });
     expect(s['temporal-schema'].image).toMatch(/^temporalio\/admin-tools:/);
     expect(s.temporal.depends_on?.['temporal-schema'].condition).toBe('service_completed_successfully');
     expect(s['temporal-ui'].image).toMatch(/^temporalio\/ui:/);
-    expect(s['temporal-ui'].ports).toContain('8080:8080');
+    // No authentication in front of them: not published by default, loopback only when asked.
+    expect(s['temporal-ui'].ports).toBeUndefined();
+    expect(s.temporal.ports).toBeUndefined();
+    const expose = parse(readFileSync(path.join(root, 'docker-compose.expose.yml'), 'utf8')) as typeof compose;
+    expect(expose.services['temporal-ui'].ports).toEqual(['127.0.0.1:8080:8080']);
+    expect(expose.services.temporal.ports).toEqual(['127.0.0.1:7233:7233']);
     expect(s['ledger-db'].image).toMatch(/^postgres:/);
     expect(s['temporal-db'].image).toMatch(/^postgres:/);
     for (const svc of Object.values(s)) expect(svc.image ?? '').not.toMatch(/auto-setup/);

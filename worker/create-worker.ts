@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { WorkflowIdConflictPolicy, type Duration } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { Config } from '../config/config';
@@ -8,6 +9,7 @@ import { createCarrierAdapter, createWarehouseAdapter, type CarrierAdapter, type
 import { createClosedOrdersCheck } from '../activities/workflow-state';
 import { reaperWorkflowId, type ReaperInput } from '../workflows/reaper-workflow';
 import type { reaperWorkflow } from '../workflows/reaper-workflow';
+import { startMaintenance, type MaintenanceOptions } from './maintenance';
 
 export interface CreateWorkerDeps {
   connection: NativeConnection;
@@ -28,6 +30,10 @@ export interface CreateWorkerDeps {
   reaperNotFoundGraceMs?: number;
   /** Worker shutdown grace: activities still running after it are cancelled. */
   shutdownGraceTime?: Duration;
+  /** The payload codec (PAYLOAD_ENCRYPTION_KEYS); the client passed in must carry the same. */
+  dataConverter?: DataConverter;
+  /** Register the housekeeping activities and start (or join) `maintenance-<taskQueue>`. Off when absent. */
+  maintenance?: MaintenanceOptions;
 }
 
 /**
@@ -51,12 +57,14 @@ export async function createWorker(deps: CreateWorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities,
+    activities: deps.maintenance ? { ...activities, ...deps.maintenance.activities } : activities,
     maxConcurrentActivityTaskExecutions: deps.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: deps.maxConcurrentWorkflowTaskExecutions,
     shutdownGraceTime: deps.shutdownGraceTime ?? '10s',
+    dataConverter: deps.dataConverter,
   });
 
+  if (deps.maintenance) await startMaintenance(deps.client, deps.taskQueue, deps.maintenance.intervalMs);
   if (deps.startReaper ?? true) await startReaper(deps.client, deps.taskQueue, { intervalMs: config.reaperIntervalMs });
   return worker;
 }

@@ -9,7 +9,9 @@ import { ConfigError, loadConfig } from '../config/config';
 import { createKnex } from '../infra/database';
 import { installRuntime } from '../infra/runtime';
 import { connectionOptions } from '../infra/temporal-connection';
+import { dataConverter } from '../infra/payload-codec';
 import { createLedger } from '../ledger/ledger';
+import { maintenanceOptions } from './maintenance';
 import { createWorker } from './create-worker';
 
 async function main(): Promise<void> {
@@ -20,7 +22,7 @@ async function main(): Promise<void> {
   const ledger = createLedger(knex);
   await ledger.ping();
   const connection = await Connection.connect(connectionOptions(config.temporal));
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config.security.encryptionKeys) });
   const workerConnection = await NativeConnection.connect(connectionOptions(config.temporal));
 
   const worker = await createWorker({
@@ -31,6 +33,8 @@ async function main(): Promise<void> {
     ledger,
     config,
     shutdownGraceTime: config.shutdownGraceMs,
+    dataConverter: dataConverter(config.security.encryptionKeys),
+    maintenance: maintenanceOptions({ knex, retentionMs: config.idempotency.retentionMs, intervalMs: config.idempotency.cleanupIntervalMs }),
   });
 
   let stopping = false;

@@ -1,3 +1,4 @@
 // The worker bundles this file: every workflow function is exported from here.
 export { orderWorkflow } from './order/workflow';
 export { reaperWorkflow } from './reaper-workflow';
+export { maintenanceWorkflow } from './maintenance-workflow';

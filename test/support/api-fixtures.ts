@@ -16,6 +16,7 @@ import { createWorker } from '../../worker/create-worker';
 import { createApp, type AppDeps, type AppTimeouts } from '../../api/app';
 import { silentLogger, type Logger } from '../../api/logger';
 import { testKnex } from './db';
+import { dataConverter } from '../../infra/payload-codec';
 import { connectClient, connectWorker, temporalEnv, uniqueTaskQueue } from './temporal';
 
 export const KEYS: Record<Role, string> = {
@@ -89,7 +90,9 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
   const config = apiTestConfig(opts.env);
   const knex = testKnex(5);
   const ledger = createLedger(knex);
-  const { client, connection } = await connectClient();
+  // The same codec as production wiring whenever the suite's env sets PAYLOAD_ENCRYPTION_KEYS.
+  const converter = dataConverter(config.security.encryptionKeys);
+  const { client, connection } = await connectClient(converter);
   let worker: Worker | undefined;
   let workerConnection: NativeConnection | undefined;
   let running: Promise<void> | undefined;
@@ -105,6 +108,7 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
       workflowBundle: await orderWorkflowBundle(),
       startReaper: false,
       shutdownGraceTime: '1s',
+      dataConverter: converter,
     });
     running = worker.run();
   }

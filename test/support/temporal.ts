@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 
 /** Addresses of the run's dev server (started by global setup). */
@@ -14,10 +15,10 @@ export function uniqueTaskQueue(suite: string): string {
   return `test-${suite}-${randomBytes(4).toString('hex')}`;
 }
 
-export async function connectClient(): Promise<{ client: Client; connection: Connection }> {
+export async function connectClient(dataConverter?: DataConverter): Promise<{ client: Client; connection: Connection }> {
   const { address, namespace } = temporalEnv();
   const connection = await Connection.connect({ address });
-  return { client: new Client({ connection, namespace }), connection };
+  return { client: new Client({ connection, namespace, dataConverter }), connection };
 }
 
 export async function connectWorker(): Promise<NativeConnection> {
