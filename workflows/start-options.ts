@@ -3,6 +3,7 @@
  * queue, the search attributes and the UI summary are the same everywhere. Pure.
  */
 import { WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
+import { boundedKeywords } from './keyword-list';
 import { ChannelKey, CustomerIdKey, OrderStatusKey, SkusKey } from './search-attributes';
 import { orderWorkflowId, type OrderInput } from './types';
 
@@ -18,7 +19,7 @@ export interface OrderStartOptions {
 }
 
 export function orderStartOptions(input: OrderInput, taskQueue: string): OrderStartOptions {
-  const skus = [...new Set(input.lines.map((l) => l.sku))].sort();
+  const skus = boundedKeywords(input.lines.map((l) => l.sku));
   const units = input.lines.reduce((n, l) => n + l.quantity, 0);
   const a = input.shippingAddress;
   const details = [

@@ -6,6 +6,7 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { ChannelKey, CustomerIdKey, HoldReasonsKey, OrderStatusKey, SkusKey, WarehouseIdsKey } from '../search-attributes';
+import { boundedKeywords } from '../keyword-list';
 import { recordTransition } from '../order-metrics';
 import type { OrderStatus } from '../types';
 import { deriveStatus, isTerminal } from './rules';
@@ -46,7 +47,7 @@ export function enterStep(s: OrderState, step: string): void {
 export function adoptStartAttributes(s: OrderState): void {
   const attrs = workflowInfo().typedSearchAttributes;
   const skus = attrs.get(SkusKey);
-  const want = uniqueSorted(s.input.lines.map((l) => l.sku));
+  const want = boundedKeywords(s.input.lines.map((l) => l.sku));
   const same =
     attrs.get(OrderStatusKey) === s.view.status &&
     attrs.get(CustomerIdKey) === s.input.customer.id &&
@@ -59,7 +60,7 @@ export function adoptStartAttributes(s: OrderState): void {
 function publish(s: OrderState): void {
   const v = s.view;
   for (const a of v.allocations) s.warehousesSeen.add(a.warehouseId);
-  const warehouses = uniqueSorted([...s.warehousesSeen]);
+  const warehouses = boundedKeywords([...s.warehousesSeen]);
   const warehousesJson = JSON.stringify(warehouses);
   const holds = uniqueSorted(activeHolds(s).map((h) => h.reason));
   const holdsJson = JSON.stringify(holds);
@@ -68,7 +69,7 @@ function publish(s: OrderState): void {
   if (v.status !== s.published.status) pairs.push({ key: OrderStatusKey, value: v.status });
   if (first) {
     pairs.push({ key: CustomerIdKey, value: s.input.customer.id }, { key: ChannelKey, value: s.input.channel });
-    pairs.push({ key: SkusKey, value: uniqueSorted(s.input.lines.map((l) => l.sku)) });
+    pairs.push({ key: SkusKey, value: boundedKeywords(s.input.lines.map((l) => l.sku)) });
   }
   // An empty list would unset the attribute: leave WarehouseIds out until a warehouse holds units.
   if (warehouses.length > 0 && warehousesJson !== s.published.warehouses) pairs.push({ key: WarehouseIdsKey, value: warehouses });
