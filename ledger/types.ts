@@ -127,14 +127,18 @@ export interface Ledger {
 
   /** Records the order's demand (duplicate SKU lines merged) and holds what can be held. */
   reserve(orderId: string, lines: OrderLine[], key: string): Promise<ReserveResult>;
-  /** Tries again to hold the order's backordered remainder. */
-  reserveMore(orderId: string, key: string): Promise<ReserveResult>;
-  /** Every held unit of the order back to available. */
-  release(orderId: string, key: string): Promise<{ released: Allocation[] }>;
-  /** Held becomes shipped: on hand and reserved both drop. */
-  ship(orderId: string, key: string): Promise<{ shipped: Allocation[] }>;
-  /** A return after delivery: units go back on hand at the warehouses they shipped from. */
-  restock(orderId: string, lines: OrderLine[], key: string): Promise<{ restocked: Allocation[] }>;
+  /** Tries again to hold the order's backordered remainder, never at the `exclude`d warehouses. */
+  reserveMore(orderId: string, key: string, opts?: { exclude?: string[] }): Promise<ReserveResult>;
+  /**
+   * Every held unit of the order back to available; the order awaits nothing more. With
+   * `warehouseId` only what is held there: the order stays open and those units become
+   * its remainder (backordered until a reserveMore holds them elsewhere).
+   */
+  release(orderId: string, key: string, opts?: { warehouseId?: string }): Promise<{ released: Allocation[] }>;
+  /** Held becomes shipped: on hand and reserved both drop. With `warehouseId`, only what is held there. */
+  ship(orderId: string, key: string, opts?: { warehouseId?: string }): Promise<{ shipped: Allocation[] }>;
+  /** A return after delivery: units go back on hand at the warehouses they shipped from (only `warehouseId`'s, if given). */
+  restock(orderId: string, lines: OrderLine[], key: string, opts?: { warehouseId?: string }): Promise<{ restocked: Allocation[] }>;
 
   levels(sku: string): Promise<SkuLevels | undefined>;
   movements(sku: string, page?: { limit?: number; before?: string }): Promise<{ movements: Movement[]; next?: string }>;
