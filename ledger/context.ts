@@ -1,10 +1,13 @@
 import type { WarehouseStock } from './allocate';
 import type { OrderLine, ReservationStatus } from './types';
 
+/** `closed`: the whole demand shipped; like `released`, it awaits nothing. */
+export type OrderStatus = 'open' | 'released' | 'closed';
+
 /** What ledger_context() returns: everything a write plans from, read in one snapshot. */
 export interface LedgerContext {
   stored: StoredResult | null;
-  order: { version: number; status: 'open' | 'released' } | null;
+  order: { version: number; status: OrderStatus } | null;
   demand: OrderLine[];
   reservations: Array<{ warehouseId: string; sku: string; status: ReservationStatus; quantity: number }>;
   returned: Array<{ warehouseId: string; sku: string; quantity: number }>;
@@ -29,10 +32,11 @@ export interface ContextRequest {
   lock?: boolean;
 }
 
-/** Active warehouses with stock of the context's SKUs, in the allocator's shape. */
-export function stockFromContext(ctx: LedgerContext): WarehouseStock[] {
+/** Active warehouses with stock of the context's SKUs, in the allocator's shape, minus `exclude`. */
+export function stockFromContext(ctx: LedgerContext, exclude: ReadonlySet<string> = new Set()): WarehouseStock[] {
   const byWarehouse = new Map<string, WarehouseStock & { available: Map<string, number> }>();
   for (const l of ctx.levels) {
+    if (exclude.has(l.warehouseId)) continue;
     let w = byWarehouse.get(l.warehouseId);
     if (!w) {
       w = { warehouseId: l.warehouseId, priority: l.priority, active: true, available: new Map() };

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { openAlerts } from './alerts';
+import { amend } from './amend';
 import { catalogFacts, getSku, listWarehouses, upsertSku, upsertWarehouse } from './catalog';
 import { release, restock, ship } from './order-ops';
 import { levels, movements, ordersAwaiting, ping, reservations } from './reads';
@@ -19,10 +20,11 @@ export function createLedger(knex: Knex): Ledger {
     receive: (input) => receive(knex, input),
     adjust: (input) => adjust(knex, input),
     reserve: (orderId, lines, key) => reserve(knex, orderId, lines, key),
-    reserveMore: (orderId, key) => reserveMore(knex, orderId, key),
-    release: (orderId, key) => release(knex, orderId, key),
-    ship: (orderId, key) => ship(knex, orderId, key),
-    restock: (orderId, lines, key) => restock(knex, orderId, lines, key),
+    reserveMore: (orderId, key, opts) => reserveMore(knex, orderId, key, opts),
+    release: (orderId, key, opts) => release(knex, orderId, key, opts),
+    ship: (orderId, key, opts) => ship(knex, orderId, key, opts),
+    restock: (orderId, lines, key, opts) => restock(knex, orderId, lines, key, opts),
+    amend: (orderId, lines, key, opts) => amend(knex, orderId, lines, key, opts),
     levels: (sku) => levels(knex, sku),
     movements: (sku, page) => movements(knex, sku, page),
     reservations: (orderId) => reservations(knex, orderId),

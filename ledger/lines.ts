@@ -1,11 +1,11 @@
 import { LedgerError } from './errors';
+import { MAX_LINE_QUANTITY, MAX_QUANTITY } from './limits';
 import type { Allocation, OrderLine } from './types';
 
-/** Columns are int4; one request stays far enough below 2^31 that sums of a few cannot overflow. */
-export const MAX_QUANTITY = 1_000_000_000;
+export { MAX_QUANTITY };
 
-export function isQuantity(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= MAX_QUANTITY;
+export function isQuantity(value: unknown, max = MAX_QUANTITY): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= max;
 }
 
 export function compareIds(a: string, b: string): number {
@@ -22,8 +22,8 @@ export function mergeLines(lines: readonly OrderLine[]): OrderLine[] {
     if (typeof line?.sku !== 'string' || line.sku === '') {
       throw new LedgerError('INVALID_QUANTITY', 'every line needs a sku');
     }
-    if (!isQuantity(line.quantity)) {
-      throw new LedgerError('INVALID_QUANTITY', `quantity of ${line.sku} must be a whole number from 1 to ${MAX_QUANTITY}`, {
+    if (!isQuantity(line.quantity, MAX_LINE_QUANTITY)) {
+      throw new LedgerError('INVALID_QUANTITY', `quantity of ${line.sku} must be a whole number from 1 to ${MAX_LINE_QUANTITY}`, {
         sku: line.sku,
         quantity: line.quantity,
       });

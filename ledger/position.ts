@@ -1,5 +1,5 @@
 import { mergeAllocations, sumBySku } from './lines';
-import type { LedgerContext } from './context';
+import type { LedgerContext, OrderStatus } from './context';
 import type { Allocation, OrderLine, ReservationStatus } from './types';
 
 export interface OrderPosition {
@@ -27,4 +27,14 @@ export function orderPosition(ctx: LedgerContext, demand: readonly OrderLine[], 
         .filter((d) => d.quantity > 0)
     : [];
   return { allocations, remainder };
+}
+
+/**
+ * The status a write leaves an order in. An open order with nothing held and nothing
+ * left to hold has shipped its whole demand: it closes, which takes its demand out of
+ * the index receipts and ordersAwaiting() read. Other statuses are left as they are.
+ */
+export function statusAfter(current: OrderStatus | undefined, held: readonly Allocation[], remainder: readonly OrderLine[]): OrderStatus | undefined {
+  if (current !== 'open') return current;
+  return held.length === 0 && remainder.length === 0 ? 'closed' : 'open';
 }

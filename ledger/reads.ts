@@ -98,18 +98,21 @@ export async function reservations(knex: Knex, orderId: string): Promise<Reserva
   return rows.map((r) => ({ orderId: r.order_id, warehouseId: r.warehouse_id, sku: r.sku, quantity: r.quantity, status: r.status }));
 }
 
-/** Open orders whose demand for the SKU exceeds what they hold or shipped, oldest order first. */
+/**
+ * Open orders whose demand for the SKU exceeds what they hold or shipped, oldest order
+ * first. `d.open` lets it read the partial index of open demand only: closed and
+ * released orders cost nothing however many there are.
+ */
+export const ORDERS_AWAITING_SQL = `SELECT d.order_id
+  FROM order_demands d
+  JOIN ledger_orders o ON o.order_id = d.order_id AND o.status = 'open'
+ WHERE d.sku = ? AND d.open
+   AND d.quantity > coalesce((SELECT sum(r.quantity) FROM reservations r
+                               WHERE r.order_id = d.order_id AND r.sku = d.sku AND r.status IN ('held', 'shipped')), 0)
+ ORDER BY o.created_at, d.order_id`;
+
 export async function ordersAwaiting(knex: Knex, sku: string): Promise<string[]> {
-  const { rows } = await knex.raw<{ rows: Array<{ order_id: string }> }>(
-    `SELECT d.order_id
-       FROM order_demands d
-       JOIN ledger_orders o ON o.order_id = d.order_id AND o.status = 'open'
-      WHERE d.sku = ?
-        AND d.quantity > coalesce((SELECT sum(r.quantity) FROM reservations r
-                                    WHERE r.order_id = d.order_id AND r.sku = d.sku AND r.status IN ('held', 'shipped')), 0)
-      ORDER BY o.created_at, d.order_id`,
-    [sku],
-  );
+  const { rows } = await knex.raw<{ rows: Array<{ order_id: string }> }>(ORDERS_AWAITING_SQL, [sku]);
   return rows.map((r) => r.order_id);
 }
 

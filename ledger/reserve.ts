@@ -5,6 +5,7 @@ import type { LedgerContext } from './context';
 import { LedgerError } from './errors';
 import { requestHash } from './idempotency';
 import { mergeAllocations, mergeLines, sumBySku } from './lines';
+import { excludedWarehouses, withOptions } from './options';
 import { orderPosition, withStatus } from './position';
 import { reserveSingle } from './store';
 import type { ApplyPlan } from './store';
@@ -15,11 +16,11 @@ export function requireOrderId(orderId: unknown): asserts orderId is string {
   if (typeof orderId !== 'string' || orderId === '') throw new TypeError('an order id is required');
 }
 
-/** Holds what can be held of the order's remainder and returns its new position. */
-export function planHold(ctx: LedgerContext, demand: OrderLine[], touchOrder: boolean): ApplyPlan {
+/** Holds what can be held of the order's remainder (never at `exclude`) and returns its new position. */
+export function planHold(ctx: LedgerContext, demand: OrderLine[], touchOrder: boolean, exclude: readonly string[] = []): ApplyPlan {
   const open = touchOrder || ctx.order?.status === 'open';
   const position = orderPosition(ctx, demand, open);
-  const plan = allocate(position.remainder, stockFromContext(ctx));
+  const plan = allocate(position.remainder, stockFromContext(ctx, new Set(exclude)));
   const result: ReserveResult = {
     allocations: mergeAllocations(position.allocations, plan.allocations),
     backordered: plan.backordered,
@@ -30,6 +31,7 @@ export function planHold(ctx: LedgerContext, demand: OrderLine[], touchOrder: bo
     changes: plan.allocations.map((a) => ({ ...a, kind: 'reserve', onHandDelta: 0, reservedDelta: a.quantity, onFail: 'stale' })),
     transitions: plan.allocations.map((a) => ({ ...a, from: null, to: 'held' })),
     backorderedSkus: plan.backordered.map((b) => b.sku),
+    backorderExclude: [...exclude],
     result,
   };
 }
@@ -66,10 +68,11 @@ export async function reserve(knex: Knex, orderId: string, lines: OrderLine[], k
 }
 
 /** Nothing to hold (unknown or released order, no stock) still records the key and the position. */
-export async function reserveMore(knex: Knex, orderId: string, key: string): Promise<ReserveResult> {
+export async function reserveMore(knex: Knex, orderId: string, key: string, opts?: { exclude?: string[] }): Promise<ReserveResult> {
   requireOrderId(orderId);
   requireKey(key);
-  const hash = requestHash('reserveMore', { orderId });
-  return runWrite(knex, { op: 'reserveMore', key, hash, orderId }, (ctx) => planHold(ctx, ctx.demand, false));
+  const exclude = excludedWarehouses(opts);
+  const hash = requestHash('reserveMore', withOptions({ orderId }, { exclude }));
+  return runWrite(knex, { op: 'reserveMore', key, hash, orderId }, (ctx) => planHold(ctx, ctx.demand, false, exclude));
 }
 

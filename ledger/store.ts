@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { LedgerError } from './errors';
-import type { ContextRequest, LedgerContext, StoredResult } from './context';
+import type { ContextRequest, LedgerContext, OrderStatus, StoredResult } from './context';
 import type { MovementKind, OrderLine, ReservationStatus } from './types';
 
 /** One balance row change and the movement that records it. */
@@ -25,13 +25,15 @@ export interface ReservationTransition {
 
 /** What a write does, decided in TypeScript from a LedgerContext. */
 export interface ApplyPlan {
-  orderStatus?: 'open' | 'released';
+  orderStatus?: OrderStatus;
   /** The order's whole demand after this write (replaces the stored one). */
   demand?: OrderLine[];
   changes?: BalanceChange[];
   transitions?: ReservationTransition[];
   /** SKUs left backordered: the write is redone if any of them is available by commit time. */
   backorderedSkus?: string[];
+  /** Warehouses the order may not use: their stock does not make a backorder wrong. */
+  backorderExclude?: string[];
   /** Omitted: the first change's new balance is the result. */
   result?: unknown;
 }
@@ -127,6 +129,7 @@ export async function applyPlan(db: Knex | Knex.Transaction, req: ApplyRequest, 
       quantity: t.quantity,
     })),
     backordered_skus: plan.backorderedSkus ?? [],
+    backorder_exclude: plan.backorderExclude ?? [],
     result: plan.result === undefined ? null : plan.result,
   };
   const { rows } = await db.raw<{ rows: Array<{ r: ApplyOutcome }> }>('SELECT ledger_apply(?::jsonb) AS r', [JSON.stringify(doc)]);

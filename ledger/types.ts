@@ -19,6 +19,9 @@ export interface ReserveResult {
   backordered: OrderLine[];
 }
 
+/** An order edit: its new whole position, and what this call released and newly held. */
+export type AmendResult = ReserveResult & { released: Allocation[]; reserved: Allocation[] };
+
 export interface Warehouse {
   id: string;
   name: string;
@@ -127,14 +130,26 @@ export interface Ledger {
 
   /** Records the order's demand (duplicate SKU lines merged) and holds what can be held. */
   reserve(orderId: string, lines: OrderLine[], key: string): Promise<ReserveResult>;
-  /** Tries again to hold the order's backordered remainder. */
-  reserveMore(orderId: string, key: string): Promise<ReserveResult>;
-  /** Every held unit of the order back to available. */
-  release(orderId: string, key: string): Promise<{ released: Allocation[] }>;
-  /** Held becomes shipped: on hand and reserved both drop. */
-  ship(orderId: string, key: string): Promise<{ shipped: Allocation[] }>;
-  /** A return after delivery: units go back on hand at the warehouses they shipped from. */
-  restock(orderId: string, lines: OrderLine[], key: string): Promise<{ restocked: Allocation[] }>;
+  /** Tries again to hold the order's backordered remainder, never at the `exclude`d warehouses. */
+  reserveMore(orderId: string, key: string, opts?: { exclude?: string[] }): Promise<ReserveResult>;
+  /**
+   * Every held unit of the order back to available; the order awaits nothing more. With
+   * `warehouseId` only what is held there: the order stays open and those units become
+   * its remainder (backordered until a reserveMore holds them elsewhere).
+   */
+  release(orderId: string, key: string, opts?: { warehouseId?: string }): Promise<{ released: Allocation[] }>;
+  /** Held becomes shipped: on hand and reserved both drop. With `warehouseId`, only what is held there. */
+  ship(orderId: string, key: string, opts?: { warehouseId?: string }): Promise<{ shipped: Allocation[] }>;
+  /** A return after delivery: units go back on hand at the warehouses they shipped from (only `warehouseId`'s, if given). */
+  restock(orderId: string, lines: OrderLine[], key: string, opts?: { warehouseId?: string }): Promise<{ restocked: Allocation[] }>;
+  /**
+   * An order edit: its demand becomes exactly `lines` (a SKU left out goes to 0). Per SKU
+   * only the difference moves: held units above the new demand are released (lowest-
+   * priority warehouse first), missing ones held where available (never at `exclude`) or
+   * backordered. Refused with INVALID_QUANTITY below what already shipped. An order the
+   * ledger does not hold open is placed as reserve() would.
+   */
+  amend(orderId: string, lines: OrderLine[], key: string, opts?: { exclude?: string[] }): Promise<AmendResult>;
 
   levels(sku: string): Promise<SkuLevels | undefined>;
   movements(sku: string, page?: { limit?: number; before?: string }): Promise<{ movements: Movement[]; next?: string }>;

@@ -1,5 +1,6 @@
 import type { LedgerContext } from '../ledger/context';
 import { LedgerError } from '../ledger/errors';
+import { MAX_LINE_QUANTITY } from '../ledger/limits';
 import { mergeLines } from '../ledger/lines';
 import { planRelease, planRestock } from '../ledger/order-ops';
 import { demandAfterReserve, planHold, planReserve } from '../ledger/reserve';
@@ -39,6 +40,8 @@ describe('ledger planning (pure)', () => {
     expect(codeOf(() => mergeLines([{ sku: 'A', quantity: 0 }]))).toBe('INVALID_QUANTITY');
     expect(codeOf(() => mergeLines([{ sku: 'A', quantity: 1.5 }]))).toBe('INVALID_QUANTITY');
     expect(codeOf(() => mergeLines([{ sku: 'A', quantity: 6e8 }, { sku: 'A', quantity: 6e8 }]))).toBe('INVALID_QUANTITY');
+    expect(codeOf(() => mergeLines([{ sku: 'A', quantity: MAX_LINE_QUANTITY }]))).toBeUndefined();
+    expect(codeOf(() => mergeLines([{ sku: 'A', quantity: MAX_LINE_QUANTITY + 1 }]))).toBe('INVALID_QUANTITY');
   });
 
   it('refuses unknown SKUs and a ledger without active warehouses', () => {

@@ -1,0 +1,61 @@
+import type { Knex } from 'knex';
+import type { Migration } from './index';
+import { DROP_LEDGER_FUNCTIONS_SQL, LEDGER_FUNCTIONS_SQL } from './001_ledger.functions';
+import { LEDGER_APPLY_002_SQL } from './002_closed_orders.functions';
+
+/*
+ * Closed orders stop costing the ledger anything. An order whose whole demand has
+ * shipped (nothing held, nothing left to hold) gets status 'closed', and its demand rows
+ * leave the partial index that ordersAwaiting() (run after every receipt) reads, so that
+ * read no longer grows with every order ever delivered. Released orders leave it too.
+ * Held reservations get a partial index of their own, so reconcile()'s held-vs-reserved
+ * check reads the held rows only, not every shipped and released one.
+ *
+ * order_demands.open copies "ledger_orders.status = 'open'" because an index cannot look
+ * into another table; ledger_apply() keeps the two in step in the same transaction.
+ */
+const UP_SQL = `
+ALTER TABLE ledger_orders DROP CONSTRAINT ledger_orders_status_check;
+ALTER TABLE ledger_orders ADD CONSTRAINT ledger_orders_status_check CHECK (status IN ('open', 'released', 'closed'));
+
+UPDATE ledger_orders o SET status = 'closed', version = o.version + 1, updated_at = now()
+ WHERE o.status = 'open'
+   AND NOT EXISTS (SELECT 1 FROM reservations r WHERE r.order_id = o.order_id AND r.status = 'held')
+   AND EXISTS (SELECT 1 FROM order_demands d WHERE d.order_id = o.order_id)
+   AND NOT EXISTS (
+     SELECT 1 FROM order_demands d
+      WHERE d.order_id = o.order_id
+        AND d.quantity > coalesce((SELECT sum(r.quantity) FROM reservations r
+                                    WHERE r.order_id = d.order_id AND r.sku = d.sku AND r.status = 'shipped'), 0));
+
+ALTER TABLE order_demands ADD COLUMN open boolean NOT NULL DEFAULT true;
+UPDATE order_demands d SET open = false FROM ledger_orders o WHERE o.order_id = d.order_id AND o.status <> 'open';
+
+CREATE INDEX order_demands_open_by_sku ON order_demands (sku, order_id) WHERE open;
+DROP INDEX order_demands_by_sku;
+CREATE INDEX reservations_held ON reservations (sku, warehouse_id) WHERE status = 'held';
+`;
+
+const DOWN_SQL = `
+DROP INDEX reservations_held;
+CREATE INDEX order_demands_by_sku ON order_demands (sku);
+DROP INDEX order_demands_open_by_sku;
+ALTER TABLE order_demands DROP COLUMN open;
+UPDATE ledger_orders SET status = 'open' WHERE status = 'closed';
+ALTER TABLE ledger_orders DROP CONSTRAINT ledger_orders_status_check;
+ALTER TABLE ledger_orders ADD CONSTRAINT ledger_orders_status_check CHECK (status IN ('open', 'released'));
+`;
+
+export const closedOrdersMigration: Migration = {
+  name: '002_closed_orders',
+  async up(knex: Knex) {
+    await knex.raw(UP_SQL);
+    await knex.raw(LEDGER_APPLY_002_SQL);
+  },
+  async down(knex: Knex) {
+    // 001's functions are recreated as a set: ledger_reserve_single() depends on ledger_apply().
+    await knex.raw(DROP_LEDGER_FUNCTIONS_SQL);
+    await knex.raw(LEDGER_FUNCTIONS_SQL);
+    await knex.raw(DOWN_SQL);
+  },
+};
