@@ -320,6 +320,8 @@ async function reject(s: OrderState, run: FulfillmentRun): Promise<void> {
   // The warehouse said no: there is no task of ours to cancel there.
   dropUndo(run.undo, PICK_TASK);
   run.taskOpen = false;
+  // Set first: the order must re-route (after this release) before it opens fulfillments again.
+  s.rerouteNeeded = true;
   f.status = 'rejected';
   f.reason = run.rejection;
   if (!s.excluded.includes(run.warehouseId)) s.excluded.push(run.warehouseId);
@@ -328,7 +330,6 @@ async function reject(s: OrderState, run: FulfillmentRun): Promise<void> {
       { orderId: s.id, key: `${s.id}:${run.id}:reject-release`, warehouseId: run.warehouseId },
     ]),
   );
-  s.rerouteNeeded = true;
   refresh(s, `${run.id} rejected by ${run.warehouseId}: ${run.rejection}`);
 }
 

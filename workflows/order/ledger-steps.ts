@@ -36,12 +36,15 @@ export function ledgerStep<K extends LedgerStep>(
 
 /** Edits, re-routes and stock re-checks take turns, so each applies the position the ledger answered last. */
 export async function withLedger<T>(s: OrderState, fn: () => Promise<T>): Promise<T> {
-  await condition(() => !s.ledgerBusy);
+  // Tickets, not a flag: two waiters woken in one activation would both see a free flag.
+  const ticket = s.ledgerQueue.next++;
+  if (s.ledgerQueue.serving !== ticket) await condition(() => s.ledgerQueue.serving === ticket);
   s.ledgerBusy = true;
   try {
     return await fn();
   } finally {
     s.ledgerBusy = false;
+    s.ledgerQueue.serving++;
   }
 }
 

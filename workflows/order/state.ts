@@ -53,8 +53,9 @@ export interface OrderState {
   seq: { reserveMore: number; release: number; restock: number; reroute: number; edit: number; fulfillment: number };
   /** Warehouses that rejected a fulfillment of this order: never used for it again. */
   excluded: string[];
-  /** A ledger call is running (edits, reroutes and stock re-checks take turns). */
+  /** A ledger call is running (edits, reroutes and stock re-checks take turns, in ticket order). */
   ledgerBusy: boolean;
+  ledgerQueue: { next: number; serving: number };
   /** Edits in progress: fulfillments are not requested meanwhile. */
   editing: number;
   /** Pre-fulfillment step failure (validate, reserve, await_stock) waiting for retry. */
@@ -110,6 +111,7 @@ export function createState(input: OrderInput): OrderState {
     seq: { reserveMore: 0, release: 0, restock: 0, reroute: 0, edit: 0, fulfillment: 0 },
     excluded: [],
     ledgerBusy: false,
+    ledgerQueue: { next: 0, serving: 0 },
     editing: 0,
     rerouteNeeded: false,
     retrySeq: 0,
