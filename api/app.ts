@@ -10,7 +10,7 @@ import { createClosedOrdersCheck } from '../activities/workflow-state';
 import { keyStore } from './auth';
 import { errorHandler, unknownRoute } from './errors';
 import { createLogger, type Logger } from './logger';
-import { OrderWorkflows } from './order-workflows';
+import { OrderGateway } from './order-gateway';
 import { requestLogging } from './request-context';
 import { mountRoute, type AnyRoute } from './route';
 import { catalogRoutes } from './routes/catalog';
@@ -53,7 +53,7 @@ export function createApp(deps: AppDeps): express.Express {
   const { config, ledger, client } = deps;
   const logger = deps.logger ?? createLogger({ level: config.logLevel, base: { service: 'api' } });
   const namespace = client.options.namespace ?? config.temporal.namespace;
-  const orders = new OrderWorkflows(client, {
+  const orders = new OrderGateway(client, {
     namespace,
     taskQueue: config.taskQueue,
     uiUrl: config.temporal.uiUrl,

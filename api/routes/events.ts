@@ -1,10 +1,10 @@
 /** POST /orders/:orderId/events: warehouse and carrier events. */
 import { ORDER_WRITE } from '../auth';
-import type { OrderWorkflows } from '../order-workflows';
+import type { OrderGateway } from '../order-gateway';
 import { defineRoute, type AnyRoute } from '../route';
 import { orderEventBodySchema, orderIdParamsSchema, orderViewSchema } from '../schemas';
 
-export function eventRoutes(deps: { orders: OrderWorkflows }): AnyRoute[] {
+export function eventRoutes(deps: { orders: OrderGateway }): AnyRoute[] {
   const { orders } = deps;
   const postEvent = defineRoute({
     method: 'post',

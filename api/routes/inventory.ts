@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import type { ClosedOrdersCheck, Ledger } from '../../ledger/types';
 import { ADMIN, READ } from '../auth';
 import { notFound, validationFailed } from '../errors';
-import type { OrderWorkflows } from '../order-workflows';
+import type { OrderGateway } from '../order-gateway';
 import { defineRoute, type AnyRoute } from '../route';
 import {
   adjustmentBodySchema,
@@ -35,7 +35,7 @@ function ledgerKey(req: Request, kind: 'receipt' | 'adjustment'): string {
   return `http:${kind}:${key}`;
 }
 
-export function inventoryRoutes(deps: { ledger: Ledger; orders: OrderWorkflows; closedOrdersCheck?: ClosedOrdersCheck }): AnyRoute[] {
+export function inventoryRoutes(deps: { ledger: Ledger; orders: OrderGateway; closedOrdersCheck?: ClosedOrdersCheck }): AnyRoute[] {
   const { ledger, orders, closedOrdersCheck } = deps;
 
   const receipt = defineRoute({

@@ -5,7 +5,7 @@ import type { OrderInput } from '../../workflows/types';
 import { ORDER_SUPPORT, ORDER_WRITE, READ } from '../auth';
 import { canonicalHash } from '../canonical';
 import { validationFailed } from '../errors';
-import type { OrderWorkflows } from '../order-workflows';
+import type { OrderGateway } from '../order-gateway';
 import { defineRoute, type AnyRoute } from '../route';
 import {
   cancelBodySchema,
@@ -22,7 +22,7 @@ import { z } from 'zod';
 
 const emptyBodySchema = z.object({}).strict();
 
-export function orderRoutes(deps: { config: Config; orders: OrderWorkflows }): AnyRoute[] {
+export function orderRoutes(deps: { config: Config; orders: OrderGateway }): AnyRoute[] {
   const { config, orders } = deps;
 
   const createOrder = defineRoute({
