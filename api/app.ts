@@ -6,7 +6,7 @@ import express from 'express';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/config';
 import type { ClosedOrdersCheck, Ledger } from '../ledger/types';
-import { createClosedOrdersCheck } from '../activities/workflow-state';
+import { createClosedOrdersCheck } from '../infra/workflow-state';
 import { keyStore } from './auth';
 import { errorHandler, unknownRoute } from './errors';
 import { createLogger, type Logger } from './logger';

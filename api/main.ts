@@ -10,7 +10,7 @@ import { ConfigError, loadConfig } from '../config/config';
 import { createKnex } from '../infra/database';
 import { connectionOptions } from '../infra/temporal-connection';
 import { createLedger } from '../ledger/ledger';
-import { createClosedOrdersCheck } from '../activities/workflow-state';
+import { createClosedOrdersCheck } from '../infra/workflow-state';
 import { createApp } from './app';
 import { createLogger } from './logger';
 

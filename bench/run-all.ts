@@ -13,7 +13,7 @@
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { createClosedOrdersCheck } from '../activities/workflow-state';
+import { createClosedOrdersCheck } from '../infra/workflow-state';
 import { createKnex } from '../infra/database';
 import { installRuntime } from '../infra/runtime';
 import { createLedger } from '../ledger/ledger';
