@@ -69,8 +69,8 @@ const LEDGER_ERRORS: Record<LedgerErrorCode, { status: number; code: string }> =
   INVALID_QUANTITY: { status: 400, code: 'invalid_quantity' },
 };
 
-/** Duck-typed so the API does not depend on one copy of the ledger's error class. */
-export function isLedgerError(err: unknown): err is { code: LedgerErrorCode; message?: string; details?: unknown } {
+/** A refusal the API maps (LEDGER_ERRORS); duck-typed so it does not depend on one copy of the ledger's error class. */
+function hasMappedLedgerCode(err: unknown): err is { code: LedgerErrorCode; message?: string; details?: unknown } {
   return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code in LEDGER_ERRORS;
 }
 
@@ -117,7 +117,7 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const parsed = bodyParserError(err);
   if (parsed) return parsed;
-  if (isLedgerError(err)) {
+  if (hasMappedLedgerCode(err)) {
     const mapped = LEDGER_ERRORS[err.code];
     return new ApiError(mapped.status, mapped.code, err.message || err.code, err.details);
   }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ROLES } from '../config/config';
 import { BODY_LIMIT, openApiPath, type AnyRoute } from './route';
+import { ID_PATTERN } from './ids';
 import { apiSchemas } from './schemas';
 
 type JsonSchema = Record<string, unknown>;
@@ -76,7 +77,7 @@ function operationOf(route: AnyRoute): Record<string, unknown> {
       in: 'header',
       required: false,
       description: route.idempotencyKey,
-      schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' },
+      schema: { type: 'string', pattern: ID_PATTERN.source },
     });
   }
   return {

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { ISO_COUNTRY_CODES } from './countries';
+import { ID_LIST_PATTERN, ID_PATTERN, ID_RULE } from './ids';
 import { ORDER_STATUSES } from '../workflows/types';
 
 /** Named schemas of the OpenAPI document (components.schemas). */
@@ -19,9 +20,6 @@ const named = <T extends z.ZodType>(schema: T, id: string, description?: string)
 
 // ---------- identifiers ----------
 
-/** Safe inside a workflow id, a URL path segment, a visibility query and a ledger key. */
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const ID_RULE = '1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit';
 
 const identifier = (what: string) => z.string().regex(ID_PATTERN, `${what} must be ${ID_RULE}`).describe(`${what}: ${ID_RULE}`);
 
@@ -45,12 +43,6 @@ const text = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
 
-/** An `Idempotency-Key` header: also used as the order id when the body has none. */
-export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const idempotencyKeySchema = z
-  .string()
-  .regex(IDEMPOTENCY_KEY_PATTERN, `Idempotency-Key must be ${ID_RULE}`)
-  .describe(`Idempotency-Key: ${ID_RULE}`);
 
 // ---------- orders ----------
 
@@ -227,7 +219,7 @@ export const reconciliationQuerySchema = z
   .object({
     skus: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(,[A-Za-z0-9][A-Za-z0-9._-]{0,63})*$/, 'skus must be SKU codes separated by commas')
+      .regex(ID_LIST_PATTERN, 'skus must be SKU codes separated by commas')
       .optional()
       .describe('Only these SKUs (comma-separated); all when absent'),
   })

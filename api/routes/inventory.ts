@@ -3,13 +3,13 @@ import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { ClosedOrdersCheck, Ledger } from '../../ledger/types';
 import { ADMIN, READ } from '../auth';
-import { notFound, validationFailed } from '../errors';
+import { notFound } from '../errors';
+import { idempotencyKeyOf } from '../ids';
 import type { OrderGateway } from '../order-gateway';
 import { defineRoute, type AnyRoute } from '../route';
 import {
   adjustmentBodySchema,
   alertListSchema,
-  IDEMPOTENCY_KEY_PATTERN,
   movementListSchema,
   movementsQuerySchema,
   receiptBodySchema,
@@ -25,14 +25,7 @@ const LEDGER_KEY_DOC =
 
 /** The ledger key of an HTTP movement: namespaced per kind so it never meets a workflow's keys. */
 function ledgerKey(req: Request, kind: 'receipt' | 'adjustment'): string {
-  const key = req.get('idempotency-key');
-  if (key === undefined) return `http:${kind}:${randomUUID()}`;
-  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-    throw validationFailed([
-      { in: 'header', path: 'Idempotency-Key', message: 'must be 1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit', code: 'invalid_format' },
-    ]);
-  }
-  return `http:${kind}:${key}`;
+  return `http:${kind}:${idempotencyKeyOf(req) ?? randomUUID()}`;
 }
 
 export function inventoryRoutes(deps: { ledger: Ledger; orders: OrderGateway; closedOrdersCheck?: ClosedOrdersCheck }): AnyRoute[] {
