@@ -9,7 +9,7 @@ import type { ClosedOrdersCheck, Ledger } from '../ledger/types';
 import { createClosedOrdersCheck } from '../infra/workflow-state';
 import { keyStore } from './auth';
 import { errorHandler, unknownRoute } from './errors';
-import { createLogger, type Logger } from './logger';
+import { createLogger, type Logger } from '../infra/logger';
 import { OrderGateway } from './order-gateway';
 import { requestLogging } from './request-context';
 import { mountRoute, type AnyRoute } from './route';

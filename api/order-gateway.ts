@@ -15,7 +15,7 @@ import { orderWorkflowId, type OrderEvent, type OrderInput, type OrderStatus, ty
 import { ApiError, notFound, serviceUnavailable } from './errors';
 import { orderSummary, type OrderLinks, type OrderSummary } from './execution-info';
 import { decodeCursor, encodeCursor, invalidCursor } from './list-cursor';
-import type { Logger } from './logger';
+import type { Logger } from '../infra/logger';
 import { isAbortedWithWorkflowTask, isGrpcDeadline, isGrpcInvalidArgument, isGrpcUnavailable, isTemporalUnavailable } from './temporal-errors';
 import { updateRefusal } from './update-refusals';
 import { orderListQuery, type OrderListFilters } from './visibility-query';

@@ -3,7 +3,7 @@ import type { Ledger } from '../ledger/types';
 import { createLedger } from '../ledger/ledger';
 import knexFactory from 'knex';
 import { createApp } from '../api/app';
-import { createLogger } from '../api/logger';
+import { createLogger } from '../infra/logger';
 import { ORDER_STATUSES } from '../workflows/types';
 import { apiTestConfig, as, orderBody, startApi, uid, unreachableTemporalClient, type ApiHarness } from './support/api-fixtures';
 
