@@ -12,7 +12,7 @@ import { errorHandler, unknownRoute } from './errors';
 import { createLogger, type Logger } from '../infra/logger';
 import { OrderGateway } from './order-gateway';
 import { requestLogging } from './request-context';
-import { mountRoute, type AnyRoute } from './route';
+import { methodNotAllowed, mountRoute, type AnyRoute } from './route';
 import { catalogRoutes } from './routes/catalog';
 import { docRoutes } from './routes/docs';
 import { eventRoutes } from './routes/events';
@@ -90,6 +90,7 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
   for (const route of routes) mountRoute(app, keys, route);
+  app.use(methodNotAllowed(routes));
   app.use(unknownRoute);
   app.use(errorHandler);
   return app;
