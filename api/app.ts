@@ -15,7 +15,9 @@ import { requestLogging } from './request-context';
 import { methodNotAllowed, mountRoute, type AnyRoute } from './route';
 import { catalogRoutes } from './routes/catalog';
 import { docRoutes } from './routes/docs';
+import { editRoutes } from './routes/edits';
 import { eventRoutes } from './routes/events';
+import { holdRoutes } from './routes/holds';
 import { healthRoutes } from './routes/health';
 import { inventoryRoutes } from './routes/inventory';
 import { metricsRoutes } from './routes/metrics';
@@ -72,6 +74,8 @@ export function createApp(deps: AppDeps): express.Express {
     ...healthRoutes({ ledger, orders, timeoutMs: deps.timeouts?.healthMs ?? 2_000 }),
     ...orderRoutes({ config, orders }),
     ...eventRoutes({ orders }),
+    ...holdRoutes({ orders }),
+    ...editRoutes({ orders }),
     ...catalogRoutes({ ledger }),
     ...inventoryRoutes({ ledger, orders, closedOrdersCheck }),
   ];

@@ -9,9 +9,9 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import type { temporal } from '@temporalio/proto';
 import type { orderWorkflow } from '../workflows/order-workflow';
 import { orderStartOptions } from '../workflows/start-options';
-import { cancelUpdate, eventUpdate, retryUpdate, statusQuery, stockArrivedSignal } from '../workflows/messages';
+import { cancelUpdate, editUpdate, eventUpdate, holdUpdate, releaseHoldUpdate, retryUpdate, statusQuery, stockArrivedSignal } from '../workflows/messages';
 import { OrderStatusKey } from '../workflows/search-attributes';
-import { orderWorkflowId, type OrderEvent, type OrderInput, type OrderStatus, type OrderView } from '../workflows/types';
+import { orderWorkflowId, type EditRequest, type Hold, type HoldRequest, type OrderEvent, type OrderInput, type OrderStatus, type OrderView } from '../workflows/types';
 import { ApiError, notFound, serviceUnavailable } from './errors';
 import { orderSummary, type OrderLinks, type OrderSummary } from './execution-info';
 import { decodeCursor, encodeCursor, invalidCursor } from './list-cursor';
@@ -133,6 +133,20 @@ export class OrderGateway {
 
   event(orderId: string, event: OrderEvent): Promise<OrderView> {
     return this.update(orderId, (h, updateId) => h.executeUpdate(eventUpdate, { args: [event], updateId }));
+  }
+
+  /** The hold id doubles as the Update id: a re-sent request places the hold once. */
+  hold(orderId: string, request: HoldRequest): Promise<Hold> {
+    return this.update(orderId, (h, updateId) => h.executeUpdate(holdUpdate, { args: [request], updateId }), request.holdId);
+  }
+
+  releaseHold(orderId: string, holdId: string): Promise<OrderView> {
+    return this.update(orderId, (h, updateId) => h.executeUpdate(releaseHoldUpdate, { args: [{ holdId }], updateId }));
+  }
+
+  /** `updateId` from the caller's Idempotency-Key applies a re-sent edit once. */
+  edit(orderId: string, request: EditRequest, updateId?: string): Promise<OrderView> {
+    return this.update(orderId, (h, id) => h.executeUpdate(editUpdate, { args: [request], updateId: id }), updateId);
   }
 
   /** `updateId` names the Update for every attempt, so the server applies it once; default random. */

@@ -156,6 +156,42 @@ export const orderEventBodySchema = named(
 // Every body this accepts is an OrderEvent the workflow understands.
 const _orderEventFits: z.output<typeof orderEventBodySchema> extends OrderEvent ? true : false = true;
 
+export const holdParamsSchema = z.object({ orderId: orderIdSchema, holdId: identifier('hold id') }).strict();
+
+export const holdBodySchema = named(
+  z
+    .object({
+      reason: z.enum(HOLD_REASONS, { error: `must be one of ${HOLD_REASONS.join(', ')}` }),
+      note: text(500).optional(),
+      until: z.iso
+        .datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2030-01-31T12:00:00Z' })
+        .refine((v) => Date.parse(v) > Date.now(), 'must be in the future')
+        .optional()
+        .describe('The hold releases itself then (ISO 8601 date-time in the future)'),
+    })
+    .strict(),
+  'HoldRequest',
+);
+
+export const editBodySchema = named(
+  z
+    .object({
+      lines: z
+        .array(orderLineSchema)
+        .min(1, 'lines must not be empty (cancel the order instead)')
+        .max(100, 'an order has at most 100 lines')
+        .optional()
+        .describe("Replaces the order's lines"),
+      shippingAddress: shippingAddressSchema.optional(),
+      shippingMethod: shippingMethodSchema.optional(),
+    })
+    .strict()
+    .refine((b) => b.lines !== undefined || b.shippingAddress !== undefined || b.shippingMethod !== undefined, {
+      message: 'an edit needs at least one of lines, shippingAddress, shippingMethod',
+    }),
+  'EditRequest',
+);
+
 // ---------- catalog and inventory ----------
 
 export const warehouseParamsSchema = z.object({ id: warehouseIdSchema }).strict();
@@ -425,4 +461,9 @@ export const healthSchema = named(
     message: z.string().optional(),
   }),
   'Health',
+);
+
+export const placedHoldSchema = named(
+  z.object({ holdId: z.string(), reason: z.enum(HOLD_REASONS), note: z.string().optional(), until: isoDate.optional(), placedAt: isoDate }),
+  'PlacedHold',
 );

@@ -150,6 +150,8 @@ describe('API: bad input never reaches Temporal or the ledger', () => {
       ['patch', '/warehouses/w1', 'PUT'],
       ['get', '/orders/abc/cancel', 'POST'],
       ['put', '/orders', 'GET, HEAD, POST'],
+      ['get', '/orders/abc/holds', 'POST'],
+      ['post', '/orders/abc/holds/h1', 'DELETE'],
     ] as const) {
       const res = await request(app)[method](path).set(as('admin'));
       expect({ method, path, status: res.status, allow: res.headers.allow }).toEqual({ method, path, status: 405, allow });
