@@ -10,6 +10,7 @@ import { createClosedOrdersCheck } from '../infra/workflow-state';
 import { keyStore } from './auth';
 import { errorHandler, unknownRoute } from './errors';
 import { createLogger, type Logger } from '../infra/logger';
+import { createStockWaker, type StockWaker } from '../infra/stock-waker';
 import { OrderGateway } from './order-gateway';
 import { requestLogging } from './request-context';
 import { methodNotAllowed, mountRoute, type AnyRoute } from './route';
@@ -47,6 +48,8 @@ export interface AppDeps {
   /** Default: JSON lines on stdout at config.logLevel. */
   logger?: Logger;
   timeouts?: AppTimeouts;
+  /** Wakes the orders awaiting a received SKU; default: one on this client and ledger (pass your own to drain it at shutdown). */
+  stockWaker?: StockWaker;
   /** Prometheus endpoints (Temporal runtime of a worker) whose text GET /metrics appends. */
   metricsSources?: string[];
 }
@@ -65,6 +68,9 @@ export function createApp(deps: AppDeps): express.Express {
   });
   const closedOrdersCheck = deps.closedOrdersCheck ?? deps.isOrderClosed ?? createClosedOrdersCheck(client, namespace);
 
+  const stockWaker =
+    deps.stockWaker ?? createStockWaker({ client, taskQueue: config.taskQueue, log: logger, findWaiting: (sku) => ledger.ordersAwaiting(sku), signalTimeoutMs: deps.timeouts?.rpcMs });
+
   const keys = keyStore(config.apiKeys);
   if (!keys.enabled) {
     logger.warn('API authentication is OFF: API_KEYS is empty, every caller has every role (set API_KEYS=key:role,… to turn it on)');
@@ -77,7 +83,7 @@ export function createApp(deps: AppDeps): express.Express {
     ...holdRoutes({ orders }),
     ...editRoutes({ orders }),
     ...catalogRoutes({ ledger }),
-    ...inventoryRoutes({ ledger, orders, closedOrdersCheck }),
+    ...inventoryRoutes({ ledger, stockWaker, closedOrdersCheck }),
   ];
   const metrics = createApiMetrics({ ledger, sources: deps.metricsSources ?? config.metricsSources });
   routes.push(...metricsRoutes({ metrics }));

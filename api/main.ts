@@ -6,6 +6,7 @@
  */
 import { ConfigError, loadConfig } from '../config/config';
 import { createLogger } from '../infra/logger';
+import { createStockWaker } from '../infra/stock-waker';
 import { connectCoreServices, onShutdown, serveHttp } from '../infra/services';
 import { createClosedOrdersCheck } from '../infra/workflow-state';
 import { createApp } from './app';
@@ -14,10 +15,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, base: { service: 'api', pid: process.pid } });
   const core = await connectCoreServices(config, logger);
+  const stockWaker = createStockWaker({ client: core.client, taskQueue: config.taskQueue, log: logger, findWaiting: (sku) => core.ledger.ordersAwaiting(sku) });
   const app = createApp({
     config,
     ledger: core.ledger,
     client: core.client,
+    stockWaker,
     logger,
     closedOrdersCheck: createClosedOrdersCheck(core.client, config.temporal.namespace),
   });
@@ -32,6 +35,7 @@ async function main(): Promise<void> {
 
   onShutdown(logger, config.shutdownGraceMs + 15_000, async () => {
     await server.close(config.shutdownGraceMs);
+    await stockWaker.drain();
     await core.close();
   });
 }

@@ -1,6 +1,6 @@
 /**
  * Everything the API asks Temporal about orders: start (idempotent), the status query,
- * the list through visibility, the Updates and the stockArrived signal. Temporal's errors
+ * the list through visibility, and the Updates. Temporal's errors
  * become ApiErrors here so the routes stay thin.
  */
 import { randomUUID } from 'node:crypto';
@@ -9,13 +9,12 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import type { temporal } from '@temporalio/proto';
 import type { orderWorkflow } from '../workflows/order-workflow';
 import { orderStartOptions } from '../workflows/start-options';
-import { cancelUpdate, editUpdate, eventUpdate, holdUpdate, releaseHoldUpdate, retryUpdate, statusQuery, stockArrivedSignal } from '../workflows/messages';
+import { cancelUpdate, editUpdate, eventUpdate, holdUpdate, releaseHoldUpdate, retryUpdate, statusQuery } from '../workflows/messages';
 import { OrderStatusKey } from '../workflows/search-attributes';
 import { orderWorkflowId, type EditRequest, type Hold, type HoldRequest, type OrderEvent, type OrderInput, type OrderStatus, type OrderView } from '../workflows/types';
 import { ApiError, notFound, serviceUnavailable } from './errors';
 import { orderSummary, type OrderLinks, type OrderSummary } from './execution-info';
 import { decodeCursor, encodeCursor, invalidCursor } from './list-cursor';
-import type { Logger } from '../infra/logger';
 import { isAbortedWithWorkflowTask, isGrpcDeadline, isGrpcInvalidArgument, isGrpcUnavailable, isTemporalUnavailable } from './temporal-errors';
 import { updateRefusal } from './update-refusals';
 import { orderListQuery, type OrderListFilters } from './visibility-query';
@@ -186,22 +185,6 @@ export class OrderGateway {
       if (err instanceof WorkflowNotFoundError) return notFound(`Order ${orderId}`, { orderId });
       throw err;
     }
-  }
-
-  /** Best effort: wakes the orders waiting for this SKU; failures are logged, never thrown. */
-  async stockArrived(orderIds: string[], sku: string, log: Logger): Promise<{ signalled: number; failed: number }> {
-    const results = await Promise.allSettled(
-      orderIds.map((orderId) => this.within(this.options.rpcTimeoutMs, () => this.handle(orderId).signal(stockArrivedSignal, { sku }))),
-    );
-    let failed = 0;
-    results.forEach((result, i) => {
-      if (result.status === 'rejected') {
-        failed++;
-        log.warn('stockArrived signal failed', { orderId: orderIds[i], sku, err: result.reason });
-      }
-    });
-    if (orderIds.length > 0) log.info('stockArrived signalled', { sku, orders: orderIds.length, failed });
-    return { signalled: orderIds.length - failed, failed };
   }
 
   /** Cheap round trip for the health check. */

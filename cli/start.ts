@@ -11,6 +11,7 @@ import { SQLITE_FAST_PRAGMAS, startDevServer, type DevServer } from '../infra/de
 import { createLogger, type Logger } from '../infra/logger';
 import { installRuntime } from '../infra/runtime';
 import { registerSearchAttributes } from '../infra/search-attributes';
+import { createStockWaker } from '../infra/stock-waker';
 import { connectCoreServices, onShutdown, serveHttp } from '../infra/services';
 import { findTemporalCli, PROJECT_ROOT } from '../infra/temporal-cli';
 import { connectionOptions, temporalAnswers } from '../infra/temporal-connection';
@@ -64,10 +65,12 @@ async function main(): Promise<void> {
   const devServer = await ensureTemporal(config, log);
   const core = await connectCoreServices(config, log);
   const worker = await startWorkerService(config, core, log);
+  const stockWaker = createStockWaker({ client: core.client, taskQueue: config.taskQueue, log: log, findWaiting: (sku) => core.ledger.ordersAwaiting(sku) });
   const app = createApp({
     config,
     ledger: core.ledger,
     client: core.client,
+    stockWaker,
     logger: log.child({ service: 'api' }),
     metricsSources: config.metricsPort ? [`http://127.0.0.1:${config.metricsPort}/metrics`, ...config.metricsSources] : config.metricsSources,
   });
@@ -85,6 +88,7 @@ async function main(): Promise<void> {
 
   const shutdown = onShutdown(log, config.shutdownGraceMs + 15_000, async () => {
     await server.close(config.shutdownGraceMs);
+    await stockWaker.drain();
     await worker.stop();
     await core.close();
     await devServer?.stop();
