@@ -28,7 +28,6 @@ describe('API: stock wake-ups after a receipt', () => {
       connection,
       taskQueue,
       workflowsPath: require.resolve('./support/wait-for-stock-workflow'),
-      bundlerOptions: { logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error } },
     });
     running = worker.run().finally(() => connection.close());
     h = await startApi({
