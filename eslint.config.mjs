@@ -1,3 +1,4 @@
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -7,7 +8,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
+    // Type-aware: no-floating-promises needs the types of what is called.
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
@@ -18,8 +22,10 @@ export default tseslint.config(
     files: ['workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
+        // Every Node built-in, bare (`util`, `fs/promises`) or `node:`-prefixed.
+        paths: builtinModules.map((name) => ({ name, message: 'Workflow code must stay deterministic: no Node built-ins.' })),
         patterns: [
-          { group: ['knex', 'pg', 'express', 'node:*', 'fs', 'path', 'crypto', 'child_process'], message: 'Workflow code must stay deterministic.' },
+          { group: ['knex', 'pg', 'express', 'node:*'], message: 'Workflow code must stay deterministic.' },
           { group: ['../activities/*', '../ledger/*', '../api/*', '../config/*', '../infra/*'], allowTypeImports: true, message: 'Use `import type` only.' },
         ],
       }],

@@ -6,16 +6,19 @@ import express from 'express';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/config';
 import type { ClosedOrdersCheck, Ledger } from '../ledger/types';
-import { createClosedOrdersCheck } from '../activities/workflow-state';
+import { createClosedOrdersCheck } from '../infra/workflow-state';
 import { keyStore } from './auth';
 import { errorHandler, unknownRoute } from './errors';
-import { createLogger, type Logger } from './logger';
-import { OrderWorkflows } from './order-workflows';
+import { createLogger, type Logger } from '../infra/logger';
+import { createStockWaker, type StockWaker } from '../infra/stock-waker';
+import { OrderGateway } from './order-gateway';
 import { requestLogging } from './request-context';
-import { mountRoute, type AnyRoute } from './route';
+import { methodNotAllowed, mountRoute, type AnyRoute } from './route';
 import { catalogRoutes } from './routes/catalog';
 import { docRoutes } from './routes/docs';
+import { editRoutes } from './routes/edits';
 import { eventRoutes } from './routes/events';
+import { holdRoutes } from './routes/holds';
 import { healthRoutes } from './routes/health';
 import { inventoryRoutes } from './routes/inventory';
 import { metricsRoutes } from './routes/metrics';
@@ -48,6 +51,8 @@ export interface AppDeps {
   /** Default: JSON lines on stdout at config.logLevel. */
   logger?: Logger;
   timeouts?: AppTimeouts;
+  /** Wakes the orders awaiting a received SKU; default: one on this client and ledger (pass your own to drain it at shutdown). */
+  stockWaker?: StockWaker;
   /** Prometheus endpoints (Temporal runtime of a worker) whose text GET /metrics appends. */
   metricsSources?: string[];
 }
@@ -56,7 +61,7 @@ export function createApp(deps: AppDeps): express.Express {
   const { config, ledger, client } = deps;
   const logger = deps.logger ?? createLogger({ level: config.logLevel, base: { service: 'api' } });
   const namespace = client.options.namespace ?? config.temporal.namespace;
-  const orders = new OrderWorkflows(client, {
+  const orders = new OrderGateway(client, {
     namespace,
     taskQueue: config.taskQueue,
     uiUrl: config.temporal.uiUrl,
@@ -65,6 +70,9 @@ export function createApp(deps: AppDeps): express.Express {
     rpcTimeoutMs: deps.timeouts?.rpcMs ?? 10_000,
   });
   const closedOrdersCheck = deps.closedOrdersCheck ?? deps.isOrderClosed ?? createClosedOrdersCheck(client, namespace);
+
+  const stockWaker =
+    deps.stockWaker ?? createStockWaker({ client, taskQueue: config.taskQueue, log: logger, findWaiting: (sku) => ledger.ordersAwaiting(sku), signalTimeoutMs: deps.timeouts?.rpcMs });
 
   const keys = keyStore(config.apiKeys);
   if (!keys.enabled) {
@@ -75,8 +83,10 @@ export function createApp(deps: AppDeps): express.Express {
     ...healthRoutes({ ledger, orders, timeoutMs: deps.timeouts?.healthMs ?? 2_000 }),
     ...orderRoutes({ config, orders }),
     ...eventRoutes({ orders }),
+    ...holdRoutes({ orders }),
+    ...editRoutes({ orders }),
     ...catalogRoutes({ ledger }),
-    ...inventoryRoutes({ ledger, orders, closedOrdersCheck }),
+    ...inventoryRoutes({ ledger, stockWaker, closedOrdersCheck }),
   ];
   const metrics = createApiMetrics({ ledger, sources: deps.metricsSources ?? config.metricsSources });
   routes.push(...metricsRoutes({ metrics }));
@@ -98,6 +108,7 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
   for (const route of routes) mountRoute(app, keys, route);
+  app.use(methodNotAllowed(routes));
   app.use(unknownRoute);
   app.use(errorHandler);
   return app;

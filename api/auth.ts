@@ -14,6 +14,8 @@ export type Access = 'public' | readonly Role[];
 export const READ: readonly Role[] = ['system', 'support', 'ops', 'admin'];
 export const ORDER_WRITE: readonly Role[] = ['system', 'admin'];
 export const ORDER_SUPPORT: readonly Role[] = ['support', 'admin'];
+/** Holds and releases: the systems that detect fraud or payment trouble, and support. */
+export const ORDER_HOLD: readonly Role[] = ['system', 'support', 'admin'];
 export const ADMIN: readonly Role[] = ['admin'];
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();

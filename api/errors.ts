@@ -5,9 +5,9 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { isGrpcServiceError, ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { LedgerErrorCode } from '../ledger/types';
 import { requestContext } from './request-context';
+import { isTemporalUnavailable } from './temporal-errors';
 
 export interface ErrorBody {
   error: string;
@@ -69,8 +69,8 @@ const LEDGER_ERRORS: Record<LedgerErrorCode, { status: number; code: string }> =
   INVALID_QUANTITY: { status: 400, code: 'invalid_quantity' },
 };
 
-/** Duck-typed so the API does not depend on one copy of the ledger's error class. */
-export function isLedgerError(err: unknown): err is { code: LedgerErrorCode; message?: string; details?: unknown } {
+/** A refusal the API maps (LEDGER_ERRORS); duck-typed so it does not depend on one copy of the ledger's error class. */
+function hasMappedLedgerCode(err: unknown): err is { code: LedgerErrorCode; message?: string; details?: unknown } {
   return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code in LEDGER_ERRORS;
 }
 
@@ -85,28 +85,6 @@ function isDatabaseUnavailable(err: unknown): boolean {
     if (/^08...$/.test(e.code) || /^57P0[123]$/.test(e.code) || e.code === '53300') return true;
   }
   return typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message);
-}
-
-const GRPC_UNAVAILABLE = 14;
-const GRPC_DEADLINE_EXCEEDED = 4;
-const GRPC_RESOURCE_EXHAUSTED = 8;
-const GRPC_CANCELLED = 1;
-
-function grpcCode(err: unknown): number | undefined {
-  let cur: unknown = err;
-  for (let depth = 0; depth < 5 && cur; depth++) {
-    if (isGrpcServiceError(cur)) return cur.code;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/** Temporal's frontend cannot be reached, or did not answer in time. */
-export function isTemporalUnavailable(err: unknown): boolean {
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
-  const code = grpcCode(err);
-  if (code !== undefined) return [GRPC_UNAVAILABLE, GRPC_DEADLINE_EXCEEDED, GRPC_RESOURCE_EXHAUSTED, GRPC_CANCELLED].includes(code);
-  return err instanceof ServiceError && /Failed to connect|connect ECONNREFUSED|No connection established/i.test(err.message);
 }
 
 /** The body parser's errors carry `type` and `status`. */
@@ -139,7 +117,7 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const parsed = bodyParserError(err);
   if (parsed) return parsed;
-  if (isLedgerError(err)) {
+  if (hasMappedLedgerCode(err)) {
     const mapped = LEDGER_ERRORS[err.code];
     return new ApiError(mapped.status, mapped.code, err.message || err.code, err.details);
   }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ROLES } from '../config/config';
 import { BODY_LIMIT, openApiPath, type AnyRoute } from './route';
+import { ID_PATTERN } from './ids';
 import { apiSchemas } from './schemas';
 
 type JsonSchema = Record<string, unknown>;
@@ -76,7 +77,7 @@ function operationOf(route: AnyRoute): Record<string, unknown> {
       in: 'header',
       required: false,
       description: route.idempotencyKey,
-      schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' },
+      schema: { type: 'string', pattern: ID_PATTERN.source },
     });
   }
   return {
@@ -96,9 +97,9 @@ function operationOf(route: AnyRoute): Record<string, unknown> {
 
 const DESCRIPTION = `Order-fulfillment orchestrator: every order is a durable Temporal workflow over a PostgreSQL stock ledger.
 
-**Authentication**: \`Authorization: Bearer <key>\`; keys and their roles come from \`API_KEYS\`. Roles: \`system\` (create orders, post events, read), \`support\` (read, cancel, retry), \`ops\` (read), \`admin\` (all, plus inventory and catalog writes). When no keys are configured authentication is off. \`/health\`, \`/openapi.json\` and \`/docs\` need no key.
+**Authentication**: \`Authorization: Bearer <key>\`; keys and their roles come from \`API_KEYS\`. Roles: \`system\` (create orders, post events, place and release holds, read), \`support\` (read, cancel, retry, hold, release, edit), \`ops\` (read), \`admin\` (all, plus inventory and catalog writes). When no keys are configured authentication is off. \`/health\`, \`/openapi.json\` and \`/docs\` need no key.
 
-**Errors** are always \`{ "error": code, "message": text, "details"?: … }\`: 400 \`validation_failed\` (details: \`[{in, path, message, code}]\`) or \`malformed_json\`; 401 \`unauthorized\`; 403 \`forbidden\`; 404 \`not_found\`; 409 \`order_conflict\`, \`invalid_transition\`, \`insufficient_stock\`, \`idempotency_conflict\`; 413 \`payload_too_large\`; 415 \`unsupported_media_type\`; 422 \`unknown_sku\`, \`unknown_warehouse\` (an id named in a body that does not exist; an unknown id in the *path* is 404), \`invalid_event\`; 500 \`internal_error\`; 503 \`service_unavailable\`.
+**Errors** are always \`{ "error": code, "message": text, "details"?: … }\`: 400 \`validation_failed\` (details: \`[{in, path, message, code}]\`) or \`malformed_json\`; 401 \`unauthorized\`; 403 \`forbidden\`; 404 \`not_found\`, \`hold_not_found\`; 405 \`method_not_allowed\` (a method the path does not serve; \`Allow\` names those it does); 409 \`order_conflict\`, \`invalid_transition\`, \`insufficient_stock\`, \`idempotency_conflict\`; 413 \`payload_too_large\`; 415 \`unsupported_media_type\`; 422 \`unknown_sku\`, \`unknown_warehouse\` (an id named in a body that does not exist; an unknown id in the *path* is 404), \`invalid_event\`, \`invalid_edit\`, \`fulfillment_required\`, \`unknown_fulfillment\`; 500 \`internal_error\`; 503 \`service_unavailable\`.
 
 Every response carries \`X-Request-Id\` (the client's, when it is 1-128 characters of letters, digits and \`._:-\`).`;
 

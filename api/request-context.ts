@@ -1,11 +1,14 @@
 /**
  * Per-request context (request id, logger bound to it, caller's role), kept in
- * `res.locals` so no global type augmentation of express is needed.
+ * `res.locals` so no global type augmentation of express is needed. The request log line
+ * is pino-http's, on the process's one logger.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler, Response } from 'express';
+import { pinoHttp } from 'pino-http';
 import type { Role } from '../config/config';
-import { silentLogger, type Logger } from './logger';
+import { silentLogger, wrapPino, type Logger } from '../infra/logger';
 
 export interface RequestContext {
   requestId: string;
@@ -26,24 +29,44 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
-/** Assigns the request id, echoes it, and logs one line per finished request. */
+const pathOf = (req: IncomingMessage): string => ((req as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0];
+
+/** Assigns the request id, echoes it, and logs one line per finished (or aborted) request. */
 export function requestLogging(logger: Logger): RequestHandler {
+  const roleOf = (res: ServerResponse) => requestContext(res as Response).role;
+  const httpLogger = pinoHttp({
+    logger: logger.pino,
+    quietReqLogger: true,
+    quietResLogger: true,
+    customAttributeKeys: { reqId: 'requestId' },
+    genReqId: (req, res) => {
+      const incoming = req.headers[REQUEST_ID_HEADER.toLowerCase()];
+      const requestId = typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      res.setHeader(REQUEST_ID_HEADER, requestId);
+      return requestId;
+    },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 || !res.writableFinished ? 'warn' : 'info'),
+    customSuccessMessage: (_req, res) => (res.writableFinished ? 'request' : 'request aborted by client'),
+    customErrorMessage: () => 'request',
+    // Our own fields instead of pino-http's req/res dumps: the line stays short and has no headers (keys).
+    customSuccessObject: (req, res, val: { responseTime: number }) => ({
+      method: req.method,
+      path: pathOf(req),
+      status: res.statusCode,
+      durationMs: val.responseTime,
+      role: roleOf(res),
+    }),
+    customErrorObject: (req, res, _err, val: { responseTime: number }) => ({
+      method: req.method,
+      path: pathOf(req),
+      status: res.statusCode,
+      durationMs: val.responseTime,
+      role: roleOf(res),
+    }),
+  });
   return (req, res, next) => {
-    const incoming = req.get(REQUEST_ID_HEADER);
-    const requestId = incoming !== undefined && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    const log = logger.child({ requestId });
-    res.locals[KEY] = { requestId, log } satisfies RequestContext;
-    res.setHeader(REQUEST_ID_HEADER, requestId);
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const durationMs = Number((process.hrtime.bigint() - started) / 1000n) / 1000;
-      const fields = { method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, durationMs, role: requestContext(res).role };
-      if (res.statusCode >= 500) log.warn('request', fields);
-      else log.info('request', fields);
-    });
-    res.on('close', () => {
-      if (!res.writableFinished) log.warn('request aborted by client', { method: req.method, path: req.originalUrl.split('?')[0] });
-    });
+    httpLogger(req, res);
+    res.locals[KEY] = { requestId: String(req.id), log: wrapPino(req.log) } satisfies RequestContext;
     next();
   };
 }

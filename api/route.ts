@@ -9,10 +9,10 @@ import type { z } from 'zod';
 import type { Role } from '../config/config';
 import { authorize, type Access, type KeyStore } from './auth';
 import { ApiError, validationFailed, type IssueDetail } from './errors';
-import type { Logger } from './logger';
+import type { Logger } from '../infra/logger';
 import { requestContext } from './request-context';
 
-export type HttpMethod = 'get' | 'post' | 'put';
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
 export interface RouteContext<P, Q, B> {
   params: P;
@@ -139,4 +139,24 @@ export function mountRoute(app: Express, keys: KeyStore, route: AnyRoute): void 
   if (route.body) chain.push(requireJson, jsonParser);
   chain.push(runHandler(route));
   app[route.method](route.path, ...chain);
+}
+
+/** `/orders/:orderId` → a regex matching one path segment per parameter. */
+const pathMatcher = (expressPath: string): RegExp =>
+  new RegExp(`^${expressPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`);
+
+/**
+ * After every route: a path some route serves, asked with another method, is 405 with `Allow`
+ * (DESIGN §6) rather than the catch-all's 404.
+ */
+export function methodNotAllowed(routes: AnyRoute[]): RequestHandler {
+  const matchers = routes.map((route) => ({ method: route.method.toUpperCase(), test: pathMatcher(route.path) }));
+  return (req, _res, next) => {
+    const allowed = new Set(matchers.filter((m) => m.test.test(req.path)).map((m) => m.method));
+    if (allowed.size === 0) return next();
+    // express answers HEAD with the GET route.
+    if (allowed.has('GET')) allowed.add('HEAD');
+    const allow = [...allowed].sort().join(', ');
+    next(new ApiError(405, 'method_not_allowed', `${req.method} is not allowed on ${req.path}; allowed: ${allow}`, { allowed: [...allowed].sort() }, undefined, { Allow: allow }));
+  };
 }

@@ -8,7 +8,11 @@
  */
 import { z } from 'zod';
 import { ISO_COUNTRY_CODES } from './countries';
-import { ORDER_STATUSES } from '../workflows/types';
+import { ID_LIST_PATTERN, ID_PATTERN, ID_RULE } from './ids';
+import { FULFILLMENT_STATUSES, HOLD_REASONS, ORDER_STATUSES, type OrderEvent, type OrderView } from '../workflows/types';
+
+/** True only when A and B are the same type (optional fields included). */
+type SameType<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
 /** Named schemas of the OpenAPI document (components.schemas). */
 export const apiSchemas = z.registry<{ id: string; description?: string }>();
@@ -19,9 +23,6 @@ const named = <T extends z.ZodType>(schema: T, id: string, description?: string)
 
 // ---------- identifiers ----------
 
-/** Safe inside a workflow id, a URL path segment, a visibility query and a ledger key. */
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const ID_RULE = '1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit';
 
 const identifier = (what: string) => z.string().regex(ID_PATTERN, `${what} must be ${ID_RULE}`).describe(`${what}: ${ID_RULE}`);
 
@@ -45,12 +46,6 @@ const text = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
 
-/** An `Idempotency-Key` header: also used as the order id when the body has none. */
-export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const idempotencyKeySchema = z
-  .string()
-  .regex(IDEMPOTENCY_KEY_PATTERN, `Idempotency-Key must be ${ID_RULE}`)
-  .describe(`Idempotency-Key: ${ID_RULE}`);
 
 // ---------- orders ----------
 
@@ -144,16 +139,57 @@ export const orderIdParamsSchema = z.object({ orderId: orderIdSchema }).strict()
 
 export const cancelBodySchema = named(z.object({ reason: text(500) }).strict(), 'CancelRequest');
 
+const fulfillmentIdField = { fulfillmentId: identifier('fulfillment id').optional().describe('Which fulfillment (parcel); may be left out while the order has one active') };
+
 export const orderEventBodySchema = named(
   z.discriminatedUnion('type', [
-    z.object({ type: z.literal('picked') }).strict(),
-    z.object({ type: z.literal('pick_failed'), reason: text(500) }).strict(),
-    z.object({ type: z.literal('packed') }).strict(),
-    z.object({ type: z.literal('shipped'), carrier: text(100), trackingNumber: text(100) }).strict(),
-    z.object({ type: z.literal('delivered') }).strict(),
+    z.object({ type: z.literal('picked'), ...fulfillmentIdField }).strict(),
+    z.object({ type: z.literal('pick_failed'), reason: text(500), ...fulfillmentIdField }).strict(),
+    z.object({ type: z.literal('packed'), ...fulfillmentIdField }).strict(),
+    z.object({ type: z.literal('shipped'), carrier: text(100), trackingNumber: text(100), ...fulfillmentIdField }).strict(),
+    z.object({ type: z.literal('delivered'), ...fulfillmentIdField }).strict(),
+    z.object({ type: z.literal('rejected'), reason: text(500), ...fulfillmentIdField }).strict(),
   ]),
   'OrderEvent',
   'A warehouse or carrier event',
+);
+// Every body this accepts is an OrderEvent the workflow understands.
+const _orderEventFits: z.output<typeof orderEventBodySchema> extends OrderEvent ? true : false = true;
+
+export const holdParamsSchema = z.object({ orderId: orderIdSchema, holdId: identifier('hold id') }).strict();
+
+export const holdBodySchema = named(
+  z
+    .object({
+      reason: z.enum(HOLD_REASONS, { error: `must be one of ${HOLD_REASONS.join(', ')}` }),
+      note: text(500).optional(),
+      until: z.iso
+        .datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2030-01-31T12:00:00Z' })
+        .refine((v) => Date.parse(v) > Date.now(), 'must be in the future')
+        .optional()
+        .describe('The hold releases itself then (ISO 8601 date-time in the future)'),
+    })
+    .strict(),
+  'HoldRequest',
+);
+
+export const editBodySchema = named(
+  z
+    .object({
+      lines: z
+        .array(orderLineSchema)
+        .min(1, 'lines must not be empty (cancel the order instead)')
+        .max(100, 'an order has at most 100 lines')
+        .optional()
+        .describe("Replaces the order's lines"),
+      shippingAddress: shippingAddressSchema.optional(),
+      shippingMethod: shippingMethodSchema.optional(),
+    })
+    .strict()
+    .refine((b) => b.lines !== undefined || b.shippingAddress !== undefined || b.shippingMethod !== undefined, {
+      message: 'an edit needs at least one of lines, shippingAddress, shippingMethod',
+    }),
+  'EditRequest',
 );
 
 // ---------- catalog and inventory ----------
@@ -227,7 +263,7 @@ export const reconciliationQuerySchema = z
   .object({
     skus: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(,[A-Za-z0-9][A-Za-z0-9._-]{0,63})*$/, 'skus must be SKU codes separated by commas')
+      .regex(ID_LIST_PATTERN, 'skus must be SKU codes separated by commas')
       .optional()
       .describe('Only these SKUs (comma-separated); all when absent'),
   })
@@ -260,41 +296,80 @@ export const orderAcceptedSchema = named(
   'OrderAccepted',
 );
 
-export const orderViewSchema = named(
+const lineView = z.object({ sku: z.string(), quantity: z.number().int() });
+
+const shipmentSchema = named(
   z.object({
-    orderId: z.string(),
-    status: orderStatusSchema,
-    channel: z.string(),
-    customer: z.object({ id: z.string(), email: z.string().optional(), name: z.string().optional() }),
-    shippingAddress: z.object({
-      name: z.string(),
-      line1: z.string(),
-      line2: z.string().optional(),
-      city: z.string(),
-      region: z.string().optional(),
-      postalCode: z.string(),
-      country: z.string(),
-    }),
-    shippingMethod: shippingMethodSchema,
-    lines: z.array(z.object({ sku: z.string(), quantity: z.number().int() })),
-    allocations: z.array(allocationSchema),
-    backordered: z.array(z.object({ sku: z.string(), quantity: z.number().int() })),
-    pickTaskId: z.string().optional(),
-    shipment: z
-      .object({
-        carrier: z.string(),
-        trackingNumber: z.string(),
-        labelId: z.string().optional(),
-        shippedAt: isoDate.optional(),
-        deliveredAt: isoDate.optional(),
-      })
-      .optional(),
-    history: z.array(z.object({ at: isoDate, status: orderStatusSchema, note: z.string().optional() })),
-    lastError: z.object({ step: z.string(), type: z.string().optional(), message: z.string(), at: isoDate }).optional(),
-    failedStep: z.string().optional(),
-    cancelReason: z.string().optional(),
-    links: orderLinksSchema.optional(),
+    carrier: z.string(),
+    trackingNumber: z.string(),
+    labelId: z.string().optional(),
+    shippedAt: isoDate.optional(),
+    deliveredAt: isoDate.optional(),
   }),
+  'Shipment',
+);
+
+export const fulfillmentSchema = named(
+  z.object({
+    fulfillmentId: z.string(),
+    warehouseId: z.string(),
+    lines: z.array(lineView),
+    status: z.enum(FULFILLMENT_STATUSES),
+    pickTaskId: z.string().optional(),
+    shipment: shipmentSchema.optional(),
+    reason: z.string().optional().describe('Why the warehouse rejected it, or why it was cancelled'),
+  }),
+  'Fulfillment',
+  'The part of the order one warehouse picks, packs and ships',
+);
+
+export const holdSchema = named(
+  z.object({
+    holdId: z.string(),
+    reason: z.enum(HOLD_REASONS),
+    note: z.string().optional(),
+    until: isoDate.optional().describe('The hold releases itself then'),
+    placedAt: isoDate,
+    releasedAt: isoDate.optional().describe('Set once released; an active hold has none'),
+    releasedBy: z.enum(['request', 'until']).optional(),
+  }),
+  'Hold',
+);
+
+/** Exactly the workflow's OrderView (checked at compile time below), so the document cannot drift from it. */
+const orderViewFields = z.object({
+  orderId: z.string(),
+  status: orderStatusSchema,
+  channel: z.string(),
+  customer: z.object({ id: z.string(), email: z.string().optional(), name: z.string().optional() }),
+  shippingAddress: z.object({
+    name: z.string(),
+    line1: z.string(),
+    line2: z.string().optional(),
+    city: z.string(),
+    region: z.string().optional(),
+    postalCode: z.string(),
+    country: z.string(),
+  }),
+  shippingMethod: shippingMethodSchema,
+  lines: z.array(lineView),
+  allocations: z.array(allocationSchema),
+  backordered: z.array(lineView),
+  fulfillments: z.array(fulfillmentSchema).describe('One per warehouse holding units'),
+  holds: z.array(holdSchema).describe('Every hold ever placed; the active ones have no releasedAt'),
+  pickTaskId: z.string().optional().describe("The first fulfillment's pick task"),
+  shipment: shipmentSchema.optional().describe("The first fulfillment's shipment (single-warehouse clients)"),
+  history: z.array(z.object({ at: isoDate, status: orderStatusSchema, note: z.string().optional() })),
+  lastError: z.object({ step: z.string(), type: z.string().optional(), message: z.string(), at: isoDate }).optional(),
+  failedStep: z.string().optional(),
+  failedFulfillmentId: z.string().optional().describe('The fulfillment whose step failed, when it was one'),
+  edits: z.number().int().describe('How many edits were applied'),
+  cancelReason: z.string().optional(),
+});
+const _orderViewMatches: SameType<z.output<typeof orderViewFields>, OrderView> = true;
+
+export const orderViewSchema = named(
+  orderViewFields.extend({ links: orderLinksSchema.optional() }),
   'Order',
   "The order's state: the answer of the workflow's status query",
 );
@@ -386,4 +461,9 @@ export const healthSchema = named(
     message: z.string().optional(),
   }),
   'Health',
+);
+
+export const placedHoldSchema = named(
+  z.object({ holdId: z.string(), reason: z.enum(HOLD_REASONS), note: z.string().optional(), until: isoDate.optional(), placedAt: isoDate }),
+  'PlacedHold',
 );

@@ -12,7 +12,7 @@ import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@tem
 import { temporal as temporalProto, type temporal } from '@temporalio/proto';
 import type { Knex } from 'knex';
 import { simulatedCarrier, simulatedWarehouse, type CarrierAdapter, type WarehouseAdapter } from '../activities/adapters';
-import { createClosedOrdersCheck } from '../activities/workflow-state';
+import { createClosedOrdersCheck } from '../infra/workflow-state';
 import { createKnex } from '../infra/database';
 import { decodePayload } from '../infra/payload';
 import { createLedger } from '../ledger/ledger';

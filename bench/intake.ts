@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import { freePort } from '../infra/dev-server';
 import { canonicalHash } from '../api/canonical';
-import { REQUEST_HASH_MEMO } from '../api/order-workflows';
+import { REQUEST_HASH_MEMO } from '../api/order-gateway';
 import type { orderWorkflow } from '../workflows/order/workflow';
 import { orderStartOptions } from '../workflows/start-options';
 import { fmt, hex, latencies, sleep, type Cleanup, type Latencies } from './common';

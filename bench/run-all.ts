@@ -13,9 +13,10 @@
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { createClosedOrdersCheck } from '../activities/workflow-state';
+import { createClosedOrdersCheck } from '../infra/workflow-state';
 import { createKnex } from '../infra/database';
 import { installRuntime } from '../infra/runtime';
+import { createLogger } from '../infra/logger';
 import { createLedger } from '../ledger/ledger';
 import { bundle, Cleanup, envInt, envIntOpt, fmt, pragmasFromEnv, scratchDatabase, startBenchDevServer } from './common';
 import { formatE2e, runE2eBench, type E2eReport } from './e2e';
@@ -28,7 +29,7 @@ async function main(): Promise<number> {
   const only = new Set((process.env.BENCH_ONLY ?? 'e2e,intake,ledger').split(',').map((s) => s.trim()));
   const cleanup = new Cleanup();
   cleanup.installSignalHandlers();
-  installRuntime({ logLevel: 'warn' });
+  installRuntime({ logger: createLogger({ level: 'warn', base: { service: 'bench' } }), logLevel: 'warn' });
   let failed = false;
   let e2e: E2eReport | undefined;
   let intake: IntakeReport | undefined;

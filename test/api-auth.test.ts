@@ -2,13 +2,13 @@ import request from 'supertest';
 import type { Express } from 'express';
 import type { Role } from '../config/config';
 import { createApp } from '../api/app';
-import { createLogger } from '../api/logger';
+import { createLogger } from '../infra/logger';
 import { as, KEYS, startApi, uid, type ApiHarness } from './support/api-fixtures';
 
 /** The role matrix of DESIGN section 6, written out independently of the code. */
 const ALL: Role[] = ['system', 'support', 'ops', 'admin'];
 interface Case {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'delete';
   path: string;
   route: string;
   roles: Role[] | 'public';
@@ -23,6 +23,9 @@ const CASES: Case[] = [
   { method: 'post', path: `/orders/${missing}/cancel`, route: '/orders/:orderId/cancel', roles: ['support', 'admin'], body: {} },
   { method: 'post', path: `/orders/${missing}/retry`, route: '/orders/:orderId/retry', roles: ['support', 'admin'], body: { x: 1 } },
   { method: 'post', path: `/orders/${missing}/events`, route: '/orders/:orderId/events', roles: ['system', 'admin'], body: { type: 'nope' } },
+  { method: 'post', path: `/orders/${missing}/holds`, route: '/orders/:orderId/holds', roles: ['system', 'support', 'admin'], body: { reason: 'nope' } },
+  { method: 'delete', path: `/orders/${missing}/holds/-bad`, route: '/orders/:orderId/holds/:holdId', roles: ['system', 'support', 'admin'] },
+  { method: 'post', path: `/orders/${missing}/edits`, route: '/orders/:orderId/edits', roles: ['support', 'admin'], body: {} },
   { method: 'put', path: `/warehouses/${missing}`, route: '/warehouses/:id', roles: ['admin'], body: {} },
   { method: 'get', path: '/warehouses', route: '/warehouses', roles: ALL },
   { method: 'put', path: `/skus/${missing}`, route: '/skus/:sku', roles: ['admin'], body: {} },

@@ -3,7 +3,7 @@ import type { Ledger } from '../ledger/types';
 import { createLedger } from '../ledger/ledger';
 import knexFactory from 'knex';
 import { createApp } from '../api/app';
-import { createLogger } from '../api/logger';
+import { createLogger } from '../infra/logger';
 import { ORDER_STATUSES } from '../workflows/types';
 import { apiTestConfig, as, orderBody, startApi, uid, unreachableTemporalClient, type ApiHarness } from './support/api-fixtures';
 
@@ -132,17 +132,30 @@ describe('API: bad input never reaches Temporal or the ledger', () => {
     expect((await request(app).get(`/orders?status=${ORDER_STATUSES.join(',')}x`).set(as('ops'))).status).toBe(400);
   });
 
-  it('unknown route or method → 404 in the error shape', async () => {
+  it('unknown route → 404 in the error shape', async () => {
     for (const [method, path] of [
       ['get', '/nope'],
-      ['delete', '/orders/abc'],
-      ['patch', '/warehouses/w1'],
-      ['get', '/orders/abc/cancel'],
       ['post', '/inventory'],
+      ['get', '/orders/abc/cancel/more'],
     ] as const) {
       const res = await request(app)[method](path).set(as('admin'));
       expect({ method, path, status: res.status }).toEqual({ method, path, status: 404 });
       expect(res.body).toEqual({ error: 'not_found', message: expect.any(String) });
+    }
+  });
+
+  it('a method the path does not serve → 405 with Allow, in the error shape', async () => {
+    for (const [method, path, allow] of [
+      ['delete', '/orders/abc', 'GET, HEAD'],
+      ['patch', '/warehouses/w1', 'PUT'],
+      ['get', '/orders/abc/cancel', 'POST'],
+      ['put', '/orders', 'GET, HEAD, POST'],
+      ['get', '/orders/abc/holds', 'POST'],
+      ['post', '/orders/abc/holds/h1', 'DELETE'],
+    ] as const) {
+      const res = await request(app)[method](path).set(as('admin'));
+      expect({ method, path, status: res.status, allow: res.headers.allow }).toEqual({ method, path, status: 405, allow });
+      expect(res.body).toEqual({ error: 'method_not_allowed', message: expect.any(String), details: { allowed: allow.split(', ') } });
     }
   });
 });

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createApp } from '../api/app';
-import { silentLogger } from '../api/logger';
+import { silentLogger } from '../infra/logger';
 import type { Ledger } from '../ledger/types';
 import { apiTestConfig, unreachableTemporalClient } from './support/api-fixtures';
 

@@ -1,7 +1,7 @@
 import { canonicalHash, canonicalJson } from '../api/canonical';
 import { keyStore } from '../api/auth';
 import { ISO_COUNTRY_CODES } from '../api/countries';
-import { createLogger } from '../api/logger';
+import { createLogger } from '../infra/logger';
 import { orderListQuery, quoteLiteral } from '../api/visibility-query';
 import { toApiError } from '../api/errors';
 import { LedgerError } from '../ledger/errors';
@@ -49,18 +49,18 @@ describe('API units', () => {
     for (const code of ISO_COUNTRY_CODES) expect(dn.of(code)).not.toBe(code);
   });
 
-  it('logger: one JSON object per line, child bindings, level threshold, errors serialized', () => {
+  it('logger (pino): one JSON object per line, child bindings, level threshold, errors serialized', () => {
     const lines: string[] = [];
     const log = createLogger({ level: 'info', write: (l) => lines.push(l), base: { service: 'api' }, now: () => new Date(0) });
     log.debug('hidden');
     log.child({ requestId: 'r1' }).warn('careful', { err: new Error('bad'), n: 1n });
     expect(lines).toHaveLength(1);
     const parsed = JSON.parse(lines[0]);
-    expect(parsed).toMatchObject({ time: '1970-01-01T00:00:00.000Z', level: 'warn', msg: 'careful', service: 'api', requestId: 'r1', n: '1', err: { message: 'bad', name: 'Error' } });
+    expect(parsed).toMatchObject({ time: '1970-01-01T00:00:00.000Z', level: 'warn', msg: 'careful', service: 'api', requestId: 'r1', n: 1, err: { message: 'bad', name: 'Error' } });
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     log.info('circular', { circular });
-    expect(JSON.parse(lines[1]).circular).toEqual({ self: '[circular]' });
+    expect(JSON.parse(lines[1]).circular).toEqual({ self: '[Circular]' });
   });
 
   it('maps ledger errors onto HTTP', () => {

@@ -2,7 +2,7 @@ import type { Client, Connection } from '@temporalio/client';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { createApp } from '../api/app';
-import { silentLogger } from '../api/logger';
+import { silentLogger } from '../infra/logger';
 import { loadConfig } from '../config/config';
 import { freePort } from '../infra/dev-server';
 import { createLedger } from '../ledger/ledger';

@@ -1,5 +1,5 @@
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createClosedOrdersCheck } from '../activities/workflow-state';
+import { createClosedOrdersCheck } from '../infra/workflow-state';
 import { startReaper } from '../worker/create-worker';
 import { reaperWorkflowId } from '../workflows/reaper-workflow';
 import { orderWorkflowId } from '../workflows/types';

@@ -6,7 +6,7 @@ import type { Config } from '../config/config';
 import type { Ledger } from '../ledger/types';
 import { createActivities } from '../activities/order-activities';
 import { createCarrierAdapter, createWarehouseAdapter, type CarrierAdapter, type WarehouseAdapter } from '../activities/adapters';
-import { createClosedOrdersCheck } from '../activities/workflow-state';
+import { createClosedOrdersCheck } from '../infra/workflow-state';
 import { reaperWorkflowId, type ReaperInput } from '../workflows/reaper-workflow';
 import type { reaperWorkflow } from '../workflows/reaper-workflow';
 import { startMaintenance, type MaintenanceOptions } from './maintenance';

@@ -3,64 +3,40 @@
  * Postgres and Temporal, runs the worker until SIGTERM/SIGINT, then drains it and closes
  * the pools. Nothing imports this file.
  */
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../config/config';
-import { createKnex } from '../infra/database';
+import { createLogger } from '../infra/logger';
 import { installRuntime } from '../infra/runtime';
-import { connectionOptions } from '../infra/temporal-connection';
-import { dataConverter } from '../infra/payload-codec';
-import { createLedger } from '../ledger/ledger';
-import { maintenanceOptions } from './maintenance';
-import { createWorker } from './create-worker';
+import { connectCoreServices, onShutdown } from '../infra/services';
+import { startWorkerService } from './worker-service';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  installRuntime({ logLevel: config.logLevel, metricsBindAddress: config.metricsPort ? `0.0.0.0:${config.metricsPort}` : undefined });
+  const log = createLogger({ level: config.logLevel, base: { service: 'worker', pid: process.pid } });
+  installRuntime({ logger: log, logLevel: config.logLevel, metricsBindAddress: config.metricsPort ? `0.0.0.0:${config.metricsPort}` : undefined });
 
-  const knex = createKnex(config.databaseUrl, config.databasePoolMax);
-  const ledger = createLedger(knex);
-  await ledger.ping();
-  const connection = await Connection.connect(connectionOptions(config.temporal));
-  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config.security.encryptionKeys) });
-  const workerConnection = await NativeConnection.connect(connectionOptions(config.temporal));
-
-  const worker = await createWorker({
-    connection: workerConnection,
-    client,
-    namespace: config.temporal.namespace,
+  const core = await connectCoreServices(config, log);
+  await core.ledger.ping();
+  const worker = await startWorkerService(config, core, log);
+  log.info('worker running', {
     taskQueue: config.taskQueue,
-    ledger,
-    config,
-    shutdownGraceTime: config.shutdownGraceMs,
-    dataConverter: dataConverter(config.security.encryptionKeys),
-    maintenance: maintenanceOptions({ knex, retentionMs: config.idempotency.retentionMs, intervalMs: config.idempotency.cleanupIntervalMs }),
+    namespace: config.temporal.namespace,
+    warehouse: config.warehouseMode,
+    carrier: config.carrierMode,
   });
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`[worker] ${signal}: draining (grace ${config.shutdownGraceMs} ms)`);
-    worker.shutdown();
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-
-  console.log(
-    `[worker] task queue ${config.taskQueue} · namespace ${config.temporal.namespace} · warehouse ${config.warehouseMode} · carrier ${config.carrierMode}`,
+  const shutdown = onShutdown(log, config.shutdownGraceMs + 15_000, async () => {
+    await worker.stop();
+    await core.close();
+  });
+  // A worker that stops by itself (fatal error) takes the process down the same way.
+  worker.running.then(
+    () => shutdown('worker stopped'),
+    () => shutdown('worker failed'),
   );
-  try {
-    await worker.run(); // resolves once shutdown has drained
-  } finally {
-    await workerConnection.close().catch(() => undefined);
-    await connection.close().catch(() => undefined);
-    await knex.destroy();
-  }
-  console.log('[worker] stopped');
 }
 
-main().catch((err) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+main().catch((err: unknown) => {
+  const message = err instanceof ConfigError ? err.message : `worker: ${err instanceof Error ? err.message : String(err)}`;
+  createLogger({ base: { service: 'worker' } }).error(message, err instanceof ConfigError ? undefined : { err });
   process.exit(1);
 });

@@ -1,10 +1,10 @@
 /** POST /orders/:orderId/events: warehouse and carrier events. */
 import { ORDER_WRITE } from '../auth';
-import type { OrderWorkflows } from '../order-workflows';
+import type { OrderGateway } from '../order-gateway';
 import { defineRoute, type AnyRoute } from '../route';
 import { orderEventBodySchema, orderIdParamsSchema, orderViewSchema } from '../schemas';
 
-export function eventRoutes(deps: { orders: OrderWorkflows }): AnyRoute[] {
+export function eventRoutes(deps: { orders: OrderGateway }): AnyRoute[] {
   const { orders } = deps;
   const postEvent = defineRoute({
     method: 'post',
@@ -13,7 +13,8 @@ export function eventRoutes(deps: { orders: OrderWorkflows }): AnyRoute[] {
     tag: 'orders',
     summary: 'A warehouse or carrier event',
     description:
-      'Executes the `event` Update: `picked`, `pick_failed {reason}`, `packed`, `shipped {carrier, trackingNumber}`, `delivered`. ' +
+      'Executes the `event` Update: `picked`, `pick_failed {reason}`, `packed`, `shipped {carrier, trackingNumber}`, `delivered`, `rejected {reason}` (the warehouse refuses the fulfillment before picking; its units are re-allocated). ' +
+      '`fulfillmentId` names the parcel; it may be left out while the order has one active fulfillment. ' +
       'An event that does not fit the current status is refused (409); a repeat of the event that already happened is accepted as a no-op.',
     access: ORDER_WRITE,
     params: orderIdParamsSchema,
@@ -22,11 +23,14 @@ export function eventRoutes(deps: { orders: OrderWorkflows }): AnyRoute[] {
       200: { description: 'The order after the event', schema: orderViewSchema },
       404: { description: 'No such order' },
       409: { description: 'Does not fit the current status (error `invalid_transition`, the current status in `status` and `details.status`)' },
-      422: { description: 'The workflow found the event malformed (error `invalid_event`)' },
+      422: {
+        description:
+          'The workflow found the event malformed (`invalid_event`), no fulfillment is named while several are active (`fulfillment_required`), or the named one does not exist (`unknown_fulfillment`)',
+      },
     },
     async handler({ params, body, log }) {
       const view = await orders.event(params.orderId, body);
-      log.info('order event', { orderId: params.orderId, type: body.type, status: view.status });
+      log.info('order event', { orderId: params.orderId, type: body.type, fulfillmentId: body.fulfillmentId, status: view.status });
       return { status: 200, body: { ...view, links: orders.links(params.orderId) } };
     },
   });

@@ -1,6 +1,6 @@
 /** GET /health: are Temporal and PostgreSQL reachable? */
 import type { Ledger } from '../../ledger/types';
-import type { OrderWorkflows } from '../order-workflows';
+import type { OrderGateway } from '../order-gateway';
 import { defineRoute, type AnyRoute } from '../route';
 import { healthSchema } from '../schemas';
 
@@ -21,7 +21,7 @@ async function probe(fn: () => Promise<unknown>, timeoutMs: number): Promise<'ok
   }
 }
 
-export function healthRoutes(deps: { ledger: Ledger; orders: OrderWorkflows; timeoutMs: number }): AnyRoute[] {
+export function healthRoutes(deps: { ledger: Ledger; orders: OrderGateway; timeoutMs: number }): AnyRoute[] {
   const { ledger, orders, timeoutMs } = deps;
   const health = defineRoute({
     method: 'get',

@@ -3,13 +3,13 @@ import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { ClosedOrdersCheck, Ledger } from '../../ledger/types';
 import { ADMIN, READ } from '../auth';
-import { notFound, validationFailed } from '../errors';
-import type { OrderWorkflows } from '../order-workflows';
+import { notFound } from '../errors';
+import { idempotencyKeyOf } from '../ids';
+import type { StockWaker } from '../../infra/stock-waker';
 import { defineRoute, type AnyRoute } from '../route';
 import {
   adjustmentBodySchema,
   alertListSchema,
-  IDEMPOTENCY_KEY_PATTERN,
   movementListSchema,
   movementsQuerySchema,
   receiptBodySchema,
@@ -25,18 +25,11 @@ const LEDGER_KEY_DOC =
 
 /** The ledger key of an HTTP movement: namespaced per kind so it never meets a workflow's keys. */
 function ledgerKey(req: Request, kind: 'receipt' | 'adjustment'): string {
-  const key = req.get('idempotency-key');
-  if (key === undefined) return `http:${kind}:${randomUUID()}`;
-  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-    throw validationFailed([
-      { in: 'header', path: 'Idempotency-Key', message: 'must be 1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit', code: 'invalid_format' },
-    ]);
-  }
-  return `http:${kind}:${key}`;
+  return `http:${kind}:${idempotencyKeyOf(req) ?? randomUUID()}`;
 }
 
-export function inventoryRoutes(deps: { ledger: Ledger; orders: OrderWorkflows; closedOrdersCheck?: ClosedOrdersCheck }): AnyRoute[] {
-  const { ledger, orders, closedOrdersCheck } = deps;
+export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; closedOrdersCheck?: ClosedOrdersCheck }): AnyRoute[] {
+  const { ledger, stockWaker, closedOrdersCheck } = deps;
 
   const receipt = defineRoute({
     method: 'post',
@@ -45,7 +38,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; orders: OrderWorkflows; 
     tag: 'inventory',
     summary: 'Receive stock',
     description:
-      'Adds units on hand at a warehouse. Afterwards every order awaiting this SKU gets the `stockArrived` signal (best effort: a failed signal is logged, the receipt stands). ' +
+      'Adds units on hand at a warehouse. Afterwards every order awaiting this SKU gets the `stockArrived` signal, in the background after the answer (best effort: a failed signal is logged, the receipt stands, and waiting orders re-check by themselves every few minutes). ' +
       'Unknown warehouse or SKU: 422 (`unknown_warehouse`, `unknown_sku`).',
     access: ADMIN,
     body: receiptBodySchema,
@@ -55,14 +48,9 @@ export function inventoryRoutes(deps: { ledger: Ledger; orders: OrderWorkflows; 
       409: { description: 'Idempotency-Key reused with another body (`idempotency_conflict`)' },
       422: { description: 'Unknown warehouse or SKU' },
     },
-    async handler({ body, req, log }) {
+    async handler({ body, req }) {
       const level = await ledger.receive({ ...body, key: ledgerKey(req, 'receipt') });
-      try {
-        const waiting = await ledger.ordersAwaiting(body.sku);
-        await orders.stockArrived(waiting, body.sku, log);
-      } catch (err) {
-        log.warn('could not wake the orders awaiting stock', { sku: body.sku, err });
-      }
+      stockWaker.wake([body.sku]);
       return { status: 201, body: level };
     },
   });

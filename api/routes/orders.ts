@@ -4,14 +4,13 @@ import type { Config } from '../../config/config';
 import type { OrderInput } from '../../workflows/types';
 import { ORDER_SUPPORT, ORDER_WRITE, READ } from '../auth';
 import { canonicalHash } from '../canonical';
-import { validationFailed } from '../errors';
-import type { OrderWorkflows } from '../order-workflows';
+import { idempotencyKeyOf } from '../ids';
+import type { OrderGateway } from '../order-gateway';
 import { defineRoute, type AnyRoute } from '../route';
 import {
   cancelBodySchema,
   createOrderBodySchema,
   emptyQuerySchema,
-  IDEMPOTENCY_KEY_PATTERN,
   listOrdersQuerySchema,
   orderAcceptedSchema,
   orderIdParamsSchema,
@@ -22,7 +21,7 @@ import { z } from 'zod';
 
 const emptyBodySchema = z.object({}).strict();
 
-export function orderRoutes(deps: { config: Config; orders: OrderWorkflows }): AnyRoute[] {
+export function orderRoutes(deps: { config: Config; orders: OrderGateway }): AnyRoute[] {
   const { config, orders } = deps;
 
   const createOrder = defineRoute({
@@ -45,13 +44,8 @@ export function orderRoutes(deps: { config: Config; orders: OrderWorkflows }): A
       409: { description: 'An order with this id exists with a different body (error `order_conflict`)' },
     },
     async handler({ body, req, log }) {
-      const key = req.get('idempotency-key');
-      if (key !== undefined && body.orderId === undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
-        throw validationFailed([
-          { in: 'header', path: 'Idempotency-Key', message: 'must be 1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit', code: 'invalid_format' },
-        ]);
-      }
-      const orderId = body.orderId ?? key ?? randomUUID();
+      // The key only matters (and is only checked) when it becomes the order id.
+      const orderId = body.orderId ?? idempotencyKeyOf(req) ?? randomUUID();
       const request = {
         orderId,
         channel: body.channel,

@@ -14,7 +14,7 @@ import { createLedger } from '../../ledger/ledger';
 import type { Ledger } from '../../ledger/types';
 import { createWorker } from '../../worker/create-worker';
 import { createApp, type AppDeps, type AppTimeouts } from '../../api/app';
-import { silentLogger, type Logger } from '../../api/logger';
+import { silentLogger, type Logger } from '../../infra/logger';
 import { testKnex } from './db';
 import { dataConverter } from '../../infra/payload-codec';
 import { connectClient, connectWorker, temporalEnv, uniqueTaskQueue } from './temporal';

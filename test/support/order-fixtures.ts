@@ -12,7 +12,7 @@ import type { Knex } from 'knex';
 import type { OrderTimeouts } from '../../config/config';
 import { createLedger } from '../../ledger/ledger';
 import type { Ledger, OrderLine, ReconciliationReport } from '../../ledger/types';
-import { createClosedOrdersCheck } from '../../activities/workflow-state';
+import { createClosedOrdersCheck } from '../../infra/workflow-state';
 import type { CarrierAdapter, WarehouseAdapter } from '../../activities/adapters/types';
 import { createWorker, type CreateWorkerDeps } from '../../worker/create-worker';
 import type { orderWorkflow } from '../../workflows/order/workflow';

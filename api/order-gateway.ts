@@ -1,0 +1,194 @@
+/**
+ * Everything the API asks Temporal about orders: start (idempotent), the status query,
+ * the list through visibility, and the Updates. Temporal's errors
+ * become ApiErrors here so the routes stay thin.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+import type { orderWorkflow } from '../workflows/order/workflow';
+import { orderStartOptions } from '../workflows/start-options';
+import { cancelUpdate, editUpdate, eventUpdate, holdUpdate, releaseHoldUpdate, retryUpdate, statusQuery } from '../workflows/messages';
+import { OrderStatusKey } from '../workflows/search-attributes';
+import { orderWorkflowId, type EditRequest, type Hold, type HoldRequest, type OrderEvent, type OrderInput, type OrderStatus, type OrderView } from '../workflows/types';
+import { ApiError, notFound, serviceUnavailable } from './errors';
+import { orderSummary, type OrderLinks, type OrderSummary } from './execution-info';
+import { decodeCursor, encodeCursor, invalidCursor } from './list-cursor';
+import { isAbortedWithWorkflowTask, isGrpcDeadline, isGrpcInvalidArgument, isGrpcUnavailable, isTemporalUnavailable } from './temporal-errors';
+import { updateRefusal } from './update-refusals';
+import { orderListQuery, type OrderListFilters } from './visibility-query';
+
+export type { OrderLinks, OrderSummary };
+
+/** Memo key holding the canonical hash of the request that created the order. */
+export const REQUEST_HASH_MEMO = 'requestHash';
+
+export interface OrderGatewayOptions {
+  namespace: string;
+  taskQueue: string;
+  uiUrl: string;
+  /** How long GET /orders/:id waits for a worker to answer the status query. */
+  queryTimeoutMs: number;
+  /** How long the Updates wait for their result. */
+  updateTimeoutMs: number;
+  /** Deadline of the other (cheap) Temporal calls. */
+  rpcTimeoutMs: number;
+}
+
+type OrderHandle = WorkflowHandle<typeof orderWorkflow>;
+
+export class OrderGateway {
+  constructor(
+    private readonly client: Client,
+    private readonly options: OrderGatewayOptions,
+  ) {}
+
+  links(orderId: string): OrderLinks {
+    const { uiUrl, namespace } = this.options;
+    return {
+      self: `/orders/${encodeURIComponent(orderId)}`,
+      temporalUi: `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(orderWorkflowId(orderId))}`,
+    };
+  }
+
+  private handle(orderId: string): OrderHandle {
+    return this.client.workflow.getHandle<typeof orderWorkflow>(orderWorkflowId(orderId));
+  }
+
+  private within<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+    return this.client.connection.withDeadline(Date.now() + ms, fn);
+  }
+
+  /**
+   * Starts the order's workflow unless one with its id exists (the start options keep the id
+   * taken after the workflow closes, so a late retry never starts a second order); the request
+   * hash in the memo tells a retry (200) from a different order (409).
+   */
+  async start(input: OrderInput, requestHash: string): Promise<{ created: boolean; status: OrderStatus | 'unknown' }> {
+    try {
+      await this.within(this.options.rpcTimeoutMs, () =>
+        this.client.workflow.start<typeof orderWorkflow>('orderWorkflow', {
+          ...orderStartOptions(input, this.options.taskQueue),
+          memo: { [REQUEST_HASH_MEMO]: requestHash },
+        }),
+      );
+      return { created: true, status: 'received' };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    const description = await this.within(this.options.rpcTimeoutMs, () => this.handle(input.orderId).describe());
+    if (description.memo?.[REQUEST_HASH_MEMO] !== requestHash) {
+      throw new ApiError(409, 'order_conflict', `Order ${input.orderId} already exists with a different request body`, { orderId: input.orderId });
+    }
+    const status = (description.typedSearchAttributes.get(OrderStatusKey) as OrderStatus | undefined) ?? 'received';
+    return { created: false, status };
+  }
+
+  /** The `status` query (replayed on a worker for closed workflows). */
+  async view(orderId: string): Promise<OrderView> {
+    const started = Date.now();
+    try {
+      return await this.within(this.options.queryTimeoutMs, () => this.handle(orderId).query(statusQuery));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(`Order ${orderId}`, { orderId });
+      // The deadline passed with no answer: on a loaded machine the call can end with the code of
+      // a retried attempt instead of DEADLINE_EXCEEDED (seen once in a test run).
+      if (isGrpcDeadline(err) || (isTemporalUnavailable(err) && Date.now() - started >= this.options.queryTimeoutMs)) {
+        throw serviceUnavailable(
+          `No worker answered the status query of order ${orderId} within ${this.options.queryTimeoutMs} ms; the order exists but its state cannot be read right now (are workers running?)`,
+          { orderId },
+        );
+      }
+      throw err;
+    }
+  }
+
+  /** One page of orders from visibility: every field comes from search attributes, no query per item. */
+  async list(filters: OrderListFilters, limit: number, cursor?: string): Promise<{ orders: OrderSummary[]; nextCursor?: string }> {
+    const query = orderListQuery(filters);
+    const nextPageToken = cursor === undefined ? undefined : decodeCursor(query, cursor);
+    let response: temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
+    try {
+      response = await this.within(this.options.rpcTimeoutMs, () =>
+        this.client.workflowService.listWorkflowExecutions({ namespace: this.options.namespace, query, pageSize: limit, nextPageToken }),
+      );
+    } catch (err) {
+      if (cursor !== undefined && isGrpcInvalidArgument(err)) throw invalidCursor();
+      throw err;
+    }
+    const orders = response.executions.map((raw) => orderSummary(raw, (id) => this.links(id)));
+    const nextCursor = encodeCursor(query, response.nextPageToken);
+    return nextCursor ? { orders, nextCursor } : { orders };
+  }
+
+  cancel(orderId: string, reason: string): Promise<OrderView> {
+    return this.update(orderId, (h, updateId) => h.executeUpdate(cancelUpdate, { args: [{ reason }], updateId }));
+  }
+
+  retry(orderId: string): Promise<OrderView> {
+    return this.update(orderId, (h, updateId) => h.executeUpdate(retryUpdate, { args: [], updateId }));
+  }
+
+  event(orderId: string, event: OrderEvent): Promise<OrderView> {
+    return this.update(orderId, (h, updateId) => h.executeUpdate(eventUpdate, { args: [event], updateId }));
+  }
+
+  /** The hold id doubles as the Update id: a re-sent request places the hold once. */
+  hold(orderId: string, request: HoldRequest): Promise<Hold> {
+    return this.update(orderId, (h, updateId) => h.executeUpdate(holdUpdate, { args: [request], updateId }), request.holdId);
+  }
+
+  releaseHold(orderId: string, holdId: string): Promise<OrderView> {
+    return this.update(orderId, (h, updateId) => h.executeUpdate(releaseHoldUpdate, { args: [{ holdId }], updateId }));
+  }
+
+  /** `updateId` from the caller's Idempotency-Key applies a re-sent edit once. */
+  edit(orderId: string, request: EditRequest, updateId?: string): Promise<OrderView> {
+    return this.update(orderId, (h, id) => h.executeUpdate(editUpdate, { args: [request], updateId: id }), updateId);
+  }
+
+  /** `updateId` names the Update for every attempt, so the server applies it once; default random. */
+  private async update<T>(orderId: string, call: (handle: OrderHandle, updateId: string) => Promise<T>, updateId: string = randomUUID()): Promise<T> {
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.within(this.options.updateTimeoutMs, () => call(this.handle(orderId), updateId));
+        } catch (err) {
+          if (attempt < 3 && isAbortedWithWorkflowTask(err)) continue;
+          throw err;
+        }
+      }
+    } catch (err) {
+      const refusal = updateRefusal(err, orderId);
+      if (refusal) throw refusal;
+      if (err instanceof WorkflowNotFoundError) {
+        // Also what an Update to a *closed* workflow gets ("workflow execution already completed").
+        throw await this.closedOrMissing(orderId);
+      }
+      if (isTemporalUnavailable(err) && !isGrpcUnavailable(err)) {
+        throw serviceUnavailable(`Order ${orderId} did not answer within ${this.options.updateTimeoutMs} ms (are workers running?); the request may still take effect`, {
+          orderId,
+        });
+      }
+      throw err;
+    }
+  }
+
+  /** 409 with the final status when the order exists but is closed; else 404. */
+  private async closedOrMissing(orderId: string): Promise<ApiError> {
+    try {
+      const description = await this.within(this.options.rpcTimeoutMs, () => this.handle(orderId).describe());
+      const status = description.typedSearchAttributes.get(OrderStatusKey) as OrderStatus | undefined;
+      return new ApiError(409, 'invalid_transition', `Order ${orderId} is closed${status ? ` (${status})` : ''}`, { orderId, status }, { orderId, status });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return notFound(`Order ${orderId}`, { orderId });
+      throw err;
+    }
+  }
+
+  /** Cheap round trip for the health check. */
+  async ping(timeoutMs: number): Promise<void> {
+    await this.client.connection.withDeadline(Date.now() + timeoutMs, () => this.client.workflowService.getSystemInfo({}));
+  }
+}
