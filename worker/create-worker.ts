@@ -7,6 +7,8 @@ import type { Ledger } from '../ledger/types';
 import { createActivities } from '../activities/order-activities';
 import { createCarrierAdapter, createWarehouseAdapter, type CarrierAdapter, type WarehouseAdapter } from '../activities/adapters';
 import { createClosedOrdersCheck } from '../infra/workflow-state';
+import { createStockWaker, type StockWaker } from '../infra/stock-waker';
+import { silentLogger, type Logger } from '../infra/logger';
 import { reaperWorkflowId, type ReaperInput } from '../workflows/reaper-workflow';
 import type { reaperWorkflow } from '../workflows/reaper-workflow';
 import { startMaintenance, type MaintenanceOptions } from './maintenance';
@@ -32,6 +34,9 @@ export interface CreateWorkerDeps {
   shutdownGraceTime?: Duration;
   /** The payload codec (PAYLOAD_ENCRYPTION_KEYS); the client passed in must carry the same. */
   dataConverter?: DataConverter;
+  /** Wakes orders awaiting SKUs whose units an activity released; default: one on `client`. */
+  stockWaker?: StockWaker;
+  logger?: Logger;
   /** Register the housekeeping activities and start (or join) `maintenance-<taskQueue>`. Off when absent. */
   maintenance?: MaintenanceOptions;
 }
@@ -45,10 +50,14 @@ export async function createWorker(deps: CreateWorkerDeps): Promise<Worker> {
   const { config } = deps;
   const warehouse = deps.adapters?.warehouse ?? createWarehouseAdapter(config.warehouseMode, config.simulatedDelayMs);
   const carrier = deps.adapters?.carrier ?? createCarrierAdapter(config.carrierMode, config.simulatedDelayMs);
+  const waker =
+    deps.stockWaker ??
+    createStockWaker({ client: deps.client, taskQueue: deps.taskQueue, log: deps.logger ?? silentLogger, findWaiting: (sku) => deps.ledger.ordersAwaiting(sku) });
   const activities = createActivities({
     ledger: deps.ledger,
     warehouse,
     carrier,
+    wakeStock: (skus) => waker.wake(skus),
     isWorkflowClosed: createClosedOrdersCheck(deps.client, deps.namespace, { notFoundGraceMs: deps.reaperNotFoundGraceMs }),
   });
 

@@ -27,6 +27,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
     ledger: core.ledger,
     config,
     shutdownGraceTime: config.shutdownGraceMs,
+    logger: log,
     dataConverter: dataConverter(config.security.encryptionKeys),
     maintenance: maintenanceOptions({ knex: core.knex, retentionMs: config.idempotency.retentionMs, intervalMs: config.idempotency.cleanupIntervalMs }),
   });
