@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context, log } from '@temporalio/activity';
 import type { AmendResult, Allocation, ClosedOrdersCheck, Ledger, OrderLine, ReconciliationProblem, ReserveResult } from '../ledger/types';
-import type { OrderInput, ShippingAddress } from '../workflows/types';
+import type { OrderInput, OrderView, ShippingAddress } from '../workflows/types';
 import { ORDER_INVALID } from '../workflows/failure-types';
 import type { CarrierAdapter, Completion, Label, LabelRequest, PickTaskRequest, WaitContext, WarehouseAdapter } from './adapters/types';
 import { mapErrors } from './errors';
@@ -14,12 +14,24 @@ export interface ActivityDeps {
   carrier: CarrierAdapter;
   /** Needed by the reaper only (see `createClosedOrdersCheck`). */
   isWorkflowClosed?: ClosedOrdersCheck;
+  /** The order records (DESIGN §9): activities write the view the workflow hands them. */
+  records?: RecordWriter;
   /** Told which SKUs had units released, so orders awaiting them re-check (returns at once). */
   wakeStock?: (skus: string[]) => void;
 }
 
+/** Writes an order's view to its record unless a newer version is stored. */
+export interface RecordWriter {
+  save(view: OrderView, meta: { version: number; runId?: string }): Promise<unknown>;
+}
+
+/** The view a workflow hands an activity to write first (workflows/order/record.ts). */
+interface Carried {
+  record?: { view: OrderView; version: number };
+}
+
 /** Where a fulfillment's call goes and what it is about. */
-interface FulfillmentRef {
+interface FulfillmentRef extends Carried {
   orderId: string;
   fulfillmentId?: string;
   warehouseId?: string;
@@ -78,6 +90,18 @@ function heartbeatingWait(): WaitContext {
  */
 export function createActivities(deps: ActivityDeps) {
   const { ledger, warehouse, carrier } = deps;
+  const saveCarried = async (req: Carried) => {
+    if (!req.record || !deps.records) return;
+    const { view, version } = req.record;
+    await deps.records.save(view, { version, runId: Context.current().info.workflowExecution?.runId });
+  };
+  /** Writes the carried view first: the record never runs ahead of the step that follows it. */
+  const carrying =
+    <R extends Carried, T>(fn: (req: R) => Promise<T>) =>
+    async (req: R): Promise<T> => {
+      await saveCarried(req);
+      return fn(req);
+    };
   const woke = (allocations: Allocation[]) => {
     if (allocations.length > 0 && deps.wakeStock) deps.wakeStock([...new Set(allocations.map((a) => a.sku))]);
   };
@@ -120,9 +144,9 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** Held → shipped at the fulfillment's warehouse: the units leave the books. */
-    async commitStock(req: FulfillmentRef & { key: string }): Promise<{ shipped: Allocation[] }> {
-      return mapErrors(() => ledger.ship(req.orderId, req.key, req.warehouseId ? { warehouseId: req.warehouseId } : undefined));
-    },
+    commitStock: carrying(async (req: FulfillmentRef & { key: string }): Promise<{ shipped: Allocation[] }> =>
+      mapErrors(() => ledger.ship(req.orderId, req.key, req.warehouseId ? { warehouseId: req.warehouseId } : undefined)),
+    ),
 
     /** Compensation for committed stock of a fulfillment cancelled before the carrier took it. */
     async restockOrder(req: { orderId: string; lines: OrderLine[]; key: string; warehouseId?: string }): Promise<{ restocked: Allocation[] }> {
@@ -131,17 +155,14 @@ export function createActivities(deps: ActivityDeps) {
       return result;
     },
 
-    async createPickTask(req: PickTaskRequest): Promise<{ taskId: string }> {
-      return mapErrors(() => warehouse.createPickTask(req));
-    },
+    createPickTask: carrying(async (req: PickTaskRequest & Carried): Promise<{ taskId: string }> => {
+      const { record: _record, ...request } = req;
+      return mapErrors(() => warehouse.createPickTask(request));
+    }),
 
-    async awaitPick(req: FulfillmentRef & { taskId: string }): Promise<Completion> {
-      return mapErrors(() => warehouse.awaitPick(req, heartbeatingWait()));
-    },
+    awaitPick: carrying(async (req: FulfillmentRef & { taskId: string }): Promise<Completion> => mapErrors(() => warehouse.awaitPick(req, heartbeatingWait()))),
 
-    async packOrder(req: FulfillmentRef & { taskId: string }): Promise<Completion> {
-      return mapErrors(() => warehouse.pack(req, heartbeatingWait()));
-    },
+    packOrder: carrying(async (req: FulfillmentRef & { taskId: string }): Promise<Completion> => mapErrors(() => warehouse.pack(req, heartbeatingWait()))),
 
     async cancelPickTask(req: FulfillmentRef & { taskId: string; key: string; reason?: string }): Promise<void> {
       await mapErrors(() => warehouse.cancelPickTask(req));
@@ -158,13 +179,16 @@ export function createActivities(deps: ActivityDeps) {
       log.info('voided label', { orderId: req.orderId, fulfillmentId: req.fulfillmentId, labelId: req.labelId });
     },
 
-    async awaitPickup(req: FulfillmentRef & { label?: Label }): Promise<Completion> {
-      return mapErrors(() => carrier.awaitPickup(req, heartbeatingWait()));
+    awaitPickup: carrying(async (req: FulfillmentRef & { label?: Label }): Promise<Completion> => mapErrors(() => carrier.awaitPickup(req, heartbeatingWait()))),
+
+    /** The view is written by the workflow when no other activity carries it (a hold, the final status). */
+    async saveOrderRecord(req: { view: OrderView; version: number }): Promise<void> {
+      await saveCarried({ record: req });
     },
 
-    async awaitDelivery(req: FulfillmentRef & { trackingNumber?: string }): Promise<Completion> {
+    awaitDelivery: carrying(async (req: FulfillmentRef & { trackingNumber?: string }): Promise<Completion> => {
       return mapErrors(() => carrier.awaitDelivery(req, heartbeatingWait()));
-    },
+    }),
 
     /**
      * The reaper's pass: reconcile with the closed-workflow check, then release the held

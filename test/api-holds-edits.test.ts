@@ -15,7 +15,7 @@ async function untilStatus(app: Express, orderId: string, status: string, timeou
 }
 
 // enabled when the fulfillment workflow lands
-describe.skip('API: holds, edits and fulfillments over HTTP (manual warehouse and carrier)', () => {
+describe('API: holds, edits and fulfillments over HTTP (manual warehouse and carrier)', () => {
   let h: ApiHarness;
   beforeAll(async () => {
     h = await startApi({ worker: true });

@@ -10,6 +10,7 @@ import { ADAPTER, COMPENSATION, acts } from './activity-options';
 import { dropUndo, hasUndo, pushUndo, undoNow } from './compensation';
 import { describeFailure, StepFailed } from './failures';
 import { ledgerStep, plural, units, withLedger } from './ledger-steps';
+import { carry } from './record';
 import { activeHolds, anyHandedOver, fulfillmentView, nowIso, type FulfillmentRun, type FulfillmentStep, type OrderState } from './state';
 import { enterStep, refresh } from './visibility';
 import { waitFor } from './wait';
@@ -86,7 +87,8 @@ async function branch(s: OrderState, run: FulfillmentRun): Promise<BranchEnd> {
 
 async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Promise<BranchEnd | undefined> {
   const f = fulfillmentView(s, run);
-  const ctx = { orderId: s.id, fulfillmentId: run.id, warehouseId: run.warehouseId };
+  // Evaluated as each call is scheduled: the view as it stands then rides on it (see record.ts).
+  const ctx = () => ({ orderId: s.id, fulfillmentId: run.id, warehouseId: run.warehouseId, record: carry(s) });
   switch (run.step) {
     case 'request': {
       if (f.status !== 'requested') {
@@ -106,7 +108,7 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
       if (!hasUndo(run.undo, PICK_TASK)) pushUndo(run.undo, PICK_TASK, () => cancelPickTask(s, run));
       const { taskId } = await acts.createPickTask.executeWithOptions(
         { ...ADAPTER, summary: `Request ${run.id} at ${run.warehouseId} (attempt ${run.attempt})` },
-        [{ ...ctx, key: pickKey(s, run), lines: f.lines, allocations: f.lines.map((l) => ({ ...l, warehouseId: run.warehouseId })), shipTo: s.view.shippingAddress, shippingMethod: s.view.shippingMethod }],
+        [{ ...ctx(), key: pickKey(s, run), lines: f.lines, allocations: f.lines.map((l) => ({ ...l, warehouseId: run.warehouseId })), shipTo: s.view.shippingAddress, shippingMethod: s.view.shippingMethod }],
       );
       run.createPending = false;
       run.taskOpen = true;
@@ -123,7 +125,7 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
       const outcome = await waitFor({
         step: 'pick',
         summary: `Wait for pick task ${taskId}`,
-        run: (o) => acts.awaitPick.executeWithOptions(o, [{ ...ctx, taskId }]),
+        run: (o) => acts.awaitPick.executeWithOptions(o, [{ ...ctx(), taskId }]),
         onCompleted: () => (run.picked = true),
         done: () => run.picked || run.pickFailure !== undefined,
         stop,
@@ -147,7 +149,7 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
       const outcome = await waitFor({
         step: 'pack',
         summary: `Pack ${run.id} (task ${taskId})`,
-        run: (o) => acts.packOrder.executeWithOptions(o, [{ ...ctx, taskId }]),
+        run: (o) => acts.packOrder.executeWithOptions(o, [{ ...ctx(), taskId }]),
         onCompleted: () => (run.packed = true),
         done: () => run.packed,
         stop,
@@ -185,7 +187,7 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
       // compensation learns by replaying the same key that the units left the books.
       if (!hasUndo(run.undo, 'restock')) pushUndo(run.undo, 'restock', () => restock(s, run));
       await ledgerStep('commitStock', `Commit ${plural(units(f.lines), 'held unit')} at ${run.warehouseId} as shipped`, [
-        { ...ctx, key: commitKey(s, run) },
+        { ...ctx(), key: commitKey(s, run) },
       ]);
       run.committed = true;
       run.step = 'pickup';
@@ -197,7 +199,7 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
       const outcome = await waitFor({
         step: 'ship',
         summary: run.label ? `Hand parcel ${run.label.trackingNumber} to ${run.label.carrier}` : `Wait for carrier pickup of ${run.id}`,
-        run: (o) => acts.awaitPickup.executeWithOptions(o, [{ ...ctx, label: run.label }]),
+        run: (o) => acts.awaitPickup.executeWithOptions(o, [{ ...ctx(), label: run.label }]),
         onCompleted: () => (run.handedOver = true),
         done: () => run.handedOver || run.pendingShipment !== undefined,
         stop: () => orderStopping(s),
@@ -213,7 +215,7 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
         const outcome = await waitFor({
           step: 'deliver',
           summary: `Track delivery${f.shipment?.trackingNumber ? ` of ${f.shipment.trackingNumber}` : ''}`,
-          run: (o) => acts.awaitDelivery.executeWithOptions(o, [{ ...ctx, trackingNumber: f.shipment?.trackingNumber }]),
+          run: (o) => acts.awaitDelivery.executeWithOptions(o, [{ ...ctx(), trackingNumber: f.shipment?.trackingNumber }]),
           onCompleted: () => (run.delivered = true),
           done: () => run.delivered,
           stop: () => false,
@@ -291,6 +293,8 @@ async function attention(s: OrderState, run: FulfillmentRun): Promise<BranchEnd 
   }
   run.failure = undefined;
   s.retryHandled = s.retrySeq;
+  // A failed pick is picked again under a new task: the fulfillment is requested anew.
+  if (run.step === 'request') fulfillmentView(s, run).status = 'requested';
   clearFailedStep(s);
   log.info('retrying fulfillment step', { orderId: s.id, fulfillmentId: run.id, step: failure.step });
   refresh(s, `retrying ${STEP_NAME[failure.step]}`);

@@ -78,6 +78,8 @@ export interface OrderState {
   /** Any Update reached the order: the close timer is needed (see workflow.ts). */
   updateSeen: boolean;
   currentStep: string;
+  /** The record's version (bumped at every refresh) and the last one handed to a write. */
+  record: { version: number; saved: number; flushing: boolean; closed: boolean };
   warehousesSeen: Set<string>;
   published: { status: string; warehouses: string; holds: string };
   statusEnteredAt: number;
@@ -121,6 +123,7 @@ export function createState(input: OrderInput): OrderState {
     closing: false,
     updateSeen: false,
     currentStep: 'validate',
+    record: { version: 0, saved: 0, flushing: false, closed: false },
     warehousesSeen: new Set(),
     published: { status: '', warehouses: '[]', holds: '[]' },
     statusEnteredAt: Date.now(),

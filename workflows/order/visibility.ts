@@ -32,6 +32,7 @@ export function refresh(s: OrderState, note?: string, final?: OrderStatus): void
     v.status = status;
   }
   if (changed || note) v.history.push({ at: nowIso(), status, ...(note ? { note } : {}) });
+  s.record.version++;
   const first = v.fulfillments[0];
   v.pickTaskId = first?.pickTaskId;
   v.shipment = first?.shipment;

@@ -23,6 +23,7 @@ import { cancelPending, runFulfillment } from './fulfillment';
 import { allDelivered, syncFulfillments } from './fulfillments';
 import { cancelPossible, installHandlers, requestCancel } from './handlers';
 import { awaitStock, reroute, reserve, validate } from './ledger-steps';
+import { flushRecords, recordsFlushed } from './record';
 import { isTerminal } from './rules';
 import { activeHolds, createState, fulfillmentView, type OrderState } from './state';
 import { adoptStartAttributes, enterStep, refresh } from './visibility';
@@ -44,7 +45,12 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   adoptStartAttributes(s);
   await CancellationScope.nonCancellable(async () => {
     refresh(s);
+    // The starter (the API's intake) wrote the record of the order as received.
+    s.record.saved = s.record.version;
+    const flusher = flushRecords(s);
     await saga(s);
+    await recordsFlushed(s);
+    await flusher;
     // Updates waiting on this order's state answer before the workflow closes.
     await condition(allHandlersFinished);
     // The server refuses a workflow task that closes the workflow when a new event arrived
@@ -118,7 +124,9 @@ async function saga(s: OrderState): Promise<void> {
       await condition(() => (activeHolds(s).length === 0 && s.editing === 0) || cancelPending(s) || s.timedOut !== undefined || s.rerouteNeeded);
       continue;
     }
-    for (const run of syncFulfillments(s)) void runFulfillment(s, run);
+    const ready = syncFulfillments(s);
+    if (ready.length > 0) refresh(s);
+    for (const run of ready) void runFulfillment(s, run);
     if (allDelivered(s)) {
       enterStep(s, 'done');
       refresh(s, undefined, 'delivered');
