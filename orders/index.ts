@@ -1,0 +1,3 @@
+export { createOrderRecords } from './records';
+export { InvalidCursorError } from './cursor';
+export type * from './types';
