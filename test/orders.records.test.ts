@@ -96,6 +96,33 @@ describe('order records', () => {
     expect(await filters()).toEqual({ skus: [c], warehouses: [] });
   });
 
+  it('concurrent saves of one order end on the highest version, filters included', async () => {
+    const id = `o-${uid()}`;
+    await accept(id);
+    const versions = Array.from({ length: 12 }, (_, i) => i + 1).sort(() => Math.random() - 0.5);
+    const linesOf = (v: number) => [{ sku: `v${v}-${id}`, quantity: 1 }];
+    const allocationsOf = (v: number) => [{ warehouseId: `w${v}-${id}`, sku: `v${v}-${id}`, quantity: 1 }];
+    await Promise.all(versions.map((v) => records.save(view(id, { lines: linesOf(v), allocations: allocationsOf(v) }), { version: v })));
+    expect((await records.get(id))!.version).toBe(12);
+    expect(await knex('order_record_skus').where('order_id', id).pluck('sku')).toEqual([`v12-${id}`]);
+    expect(await knex('order_record_warehouses').where('order_id', id).pluck('warehouse_id')).toEqual([`w12-${id}`]);
+  });
+
+  it('writes inside a caller\'s transaction and rolls back with it', async () => {
+    const id = `o-${uid()}`;
+    await expect(
+      knex.transaction(async (trx) => {
+        const inTrx = createOrderRecords(trx, { cursorSecret: SECRET });
+        expect((await inTrx.accept({ orderId: id, requestHash: 'h', view: view(id), workflowId: orderWorkflowId(id) })).created).toBe(true);
+        expect(await inTrx.save(view(id, { status: 'reserved' }), { version: 1 })).toBe(true);
+        expect((await inTrx.get(id))!.view.status).toBe('reserved');
+        throw new Error('ledger write failed');
+      }),
+    ).rejects.toThrow('ledger write failed');
+    expect(await records.get(id)).toBeUndefined();
+    expect(await knex('order_record_skus').where('order_id', id).pluck('sku')).toEqual([]);
+  });
+
   it('save of an order with no record creates it, without a request hash', async () => {
     const id = `o-${uid()}`;
     expect(await records.save(view(id, { status: 'reserved' }), { version: 4, runId: 'r' })).toBe(true);
