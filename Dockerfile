@@ -9,6 +9,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY config config
 COPY infra infra
 COPY ledger ledger
+COPY orders orders
 COPY migrations migrations
 COPY workflows workflows
 COPY activities activities

@@ -1,0 +1,132 @@
+/**
+ * The order records in PostgreSQL: an order's identity and its latest view, kept for ever.
+ * Knows nothing of Temporal or HTTP. Pass a transaction as `knex` to write a record in the
+ * same transaction as a ledger write (save then runs inside a savepoint).
+ */
+import type { Knex } from 'knex';
+import { orderWorkflowId, type OrderView } from '../workflows/types';
+import { createCursorCodec } from './cursor';
+import { listRecords } from './list';
+import { RECORD_COLUMNS, RECORD_COLUMNS_SQL, scalarColumns, skusOf, toRecord, warehousesOf, type OrderRecordRow } from './rows';
+import type { AcceptInput, AcceptResult, OrderRecord, OrderRecords, OrderRecordsOptions, SaveMeta } from './types';
+
+const INT4_MAX = 2_147_483_647;
+
+const ACCEPT_SQL = `
+WITH ins AS (
+  INSERT INTO order_records (order_id, request_hash, channel, customer_id, customer_email, status, view, workflow_id, version)
+  VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, 0)
+  ON CONFLICT (order_id) DO NOTHING
+  RETURNING ${RECORD_COLUMNS_SQL}
+), skus AS (
+  INSERT INTO order_record_skus (order_id, sku, created_at)
+  SELECT ins.order_id, k.sku, ins.created_at FROM ins, jsonb_array_elements_text(?::jsonb) AS k(sku)
+), warehouses AS (
+  INSERT INTO order_record_warehouses (order_id, warehouse_id, created_at)
+  SELECT ins.order_id, k.id, ins.created_at FROM ins, jsonb_array_elements_text(?::jsonb) AS k(id)
+)
+SELECT * FROM ins`;
+
+// Only a newer version replaces the view; created_at and a known request_hash never change.
+const SAVE_SQL = `
+INSERT INTO order_records AS r (order_id, request_hash, channel, customer_id, customer_email, status, view, workflow_id, run_id, version)
+VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)
+ON CONFLICT (order_id) DO UPDATE SET
+  channel = EXCLUDED.channel,
+  customer_id = EXCLUDED.customer_id,
+  customer_email = EXCLUDED.customer_email,
+  status = EXCLUDED.status,
+  view = EXCLUDED.view,
+  run_id = COALESCE(EXCLUDED.run_id, r.run_id),
+  request_hash = COALESCE(r.request_hash, EXCLUDED.request_hash),
+  version = EXCLUDED.version,
+  updated_at = now()
+WHERE r.version < EXCLUDED.version
+RETURNING order_id, created_at`;
+
+// Brings both filter tables to exactly the given sets in one statement.
+const SYNC_FILTERS_SQL = `
+WITH want_skus AS (SELECT jsonb_array_elements_text(?::jsonb) AS sku),
+drop_skus AS (
+  DELETE FROM order_record_skus WHERE order_id = ? AND sku NOT IN (SELECT sku FROM want_skus)
+), add_skus AS (
+  INSERT INTO order_record_skus (order_id, sku, created_at) SELECT ?, sku, ? FROM want_skus ON CONFLICT DO NOTHING
+), want_warehouses AS (SELECT jsonb_array_elements_text(?::jsonb) AS id),
+drop_warehouses AS (
+  DELETE FROM order_record_warehouses WHERE order_id = ? AND warehouse_id NOT IN (SELECT id FROM want_warehouses)
+), add_warehouses AS (
+  INSERT INTO order_record_warehouses (order_id, warehouse_id, created_at) SELECT ?, id, ? FROM want_warehouses ON CONFLICT DO NOTHING
+)
+SELECT 1`;
+
+function checkVersion(version: number): void {
+  if (!Number.isSafeInteger(version) || version < 0 || version > INT4_MAX) throw new RangeError(`version must be an integer from 0 to ${INT4_MAX}`);
+}
+
+export function createOrderRecords(knex: Knex, options: OrderRecordsOptions): OrderRecords {
+  const codec = createCursorCodec(options.cursorSecret);
+
+  const read = async (orderId: string): Promise<OrderRecord | undefined> => {
+    const row = (await knex('order_records').select(RECORD_COLUMNS).where('order_id', orderId).first()) as OrderRecordRow | undefined;
+    return row && toRecord(row);
+  };
+
+  return {
+    async accept({ orderId, requestHash, view, workflowId }: AcceptInput): Promise<AcceptResult> {
+      if (view.orderId !== orderId) throw new RangeError(`view.orderId ${view.orderId} is not the accepted order id ${orderId}`);
+      const c = scalarColumns(view);
+      const inserted = await knex.raw<{ rows: OrderRecordRow[] }>(ACCEPT_SQL, [
+        orderId,
+        requestHash,
+        c.channel,
+        c.customer_id,
+        c.customer_email,
+        c.status,
+        JSON.stringify(view),
+        workflowId,
+        JSON.stringify(skusOf(view)),
+        JSON.stringify(warehousesOf(view)),
+      ]);
+      if (inserted.rows.length > 0) return { created: true, record: toRecord(inserted.rows[0]) };
+      // A new statement sees the winner's committed row: ON CONFLICT waited for it to commit.
+      const existing = await read(orderId);
+      if (!existing) throw new Error(`order record ${orderId}: insert conflicted but the row is not visible`);
+      return { created: false, record: existing };
+    },
+
+    async save(view: OrderView, meta: SaveMeta) {
+      checkVersion(meta.version);
+      const c = scalarColumns(view);
+      // Two statements in one transaction: the upsert takes the row lock, so the filter sync
+      // (a fresh snapshot under READ COMMITTED) sees what any concurrent save committed.
+      return knex.transaction(async (trx) => {
+        const upserted = await trx.raw<{ rows: { order_id: string; created_at: Date }[] }>(SAVE_SQL, [
+          view.orderId,
+          meta.requestHash ?? null,
+          c.channel,
+          c.customer_id,
+          c.customer_email,
+          c.status,
+          JSON.stringify(view),
+          orderWorkflowId(view.orderId),
+          meta.runId ?? null,
+          meta.version,
+        ]);
+        if (upserted.rows.length === 0) return false;
+        const { created_at: createdAt } = upserted.rows[0];
+        const id = view.orderId;
+        await trx.raw(SYNC_FILTERS_SQL, [JSON.stringify(skusOf(view)), id, id, createdAt, JSON.stringify(warehousesOf(view)), id, id, createdAt]);
+        return true;
+      });
+    },
+
+    get: read,
+
+    list: (filters, page) => listRecords(knex, codec, filters, page),
+
+    async setRun(orderId, runId) {
+      const changed = await knex('order_records').where('order_id', orderId).update({ run_id: runId, updated_at: knex.fn.now() });
+      return changed > 0;
+    },
+  };
+}

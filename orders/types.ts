@@ -1,0 +1,77 @@
+/** The order record as the rest of the system sees it. No runtime imports. */
+import type { OrderStatus, OrderView } from '../workflows/types';
+
+export interface OrderRecord {
+  orderId: string;
+  /** Canonical hash of the accepted request; absent only when the workflow wrote the record first (an order older than records). */
+  requestHash?: string;
+  view: OrderView;
+  workflowId: string;
+  runId?: string;
+  /** 0 as accepted at intake; the workflow's saves count up from 1. */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface AcceptInput {
+  orderId: string;
+  requestHash: string;
+  view: OrderView;
+  workflowId: string;
+}
+
+export interface AcceptResult {
+  /** false: the id was taken before; `record` is the existing one (compare its requestHash). */
+  created: boolean;
+  record: OrderRecord;
+}
+
+export interface SaveMeta {
+  /** Applied only when greater than the stored version, so a retried or late write of an older view changes nothing. */
+  version: number;
+  runId?: string;
+  /** Fills in a record that has no hash yet (never replaces one). */
+  requestHash?: string;
+}
+
+export interface OrderRecordFilters {
+  /** One status or any of several. */
+  status?: OrderStatus | readonly OrderStatus[];
+  customerId?: string;
+  sku?: string;
+  channel?: string;
+  warehouseId?: string;
+  /** Inclusive. */
+  createdAfter?: Date;
+  /** Exclusive. */
+  createdBefore?: Date;
+}
+
+export interface OrderRecordPageRequest {
+  limit: number;
+  /** The previous page's nextCursor. */
+  cursor?: string;
+}
+
+export interface OrderRecordPage {
+  orders: OrderRecord[];
+  /** Present only when more orders follow. */
+  nextCursor?: string;
+}
+
+export interface OrderRecords {
+  accept(input: AcceptInput): Promise<AcceptResult>;
+  save(view: OrderView, meta: SaveMeta): Promise<boolean>;
+  get(orderId: string): Promise<OrderRecord | undefined>;
+  list(filters: OrderRecordFilters, page: OrderRecordPageRequest): Promise<OrderRecordPage>;
+  /** Records the workflow run the record belongs to; false when there is no such record. */
+  setRun(orderId: string, runId: string): Promise<boolean>;
+}
+
+export interface OrderRecordsOptions {
+  /** Signs list cursors; at least 16 bytes. */
+  cursorSecret: string | Buffer;
+}
+
+export const MAX_LIST_LIMIT = 1000;
