@@ -12,6 +12,8 @@ import { errorHandler, unknownRoute } from './errors';
 import { createLogger, type Logger } from '../infra/logger';
 import { createStockWaker, type StockWaker } from '../infra/stock-waker';
 import { OrderGateway } from './order-gateway';
+import { OrderStore } from './order-store';
+import type { OrderRecords } from '../orders';
 import { requestLogging } from './request-context';
 import { methodNotAllowed, mountRoute, type AnyRoute } from './route';
 import { catalogRoutes } from './routes/catalog';
@@ -44,6 +46,8 @@ export interface AppDeps {
   ledger: Ledger;
   /** A Temporal client on config.temporal.namespace. */
   client: Client;
+  /** The order records: GET /orders and GET /orders/:id read them; POST /orders writes one first. */
+  records: OrderRecords;
   /** For the reconciliation's "no held stock of a closed order" check; default: asks Temporal. */
   closedOrdersCheck?: ClosedOrdersCheck;
   /** Alias of closedOrdersCheck. */
@@ -69,6 +73,7 @@ export function createApp(deps: AppDeps): express.Express {
     updateTimeoutMs: deps.timeouts?.updateMs ?? 30_000,
     rpcTimeoutMs: deps.timeouts?.rpcMs ?? 10_000,
   });
+  const store = new OrderStore({ records: deps.records, gateway: orders });
   const closedOrdersCheck = deps.closedOrdersCheck ?? deps.isOrderClosed ?? createClosedOrdersCheck(client, namespace);
 
   const stockWaker =
@@ -81,7 +86,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   const routes: AnyRoute[] = [
     ...healthRoutes({ ledger, orders, timeoutMs: deps.timeouts?.healthMs ?? 2_000 }),
-    ...orderRoutes({ config, orders }),
+    ...orderRoutes({ config, orders, store }),
     ...eventRoutes({ orders }),
     ...holdRoutes({ orders }),
     ...editRoutes({ orders }),

@@ -151,3 +151,6 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
 export const unknownRoute: RequestHandler = (req, _res, next) => {
   next(new ApiError(404, 'not_found', `No route for ${req.method} ${req.path}`));
 };
+
+export const invalidCursor = (): ApiError =>
+  new ApiError(400, 'invalid_cursor', 'cursor is not valid: pass the nextCursor of a previous page, with the same filters');

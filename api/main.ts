@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   const app = createApp({
     config,
     ledger: core.ledger,
+    records: core.records,
     client: core.client,
     stockWaker,
     logger,

@@ -1,25 +1,21 @@
 /**
- * Everything the API asks Temporal about orders: start (idempotent), the status query,
- * the list through visibility, and the Updates. Temporal's errors
- * become ApiErrors here so the routes stay thin.
+ * Everything the API asks Temporal about orders: the start, and the Updates. Reads come from the
+ * order records (order-store.ts). Temporal's errors become ApiErrors here so the routes stay thin.
  */
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import type { temporal } from '@temporalio/proto';
 import type { orderWorkflow } from '../workflows/order/workflow';
 import { orderStartOptions } from '../workflows/start-options';
-import { cancelUpdate, editUpdate, eventUpdate, holdUpdate, releaseHoldUpdate, retryUpdate, statusQuery } from '../workflows/messages';
+import { cancelUpdate, editUpdate, eventUpdate, holdUpdate, releaseHoldUpdate, retryUpdate } from '../workflows/messages';
 import { OrderStatusKey } from '../workflows/search-attributes';
 import { orderWorkflowId, type EditRequest, type Hold, type HoldRequest, type OrderEvent, type OrderInput, type OrderStatus, type OrderView } from '../workflows/types';
 import { ApiError, notFound, serviceUnavailable } from './errors';
-import { orderSummary, type OrderLinks, type OrderSummary } from './execution-info';
-import { decodeCursor, encodeCursor, invalidCursor } from './list-cursor';
-import { isAbortedWithWorkflowTask, isGrpcDeadline, isGrpcInvalidArgument, isGrpcUnavailable, isTemporalUnavailable } from './temporal-errors';
+import type { OrderLinks } from './order-summary';
+import { isAbortedWithWorkflowTask, isGrpcUnavailable, isTemporalUnavailable } from './temporal-errors';
 import { updateRefusal } from './update-refusals';
-import { orderListQuery, type OrderListFilters } from './visibility-query';
 
-export type { OrderLinks, OrderSummary };
+export type { OrderLinks };
 
 /** Memo key holding the canonical hash of the request that created the order. */
 export const REQUEST_HASH_MEMO = 'requestHash';
@@ -61,65 +57,24 @@ export class OrderGateway {
   }
 
   /**
-   * Starts the order's workflow unless one with its id exists (the start options keep the id
-   * taken after the workflow closes, so a late retry never starts a second order); the request
-   * hash in the memo tells a retry (200) from a different order (409).
+   * Starts the order's workflow; one that exists already (a concurrent or repeated intake of the
+   * same record) is the order's, and its run id is answered instead. The record decides whether
+   * to call this at all (order-store.ts).
    */
-  async start(input: OrderInput, requestHash: string): Promise<{ created: boolean; status: OrderStatus | 'unknown' }> {
+  async startOnce(input: OrderInput, requestHash: string): Promise<{ runId?: string }> {
     try {
-      await this.within(this.options.rpcTimeoutMs, () =>
+      const handle = await this.within(this.options.rpcTimeoutMs, () =>
         this.client.workflow.start<typeof orderWorkflow>('orderWorkflow', {
           ...orderStartOptions(input, this.options.taskQueue),
           memo: { [REQUEST_HASH_MEMO]: requestHash },
         }),
       );
-      return { created: true, status: 'received' };
+      return { runId: handle.firstExecutionRunId };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      // Its run id reaches the record with the workflow's first write.
+      return {};
     }
-    const description = await this.within(this.options.rpcTimeoutMs, () => this.handle(input.orderId).describe());
-    if (description.memo?.[REQUEST_HASH_MEMO] !== requestHash) {
-      throw new ApiError(409, 'order_conflict', `Order ${input.orderId} already exists with a different request body`, { orderId: input.orderId });
-    }
-    const status = (description.typedSearchAttributes.get(OrderStatusKey) as OrderStatus | undefined) ?? 'received';
-    return { created: false, status };
-  }
-
-  /** The `status` query (replayed on a worker for closed workflows). */
-  async view(orderId: string): Promise<OrderView> {
-    const started = Date.now();
-    try {
-      return await this.within(this.options.queryTimeoutMs, () => this.handle(orderId).query(statusQuery));
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw notFound(`Order ${orderId}`, { orderId });
-      // The deadline passed with no answer: on a loaded machine the call can end with the code of
-      // a retried attempt instead of DEADLINE_EXCEEDED (seen once in a test run).
-      if (isGrpcDeadline(err) || (isTemporalUnavailable(err) && Date.now() - started >= this.options.queryTimeoutMs)) {
-        throw serviceUnavailable(
-          `No worker answered the status query of order ${orderId} within ${this.options.queryTimeoutMs} ms; the order exists but its state cannot be read right now (are workers running?)`,
-          { orderId },
-        );
-      }
-      throw err;
-    }
-  }
-
-  /** One page of orders from visibility: every field comes from search attributes, no query per item. */
-  async list(filters: OrderListFilters, limit: number, cursor?: string): Promise<{ orders: OrderSummary[]; nextCursor?: string }> {
-    const query = orderListQuery(filters);
-    const nextPageToken = cursor === undefined ? undefined : decodeCursor(query, cursor);
-    let response: temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
-    try {
-      response = await this.within(this.options.rpcTimeoutMs, () =>
-        this.client.workflowService.listWorkflowExecutions({ namespace: this.options.namespace, query, pageSize: limit, nextPageToken }),
-      );
-    } catch (err) {
-      if (cursor !== undefined && isGrpcInvalidArgument(err)) throw invalidCursor();
-      throw err;
-    }
-    const orders = response.executions.map((raw) => orderSummary(raw, (id) => this.links(id)));
-    const nextCursor = encodeCursor(query, response.nextPageToken);
-    return nextCursor ? { orders, nextCursor } : { orders };
   }
 
   cancel(orderId: string, reason: string): Promise<OrderView> {

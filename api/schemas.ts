@@ -126,10 +126,12 @@ export const listOrdersQuerySchema = z
     sku: skuCodeSchema.optional(),
     channel: channelSchema.optional(),
     warehouseId: warehouseIdSchema.optional(),
+    createdAfter: z.coerce.date({ error: 'createdAfter must be an ISO date-time' }).optional().describe('Accepted at or after this time (ISO 8601)'),
+    createdBefore: z.coerce.date({ error: 'createdBefore must be an ISO date-time' }).optional().describe('Accepted before this time (ISO 8601)'),
     limit: z.coerce.number().int('limit must be an integer').min(1).max(500).default(50).describe('Page size, 1-500 (default 50)'),
     cursor: z
       .string()
-      .regex(/^[A-Za-z0-9_-]{1,4096}$/, 'cursor must be the nextCursor of a previous page')
+      .regex(/^[A-Za-z0-9_-]{1,1024}$/, 'cursor must be the nextCursor of a previous page')
       .optional()
       .describe('The nextCursor of the previous page'),
   })
@@ -377,18 +379,18 @@ export const orderViewSchema = named(
 export const orderSummarySchema = named(
   z.object({
     orderId: z.string(),
-    status: orderStatusSchema.or(z.literal('unknown')).describe('From the OrderStatus search attribute'),
+    status: orderStatusSchema.or(z.literal('unknown')).describe("The order's status in its record"),
     customerId: z.string().optional(),
     channel: z.string().optional(),
     skus: z.array(z.string()),
     warehouseIds: z.array(z.string()),
-    workflowStatus: z.string().describe('RUNNING, COMPLETED, TERMINATED, …'),
+    workflowStatus: z.string().describe('RUNNING while the order is open, CLOSED once it reached a terminal status'),
     startedAt: isoDate,
     closedAt: isoDate.optional(),
     links: orderLinksSchema,
   }),
   'OrderSummary',
-  'A list item, built from search attributes (no query per item)',
+  'A list item, from the order record',
 );
 
 export const orderListSchema = named(

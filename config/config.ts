@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parseDuration } from './duration';
 import { SECURITY_SHAPE, securityConfig, type SecurityConfig } from './security';
@@ -76,7 +77,8 @@ const schema = z.object({
   PACK_TIMEOUT: duration('24h'),
   DELIVERY_TIMEOUT: duration('14d'),
   ATTENTION_TIMEOUT: duration('72h'),
-  REAPER_INTERVAL: duration('5m'),
+  REAPER_INTERVAL: duration('30s'),
+  CURSOR_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SHUTDOWN_GRACE: duration('30s'),
   METRICS_PORT: port(9464),
   METRICS_SOURCES: z
@@ -131,6 +133,8 @@ export interface Config {
   /** How long ledger idempotency records are kept, and how often expired ones are deleted. */
   idempotency: { retentionMs: number; cleanupIntervalMs: number };
   security: SecurityConfig;
+  /** Signs GET /orders cursors; every API replica needs the same one. */
+  cursorSecret: string;
 }
 
 export class ConfigError extends Error {
@@ -184,6 +188,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     idempotency: { retentionMs: e.IDEMPOTENCY_RETENTION, cleanupIntervalMs: e.IDEMPOTENCY_CLEANUP_INTERVAL },
     security: securityConfig({ ...e, authOn: e.API_KEYS.size > 0, temporalUiUrl: e.TEMPORAL_UI_URL }),
+    // A cursor only pages the caller's own query, so a secret derived from the shared database
+    // URL is enough to make forged cursors fail fast; set CURSOR_SECRET to rotate it.
+    cursorSecret: e.CURSOR_SECRET ?? createHash('sha256').update(`order-list-cursor:${e.DATABASE_URL}`).digest('hex'),
   };
 }
 

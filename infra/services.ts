@@ -10,6 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config/config';
 import { createLedger } from '../ledger/ledger';
 import type { Ledger } from '../ledger/types';
+import { createOrderRecords, type OrderRecords } from '../orders';
 import { createKnex } from './database';
 import type { Logger } from './logger';
 import { dataConverter } from './payload-codec';
@@ -18,6 +19,7 @@ import { connectionOptions } from './temporal-connection';
 export interface CoreServices {
   knex: Knex;
   ledger: Ledger;
+  records: OrderRecords;
   connection: Connection;
   client: Client;
   /** Closes the Temporal connection and the pool (errors logged, never thrown). */
@@ -27,11 +29,13 @@ export interface CoreServices {
 export async function connectCoreServices(config: Config, log: Logger): Promise<CoreServices> {
   const knex = createKnex(config.databaseUrl, config.databasePoolMax);
   const ledger = createLedger(knex);
+  const records = createOrderRecords(knex, { cursorSecret: config.cursorSecret });
   const connection = await Connection.connect(connectionOptions(config.temporal));
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config.security.encryptionKeys) });
   return {
     knex,
     ledger,
+    records,
     connection,
     client,
     async close() {

@@ -118,7 +118,7 @@ describe('API: authentication off (no API_KEYS)', () => {
   });
 
   it('logs a warning at app creation and lets every caller in', async () => {
-    const app = createApp({ config: h.config, ledger: h.ledger, client: h.client, logger: createLogger({ write: (l) => lines.push(l) }) });
+    const app = createApp({ config: h.config, ledger: h.ledger, records: h.records, client: h.client, logger: createLogger({ write: (l) => lines.push(l) }) });
     expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/authentication is OFF/) })]);
     await request(app).get('/warehouses').expect(200);
     const res = await request(app).put(`/warehouses/${uid('wh')}`).send({ name: 'open' });

@@ -1,3 +1,4 @@
+import type { OrderRecords } from '../orders';
 import request from 'supertest';
 import type { Ledger } from '../ledger/types';
 import { createLedger } from '../ledger/ledger';
@@ -30,7 +31,7 @@ afterAll(async () => {
 
 describe('API: bad input never reaches Temporal or the ledger', () => {
   const { ledger, calls } = untouchableLedger();
-  const app = createApp({ config: apiTestConfig(), ledger, client: unreachable, logger: createLogger({ write: () => undefined }), timeouts: { rpcMs: 500 } });
+  const app = createApp({ config: apiTestConfig(), ledger, records: {} as OrderRecords, client: unreachable, logger: createLogger({ write: () => undefined }), timeouts: { rpcMs: 500 } });
   afterAll(() => {
     expect(calls).toEqual([]);
   });
@@ -167,7 +168,7 @@ describe('API: failures of the layers below', () => {
     const boom = new Proxy(ledger, {
       get: (t, name) => (name === 'listWarehouses' ? async () => Promise.reject(new Error('boom: secret detail')) : Reflect.get(t, name)),
     });
-    const app = createApp({ config: apiTestConfig(), ledger: boom, client: unreachable, logger: createLogger({ write: (l) => lines.push(l) }) });
+    const app = createApp({ config: apiTestConfig(), ledger: boom, records: {} as OrderRecords, client: unreachable, logger: createLogger({ write: (l) => lines.push(l) }) });
     const res = await request(app).get('/warehouses').set(as('ops')).set('X-Request-Id', 'req-500-test');
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: 'internal_error', message: 'Internal error', details: { requestId: 'req-500-test' } });

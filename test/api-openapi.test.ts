@@ -1,3 +1,4 @@
+import type { OrderRecords } from '../orders';
 import request from 'supertest';
 import { createApp } from '../api/app';
 import { silentLogger } from '../infra/logger';
@@ -12,7 +13,7 @@ type Doc = {
 
 describe('API: OpenAPI document and docs page', () => {
   const client = unreachableTemporalClient();
-  const app = createApp({ config: apiTestConfig(), ledger: {} as Ledger, client, logger: silentLogger });
+  const app = createApp({ config: apiTestConfig(), ledger: {} as Ledger, records: {} as OrderRecords, client, logger: silentLogger });
   let doc: Doc;
   beforeAll(async () => {
     const res = await request(app).get('/openapi.json').expect(200).expect('Content-Type', /application\/json/);

@@ -1,3 +1,4 @@
+import { createOrderRecords } from '../orders';
 import type { Client, Connection } from '@temporalio/client';
 import type { Knex } from 'knex';
 import request from 'supertest';
@@ -53,6 +54,7 @@ describe('GET /metrics', () => {
     const app = createApp({
       config: loadConfig({ ...process.env, TASK_QUEUE: taskQueue, METRICS_PORT: '0' }),
       ledger,
+      records: createOrderRecords(knex, { cursorSecret: 'metrics-test-cursor-secret' }),
       client,
       logger: silentLogger,
       metricsSources: [`http://127.0.0.1:${metricsPort}/metrics`],

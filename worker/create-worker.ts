@@ -4,7 +4,7 @@ import { WorkflowIdConflictPolicy, type Duration } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { Config } from '../config/config';
 import type { Ledger } from '../ledger/types';
-import { createActivities } from '../activities/order-activities';
+import { createActivities, type RecordWriter } from '../activities/order-activities';
 import { createCarrierAdapter, createWarehouseAdapter, type CarrierAdapter, type WarehouseAdapter } from '../activities/adapters';
 import { createClosedOrdersCheck } from '../infra/workflow-state';
 import { createStockWaker, type StockWaker } from '../infra/stock-waker';
@@ -19,6 +19,8 @@ export interface CreateWorkerDeps {
   namespace: string;
   taskQueue: string;
   ledger: Ledger;
+  /** The order records the activities keep current; tests without records may leave it out. */
+  records?: RecordWriter;
   config: Pick<Config, 'warehouseMode' | 'carrierMode' | 'simulatedDelayMs' | 'reaperIntervalMs'>;
   /** A pre-built bundle of `workflows/index.ts` (tests bundle once per file); default: bundle at start. */
   workflowBundle?: WorkflowBundle;
@@ -58,6 +60,7 @@ export async function createWorker(deps: CreateWorkerDeps): Promise<Worker> {
     warehouse,
     carrier,
     wakeStock: (skus) => waker.wake(skus),
+    records: deps.records,
     isWorkflowClosed: createClosedOrdersCheck(deps.client, deps.namespace, { notFoundGraceMs: deps.reaperNotFoundGraceMs }),
   });
 

@@ -25,6 +25,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,
     ledger: core.ledger,
+    records: core.records,
     config,
     shutdownGraceTime: config.shutdownGraceMs,
     logger: log,

@@ -1,11 +1,12 @@
 /** /orders: start, read, list, cancel, retry. */
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config/config';
-import type { OrderInput } from '../../workflows/types';
+import type { OrderInput, OrderStatus } from '../../workflows/types';
 import { ORDER_SUPPORT, ORDER_WRITE, READ } from '../auth';
 import { canonicalHash } from '../canonical';
 import { idempotencyKeyOf } from '../ids';
 import type { OrderGateway } from '../order-gateway';
+import type { OrderStore } from '../order-store';
 import { defineRoute, type AnyRoute } from '../route';
 import {
   cancelBodySchema,
@@ -21,8 +22,8 @@ import { z } from 'zod';
 
 const emptyBodySchema = z.object({}).strict();
 
-export function orderRoutes(deps: { config: Config; orders: OrderGateway }): AnyRoute[] {
-  const { config, orders } = deps;
+export function orderRoutes(deps: { config: Config; orders: OrderGateway; store: OrderStore }): AnyRoute[] {
+  const { config, orders, store } = deps;
 
   const createOrder = defineRoute({
     method: 'post',
@@ -31,8 +32,8 @@ export function orderRoutes(deps: { config: Config; orders: OrderGateway }): Any
     tag: 'orders',
     summary: 'Start an order',
     description:
-      'Starts the order workflow `order-<orderId>`. The order id is the body\'s `orderId`, else the `Idempotency-Key` header, else generated. ' +
-      'Sending the same order id (or key) with the same body again answers 200 with the same order and starts nothing; with another body, 409. ' +
+      'Records the order, then starts its workflow `order-<orderId>`. The order id is the body\'s `orderId`, else the `Idempotency-Key` header, else generated. ' +
+      'An order id, once accepted, is taken for ever: the same id (or key) with the same body again answers 200 with the same order and starts nothing — also long after its workflow left Temporal; with another body, 409. ' +
       'Unknown SKUs are not checked here: the workflow validates the order and ends it `rejected`.',
     access: ORDER_WRITE,
     query: emptyQuerySchema,
@@ -55,9 +56,9 @@ export function orderRoutes(deps: { config: Config; orders: OrderGateway }): Any
         shippingMethod: body.shippingMethod,
       };
       const input: OrderInput = { ...request, timeouts: config.timeouts };
-      const result = await orders.start(input, canonicalHash(request));
+      const result = await store.accept(input, canonicalHash(request));
       log.info(result.created ? 'order started' : 'order request repeated', { orderId, status: result.status });
-      const links = orders.links(orderId);
+      const links = store.links(orderId);
       return {
         status: result.created ? 202 : 200,
         headers: { Location: links.self },
@@ -73,19 +74,24 @@ export function orderRoutes(deps: { config: Config; orders: OrderGateway }): Any
     tag: 'orders',
     summary: 'List orders',
     description:
-      'Filters through Temporal visibility (search attributes OrderStatus, CustomerId, Channel, Skus, WarehouseIds), so a change shows up after a short delay. ' +
-      'Newest first in the server\'s order (running orders by start time, then closed ones by close time). Page with `cursor` = the previous `nextCursor`.',
+      'Reads the order records with SQL: an order is listed as soon as `POST /orders` answered, and for ever after. ' +
+      'Newest first (by the time the order was accepted). Page with `cursor` = the previous `nextCursor` (with the same filters; a cursor is signed, a bad one answers 400).',
     access: READ,
     query: listOrdersQuerySchema,
-    responses: { 200: { description: 'One page of orders', schema: orderListSchema } },
+    responses: {
+      200: { description: 'One page of orders', schema: orderListSchema },
+      400: { description: 'A bad filter, or a cursor that is not the nextCursor of a previous page with the same filters (error `invalid_cursor`)' },
+    },
     async handler({ query }) {
-      const page = await orders.list(
+      const page = await store.list(
         {
-          statuses: query.status?.split(','),
+          status: query.status?.split(',') as OrderStatus[] | undefined,
           customerId: query.customerId,
           sku: query.sku,
           channel: query.channel,
           warehouseId: query.warehouseId,
+          createdAfter: query.createdAfter,
+          createdBefore: query.createdBefore,
         },
         query.limit,
         query.cursor,
@@ -100,7 +106,8 @@ export function orderRoutes(deps: { config: Config; orders: OrderGateway }): Any
     operationId: 'getOrder',
     tag: 'orders',
     summary: "An order's state",
-    description: "The answer of the workflow's `status` query (closed orders too: a worker replays them). 503 when no worker answers in time.",
+    description:
+      "The order's record: what the workflow showed at its last transition. It answers for every order ever accepted, also after its workflow left Temporal, and with no worker running. `links.temporalUi` names the workflow run it belongs to.",
     access: READ,
     params: orderIdParamsSchema,
     responses: {
@@ -108,8 +115,7 @@ export function orderRoutes(deps: { config: Config; orders: OrderGateway }): Any
       404: { description: 'No such order' },
     },
     async handler({ params }) {
-      const view = await orders.view(params.orderId);
-      return { status: 200, body: { ...view, links: orders.links(params.orderId) } };
+      return { status: 200, body: await store.view(params.orderId) };
     },
   });
 

@@ -11,6 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, type NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig, type Config, type Role } from '../../config/config';
 import { createLedger } from '../../ledger/ledger';
+import { createOrderRecords, type OrderRecords } from '../../orders';
 import type { Ledger } from '../../ledger/types';
 import { createWorker } from '../../worker/create-worker';
 import { createApp, type AppDeps, type AppTimeouts } from '../../api/app';
@@ -69,6 +70,7 @@ export interface ApiHarness {
   app: Express;
   config: Config;
   ledger: Ledger;
+  records: OrderRecords;
   knex: Knex;
   client: Client;
   connection: Connection;
@@ -90,6 +92,7 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
   const config = apiTestConfig(opts.env);
   const knex = testKnex(5);
   const ledger = createLedger(knex);
+  const records = createOrderRecords(knex, { cursorSecret: config.cursorSecret });
   // The same codec as production wiring whenever the suite's env sets PAYLOAD_ENCRYPTION_KEYS.
   const converter = dataConverter(config.security.encryptionKeys);
   const { client, connection } = await connectClient(converter);
@@ -104,6 +107,7 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
       namespace: temporalEnv().namespace,
       taskQueue: config.taskQueue,
       ledger,
+      records,
       config,
       workflowBundle: await orderWorkflowBundle(),
       startReaper: false,
@@ -115,6 +119,7 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
   let deps: AppDeps = {
     config,
     ledger,
+    records,
     client,
     logger: opts.logger ?? silentLogger,
     timeouts: { queryMs: 5_000, updateMs: 20_000, rpcMs: 5_000, healthMs: 1_500, ...opts.timeouts },
@@ -125,6 +130,7 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
     app,
     config,
     ledger,
+    records,
     knex,
     client,
     connection,

@@ -6,6 +6,7 @@ import type { CancelledFailure } from '@temporalio/workflow';
 import type { Label } from '../../activities/adapters/types';
 import type { OrderError, OrderInput, OrderView } from '../types';
 import type { UndoStack } from './compensation';
+import { initialView } from './initial-view';
 
 export type CancelSource = 'update' | 'signal' | 'workflow' | 'attention_timeout';
 
@@ -91,21 +92,7 @@ export function createState(input: OrderInput): OrderState {
   return {
     input,
     id: input.orderId,
-    view: {
-      orderId: input.orderId,
-      status: 'received',
-      channel: input.channel,
-      customer: input.customer,
-      shippingAddress: input.shippingAddress,
-      shippingMethod: input.shippingMethod,
-      lines: input.lines,
-      allocations: [],
-      backordered: [],
-      fulfillments: [],
-      holds: [],
-      history: [{ at: nowIso(), status: 'received' }],
-      edits: 0,
-    },
+    view: initialView(input, nowIso()),
     runs: [],
     undo: [],
     reserveAttempted: false,

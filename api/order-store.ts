@@ -1,0 +1,85 @@
+/**
+ * Orders as records (DESIGN §9): the intake that makes an order id the order's for ever, and
+ * the reads that answer from Postgres — for closed orders whose workflow Temporal no longer
+ * keeps, and with no worker running. The running saga stays in Temporal (order-gateway.ts).
+ */
+import { InvalidCursorError, type OrderRecord, type OrderRecordFilters, type OrderRecords } from '../orders';
+import { initialView } from '../workflows/order/initial-view';
+import { orderWorkflowId, type OrderInput, type OrderStatus, type OrderView } from '../workflows/types';
+import { isTerminal } from '../workflows/order/rules';
+import { ApiError, invalidCursor, notFound } from './errors';
+import type { OrderLinks, OrderSummary } from './order-summary';
+import type { OrderGateway } from './order-gateway';
+
+export interface OrderStoreDeps {
+  records: OrderRecords;
+  gateway: OrderGateway;
+}
+
+export class OrderStore {
+  constructor(private readonly deps: OrderStoreDeps) {}
+
+  links(orderId: string, runId?: string): OrderLinks {
+    const links = this.deps.gateway.links(orderId);
+    return runId ? { ...links, temporalUi: `${links.temporalUi}/${encodeURIComponent(runId)}` } : links;
+  }
+
+  /**
+   * The record decides: a new id is written before its workflow starts, so a duplicate POST never
+   * makes two; a known id with the same body is the same order (200), with another body 409; and
+   * a workflow is started only for a record that has no run yet (its first start was lost), so an
+   * order whose workflow Temporal dropped long ago is never run twice.
+   */
+  async accept(input: OrderInput, requestHash: string): Promise<{ created: boolean; status: OrderStatus }> {
+    const { records, gateway } = this.deps;
+    const { created, record } = await records.accept({
+      orderId: input.orderId,
+      requestHash,
+      view: initialView(input, new Date().toISOString()),
+      workflowId: orderWorkflowId(input.orderId),
+    });
+    if (!created && record.requestHash !== undefined && record.requestHash !== requestHash) {
+      throw new ApiError(409, 'order_conflict', `Order ${input.orderId} already exists with a different request body`, { orderId: input.orderId });
+    }
+    if (record.runId === undefined) {
+      const { runId } = await gateway.startOnce(input, requestHash);
+      if (runId) await records.setRun(input.orderId, runId);
+    }
+    return { created, status: record.view.status };
+  }
+
+  async view(orderId: string): Promise<OrderView & { links: OrderLinks }> {
+    const record = await this.deps.records.get(orderId);
+    if (!record) throw notFound(`Order ${orderId}`, { orderId });
+    return { ...record.view, links: this.links(orderId, record.runId) };
+  }
+
+  async list(filters: OrderRecordFilters, limit: number, cursor?: string): Promise<{ orders: OrderSummary[]; nextCursor?: string }> {
+    try {
+      const page = await this.deps.records.list(filters, { limit, cursor });
+      const orders = page.orders.map((r) => this.summary(r));
+      return page.nextCursor ? { orders, nextCursor: page.nextCursor } : { orders };
+    } catch (err) {
+      if (err instanceof InvalidCursorError) throw invalidCursor();
+      throw err;
+    }
+  }
+
+  private summary(r: OrderRecord): OrderSummary {
+    const v = r.view;
+    const closed = isTerminal(v.status);
+    const warehouses = new Set([...v.allocations.map((a) => a.warehouseId), ...v.fulfillments.map((f) => f.warehouseId)]);
+    return {
+      orderId: r.orderId,
+      status: v.status,
+      customerId: v.customer.id,
+      channel: v.channel,
+      skus: [...new Set(v.lines.map((l) => l.sku))].sort(),
+      warehouseIds: [...warehouses].sort(),
+      workflowStatus: closed ? 'CLOSED' : 'RUNNING',
+      startedAt: r.createdAt.toISOString(),
+      ...(closed ? { closedAt: r.updatedAt.toISOString() } : {}),
+      links: this.links(r.orderId, r.runId),
+    };
+  }
+}

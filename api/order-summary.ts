@@ -1,0 +1,21 @@
+/** The shapes of an order's links and of a list item (GET /orders), both built from the order's record. */
+import type { OrderStatus } from '../workflows/types';
+
+export interface OrderLinks {
+  self: string;
+  temporalUi: string;
+}
+
+export interface OrderSummary {
+  orderId: string;
+  status: OrderStatus | 'unknown';
+  customerId?: string;
+  channel?: string;
+  skus: string[];
+  warehouseIds: string[];
+  /** RUNNING while the order is open, CLOSED once it reached a terminal status. */
+  workflowStatus: string;
+  startedAt: string;
+  closedAt?: string;
+  links: OrderLinks;
+}
