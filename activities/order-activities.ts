@@ -169,10 +169,11 @@ export function createActivities(deps: ActivityDeps) {
       log.info('cancelled pick task', { orderId: req.orderId, fulfillmentId: req.fulfillmentId, taskId: req.taskId });
     },
 
-    async buyLabel(req: LabelRequest): Promise<Label | null> {
+    buyLabel: carrying(async (req: LabelRequest & Carried): Promise<Label | null> => {
+      const { record: _record, ...request } = req;
       // null, not undefined: survives the payload converter as a value.
-      return (await mapErrors(() => carrier.buyLabel(req))) ?? null;
-    },
+      return (await mapErrors(() => carrier.buyLabel(request))) ?? null;
+    }),
 
     async voidLabel(req: FulfillmentRef & { labelId: string; key: string }): Promise<void> {
       await mapErrors(() => carrier.voidLabel(req));

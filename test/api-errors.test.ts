@@ -217,12 +217,15 @@ describe('API: failures of the layers below', () => {
       await h?.stop();
     });
 
-    it('order routes → 503; /health → 503 naming temporal; the ledger routes still work', async () => {
-      const start = await request(h.app).post('/orders').set(as('system')).send(orderBody([{ sku: 'S', quantity: 1 }]));
+    it('starts and updates → 503; reads answer from the records; /health → 503 naming temporal; the ledger routes still work', async () => {
+      const orderId = uid('o');
+      const start = await request(h.app).post('/orders').set(as('system')).send(orderBody([{ sku: 'S', quantity: 1 }], { orderId }));
       expect(start.status).toBe(503);
       expect(start.body.error).toBe('service_unavailable');
-      expect((await request(h.app).get('/orders').set(as('ops'))).status).toBe(503);
-      expect((await request(h.app).get(`/orders/${uid('o')}`).set(as('ops'))).status).toBe(503);
+      // The order was recorded before the start failed: a re-sent POST starts it once Temporal is back.
+      expect((await request(h.app).get(`/orders/${orderId}`).set(as('ops'))).body).toMatchObject({ orderId, status: 'received' });
+      expect((await request(h.app).get('/orders').set(as('ops'))).status).toBe(200);
+      expect((await request(h.app).get(`/orders/${uid('o')}`).set(as('ops'))).status).toBe(404);
       expect((await request(h.app).post(`/orders/${uid('o')}/cancel`).set(as('support')).send({ reason: 'x' })).status).toBe(503);
       const health = await request(h.app).get('/health');
       expect(health.status).toBe(503);

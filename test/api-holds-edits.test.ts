@@ -61,7 +61,8 @@ describe('API: holds, edits and fulfillments over HTTP (manual warehouse and car
     await untilStatus(h.app, orderId, 'picking');
     await request(h.app).post(`/orders/${orderId}/events`).set(as('system')).send({ type: 'picked' }).expect(200);
     await request(h.app).post(`/orders/${orderId}/events`).set(as('system')).send({ type: 'packed' }).expect(200);
-    await untilStatus(h.app, orderId, 'shipped');
+    // Manual carrier: the order waits in shipping for the carrier's first scan.
+    await untilStatus(h.app, orderId, 'shipping');
     const res = await request(h.app).post(`/orders/${orderId}/holds`).set(as('support')).send({ reason: 'payment' });
     expect(res.status).toBe(409);
     expect(res.body.error).toBe('invalid_transition');

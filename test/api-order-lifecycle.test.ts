@@ -172,14 +172,18 @@ describe('API: orders without a worker', () => {
     await h?.stop();
   });
 
-  it('GET /orders/:id → 503 with a clear message when no worker answers the query; updates → 503 too', async () => {
+  it('GET /orders/:id and GET /orders answer from the record with no worker; updates → 503', async () => {
     const { sku } = await seedStock(h.app, 1);
     const orderId = uid('ord');
-    await request(h.app).post('/orders').set(as('system')).send(orderBody([{ sku, quantity: 1 }], { orderId })).expect(202);
+    const customerId = uid('cust');
+    const body = orderBody([{ sku, quantity: 1 }], { orderId, customer: { id: customerId } });
+    await request(h.app).post('/orders').set(as('system')).send(body).expect(202);
     const res = await request(h.app).get(`/orders/${orderId}`).set(as('ops'));
-    expect(res.status).toBe(503);
-    expect(res.body.error).toBe('service_unavailable');
-    expect(res.body.message).toMatch(/worker/);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ orderId, status: 'received', lines: [{ sku, quantity: 1 }], customer: { id: customerId } });
+    // Listed at once (read-your-writes), with no visibility lag.
+    const listed = await request(h.app).get(`/orders?customerId=${customerId}`).set(as('ops')).expect(200);
+    expect(listed.body.orders.map((o: { orderId: string }) => o.orderId)).toEqual([orderId]);
     const cancel = await request(h.app).post(`/orders/${orderId}/cancel`).set(as('support')).send({ reason: 'x' });
     expect(cancel.status).toBe(503);
     await h.client.workflow.getHandle(`order-${orderId}`).terminate('test cleanup');

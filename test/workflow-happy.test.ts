@@ -33,11 +33,11 @@ describe('order workflow · simulated mode', () => {
 
     // The lean history: the ledger steps are local activities (markers), no deadline or close
     // timer when the activities finish the steps, no upsert of what the starter set: one upsert
-    // per later status, and no patch marker.
+    // per later status, no patch marker, and one record write the last activity could not carry.
     const types = await historyEventTypes(handle);
     const counts: Record<string, number> = {};
     for (const type of types) counts[type] = (counts[type] ?? 0) + 1;
-    expect(counts).toMatchObject({ UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: 6, MARKER_RECORDED: 3, ACTIVITY_TASK_COMPLETED: 6, WORKFLOW_TASK_COMPLETED: 7 });
+    expect(counts).toMatchObject({ UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: 6, MARKER_RECORDED: 4, ACTIVITY_TASK_COMPLETED: 6, WORKFLOW_TASK_COMPLETED: 7 });
     expect(types.length).toBeLessThanOrEqual(60);
     expect(counts.TIMER_STARTED).toBeUndefined();
   });
@@ -76,13 +76,16 @@ describe('order workflow · simulated mode', () => {
     expect(view.lastError?.message).toContain('unknown SKU: NO-SUCH-SKU');
     expect(view.lastError?.message).toContain('city missing');
     expect(await env.suite.available(a)).toEqual({ [Object.keys(await env.suite.available(a))[0]]: 5 });
-    // No retries: validate (a local activity, recorded as a marker) ran once, at attempt 1, and nothing after it.
+    // No retries: validate (a local activity, recorded as a marker) ran once, at attempt 1; then the record of the rejection.
     const history = await handle.fetchHistory();
     const localActivities = (history.events ?? [])
       .map((e) => e.markerRecordedEventAttributes)
       .filter((m) => m?.markerName === 'core_local_activity')
       .map((m) => JSON.parse(Buffer.from(m!.details!.data!.payloads![0].data!).toString()) as { activity_type: string; attempt: number });
-    expect(localActivities).toEqual([expect.objectContaining({ activity_type: 'validateOrder', attempt: 1 })]);
+    expect(localActivities).toEqual([
+      expect.objectContaining({ activity_type: 'validateOrder', attempt: 1 }),
+      expect.objectContaining({ activity_type: 'saveOrderRecord', attempt: 1 }),
+    ]);
     expect(history.events?.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(0);
   });
 

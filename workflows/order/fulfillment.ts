@@ -368,6 +368,7 @@ async function cancelPickTask(s: OrderState, run: FulfillmentRun): Promise<void>
 function labelRequest(s: OrderState, run: FulfillmentRun) {
   const f = fulfillmentView(s, run);
   return {
+    record: carry(s),
     orderId: s.id,
     fulfillmentId: run.id,
     warehouseId: run.warehouseId,

@@ -22,7 +22,7 @@ import {
 } from '../messages';
 import { HOLD_REASONS, type EditRequest, type Hold, type HoldRequest, type OrderEvent, type ReleaseHoldRequest } from '../types';
 import { invalidTransition, refusal } from './failures';
-import { cancelPending } from './fulfillment';
+import { cancelPending, holdStops } from './fulfillment';
 import { amendLines } from './ledger-steps';
 import { cancelFits, editFits, eventFit, holdFits, isTerminal, releaseFits, retryFits, type EventStage } from './rules';
 import { anyHandedOver, fulfillmentView, liveRuns, nowIso, type CancelSource, type FulfillmentRun, type OrderState } from './state';
@@ -185,8 +185,10 @@ function checkRelease(s: OrderState, req: ReleaseHoldRequest): Hold {
   return hold;
 }
 
-const pickTaskOpen = (s: OrderState) =>
-  s.runs.some((r) => r.taskOpen || r.createPending || (r.running && ['request', 'pick', 'pack'].includes(r.step)));
+const taskOpen = (r: FulfillmentRun) => r.taskOpen || r.createPending || (r.running && ['request', 'pick', 'pack'].includes(r.step));
+const pickTaskOpen = (s: OrderState) => s.runs.some(taskOpen);
+/** A pick task that stays open: one a hold is not already cancelling. */
+const pickTaskStaysOpen = (s: OrderState) => s.runs.some((r) => taskOpen(r) && !holdStops(s, r));
 
 function checkEdit(s: OrderState, req: EditRequest): void {
   if (!req || (req.lines === undefined && req.shippingAddress === undefined && req.shippingMethod === undefined)) {
@@ -198,17 +200,20 @@ function checkEdit(s: OrderState, req: EditRequest): void {
       if (typeof l?.sku !== 'string' || !Number.isInteger(l.quantity) || l.quantity <= 0) throw refusal(INVALID_EDIT, 'every line needs a sku and a positive integer quantity');
     }
   }
-  if (!editFits(s.view.status, { pickTaskOpen: pickTaskOpen(s), closing: closingOrPending(s) })) {
-    throw invalidTransition('edit', s.view.status, pickTaskOpen(s) ? 'a pick task is open (place a hold first)' : 'edits are accepted before picking');
+  if (!editFits(s.view.status, { pickTaskOpen: pickTaskStaysOpen(s), closing: closingOrPending(s) })) {
+    throw invalidTransition('edit', s.view.status, pickTaskStaysOpen(s) ? 'a pick task is open (place a hold first)' : 'edits are accepted before picking');
   }
 }
 
 async function applyEdit(s: OrderState, req: EditRequest) {
   s.editing++;
   try {
-    // The reservation's answer decides what an edit changes.
-    await condition(() => s.reserveDone || s.orderFailure !== undefined || isTerminal(s.view.status) || s.closing);
-    if (!s.reserveDone || s.closing || cancelPending(s)) throw invalidTransition('edit', s.view.status, 'the order moved on before the edit took effect');
+    // The reservation's answer decides what an edit changes; a hold just placed is still
+    // cancelling the pick tasks at the warehouses.
+    await condition(() => ((s.reserveDone || s.orderFailure !== undefined) && !pickTaskOpen(s)) || isTerminal(s.view.status) || s.closing || pickTaskStaysOpen(s));
+    if (!s.reserveDone || s.closing || cancelPending(s) || pickTaskOpen(s)) {
+      throw invalidTransition('edit', s.view.status, 'the order moved on before the edit took effect');
+    }
     const changed: string[] = [];
     if (req.lines) {
       await amendLines(s, req.lines);

@@ -26,7 +26,11 @@ export function carry(s: OrderState): RecordCarry | undefined {
 export async function flushRecords(s: OrderState): Promise<void> {
   for (;;) {
     await condition(() => s.record.version > s.record.saved || s.record.closed);
-    if (s.record.version === s.record.saved) return;
+    // An activity scheduled since the wake-up may have carried it already.
+    if (s.record.version === s.record.saved) {
+      if (s.record.closed) return;
+      continue;
+    }
     const version = s.record.version;
     s.record.saved = version;
     s.record.flushing = true;
