@@ -87,6 +87,9 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   IDEMPOTENCY_RETENTION: duration('30d'),
   IDEMPOTENCY_CLEANUP_INTERVAL: duration('1h'),
+  WEBHOOK_POLL_INTERVAL: duration('1s'),
+  WEBHOOK_RETRY_HORIZON: duration('24h'),
+  AVAILABILITY_EVENT_WINDOW: duration('2s'),
   ...SECURITY_SHAPE,
 });
 
@@ -130,6 +133,8 @@ export interface Config {
   logLevel: Parsed['LOG_LEVEL'];
   /** How long ledger idempotency records are kept, and how often expired ones are deleted. */
   idempotency: { retentionMs: number; cleanupIntervalMs: number };
+  /** Dispatcher poll, how long failed deliveries are retried, the available_changed coalescing window. */
+  webhooks: { pollIntervalMs: number; retryHorizonMs: number; availabilityWindowMs: number };
   security: SecurityConfig;
 }
 
@@ -183,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsSources: e.METRICS_SOURCES,
     logLevel: e.LOG_LEVEL,
     idempotency: { retentionMs: e.IDEMPOTENCY_RETENTION, cleanupIntervalMs: e.IDEMPOTENCY_CLEANUP_INTERVAL },
+    webhooks: { pollIntervalMs: e.WEBHOOK_POLL_INTERVAL, retryHorizonMs: e.WEBHOOK_RETRY_HORIZON, availabilityWindowMs: e.AVAILABILITY_EVENT_WINDOW },
     security: securityConfig({ ...e, authOn: e.API_KEYS.size > 0, temporalUiUrl: e.TEMPORAL_UI_URL }),
   };
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { ledgerMigration } from './001_ledger';
+import { webhooksChannelsMigration } from './004_webhooks_channels';
 
 export interface Migration {
   name: string;
@@ -12,7 +13,7 @@ export interface Migration {
  * from TypeScript under jest and from compiled JavaScript in dist/ without knex
  * needing a TypeScript loader. Append new ones; never edit or reorder landed ones.
  */
-export const MIGRATIONS: Migration[] = [ledgerMigration];
+export const MIGRATIONS: Migration[] = [ledgerMigration, webhooksChannelsMigration];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
   getMigrations: async () => MIGRATIONS,
