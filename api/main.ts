@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   const app = createApp({
     config,
     ledger,
+    knex,
     client,
     logger,
     closedOrdersCheck: createClosedOrdersCheck(client, config.temporal.namespace),

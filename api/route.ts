@@ -12,7 +12,7 @@ import { ApiError, validationFailed, type IssueDetail } from './errors';
 import type { Logger } from './logger';
 import { requestContext } from './request-context';
 
-export type HttpMethod = 'get' | 'post' | 'put';
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
 export interface RouteContext<P, Q, B> {
   params: P;

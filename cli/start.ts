@@ -12,6 +12,7 @@ import { installRuntime } from '../infra/runtime';
 import http from 'node:http';
 import { maintenanceOptions } from '../worker/maintenance';
 import { createWorker } from '../worker/create-worker';
+import { startWebhookLoops } from '../webhooks/loops';
 import { createApp } from '../api/app';
 import { dataConverter } from '../infra/payload-codec';
 
@@ -80,9 +81,11 @@ async function main(): Promise<void> {
     maintenance: maintenanceOptions({ knex, retentionMs: config.idempotency.retentionMs, intervalMs: config.idempotency.cleanupIntervalMs }),
   });
   const workerRun = worker.run();
+  const webhookLoops = startWebhookLoops(knex, config.webhooks);
   const app = createApp({
     config,
     ledger,
+    knex,
     client,
     metricsSources: config.metricsPort ? [`http://127.0.0.1:${config.metricsPort}/metrics`, ...config.metricsSources] : config.metricsSources,
   });
@@ -110,6 +113,7 @@ async function main(): Promise<void> {
     await closed;
     worker.shutdown();
     await workerRun.catch((err) => console.error(err));
+    await webhookLoops.stop();
     await workerConnection.close();
     await connection.close();
     await knex.destroy();

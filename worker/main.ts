@@ -13,6 +13,7 @@ import { dataConverter } from '../infra/payload-codec';
 import { createLedger } from '../ledger/ledger';
 import { maintenanceOptions } from './maintenance';
 import { createWorker } from './create-worker';
+import { startWebhookLoops } from '../webhooks/loops';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -37,6 +38,9 @@ async function main(): Promise<void> {
     maintenance: maintenanceOptions({ knex, retentionMs: config.idempotency.retentionMs, intervalMs: config.idempotency.cleanupIntervalMs }),
   });
 
+  // Beside the Temporal worker, not inside it: see webhooks/loops.ts.
+  const webhookLoops = startWebhookLoops(knex, config.webhooks);
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -53,6 +57,7 @@ async function main(): Promise<void> {
   try {
     await worker.run(); // resolves once shutdown has drained
   } finally {
+    await webhookLoops.stop();
     await workerConnection.close().catch(() => undefined);
     await connection.close().catch(() => undefined);
     await knex.destroy();
