@@ -8,7 +8,7 @@ import { as, KEYS, startApi, uid, type ApiHarness } from './support/api-fixtures
 /** The role matrix of DESIGN section 6, written out independently of the code. */
 const ALL: Role[] = ['system', 'support', 'ops', 'admin'];
 interface Case {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'delete';
   path: string;
   route: string;
   roles: Role[] | 'public';
@@ -34,6 +34,14 @@ const CASES: Case[] = [
   { method: 'get', path: `/inventory/${missing}`, route: '/inventory/:sku', roles: ALL },
   { method: 'get', path: `/inventory/${missing}/movements`, route: '/inventory/:sku/movements', roles: ALL },
   { method: 'get', path: '/metrics', route: '/metrics', roles: ALL },
+  { method: 'post', path: '/webhooks', route: '/webhooks', roles: ['admin'], body: {} },
+  { method: 'get', path: '/webhooks', route: '/webhooks', roles: ['admin'] },
+  { method: 'delete', path: '/webhooks/whk_00000000000000000000', route: '/webhooks/:id', roles: ['admin'] },
+  { method: 'get', path: '/webhooks/whk_00000000000000000000/deliveries', route: '/webhooks/:id/deliveries', roles: ['admin'] },
+  { method: 'post', path: '/webhooks/whk_00000000000000000000/deliveries/1/redeliver', route: '/webhooks/:id/deliveries/:deliveryId/redeliver', roles: ['admin'] },
+  { method: 'put', path: `/channels/${missing}`, route: '/channels/:channel', roles: ['admin'], body: {} },
+  { method: 'get', path: '/channels', route: '/channels', roles: ALL },
+  { method: 'get', path: `/channels/${missing}/availability`, route: '/channels/:channel/availability', roles: ALL },
   { method: 'get', path: '/health', route: '/health', roles: 'public' },
   { method: 'get', path: '/openapi.json', route: '/openapi.json', roles: 'public' },
   { method: 'get', path: '/docs', route: '/docs', roles: 'public' },

@@ -15,7 +15,7 @@ import type { OrderView } from '../workflows/types';
 import { as, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
 import { testKnex } from './support/db';
 import { eventually } from './support/temporal';
-import { startReceiver, type Receiver } from './support/webhook-receiver';
+import { closedPort, startReceiver, type Receiver } from './support/webhook-receiver';
 
 const quiet: DispatcherOptions['log'] = () => undefined;
 
@@ -158,13 +158,14 @@ describe('webhooks: outbox → dispatcher → receiver', () => {
 
   it('receiver down (refused, then 500s) → retried with backoff, then delivered; the log shows every attempt; redeliver resends the same webhook-id', async () => {
     const { id: subId, rx } = await subscribed(['order.created']);
-    await rx.stopListening();
+    // "Down": the subscription points at a closed port, then at the receiver again (no rebinding race with other suites).
+    await knex('webhook_subscriptions').where({ id: subId }).update({ url: `http://127.0.0.1:${await closedPort()}/hook` });
     const { id } = await emitEvent(knex, { type: 'order.created', data: { orderId: uid('o') } });
     dispatcher();
     await eventually(async () => ((await log(subId, id))?.attempts >= 2 ? true : undefined), 10_000, 50);
     let answered = 0;
     rx.respond = () => (++answered <= 2 ? { status: 500, body: 'down for maintenance' } : { status: 204 });
-    await rx.listenAgain();
+    await knex('webhook_subscriptions').where({ id: subId }).update({ url: rx.url });
     const delivered = await eventually(async () => {
       const d = await log(subId, id);
       return d?.status === 'delivered' ? d : undefined;

@@ -15,6 +15,7 @@ import {
   webhookListSchema,
   webhookParamsSchema,
 } from '../webhook-schemas';
+import { emptyQuerySchema } from '../schemas';
 
 export function webhookRoutes(deps: { db: () => Knex }): AnyRoute[] {
   const { db } = deps;
@@ -95,6 +96,7 @@ export function webhookRoutes(deps: { db: () => Knex }): AnyRoute[] {
     description: 'Queues it now, under the same event id (so the same `webhook-id`), with a fresh retry horizon — also when it was delivered or failed.',
     access: ADMIN,
     params: deliveryParamsSchema,
+    body: emptyQuerySchema,
     bodyOptional: true,
     responses: { 202: { description: 'Queued', schema: deliverySchema }, 404: { description: 'No such delivery of this subscription' } },
     async handler({ params }) {
