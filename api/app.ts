@@ -3,12 +3,13 @@
  * environment. `api/main.ts` and `cli/start.ts` wire it to real services.
  */
 import express from 'express';
+import type { Knex } from 'knex';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/config';
 import type { ClosedOrdersCheck, Ledger } from '../ledger/types';
 import { createClosedOrdersCheck } from '../infra/workflow-state';
 import { keyStore } from './auth';
-import { errorHandler, unknownRoute } from './errors';
+import { errorHandler, serviceUnavailable, unknownRoute } from './errors';
 import { createLogger, type Logger } from '../infra/logger';
 import { createStockWaker, type StockWaker } from '../infra/stock-waker';
 import { OrderGateway } from './order-gateway';
@@ -26,6 +27,8 @@ import { inventoryRoutes } from './routes/inventory';
 import { metricsRoutes } from './routes/metrics';
 import { createApiMetrics } from './metrics';
 import { orderRoutes } from './routes/orders';
+import { channelRoutes } from './routes/channels';
+import { webhookRoutes } from './routes/webhooks';
 import { EncryptionCodec } from '../infra/payload-codec';
 import { CODEC_PATH, codecServer } from './codec-server';
 import { securityHeaders, writeRateLimit } from './security-middleware';
@@ -59,6 +62,8 @@ export interface AppDeps {
   stockWaker?: StockWaker;
   /** Prometheus endpoints (Temporal runtime of a worker) whose text GET /metrics appends. */
   metricsSources?: string[];
+  /** The pool the ledger runs on: webhooks and channels read and write through it. */
+  knex?: Knex;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -79,6 +84,11 @@ export function createApp(deps: AppDeps): express.Express {
   const stockWaker =
     deps.stockWaker ?? createStockWaker({ client, taskQueue: config.taskQueue, log: logger, findWaiting: (sku) => ledger.ordersAwaiting(sku), signalTimeoutMs: deps.timeouts?.rpcMs });
 
+  const db = (): Knex => {
+    if (!deps.knex) throw serviceUnavailable('No database pool was given to the app (AppDeps.knex)');
+    return deps.knex;
+  };
+
   const keys = keyStore(config.apiKeys);
   if (!keys.enabled) {
     logger.warn('API authentication is OFF: API_KEYS is empty, every caller has every role (set API_KEYS=key:role,… to turn it on)');
@@ -92,8 +102,10 @@ export function createApp(deps: AppDeps): express.Express {
     ...editRoutes({ orders }),
     ...catalogRoutes({ ledger }),
     ...inventoryRoutes({ ledger, stockWaker, closedOrdersCheck }),
+    ...webhookRoutes({ db }),
+    ...channelRoutes({ db }),
   ];
-  const metrics = createApiMetrics({ ledger, sources: deps.metricsSources ?? config.metricsSources });
+  const metrics = createApiMetrics({ ledger, knex: deps.knex, sources: deps.metricsSources ?? config.metricsSources });
   routes.push(...metricsRoutes({ metrics }));
   routes.push(...docRoutes(() => routes));
 

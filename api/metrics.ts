@@ -6,7 +6,9 @@
  */
 import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Knex } from 'knex';
 import type { Ledger } from '../ledger/types';
+import { registerWebhookGauges } from '../webhooks/metrics';
 
 export interface ApiMetrics {
   middleware: RequestHandler;
@@ -14,7 +16,7 @@ export interface ApiMetrics {
   render(): Promise<string>;
 }
 
-export function createApiMetrics(deps: { ledger: Ledger; sources?: string[]; sourceTimeoutMs?: number }): ApiMetrics {
+export function createApiMetrics(deps: { ledger: Ledger; knex?: Knex; sources?: string[]; sourceTimeoutMs?: number }): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'fulfillment_api_' });
 
@@ -39,6 +41,8 @@ export function createApiMetrics(deps: { ledger: Ledger; sources?: string[]; sou
       this.set((await deps.ledger.openAlerts()).length);
     },
   });
+
+  if (deps.knex) registerWebhookGauges(registry, deps.knex);
 
   const middleware: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();

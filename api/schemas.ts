@@ -215,6 +215,7 @@ export const putSkuBodySchema = named(
     .object({
       name: text(200),
       reorderPoint: z.number().int().min(0).max(10_000_000).optional().describe('An alert opens when available stock drops to this level'),
+      safetyStock: z.number().int().min(0).max(10_000_000).optional().describe('Units kept back from every channel (DESIGN §12)'),
     })
     .strict(),
   'PutSkuRequest',
@@ -404,7 +405,7 @@ export const warehouseSchema = named(
 );
 export const warehouseListSchema = named(z.object({ warehouses: z.array(warehouseSchema) }), 'WarehouseList');
 
-export const skuSchema = named(z.object({ sku: z.string(), name: z.string(), reorderPoint: z.number().int() }), 'Sku');
+export const skuSchema = named(z.object({ sku: z.string(), name: z.string(), reorderPoint: z.number().int(), safetyStock: z.number().int() }), 'Sku');
 
 const levelFields = { onHand: z.number().int(), reserved: z.number().int(), available: z.number().int() };
 

@@ -89,6 +89,9 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   IDEMPOTENCY_RETENTION: duration('30d'),
   IDEMPOTENCY_CLEANUP_INTERVAL: duration('1h'),
+  WEBHOOK_POLL_INTERVAL: duration('1s'),
+  WEBHOOK_RETRY_HORIZON: duration('24h'),
+  AVAILABILITY_EVENT_WINDOW: duration('2s'),
   ...SECURITY_SHAPE,
 });
 
@@ -132,6 +135,8 @@ export interface Config {
   logLevel: Parsed['LOG_LEVEL'];
   /** How long ledger idempotency records are kept, and how often expired ones are deleted. */
   idempotency: { retentionMs: number; cleanupIntervalMs: number };
+  /** Dispatcher poll, how long failed deliveries are retried, the available_changed coalescing window. */
+  webhooks: { pollIntervalMs: number; retryHorizonMs: number; availabilityWindowMs: number };
   security: SecurityConfig;
   /** Signs GET /orders cursors; every API replica needs the same one. */
   cursorSecret: string;
@@ -187,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsSources: e.METRICS_SOURCES,
     logLevel: e.LOG_LEVEL,
     idempotency: { retentionMs: e.IDEMPOTENCY_RETENTION, cleanupIntervalMs: e.IDEMPOTENCY_CLEANUP_INTERVAL },
+    webhooks: { pollIntervalMs: e.WEBHOOK_POLL_INTERVAL, retryHorizonMs: e.WEBHOOK_RETRY_HORIZON, availabilityWindowMs: e.AVAILABILITY_EVENT_WINDOW },
     security: securityConfig({ ...e, authOn: e.API_KEYS.size > 0, temporalUiUrl: e.TEMPORAL_UI_URL }),
     // A cursor only pages the caller's own query, so a secret derived from the shared database
     // URL is enough to make forged cursors fail fast; set CURSOR_SECRET to rotate it.

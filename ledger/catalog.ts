@@ -13,10 +13,11 @@ interface SkuRow {
   sku: string;
   name: string;
   reorder_point: number;
+  safety_stock: number;
 }
 
 const toWarehouse = (r: WarehouseRow): Warehouse => ({ id: r.id, name: r.name, priority: r.priority, active: r.active });
-const toSku = (r: SkuRow): Sku => ({ sku: r.sku, name: r.name, reorderPoint: r.reorder_point });
+const toSku = (r: SkuRow): Sku => ({ sku: r.sku, name: r.name, reorderPoint: r.reorder_point, safetyStock: r.safety_stock });
 
 function requireText(value: unknown, what: string): asserts value is string {
   if (typeof value !== 'string' || value === '') throw new TypeError(`${what} must be a non-empty string`);
@@ -55,20 +56,25 @@ export async function listWarehouses(knex: Knex): Promise<Warehouse[]> {
 /** A changed reorder point can open or clear the SKU's alert, so it is re-evaluated at once. */
 export async function upsertSku(
   knex: Knex,
-  input: { sku: string; name: string; reorderPoint?: number },
+  input: { sku: string; name: string; reorderPoint?: number; safetyStock?: number },
 ): Promise<{ sku: Sku; created: boolean }> {
   requireText(input.sku, 'sku');
   requireText(input.name, 'sku name');
   if (input.reorderPoint !== undefined && !(Number.isInteger(input.reorderPoint) && input.reorderPoint >= 0 && input.reorderPoint <= 1e9)) {
     throw new LedgerError('INVALID_QUANTITY', 'reorder point must be a whole number from 0', { reorderPoint: input.reorderPoint });
   }
+  if (input.safetyStock !== undefined && !(Number.isInteger(input.safetyStock) && input.safetyStock >= 0 && input.safetyStock <= 1e9)) {
+    throw new LedgerError('INVALID_QUANTITY', 'safety stock must be a whole number from 0', { safetyStock: input.safetyStock });
+  }
   const point = input.reorderPoint ?? null;
+  const safety = input.safetyStock ?? null;
   return knex.transaction(async (trx) => {
     const { rows } = await trx.raw<{ rows: Array<SkuRow & { created: boolean }> }>(
-      `INSERT INTO skus (sku, name, reorder_point) VALUES (?, ?, coalesce(?::integer, 0))
-       ON CONFLICT (sku) DO UPDATE SET name = excluded.name, reorder_point = coalesce(?::integer, skus.reorder_point)
-       RETURNING sku, name, reorder_point, (xmax = 0) AS created`,
-      [input.sku, input.name, point, point],
+      `INSERT INTO skus (sku, name, reorder_point, safety_stock) VALUES (?, ?, coalesce(?::integer, 0), coalesce(?::integer, 0))
+       ON CONFLICT (sku) DO UPDATE SET name = excluded.name, reorder_point = coalesce(?::integer, skus.reorder_point),
+         safety_stock = coalesce(?::integer, skus.safety_stock)
+       RETURNING sku, name, reorder_point, safety_stock, (xmax = 0) AS created`,
+      [input.sku, input.name, point, safety, point, safety],
     );
     if (!rows[0].created) await trx.raw('SELECT ledger_evaluate_alerts(?::text[])', [[input.sku]]);
     return { sku: toSku(rows[0]), created: rows[0].created };
@@ -76,7 +82,7 @@ export async function upsertSku(
 }
 
 export async function getSku(knex: Knex, sku: string): Promise<Sku | undefined> {
-  const row = await knex('skus').where({ sku }).first<SkuRow | undefined>('sku', 'name', 'reorder_point');
+  const row = await knex('skus').where({ sku }).first<SkuRow | undefined>('sku', 'name', 'reorder_point', 'safety_stock');
   return row && toSku(row);
 }
 

@@ -33,6 +33,8 @@ export interface Sku {
   sku: string;
   name: string;
   reorderPoint: number;
+  /** Units no channel is offered (DESIGN §12). */
+  safetyStock: number;
 }
 
 export interface WarehouseLevel {
@@ -119,7 +121,7 @@ export type LedgerErrorCode =
 export interface Ledger {
   upsertWarehouse(input: { id: string; name: string; priority?: number; active?: boolean }): Promise<{ warehouse: Warehouse; created: boolean }>;
   listWarehouses(): Promise<Warehouse[]>;
-  upsertSku(input: { sku: string; name: string; reorderPoint?: number }): Promise<{ sku: Sku; created: boolean }>;
+  upsertSku(input: { sku: string; name: string; reorderPoint?: number; safetyStock?: number }): Promise<{ sku: Sku; created: boolean }>;
   getSku(sku: string): Promise<Sku | undefined>;
   /** For order validation, one round trip: SKUs among `skus` not in the catalog, and the number of active warehouses. */
   catalogFacts(skus: string[]): Promise<{ unknownSkus: string[]; activeWarehouses: number }>;

@@ -38,7 +38,7 @@ describe('API: catalog and inventory', () => {
     it('PUT creates (201) then updates (200); GET reads; unknown → 404', async () => {
       const sku = uid('SKU');
       const created = await request(h.app).put(`/skus/${sku}`).set(as('admin')).send({ name: 'Widget', reorderPoint: 3 }).expect(201);
-      expect(created.body).toEqual({ sku, name: 'Widget', reorderPoint: 3 });
+      expect(created.body).toEqual({ sku, name: 'Widget', reorderPoint: 3, safetyStock: 0 });
       await request(h.app).put(`/skus/${sku}`).set(as('admin')).send({ name: 'Widget v2' }).expect(200);
       const got = await request(h.app).get(`/skus/${sku}`).set(as('support')).expect(200);
       expect(got.body).toMatchObject({ sku, name: 'Widget v2' });

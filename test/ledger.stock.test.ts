@@ -26,9 +26,9 @@ describe('ledger stock operations', () => {
       created: false,
     });
     expect((await h.ledger.listWarehouses()).find((w) => w.id === n('w'))).toEqual({ id: n('w'), name: 'North 2', priority: 3, active: false });
-    expect(await h.ledger.upsertSku({ sku: n('a'), name: 'Mug', reorderPoint: 4 })).toEqual({ sku: { sku: n('a'), name: 'Mug', reorderPoint: 4 }, created: true });
-    expect(await h.ledger.upsertSku({ sku: n('a'), name: 'Big mug' })).toEqual({ sku: { sku: n('a'), name: 'Big mug', reorderPoint: 4 }, created: false });
-    expect(await h.ledger.getSku(n('a'))).toEqual({ sku: n('a'), name: 'Big mug', reorderPoint: 4 });
+    expect(await h.ledger.upsertSku({ sku: n('a'), name: 'Mug', reorderPoint: 4 })).toEqual({ sku: { sku: n('a'), name: 'Mug', reorderPoint: 4, safetyStock: 0 }, created: true });
+    expect(await h.ledger.upsertSku({ sku: n('a'), name: 'Big mug' })).toEqual({ sku: { sku: n('a'), name: 'Big mug', reorderPoint: 4, safetyStock: 0 }, created: false });
+    expect(await h.ledger.getSku(n('a'))).toEqual({ sku: n('a'), name: 'Big mug', reorderPoint: 4, safetyStock: 0 });
     expect(await h.ledger.getSku(n('nope'))).toBeUndefined();
     const facts = await h.ledger.catalogFacts([n('y'), n('a'), n('x'), n('x')]);
     expect(facts.unknownSkus).toEqual([n('y'), n('x')]);

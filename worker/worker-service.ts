@@ -6,6 +6,7 @@ import { closeQuietly, type CoreServices } from '../infra/services';
 import { dataConverter } from '../infra/payload-codec';
 import { connectionOptions } from '../infra/temporal-connection';
 import { maintenanceOptions } from './maintenance';
+import { startWebhookLoops } from '../webhooks/loops';
 import { createWorker } from './create-worker';
 
 export interface WorkerService {
@@ -33,12 +34,15 @@ export async function startWorkerService(config: Config, core: CoreServices, log
     maintenance: maintenanceOptions({ knex: core.knex, retentionMs: config.idempotency.retentionMs, intervalMs: config.idempotency.cleanupIntervalMs }),
   });
   const running = worker.run();
+  // Beside the Temporal worker, not inside it: see webhooks/loops.ts.
+  const webhookLoops = startWebhookLoops(core.knex, config.webhooks);
   return {
     worker,
     running,
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch((err: unknown) => log.error('worker failed', { err }));
+      await webhookLoops.stop();
       await closeQuietly(log, 'worker connection', () => workerConnection.close());
     },
   };

@@ -120,6 +120,7 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
     config,
     ledger,
     records,
+    knex,
     client,
     logger: opts.logger ?? silentLogger,
     timeouts: { queryMs: 5_000, updateMs: 20_000, rpcMs: 5_000, healthMs: 1_500, ...opts.timeouts },

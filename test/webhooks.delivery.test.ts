@@ -1,0 +1,275 @@
+/**
+ * Subscriptions over HTTP, emitEvent, the dispatcher and the availability watcher against
+ * real receivers on loopback. The only suite that runs dispatchers, so no other suite's
+ * retry policy claims these deliveries.
+ */
+import request from 'supertest';
+import type { Knex } from 'knex';
+import { WEBHOOK_EVENT_TYPES } from '../webhooks/event-types';
+import { emitEvent } from '../webhooks/outbox';
+import { startDispatcher, type Dispatcher, type DispatcherOptions } from '../webhooks/dispatcher';
+import { drainMarks } from '../webhooks/availability-watcher';
+import { deliveryAttempts } from '../webhooks/delivery-log';
+import { orderEventsFor } from '../webhooks/order-events';
+import type { OrderView } from '../workflows/types';
+import { as, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { testKnex } from './support/db';
+import { eventually } from './support/temporal';
+import { closedPort, startReceiver, type Receiver } from './support/webhook-receiver';
+
+const quiet: DispatcherOptions['log'] = () => undefined;
+
+describe('webhooks: outbox → dispatcher → receiver', () => {
+  let h: ApiHarness;
+  let knex: Knex;
+  const running: Dispatcher[] = [];
+  const receivers: Receiver[] = [];
+  const subs: string[] = [];
+
+  const dispatcher = (opts: Partial<DispatcherOptions> = {}) => {
+    const d = startDispatcher({ knex, pollIntervalMs: 50, retry: { baseDelayMs: 200, maxDelayMs: 1_000 }, log: quiet, ...opts });
+    running.push(d);
+    return d;
+  };
+
+  /** A subscription whose secret a fresh receiver verifies with. */
+  async function subscribed(events: readonly string[] = WEBHOOK_EVENT_TYPES): Promise<{ id: string; rx: Receiver }> {
+    // The URL must exist before the secret does: subscribe to a placeholder, then re-point it.
+    const res = await request(h.app).post('/webhooks').set(as('admin')).send({ url: 'http://127.0.0.1:9/hook', events }).expect(201);
+    const rx = await startReceiver(res.body.secret);
+    receivers.push(rx);
+    await knex('webhook_subscriptions').where({ id: res.body.id }).update({ url: rx.url });
+    subs.push(res.body.id);
+    return { id: res.body.id, rx };
+  }
+
+  const log = async (subId: string, eventId: string) =>
+    (await request(h.app).get(`/webhooks/${subId}/deliveries?eventId=${eventId}`).set(as('admin')).expect(200)).body.deliveries[0];
+
+  beforeAll(async () => {
+    h = await startApi();
+    knex = testKnex(8);
+  });
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((d) => d.stop({ abort: true })));
+    // Left pending, another test's dispatcher would keep retrying them against closed receivers.
+    if (subs.length) await knex('webhook_subscriptions').whereIn('id', subs.splice(0)).delete();
+    await Promise.all(receivers.splice(0).map((r) => r.close()));
+  });
+  afterAll(async () => {
+    await knex?.destroy();
+    await h?.stop();
+  });
+
+  it('POST /webhooks: 201 with the secret once; GET lists without secrets; DELETE 204 then 404; bad input 400', async () => {
+    const created = await request(h.app)
+      .post('/webhooks')
+      .set(as('admin'))
+      .send({ url: 'https://erp.example.com/hooks', events: ['order.shipped', 'order.created'], description: 'ERP' })
+      .expect(201);
+    expect(created.body).toEqual({
+      id: expect.stringMatching(/^whk_/),
+      url: 'https://erp.example.com/hooks',
+      events: ['order.shipped', 'order.created'],
+      description: 'ERP',
+      secret: expect.stringMatching(/^whsec_/),
+      createdAt: expect.any(String),
+    });
+    const list = await request(h.app).get('/webhooks').set(as('admin')).expect(200);
+    const item = list.body.webhooks.find((w: { id: string }) => w.id === created.body.id);
+    expect(item).toEqual({ id: created.body.id, url: 'https://erp.example.com/hooks', events: ['order.shipped', 'order.created'], description: 'ERP', createdAt: created.body.createdAt });
+    expect(JSON.stringify(list.body)).not.toContain('whsec_');
+    await request(h.app).get('/webhooks').set(as('support')).expect(403);
+
+    for (const body of [
+      { url: 'ftp://x.example.com/', events: ['order.created'] },
+      { url: 'https://user:pw@x.example.com/', events: ['order.created'] },
+      { url: 'not a url', events: ['order.created'] },
+      { url: 'https://x.example.com/', events: [] },
+      { url: 'https://x.example.com/', events: ['order.exploded'] },
+      { url: 'https://x.example.com/', events: ['*'] },
+      { url: 'https://x.example.com/', events: ['order.created', 'order.created'] },
+    ]) {
+      const bad = await request(h.app).post('/webhooks').set(as('admin')).send(body);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error).toBe('validation_failed');
+    }
+    await request(h.app).delete(`/webhooks/${created.body.id}`).set(as('admin')).expect(204);
+    expect((await request(h.app).delete(`/webhooks/${created.body.id}`).set(as('admin')).expect(404)).body.error).toBe('not_found');
+    await request(h.app).get(`/webhooks/${created.body.id}/deliveries`).set(as('admin')).expect(404);
+  });
+
+  it('emitEvent rides the caller transaction and is idempotent on the event id', async () => {
+    const { id: subId } = await subscribed(['order.created']);
+    const id = `evt_${uid('tx')}`;
+    await knex.transaction(async (trx) => {
+      await emitEvent(trx, { type: 'order.created', id, data: { orderId: 'x' } });
+      await trx.rollback();
+    }).catch(() => undefined);
+    expect(await knex('webhook_events').where({ id }).first()).toBeUndefined();
+    expect(await emitEvent(knex, { type: 'order.created', id, data: { orderId: 'x' } })).toEqual({ id, emitted: true });
+    expect(await emitEvent(knex, { type: 'order.created', id, data: { orderId: 'x' } })).toEqual({ id, emitted: false });
+    expect(await knex('webhook_deliveries').where({ event_id: id, subscription_id: subId }).count<{ count: string }[]>('* as count')).toEqual([{ count: '1' }]);
+  });
+
+  it('every event type arrives verified as {id, type, createdAt, data}', async () => {
+    const { rx } = await subscribed();
+    const orderId = uid('ord');
+    const base = { orderId, status: 'received', channel: 'web', customer: { id: 'c' }, shippingAddress: { name: 'A', line1: 'l', city: 'c', postalCode: 'p', country: 'DE' }, shippingMethod: 'standard', lines: [{ sku: 'S', quantity: 1 }], allocations: [], backordered: [], fulfillments: [], holds: [], history: [{ at: new Date().toISOString(), status: 'received' }], edits: 0 } as OrderView;
+    const shipped: OrderView = { ...base, status: 'shipped', history: [...base.history, { at: new Date().toISOString(), status: 'shipped' }], fulfillments: [{ fulfillmentId: 'f1', warehouseId: 'w', lines: base.lines, status: 'shipped', shipment: { carrier: 'DHL', trackingNumber: 'T1' } }] };
+    const delivered: OrderView = { ...shipped, status: 'delivered', history: [...shipped.history, { at: new Date().toISOString(), status: 'delivered' }] };
+    const withReturn = { ...delivered, returns: [{ returnId: 'r1', status: 'received', lines: [{ sku: 'S', quantity: 1 }] }] };
+    const cancelledOrder: OrderView = { ...base, orderId: `${orderId}-c`, status: 'cancelled', history: [...base.history, { at: new Date().toISOString(), status: 'cancelled' }], cancelReason: 'test' };
+    const events = [
+      ...orderEventsFor(undefined, base),
+      ...orderEventsFor(base, shipped),
+      ...orderEventsFor(shipped, delivered),
+      ...orderEventsFor(delivered, withReturn),
+      ...orderEventsFor({ ...base, orderId: cancelledOrder.orderId }, cancelledOrder),
+    ];
+    await knex.transaction(async (trx) => {
+      for (const e of events) await emitEvent(trx, e);
+    });
+    // The ledger's own: a receipt marks the SKU (available_changed), an adjustment to the reorder point opens an alert.
+    const { warehouseId, sku } = await seedStock(h.app, 10);
+    await request(h.app).put(`/skus/${sku}`).set(as('admin')).send({ name: 'Thing', reorderPoint: 3 }).expect(200);
+    await request(h.app).post('/inventory/adjustments').set(as('admin')).send({ warehouseId, sku, delta: -8, reason: 'count' }).expect(201);
+    await drainMarks(knex);
+    dispatcher();
+
+    const want = [...events.map((e) => e.id)];
+    await eventually(async () => (want.every((id) => rx.byEventId(id).length > 0) ? true : undefined), 15_000);
+    const types = new Set<string>();
+    for (const e of events) {
+      const got = rx.byEventId(e.id)[0];
+      expect(got.body).toEqual({ id: e.id, type: e.type, createdAt: expect.any(String), data: JSON.parse(JSON.stringify(e.data)) });
+      expect(got.id).toBe(e.id);
+      types.add(e.type);
+    }
+    const ledgerEvents = await eventually(async () => {
+      const mine = rx.received.filter((r) => r.verified && r.body?.data.sku === sku);
+      const kinds = new Set(mine.map((r) => r.body!.type));
+      return kinds.has('inventory.available_changed') && kinds.has('inventory.reorder_alert') ? mine : undefined;
+    }, 15_000);
+    for (const r of ledgerEvents) types.add(r.body!.type);
+    expect(ledgerEvents.find((r) => r.body!.type === 'inventory.reorder_alert')!.body!.data).toMatchObject({ sku, available: 2, reorderPoint: 3 });
+    expect([...types].sort()).toEqual([...WEBHOOK_EVENT_TYPES].sort());
+  });
+
+  it('receiver down (refused, then 500s) → retried with backoff, then delivered; the log shows every attempt; redeliver resends the same webhook-id', async () => {
+    const { id: subId, rx } = await subscribed(['order.created']);
+    // "Down": the subscription points at a closed port, then at the receiver again (no rebinding race with other suites).
+    await knex('webhook_subscriptions').where({ id: subId }).update({ url: `http://127.0.0.1:${await closedPort()}/hook` });
+    const { id } = await emitEvent(knex, { type: 'order.created', data: { orderId: uid('o') } });
+    dispatcher();
+    await eventually(async () => ((await log(subId, id))?.attempts >= 2 ? true : undefined), 10_000, 50);
+    let answered = 0;
+    rx.respond = () => (++answered <= 2 ? { status: 500, body: 'down for maintenance' } : { status: 204 });
+    await knex('webhook_subscriptions').where({ id: subId }).update({ url: rx.url });
+    const delivered = await eventually(async () => {
+      const d = await log(subId, id);
+      return d?.status === 'delivered' ? d : undefined;
+    }, 15_000, 50);
+    expect(delivered).toMatchObject({ eventId: id, type: 'order.created', status: 'delivered', lastStatusCode: 204, deliveredAt: expect.any(String) });
+    expect(delivered.lastError).toBeUndefined();
+    const attempts = await deliveryAttempts(knex, delivered.id);
+    expect(delivered.attempts).toBe(attempts.length);
+    expect(attempts.length).toBeGreaterThanOrEqual(5);
+    expect(attempts.slice(0, 2).every((a) => a.outcome === 'retryable' && /ECONNREFUSED/.test(a.error ?? ''))).toBe(true);
+    expect(attempts.filter((a) => a.statusCode === 500)).toHaveLength(2);
+    expect(attempts[attempts.length - 1]).toMatchObject({ outcome: 'delivered', statusCode: 204 });
+    // Equal jitter: the n-th wait is at least half of base × 2^(n-1), capped at max.
+    const gaps = attempts.slice(1).map((a, i) => Date.parse(a.at) - Date.parse(attempts[i].at));
+    gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(Math.min(1_000, 200 * 2 ** i) / 2 - 20));
+    expect(rx.byEventId(id)).toHaveLength(3);
+
+    const again = await request(h.app).post(`/webhooks/${subId}/deliveries/${delivered.id}/redeliver`).set(as('admin')).expect(202);
+    expect(again.body).toMatchObject({ id: delivered.id, status: 'pending' });
+    await eventually(async () => (rx.byEventId(id).length === 4 ? true : undefined), 10_000, 50);
+    expect(new Set(rx.byEventId(id).map((r) => r.id))).toEqual(new Set([id]));
+    await request(h.app).post(`/webhooks/${subId}/deliveries/999999999/redeliver`).set(as('admin')).expect(404);
+
+    const metrics = await request(h.app).get('/metrics').set(as('ops')).expect(200);
+    expect(metrics.text).toMatch(/fulfillment_webhook_deliveries\{status="delivered"\} [1-9]/);
+    expect(metrics.text).toMatch(/fulfillment_webhook_oldest_pending_seconds \d/);
+  });
+
+  it('a permanent answer (400) fails the delivery at once', async () => {
+    const { id: subId, rx } = await subscribed(['order.created']);
+    rx.respond = () => ({ status: 400, body: 'schema mismatch' });
+    const { id } = await emitEvent(knex, { type: 'order.created', data: { orderId: uid('o') } });
+    dispatcher();
+    const d = await eventually(async () => {
+      const row = await log(subId, id);
+      return row?.status === 'failed' ? row : undefined;
+    }, 10_000, 50);
+    expect(d).toMatchObject({ attempts: 1, lastStatusCode: 400, lastError: 'HTTP 400: schema mismatch' });
+  });
+
+  it('a delivery past the retry horizon fails', async () => {
+    const { id: subId, rx } = await subscribed(['order.created']);
+    rx.respond = () => ({ status: 503 });
+    const { id } = await emitEvent(knex, { type: 'order.created', data: { orderId: uid('o') } });
+    dispatcher({ retry: { baseDelayMs: 50, maxDelayMs: 100, horizonMs: 600 } });
+    const d = await eventually(async () => {
+      const row = await log(subId, id);
+      return row?.status === 'failed' ? row : undefined;
+    }, 10_000, 50);
+    expect(d.attempts).toBeGreaterThan(2);
+    expect(d.lastStatusCode).toBe(503);
+  });
+
+  it('two dispatchers at once (two replicas): every event arrives, none is lost', async () => {
+    const { rx } = await subscribed(['order.status_changed']);
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) ids.push((await emitEvent(knex, { type: 'order.status_changed', data: { orderId: `o${i}`, status: 'reserved', previousStatus: 'received', channel: 'web' } })).id);
+    dispatcher({ batchSize: 5 });
+    dispatcher({ batchSize: 5 });
+    await eventually(async () => (ids.every((id) => rx.byEventId(id).length > 0) ? true : undefined), 15_000, 50);
+    // The receiver has them before the dispatcher has recorded the answer.
+    await eventually(async () => {
+      const rows = await knex('webhook_deliveries').whereIn('event_id', ids).select('status');
+      return rows.length === ids.length && rows.every((r: { status: string }) => r.status === 'delivered') ? true : undefined;
+    }, 5_000, 50);
+    // SKIP LOCKED: with a healthy receiver no event is even sent twice.
+    expect(ids.map((id) => rx.byEventId(id).length).every((n) => n === 1)).toBe(true);
+  });
+
+  it('a dispatcher killed mid-delivery: the other sends it after the lease', async () => {
+    const { id: subId, rx } = await subscribed(['order.created']);
+    rx.respond = () => ({ hold: true });
+    const { id } = await emitEvent(knex, { type: 'order.created', data: { orderId: uid('o') } });
+    const a = dispatcher({ leaseMs: 1_500 });
+    await eventually(async () => (rx.held() === 1 ? true : undefined), 10_000, 20);
+    await a.stop({ abort: true });
+    rx.respond = () => ({ status: 200 });
+    const killedAt = Date.now();
+    dispatcher();
+    const d = await eventually(async () => {
+      const row = await log(subId, id);
+      return row?.status === 'delivered' ? row : undefined;
+    }, 10_000, 50);
+    expect(Date.now() - killedAt).toBeGreaterThanOrEqual(500);
+    expect(rx.byEventId(id).length).toBe(2); // the held one that A never saw answered, and B's
+    expect(d.attempts).toBe(1); // A recorded nothing: it "died"
+  });
+
+  it('inventory.available_changed after receipts: one event per window, with byChannel; nothing when unchanged', async () => {
+    const { rx } = await subscribed(['inventory.available_changed']);
+    const { warehouseId, sku } = await seedStock(h.app, 0);
+    const web = uid('web');
+    const amazon = uid('amz');
+    await request(h.app).put(`/channels/${web}`).set(as('admin')).send({ name: 'Web' }).expect(201);
+    await request(h.app).put(`/channels/${amazon}`).set(as('admin')).send({ name: 'Amazon', bufferPercent: 50, maxListed: 4 }).expect(201);
+    await drainMarks(knex);
+    for (const quantity of [5, 3, 2]) await request(h.app).post('/inventory/receipts').set(as('admin')).send({ warehouseId, sku, quantity }).expect(201);
+    await drainMarks(knex);
+    await drainMarks(knex); // nothing changed since: no second event
+    dispatcher();
+    const mine = () => rx.received.filter((r) => r.verified && r.body?.type === 'inventory.available_changed' && r.body.data.sku === sku);
+    await eventually(async () => (mine().length > 0 ? true : undefined), 10_000, 50);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(mine()).toHaveLength(1);
+    expect(mine()[0].body!.data).toMatchObject({ sku, available: 10, byChannel: { [web]: 10, [amazon]: 4 } });
+  });
+});

@@ -1,0 +1,56 @@
+/** Webhook subscriptions: who wants which event types at which URL. The secret leaves only on create. */
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import { generateSecret } from '../integrations/signed-post';
+import type { WebhookEventType } from './event-types';
+
+export interface Subscription {
+  id: string;
+  url: string;
+  events: WebhookEventType[];
+  description?: string;
+  createdAt: string;
+}
+
+interface Row {
+  id: string;
+  url: string;
+  events: WebhookEventType[];
+  description: string | null;
+  created_at: Date;
+}
+
+const toSubscription = (r: Row): Subscription => ({
+  id: r.id,
+  url: r.url,
+  events: r.events,
+  ...(r.description === null ? {} : { description: r.description }),
+  createdAt: r.created_at.toISOString(),
+});
+
+export async function createSubscription(
+  knex: Knex,
+  input: { url: string; events: WebhookEventType[]; description?: string },
+): Promise<Subscription & { secret: string }> {
+  const id = `whk_${randomBytes(10).toString('hex')}`;
+  const secret = generateSecret();
+  const [row] = await knex('webhook_subscriptions')
+    .insert({ id, url: input.url, events: [...new Set(input.events)], secret, description: input.description ?? null })
+    .returning<Row[]>(['id', 'url', 'events', 'description', 'created_at']);
+  return { ...toSubscription(row), secret };
+}
+
+export async function listSubscriptions(knex: Knex): Promise<Subscription[]> {
+  const rows = await knex('webhook_subscriptions').select<Row[]>('id', 'url', 'events', 'description', 'created_at').orderBy([{ column: 'created_at' }, { column: 'id' }]);
+  return rows.map(toSubscription);
+}
+
+export async function getSubscription(knex: Knex, id: string): Promise<Subscription | undefined> {
+  const row = await knex('webhook_subscriptions').where({ id }).first<Row | undefined>('id', 'url', 'events', 'description', 'created_at');
+  return row && toSubscription(row);
+}
+
+/** Its deliveries and their log go with it (pending ones are then never sent). */
+export async function deleteSubscription(knex: Knex, id: string): Promise<boolean> {
+  return (await knex('webhook_subscriptions').where({ id }).delete()) > 0;
+}
