@@ -10,7 +10,8 @@ import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config/config';
 import { createLedger } from '../ledger/ledger';
 import type { Ledger } from '../ledger/types';
-import { createOrderRecords, type OrderRecords } from '../orders';
+import type { OrderRecords } from '../orders';
+import { createRecordsWithEvents } from './order-records';
 import { createKnex } from './database';
 import type { Logger } from './logger';
 import { dataConverter } from './payload-codec';
@@ -29,7 +30,7 @@ export interface CoreServices {
 export async function connectCoreServices(config: Config, log: Logger): Promise<CoreServices> {
   const knex = createKnex(config.databaseUrl, config.databasePoolMax);
   const ledger = createLedger(knex);
-  const records = createOrderRecords(knex, { cursorSecret: config.cursorSecret });
+  const records = createRecordsWithEvents(knex, config.cursorSecret);
   const connection = await Connection.connect(connectionOptions(config.temporal));
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config.security.encryptionKeys) });
   return {

@@ -75,7 +75,7 @@ export function createOrderRecords(knex: Knex, options: OrderRecordsOptions): Or
     async accept({ orderId, requestHash, view, workflowId }: AcceptInput): Promise<AcceptResult> {
       if (view.orderId !== orderId) throw new RangeError(`view.orderId ${view.orderId} is not the accepted order id ${orderId}`);
       const c = scalarColumns(view);
-      const inserted = await knex.raw<{ rows: OrderRecordRow[] }>(ACCEPT_SQL, [
+      const insert = (db: Knex | Knex.Transaction) => db.raw<{ rows: OrderRecordRow[] }>(ACCEPT_SQL, [
         orderId,
         requestHash,
         c.channel,
@@ -87,6 +87,14 @@ export function createOrderRecords(knex: Knex, options: OrderRecordsOptions): Or
         JSON.stringify(skusOf(view)),
         JSON.stringify(warehousesOf(view)),
       ]);
+      const onChange = options.onChange;
+      const inserted = onChange
+        ? await knex.transaction(async (trx) => {
+            const result = await insert(trx);
+            if (result.rows.length > 0) await onChange(trx, undefined, view);
+            return result;
+          })
+        : await insert(knex);
       if (inserted.rows.length > 0) return { created: true, record: toRecord(inserted.rows[0]) };
       // A new statement sees the winner's committed row: ON CONFLICT waited for it to commit.
       const existing = await read(orderId);
@@ -100,6 +108,11 @@ export function createOrderRecords(knex: Knex, options: OrderRecordsOptions): Or
       // Two statements in one transaction: the upsert takes the row lock, so the filter sync
       // (a fresh snapshot under READ COMMITTED) sees what any concurrent save committed.
       return knex.transaction(async (trx) => {
+        // The view this write replaces, locked, for what follows from the change.
+        const previous = options.onChange
+          ? ((await trx('order_records').where('order_id', view.orderId).forUpdate().first('view', 'version')) as { view: OrderView; version: number } | undefined)
+          : undefined;
+        if (previous && previous.version >= meta.version) return false;
         const upserted = await trx.raw<{ rows: { order_id: string; created_at: Date }[] }>(SAVE_SQL, [
           view.orderId,
           meta.requestHash ?? null,
@@ -116,6 +129,7 @@ export function createOrderRecords(knex: Knex, options: OrderRecordsOptions): Or
         const { created_at: createdAt } = upserted.rows[0];
         const id = view.orderId;
         await trx.raw(SYNC_FILTERS_SQL, [JSON.stringify(skusOf(view)), id, id, createdAt, JSON.stringify(warehousesOf(view)), id, id, createdAt]);
+        if (options.onChange) await options.onChange(trx, previous?.view, view);
         return true;
       });
     },

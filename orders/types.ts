@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 /** The order record as the rest of the system sees it. No runtime imports. */
 import type { OrderStatus, OrderView } from '../workflows/types';
 
@@ -72,6 +73,11 @@ export interface OrderRecords {
 export interface OrderRecordsOptions {
   /** Signs list cursors; at least 16 bytes. */
   cursorSecret: string | Buffer;
+  /**
+   * Runs in the transaction of every write that changed the record (intake: `previous`
+   * undefined): what follows from the change (webhook events) commits with it or not at all.
+   */
+  onChange?: (trx: Knex.Transaction, previous: OrderView | undefined, next: OrderView) => Promise<void>;
 }
 
 export const MAX_LIST_LIMIT = 1000;

@@ -11,7 +11,8 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, type NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig, type Config, type Role } from '../../config/config';
 import { createLedger } from '../../ledger/ledger';
-import { createOrderRecords, type OrderRecords } from '../../orders';
+import type { OrderRecords } from '../../orders';
+import { createRecordsWithEvents } from '../../infra/order-records';
 import type { Ledger } from '../../ledger/types';
 import { createWorker } from '../../worker/create-worker';
 import { createApp, type AppDeps, type AppTimeouts } from '../../api/app';
@@ -92,7 +93,7 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
   const config = apiTestConfig(opts.env);
   const knex = testKnex(5);
   const ledger = createLedger(knex);
-  const records = createOrderRecords(knex, { cursorSecret: config.cursorSecret });
+  const records = createRecordsWithEvents(knex, config.cursorSecret);
   // The same codec as production wiring whenever the suite's env sets PAYLOAD_ENCRYPTION_KEYS.
   const converter = dataConverter(config.security.encryptionKeys);
   const { client, connection } = await connectClient(converter);

@@ -11,7 +11,7 @@ import { bundleWorkflowCode, type NativeConnection, type Worker, type WorkflowBu
 import type { Knex } from 'knex';
 import type { OrderTimeouts } from '../../config/config';
 import { createLedger } from '../../ledger/ledger';
-import { createOrderRecords } from '../../orders';
+import { createRecordsWithEvents } from '../../infra/order-records';
 import type { Ledger, OrderLine, ReconciliationReport } from '../../ledger/types';
 import { createClosedOrdersCheck } from '../../infra/workflow-state';
 import type { CarrierAdapter, WarehouseAdapter } from '../../activities/adapters/types';
@@ -131,7 +131,7 @@ export class OrderSuite {
     const workerConnection = await connectWorker();
     const knex = testKnex(5);
     const ledger = createLedger(knex);
-    const records = createOrderRecords(knex, { cursorSecret: 'order-suite-cursor-secret' });
+    const records = createRecordsWithEvents(knex, 'order-suite-cursor-secret');
     const worker = await createWorker({
       connection: workerConnection,
       client,
