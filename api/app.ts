@@ -85,7 +85,7 @@ export function createApp(deps: AppDeps): express.Express {
     ...eventRoutes({ orders }),
     ...holdRoutes({ orders }),
     ...editRoutes({ orders }),
-    ...catalogRoutes({ ledger }),
+    ...catalogRoutes({ ledger, integrationSecretSet: config.integration?.secret !== undefined }),
     ...inventoryRoutes({ ledger, stockWaker, closedOrdersCheck }),
   ];
   const metrics = createApiMetrics({ ledger, sources: deps.metricsSources ?? config.metricsSources });

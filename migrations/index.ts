@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { ledgerMigration } from './001_ledger';
 import { closedOrdersMigration } from './002_closed_orders';
+import { warehouseUrlsMigration } from './005_warehouse_urls';
 
 export interface Migration {
   name: string;
@@ -13,7 +14,7 @@ export interface Migration {
  * from TypeScript under jest and from compiled JavaScript in dist/ without knex
  * needing a TypeScript loader. Append new ones; never edit or reorder landed ones.
  */
-export const MIGRATIONS: Migration[] = [ledgerMigration, closedOrdersMigration];
+export const MIGRATIONS: Migration[] = [ledgerMigration, closedOrdersMigration, warehouseUrlsMigration];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
   getMigrations: async () => MIGRATIONS,
