@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { INTEGRATION_SHAPE, integrationConfig, type IntegrationConfig } from './integration';
 import { SECURITY_SHAPE, securityConfig, type SecurityConfig } from './security';
 
 export type Role = 'system' | 'support' | 'ops' | 'admin';
@@ -88,6 +89,7 @@ const schema = z.object({
   IDEMPOTENCY_RETENTION: duration('30d'),
   IDEMPOTENCY_CLEANUP_INTERVAL: duration('1h'),
   ...SECURITY_SHAPE,
+  ...INTEGRATION_SHAPE,
 });
 
 type Parsed = z.output<typeof schema>;
@@ -131,6 +133,8 @@ export interface Config {
   /** How long ledger idempotency records are kept, and how often expired ones are deleted. */
   idempotency: { retentionMs: number; cleanupIntervalMs: number };
   security: SecurityConfig;
+  /** Warehouses and the carrier over HTTP (DESIGN §10). */
+  integration: IntegrationConfig;
 }
 
 export class ConfigError extends Error {
@@ -151,6 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && e.API_KEYS.size === 0) {
     throw new ConfigError(['API_KEYS: required when NODE_ENV=production (format key1:system,key2:support)']);
   }
+  const integration = integrationConfig(e);
+  if (Array.isArray(integration)) throw new ConfigError(integration);
   return {
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
@@ -184,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     idempotency: { retentionMs: e.IDEMPOTENCY_RETENTION, cleanupIntervalMs: e.IDEMPOTENCY_CLEANUP_INTERVAL },
     security: securityConfig({ ...e, authOn: e.API_KEYS.size > 0, temporalUiUrl: e.TEMPORAL_UI_URL }),
+    integration,
   };
 }
 
