@@ -132,7 +132,9 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     async createPickTask(req: PickTaskRequest): Promise<{ taskId: string }> {
-      return mapErrors(() => warehouse.createPickTask(req));
+      // The schedule time, not now: the same on every retry of this call (the message it sends is one message).
+      const requestedAt = req.requestedAt ?? new Date(Context.current().info.scheduledTimestampMs).toISOString();
+      return mapErrors(() => warehouse.createPickTask({ ...req, requestedAt }));
     },
 
     async awaitPick(req: FulfillmentRef & { taskId: string }): Promise<Completion> {
