@@ -11,19 +11,26 @@ import type { Warehouse } from '../../ledger/types';
 import { httpWarehouse } from './http-warehouse';
 import type { WarehouseAdapter } from './types';
 
-/** `warehouseId → fulfillmentUrl`, from the catalog, read at most once per `ttlMs`. */
+/**
+ * `warehouseId → fulfillmentUrl`, from the catalog, read at most once per `ttlMs` — except
+ * that a warehouse the cached read does not know yet triggers a fresh read, so a warehouse
+ * created with its URL is reached over HTTP from its first order.
+ */
 export function cachedWarehouseUrls(list: () => Promise<Warehouse[]>, ttlMs = 5_000): (warehouseId: string) => Promise<string | undefined> {
-  let cached: { at: number; urls: Promise<Map<string, string>> } | undefined;
+  let cached: { at: number; urls: Promise<Map<string, string | null>> } | undefined;
+  const read = () => {
+    const urls = list().then((ws) => new Map(ws.map((w) => [w.id, w.fulfillmentUrl] as const)));
+    cached = { at: Date.now(), urls };
+    // A failed read is not cached: the activity fails, retries, and reads again.
+    urls.catch(() => {
+      if (cached?.urls === urls) cached = undefined;
+    });
+    return urls;
+  };
   return async (warehouseId) => {
-    if (!cached || Date.now() - cached.at > ttlMs) {
-      const urls = list().then((ws) => new Map(ws.flatMap((w) => (w.fulfillmentUrl ? [[w.id, w.fulfillmentUrl] as const] : []))));
-      cached = { at: Date.now(), urls };
-      // A failed read is not cached: the activity fails, retries, and reads again.
-      urls.catch(() => {
-        if (cached?.urls === urls) cached = undefined;
-      });
-    }
-    return (await cached.urls).get(warehouseId);
+    let urls = await (cached && Date.now() - cached.at <= ttlMs ? cached.urls : read());
+    if (!urls.has(warehouseId)) urls = await read();
+    return urls.get(warehouseId) ?? undefined;
   };
 }
 
