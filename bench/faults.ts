@@ -147,7 +147,8 @@ class World {
   }
 
   async startWorker(): Promise<void> {
-    this.worker = spawnProduct('worker', this.env, this.cleanup, `${this.name}-worker${++this.workers}`);
+    // info: the worker's ready line ("worker running") is logged at info.
+    this.worker = spawnProduct('worker', { ...this.env, LOG_LEVEL: 'info' }, this.cleanup, `${this.name}-worker${++this.workers}`);
     await waitWorkerReady(this.worker);
   }
 
