@@ -157,7 +157,9 @@ export function createActivities(deps: ActivityDeps) {
 
     createPickTask: carrying(async (req: PickTaskRequest & Carried): Promise<{ taskId: string }> => {
       const { record: _record, ...request } = req;
-      return mapErrors(() => warehouse.createPickTask(request));
+      // The schedule time, not now: the same on every retry of this call (the message it sends is one message).
+      const requestedAt = request.requestedAt ?? new Date(Context.current().info.scheduledTimestampMs).toISOString();
+      return mapErrors(() => warehouse.createPickTask({ ...request, requestedAt }));
     }),
 
     awaitPick: carrying(async (req: FulfillmentRef & { taskId: string }): Promise<Completion> => mapErrors(() => warehouse.awaitPick(req, heartbeatingWait()))),

@@ -100,7 +100,7 @@ export function createApp(deps: AppDeps): express.Express {
     ...eventRoutes({ orders }),
     ...holdRoutes({ orders }),
     ...editRoutes({ orders }),
-    ...catalogRoutes({ ledger }),
+    ...catalogRoutes({ ledger, integrationSecretSet: config.integration?.secret !== undefined }),
     ...inventoryRoutes({ ledger, stockWaker, closedOrdersCheck }),
     ...webhookRoutes({ db }),
     ...channelRoutes({ db }),

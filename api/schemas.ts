@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { ISO_COUNTRY_CODES } from './countries';
 import { ID_LIST_PATTERN, ID_PATTERN, ID_RULE } from './ids';
+import { peerUrlProblem } from '../integrations/peer-url';
 import { FULFILLMENT_STATUSES, HOLD_REASONS, ORDER_STATUSES, type OrderEvent, type OrderView } from '../workflows/types';
 
 /** True only when A and B are the same type (optional fields included). */
@@ -205,6 +206,15 @@ export const putWarehouseBodySchema = named(
       name: text(200),
       priority: z.number().int().min(0).max(1_000_000).optional().describe('Lower is preferred when allocating'),
       active: z.boolean().optional(),
+      fulfillmentUrl: z
+        .string()
+        .superRefine((v, ctx) => {
+          const problem = peerUrlProblem(v);
+          if (problem) ctx.addIssue({ code: 'custom', message: `fulfillmentUrl ${problem}` });
+        })
+        .nullable()
+        .optional()
+        .describe('Where fulfillment requests are POSTed, signed with INTEGRATION_SECRET (http/https, no credentials); null clears it, omitted keeps it'),
     })
     .strict(),
   'PutWarehouseRequest',
@@ -400,7 +410,13 @@ export const orderListSchema = named(
 );
 
 export const warehouseSchema = named(
-  z.object({ id: z.string(), name: z.string(), priority: z.number().int(), active: z.boolean() }),
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    priority: z.number().int(),
+    active: z.boolean(),
+    fulfillmentUrl: z.string().nullable().describe('null: the warehouse runs on WAREHOUSE_MODE'),
+  }),
   'Warehouse',
 );
 export const warehouseListSchema = named(z.object({ warehouses: z.array(warehouseSchema) }), 'WarehouseList');

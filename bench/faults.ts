@@ -14,6 +14,10 @@
  *   - plus what the run itself expects (e.g. every accepted order delivered).
  * A run that finds a problem makes the process exit 1.
  *
+ * Run 7 puts the warehouses behind HTTP (DESIGN §10): a loopback warehouse service answers
+ * 500 to a third of the requests and resets every connection for 10 s mid-run, and reports
+ * picked/packed back through the API; no fulfillment may be requested twice.
+ *
  * Knobs: FAULTS_ONLY=1,4,5 · FAULTS_ORDERS (default 200) · BENCH_CHILD_LOG=1 (child output).
  */
 import path from 'node:path';
@@ -38,6 +42,8 @@ import {
   type BenchDevServer,
 } from './common';
 import { httpJson } from './http';
+import { generateSecret } from '../integrations/signed-post';
+import { startFaultWarehouse } from './fault-warehouse';
 import { spawnProduct, waitApiReady, waitWorkerReady, type ProductProcess } from './processes';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 
@@ -141,7 +147,8 @@ class World {
   }
 
   async startWorker(): Promise<void> {
-    this.worker = spawnProduct('worker', this.env, this.cleanup, `${this.name}-worker${++this.workers}`);
+    // info: the worker's ready line ("worker running") is logged at info.
+    this.worker = spawnProduct('worker', { ...this.env, LOG_LEVEL: 'info' }, this.cleanup, `${this.name}-worker${++this.workers}`);
     await waitWorkerReady(this.worker);
   }
 
@@ -452,6 +459,9 @@ interface RunDef {
 
 const plentiful = (skus: string[], units: number) => Object.fromEntries(skus.map((s) => [s, units]));
 
+/** Signs the HTTP warehouse run's messages (its worker and API get it as INTEGRATION_SECRET). */
+const FAULT_SECRET = generateSecret();
+
 const RUNS: RunDef[] = [
   {
     id: 1,
@@ -608,6 +618,54 @@ const RUNS: RunDef[] = [
       });
     },
   },
+  {
+    id: 7,
+    name: 'http-warehouse',
+    fault: 'warehouses over HTTP: 1/3 of requests answered 500, every connection reset for 10 s mid-run',
+    options: { mode: 'simulated', simulatedDelay: '200ms', env: { INTEGRATION_SECRET: FAULT_SECRET, PICK_TIMEOUT: '10m', PACK_TIMEOUT: '10m' } },
+    settleMs: 240_000,
+    async run(w, n) {
+      const skus = ['W-A', 'W-B', 'W-C', 'W-D'];
+      // Plenty at each warehouse for part of the SKUs only, so many orders split across both.
+      await w.seed(['w-ams', 'w-rtm'], { 'w-ams': plentiful(skus.slice(0, 3), 400), 'w-rtm': plentiful(skus.slice(1), 400) });
+      const wh = await startFaultWarehouse({ secret: FAULT_SECRET, apiBase: w.apiBase, failShare: 1 / 3, random: rng(7), stepDelayMs: 200, problems: w.problems });
+      w.cleanup.add('close fault warehouse', () => wh.close());
+      for (const [i, id] of ['w-ams', 'w-rtm'].entries()) {
+        const r = await httpJson(w.apiBase, 'PUT', `/warehouses/${id}`, { name: `Faults ${id}`, priority: i + 1, fulfillmentUrl: `${wh.server.url}/wms/${id}` });
+        if (r.status !== 200) throw new Error(`PUT /warehouses/${id} with a fulfillmentUrl: ${r.status} ${JSON.stringify(r.body)}`);
+      }
+      await w.postAll(plainOrders('hw', n, skus, 7), {
+        perSecond: 25,
+        concurrency: 8,
+        atHalf: async () => {
+          wh.resetUntil = Date.now() + 10_000;
+          log(`${w.name}: warehouse resets every connection for 10 s`);
+          await sleep(10_000);
+        },
+      });
+      // Until every accepted order is delivered (or the bound): the warehouse keeps reporting.
+      await waitFor('every accepted order delivered', async () => ((await w.listOrders(`OrderStatus = 'delivered'`)).length >= w.accepted.size ? true : undefined), 240_000, 1_000).catch(() => undefined);
+      await wh.drain();
+      const records = await mapLimit([...w.accepted], 8, async (id) => {
+        const r = await httpJson<{ fulfillments?: { fulfillmentId: string; warehouseId: string }[] }>(w.apiBase, 'GET', `/orders/${id}`);
+        return [id, r.body?.fulfillments ?? []] as const;
+      });
+      let fulfillments = 0;
+      for (const [orderId, fs] of records) {
+        const got = wh.accepted.get(orderId) ?? new Map<string, Set<string>>();
+        fulfillments += fs.length;
+        for (const [fid, ids] of got) if (ids.size !== 1) w.problems.push(`order ${orderId}: fulfillment ${fid} requested under ${ids.size} different ids`);
+        const expected = fs.map((f) => f.fulfillmentId).sort().join(',');
+        const received = [...got.keys()].sort().join(',');
+        if (expected !== received) w.problems.push(`order ${orderId}: the warehouse took fulfillments [${received}], the order has [${expected}]`);
+      }
+      const st = wh.stats;
+      w.notes.push(
+        `warehouse saw ${st.requests} requests: ${st.answered500} answered 500, ${st.reset} reset, ${st.accepted} fulfillments taken (${fulfillments} in the orders), ${st.repeats} repeats of a taken id; ${st.eventsPosted} events posted back, ${st.eventFailures} not taken; unverified ${wh.server.messages.filter((m) => !m.verified).length}`,
+      );
+      if (wh.server.messages.some((m) => !m.verified)) w.problems.push('the warehouse received unsigned or badly signed messages');
+    },
+  },
 ];
 
 /** Manual mode: sends each fitting event twice, concurrently, until every accepted order is delivered. */
@@ -675,7 +733,7 @@ async function runOne(def: RunDef, n: number): Promise<RunResult> {
     log(`${def.name}: settled in ${fmt(settled.seconds)} s (${settled.open} open, ${settled.idle} idle)`);
     // Expected ends: plain runs deliver everything accepted; the cancel storm cancels or delivers.
     const result = await check(w, def.fault, started, settled);
-    if ([1, 2, 3, 5].includes(def.id)) {
+    if ([1, 2, 3, 5, 7].includes(def.id)) {
       const delivered = result.byStatus.delivered ?? 0;
       if (delivered !== result.accepted) w.problems.push(`${result.accepted - delivered} accepted order(s) not delivered: ${JSON.stringify(result.byStatus)}`);
     }
@@ -724,7 +782,7 @@ async function runOne(def: RunDef, n: number): Promise<RunResult> {
 }
 
 async function main(): Promise<number> {
-  const only = new Set((process.env.FAULTS_ONLY ?? '1,2,3,4,5,6').split(',').map((s) => Number(s.trim())));
+  const only = new Set((process.env.FAULTS_ONLY ?? '1,2,3,4,5,6,7').split(',').map((s) => Number(s.trim())));
   const n = envInt('FAULTS_ORDERS', 200);
   const results: RunResult[] = [];
   const abort = new Cleanup();

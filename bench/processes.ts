@@ -103,7 +103,8 @@ export async function waitWorkerReady(proc: ProductProcess, timeoutMs = 90_000):
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!proc.alive()) throw new Error(`worker exited early: ${proc.logs.slice(-10).join('\n')}`);
-    if (proc.logs.some((l) => l.includes('[worker] task queue'))) return;
+    // The JSON start line ("worker running", at info) since the pino logger; the old text line before it.
+    if (proc.logs.some((l) => l.includes('worker running') || l.includes('[worker] task queue'))) return;
     await sleep(200);
   }
   throw new Error(`worker not ready within ${timeoutMs} ms: ${proc.logs.slice(-10).join('\n')}`);

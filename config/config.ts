@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { INTEGRATION_SHAPE, integrationConfig, type IntegrationConfig } from './integration';
 import { SECURITY_SHAPE, securityConfig, type SecurityConfig } from './security';
 
 export type Role = 'system' | 'support' | 'ops' | 'admin';
@@ -93,6 +94,7 @@ const schema = z.object({
   WEBHOOK_RETRY_HORIZON: duration('24h'),
   AVAILABILITY_EVENT_WINDOW: duration('2s'),
   ...SECURITY_SHAPE,
+  ...INTEGRATION_SHAPE,
 });
 
 type Parsed = z.output<typeof schema>;
@@ -140,6 +142,8 @@ export interface Config {
   security: SecurityConfig;
   /** Signs GET /orders cursors; every API replica needs the same one. */
   cursorSecret: string;
+  /** Warehouses and the carrier over HTTP (DESIGN §10). */
+  integration: IntegrationConfig;
 }
 
 export class ConfigError extends Error {
@@ -160,6 +164,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && e.API_KEYS.size === 0) {
     throw new ConfigError(['API_KEYS: required when NODE_ENV=production (format key1:system,key2:support)']);
   }
+  const integration = integrationConfig(e);
+  if (Array.isArray(integration)) throw new ConfigError(integration);
   return {
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
@@ -197,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // A cursor only pages the caller's own query, so a secret derived from the shared database
     // URL is enough to make forged cursors fail fast; set CURSOR_SECRET to rotate it.
     cursorSecret: e.CURSOR_SECRET ?? createHash('sha256').update(`order-list-cursor:${e.DATABASE_URL}`).digest('hex'),
+    integration,
   };
 }
 

@@ -1,12 +1,14 @@
 import type { Knex } from 'knex';
 import { LedgerError } from './errors';
-import type { Sku, Warehouse } from './types';
+import { peerUrlProblem } from '../integrations/peer-url';
+import type { Sku, Warehouse, WarehouseInput } from './types';
 
 interface WarehouseRow {
   id: string;
   name: string;
   priority: number;
   active: boolean;
+  fulfillment_url: string | null;
 }
 
 interface SkuRow {
@@ -16,37 +18,45 @@ interface SkuRow {
   safety_stock: number;
 }
 
-const toWarehouse = (r: WarehouseRow): Warehouse => ({ id: r.id, name: r.name, priority: r.priority, active: r.active });
+const toWarehouse = (r: WarehouseRow): Warehouse => ({ id: r.id, name: r.name, priority: r.priority, active: r.active, fulfillmentUrl: r.fulfillment_url });
 const toSku = (r: SkuRow): Sku => ({ sku: r.sku, name: r.name, reorderPoint: r.reorder_point, safetyStock: r.safety_stock });
 
 function requireText(value: unknown, what: string): asserts value is string {
   if (typeof value !== 'string' || value === '') throw new TypeError(`${what} must be a non-empty string`);
 }
 
-/** Omitted priority/active keep the stored values on update (defaults 100 and true on insert). */
-export async function upsertWarehouse(
-  knex: Knex,
-  input: { id: string; name: string; priority?: number; active?: boolean },
-): Promise<{ warehouse: Warehouse; created: boolean }> {
+/**
+ * Omitted priority/active/fulfillmentUrl keep the stored values on update (defaults 100, true
+ * and null on insert); `fulfillmentUrl: null` clears the URL.
+ */
+export async function upsertWarehouse(knex: Knex, input: WarehouseInput): Promise<{ warehouse: Warehouse; created: boolean }> {
   requireText(input.id, 'warehouse id');
   requireText(input.name, 'warehouse name');
   if (input.priority !== undefined && !Number.isSafeInteger(input.priority)) {
     throw new LedgerError('INVALID_QUANTITY', 'priority must be a whole number', { priority: input.priority });
   }
+  if (typeof input.fulfillmentUrl === 'string') {
+    const problem = peerUrlProblem(input.fulfillmentUrl);
+    if (problem) throw new TypeError(`fulfillment URL ${problem}`);
+  }
   const priority = input.priority ?? null;
   const active = input.active ?? null;
+  // undefined keeps the stored URL, null clears it: coalesce cannot tell them apart, a flag does.
+  const setUrl = input.fulfillmentUrl !== undefined;
+  const url = input.fulfillmentUrl ?? null;
   const { rows } = await knex.raw<{ rows: Array<WarehouseRow & { created: boolean }> }>(
-    `INSERT INTO warehouses (id, name, priority, active) VALUES (?, ?, coalesce(?::integer, 100), coalesce(?::boolean, true))
+    `INSERT INTO warehouses (id, name, priority, active, fulfillment_url) VALUES (?, ?, coalesce(?::integer, 100), coalesce(?::boolean, true), ?::text)
      ON CONFLICT (id) DO UPDATE SET name = excluded.name,
-       priority = coalesce(?::integer, warehouses.priority), active = coalesce(?::boolean, warehouses.active)
-     RETURNING id, name, priority, active, (xmax = 0) AS created`,
-    [input.id, input.name, priority, active, priority, active],
+       priority = coalesce(?::integer, warehouses.priority), active = coalesce(?::boolean, warehouses.active),
+       fulfillment_url = CASE WHEN ?::boolean THEN excluded.fulfillment_url ELSE warehouses.fulfillment_url END
+     RETURNING id, name, priority, active, fulfillment_url, (xmax = 0) AS created`,
+    [input.id, input.name, priority, active, url, priority, active, setUrl],
   );
   return { warehouse: toWarehouse(rows[0]), created: rows[0].created };
 }
 
 export async function listWarehouses(knex: Knex): Promise<Warehouse[]> {
-  const rows = await knex('warehouses').select<WarehouseRow[]>('id', 'name', 'priority', 'active').orderBy([
+  const rows = await knex('warehouses').select<WarehouseRow[]>('id', 'name', 'priority', 'active', 'fulfillment_url').orderBy([
     { column: 'priority' },
     { column: 'id' },
   ]);

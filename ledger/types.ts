@@ -27,6 +27,16 @@ export interface Warehouse {
   name: string;
   priority: number;
   active: boolean;
+  /** Where its fulfillment requests go (DESIGN §10); null: the warehouse runs on WAREHOUSE_MODE. */
+  fulfillmentUrl: string | null;
+}
+
+export interface WarehouseInput {
+  id: string;
+  name: string;
+  priority?: number;
+  active?: boolean;
+  fulfillmentUrl?: string | null;
 }
 
 export interface Sku {
@@ -119,7 +129,8 @@ export type LedgerErrorCode =
  * and changes nothing.
  */
 export interface Ledger {
-  upsertWarehouse(input: { id: string; name: string; priority?: number; active?: boolean }): Promise<{ warehouse: Warehouse; created: boolean }>;
+  /** Omitted fields keep their stored values; `fulfillmentUrl: null` clears the URL. */
+  upsertWarehouse(input: WarehouseInput): Promise<{ warehouse: Warehouse; created: boolean }>;
   listWarehouses(): Promise<Warehouse[]>;
   upsertSku(input: { sku: string; name: string; reorderPoint?: number; safetyStock?: number }): Promise<{ sku: Sku; created: boolean }>;
   getSku(sku: string): Promise<Sku | undefined>;

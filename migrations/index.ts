@@ -3,6 +3,7 @@ import { ledgerMigration } from './001_ledger';
 import { closedOrdersMigration } from './002_closed_orders';
 import { orderRecordsMigration } from './003_order_records';
 import { webhooksChannelsMigration } from './004_webhooks_channels';
+import { warehouseUrlsMigration } from './005_warehouse_urls';
 
 export interface Migration {
   name: string;
@@ -15,7 +16,7 @@ export interface Migration {
  * from TypeScript under jest and from compiled JavaScript in dist/ without knex
  * needing a TypeScript loader. Append new ones; never edit or reorder landed ones.
  */
-export const MIGRATIONS: Migration[] = [ledgerMigration, closedOrdersMigration, orderRecordsMigration, webhooksChannelsMigration];
+export const MIGRATIONS: Migration[] = [ledgerMigration, closedOrdersMigration, orderRecordsMigration, webhooksChannelsMigration, warehouseUrlsMigration];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
   getMigrations: async () => MIGRATIONS,

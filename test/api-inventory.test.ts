@@ -16,7 +16,7 @@ describe('API: catalog and inventory', () => {
       const created = await request(h.app).put(`/warehouses/${id}`).set(as('admin')).send({ name: 'North', priority: 5 });
       expect(created.status).toBe(201);
       expect(created.headers.location).toBe(`/warehouses/${id}`);
-      expect(created.body).toEqual({ id, name: 'North', priority: 5, active: true });
+      expect(created.body).toEqual({ id, name: 'North', priority: 5, active: true, fulfillmentUrl: null });
 
       const updated = await request(h.app).put(`/warehouses/${id}`).set(as('admin')).send({ name: 'North 2', active: false });
       expect(updated.status).toBe(200);

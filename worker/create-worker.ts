@@ -5,7 +5,7 @@ import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/
 import type { Config } from '../config/config';
 import type { Ledger } from '../ledger/types';
 import { createActivities, type RecordWriter } from '../activities/order-activities';
-import { createCarrierAdapter, createWarehouseAdapter, type CarrierAdapter, type WarehouseAdapter } from '../activities/adapters';
+import { createConfiguredCarrierAdapter, createRoutedWarehouseAdapter, type CarrierAdapter, type WarehouseAdapter } from '../activities/adapters';
 import { createClosedOrdersCheck } from '../infra/workflow-state';
 import { createStockWaker, type StockWaker } from '../infra/stock-waker';
 import { silentLogger, type Logger } from '../infra/logger';
@@ -21,7 +21,7 @@ export interface CreateWorkerDeps {
   ledger: Ledger;
   /** The order records the activities keep current; tests without records may leave it out. */
   records?: RecordWriter;
-  config: Pick<Config, 'warehouseMode' | 'carrierMode' | 'simulatedDelayMs' | 'reaperIntervalMs'>;
+  config: Pick<Config, 'warehouseMode' | 'carrierMode' | 'simulatedDelayMs' | 'reaperIntervalMs'> & { integration?: Config['integration'] };
   /** A pre-built bundle of `workflows/index.ts` (tests bundle once per file); default: bundle at start. */
   workflowBundle?: WorkflowBundle;
   /** Start (or join) the reaper workflow `reaper-<taskQueue>`. Default true. */
@@ -50,8 +50,13 @@ export interface CreateWorkerDeps {
  */
 export async function createWorker(deps: CreateWorkerDeps): Promise<Worker> {
   const { config } = deps;
-  const warehouse = deps.adapters?.warehouse ?? createWarehouseAdapter(config.warehouseMode, config.simulatedDelayMs);
-  const carrier = deps.adapters?.carrier ?? createCarrierAdapter(config.carrierMode, config.simulatedDelayMs);
+  const secret = config.integration?.secret;
+  const warehouse =
+    deps.adapters?.warehouse ??
+    createRoutedWarehouseAdapter({ mode: config.warehouseMode, simulatedDelayMs: config.simulatedDelayMs, listWarehouses: () => deps.ledger.listWarehouses(), secret });
+  const carrier =
+    deps.adapters?.carrier ??
+    createConfiguredCarrierAdapter({ mode: config.carrierMode, simulatedDelayMs: config.simulatedDelayMs, url: config.integration?.carrierUrl, secret });
   const waker =
     deps.stockWaker ??
     createStockWaker({ client: deps.client, taskQueue: deps.taskQueue, log: deps.logger ?? silentLogger, findWaiting: (sku) => deps.ledger.ordersAwaiting(sku) });

@@ -32,6 +32,16 @@ export interface PickTaskRequest {
   lines?: OrderLine[];
   shipTo?: ShippingAddress;
   shippingMethod?: ShippingMethod;
+  /** When the request was first made (the same on every retry of the call); default now. */
+  requestedAt?: string;
+}
+
+/** Which fulfillment a wait or cancel is about: a routing adapter picks the warehouse by it. */
+export interface TaskRef {
+  orderId: string;
+  taskId: string;
+  fulfillmentId?: string;
+  warehouseId?: string;
 }
 
 export interface WarehouseAdapter {
@@ -39,11 +49,11 @@ export interface WarehouseAdapter {
   /** Opens a pick task for the held units; idempotent on `key`. */
   createPickTask(req: PickTaskRequest): Promise<{ taskId: string }>;
   /** Resolves when the task is picked (simulated) or at once with completed:false (manual: `picked`/`pick_failed` events). */
-  awaitPick(req: { orderId: string; taskId: string }, ctx: WaitContext): Promise<Completion>;
+  awaitPick(req: TaskRef, ctx: WaitContext): Promise<Completion>;
   /** Packs the picked order (simulated) or answers completed:false (manual: `packed` event). */
-  pack(req: { orderId: string; taskId: string }, ctx: WaitContext): Promise<Completion>;
+  pack(req: TaskRef, ctx: WaitContext): Promise<Completion>;
   /** Stops work on the task and puts picked units back; idempotent, a no-op for an unknown or closed task. */
-  cancelPickTask(req: { orderId: string; taskId: string; key: string; fulfillmentId?: string; warehouseId?: string; reason?: string }): Promise<void>;
+  cancelPickTask(req: TaskRef & { key: string; reason?: string }): Promise<void>;
 }
 
 export interface Label {

@@ -1,7 +1,7 @@
 /** Warehouses and SKUs: admin writes, every role reads. */
 import type { Ledger } from '../../ledger/types';
 import { ADMIN, READ } from '../auth';
-import { notFound } from '../errors';
+import { ApiError, notFound } from '../errors';
 import { defineRoute, type AnyRoute } from '../route';
 import {
   putSkuBodySchema,
@@ -13,7 +13,7 @@ import {
   warehouseSchema,
 } from '../schemas';
 
-export function catalogRoutes(deps: { ledger: Ledger }): AnyRoute[] {
+export function catalogRoutes(deps: { ledger: Ledger; integrationSecretSet: boolean }): AnyRoute[] {
   const { ledger } = deps;
 
   const putWarehouse = defineRoute({
@@ -28,8 +28,14 @@ export function catalogRoutes(deps: { ledger: Ledger }): AnyRoute[] {
     responses: {
       201: { description: 'Created', schema: warehouseSchema },
       200: { description: 'Updated', schema: warehouseSchema },
+      409: { description: 'integration_secret_missing: a fulfillmentUrl needs INTEGRATION_SECRET configured' },
     },
     async handler({ params, body }) {
+      // Refused here rather than at the first order: unsigned requests are never sent, so a URL
+      // without a secret would park every order of this warehouse in needs_attention.
+      if (typeof body.fulfillmentUrl === 'string' && !deps.integrationSecretSet) {
+        throw new ApiError(409, 'integration_secret_missing', 'INTEGRATION_SECRET is not configured: a warehouse cannot get a fulfillmentUrl until it is (requests to it are signed with that secret)');
+      }
       const { warehouse, created } = await ledger.upsertWarehouse({ id: params.id, ...body });
       return { status: created ? 201 : 200, body: warehouse, headers: created ? { Location: `/warehouses/${encodeURIComponent(warehouse.id)}` } : undefined };
     },

@@ -105,6 +105,8 @@ export interface SuiteOptions {
   adapters?: CreateWorkerDeps['adapters'];
   /** Wraps the real ledger handed to the activities (tests gate or observe calls). */
   wrapLedger?: (ledger: Ledger) => Ledger;
+  /** INTEGRATION_SECRET and CARRIER_URL for the worker (HTTP warehouses and carrier). */
+  integration?: { secret?: string; carrierUrl?: string };
 }
 
 /** One worker on its own task queue, the clients, and the real ledger for one test file. */
@@ -144,6 +146,7 @@ export class OrderSuite {
         carrierMode: opts.carrierMode ?? 'simulated',
         simulatedDelayMs: opts.simulatedDelayMs ?? 50,
         reaperIntervalMs: opts.reaperIntervalMs ?? 60_000,
+        integration: { secret: opts.integration?.secret, carrierUrl: opts.integration?.carrierUrl },
       },
       workflowBundle: opts.bundle,
       startReaper: opts.startReaper ?? false,
@@ -184,6 +187,13 @@ export class OrderSuite {
       }
     }
     return { warehouses, skus };
+  }
+
+  /** Points a warehouse at an HTTP service (null: back to the suite's warehouse mode). */
+  async setFulfillmentUrl(warehouseId: string, fulfillmentUrl: string | null): Promise<void> {
+    const current = (await this.ledger.listWarehouses()).find((w) => w.id === warehouseId);
+    if (!current) throw new Error(`no warehouse ${warehouseId}`);
+    await this.ledger.upsertWarehouse({ id: warehouseId, name: current.name, fulfillmentUrl });
   }
 
   receive(warehouseId: string, sku: string, quantity: number) {

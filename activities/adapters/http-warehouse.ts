@@ -1,0 +1,65 @@
+/**
+ * A warehouse reached over HTTP at its `fulfillmentUrl` (DESIGN §10): fulfillment requests
+ * and cancellations are pushed as signed messages; picking and packing are reported back by
+ * the warehouse as events (`POST /orders/:id/events` with the fulfillmentId), so the waits
+ * answer completed:false.
+ */
+import { AdapterRejectedError, type WarehouseAdapter } from './types';
+import { answerJson, derivedId, idField, postToPeer, requireSecret } from './http-peer';
+
+export interface HttpWarehouseOptions {
+  secret: string | undefined;
+  /** The warehouse's current fulfillmentUrl (undefined: it has none). */
+  urlOf: (warehouseId: string) => Promise<string | undefined>;
+  timeoutMs?: number;
+}
+
+export function httpWarehouse(opts: HttpWarehouseOptions): WarehouseAdapter {
+  async function target(warehouseId: string | undefined): Promise<{ url: string; secret: string; peer: string }> {
+    const peer = `warehouse ${warehouseId ?? '(unnamed)'}`;
+    const secret = requireSecret(opts.secret, peer);
+    const url = warehouseId === undefined ? undefined : await opts.urlOf(warehouseId);
+    if (!url) throw new AdapterRejectedError(`${peer} has no fulfillmentUrl`);
+    return { url, secret, peer };
+  }
+
+  return {
+    mode: 'manual',
+    async createPickTask(req) {
+      const t = await target(req.warehouseId);
+      const result = await postToPeer({
+        ...t,
+        type: 'fulfillment.requested',
+        key: req.key,
+        timeoutMs: opts.timeoutMs,
+        body: {
+          orderId: req.orderId,
+          fulfillmentId: req.fulfillmentId,
+          warehouseId: req.warehouseId,
+          lines: (req.lines ?? req.allocations).map((l) => ({ sku: l.sku, quantity: l.quantity })),
+          shipTo: req.shipTo,
+          shippingMethod: req.shippingMethod,
+          requestedAt: req.requestedAt ?? new Date().toISOString(),
+        },
+      });
+      // The warehouse's own task id when it gives one; else one from the key (the same on a repeat).
+      return { taskId: idField(answerJson(result), 'taskId') ?? derivedId('WHTASK', req.key) };
+    },
+    async awaitPick() {
+      return { completed: false };
+    },
+    async pack() {
+      return { completed: false };
+    },
+    async cancelPickTask(req) {
+      const t = await target(req.warehouseId);
+      await postToPeer({
+        ...t,
+        type: 'fulfillment.cancelled',
+        key: req.key,
+        timeoutMs: opts.timeoutMs,
+        body: { orderId: req.orderId, fulfillmentId: req.fulfillmentId, warehouseId: req.warehouseId, reason: req.reason ?? 'cancelled' },
+      });
+    },
+  };
+}

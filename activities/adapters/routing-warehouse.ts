@@ -1,0 +1,55 @@
+/**
+ * One warehouse adapter for the worker that picks, per call, how to reach the warehouse the
+ * call is about: over HTTP when it has a fulfillmentUrl, else the WAREHOUSE_MODE adapter. So
+ * one order may mix an HTTP warehouse and a simulated one.
+ *
+ * Routing reads the catalog at call time, so a URL set or cleared applies to the next call
+ * (within the cache's lifetime) — also to a fulfillment already open: one requested over
+ * HTTP whose URL is then cleared is waited for (and cancelled) by the fallback adapter.
+ */
+import type { Warehouse } from '../../ledger/types';
+import { httpWarehouse } from './http-warehouse';
+import type { WarehouseAdapter } from './types';
+
+/**
+ * `warehouseId → fulfillmentUrl`, from the catalog, read at most once per `ttlMs` — except
+ * that a warehouse the cached read does not know yet triggers a fresh read, so a warehouse
+ * created with its URL is reached over HTTP from its first order.
+ */
+export function cachedWarehouseUrls(list: () => Promise<Warehouse[]>, ttlMs = 5_000): (warehouseId: string) => Promise<string | undefined> {
+  let cached: { at: number; urls: Promise<Map<string, string | null>> } | undefined;
+  const read = () => {
+    const urls = list().then((ws) => new Map(ws.map((w) => [w.id, w.fulfillmentUrl] as const)));
+    cached = { at: Date.now(), urls };
+    // A failed read is not cached: the activity fails, retries, and reads again.
+    urls.catch(() => {
+      if (cached?.urls === urls) cached = undefined;
+    });
+    return urls;
+  };
+  return async (warehouseId) => {
+    let urls = await (cached && Date.now() - cached.at <= ttlMs ? cached.urls : read());
+    if (!urls.has(warehouseId)) urls = await read();
+    return urls.get(warehouseId) ?? undefined;
+  };
+}
+
+export interface RoutingWarehouseOptions {
+  fallback: WarehouseAdapter;
+  urlOf: (warehouseId: string) => Promise<string | undefined>;
+  secret: string | undefined;
+  timeoutMs?: number;
+}
+
+export function routingWarehouse(opts: RoutingWarehouseOptions): WarehouseAdapter {
+  const http = httpWarehouse({ secret: opts.secret, urlOf: opts.urlOf, timeoutMs: opts.timeoutMs });
+  const pick = async (warehouseId: string | undefined): Promise<WarehouseAdapter> =>
+    warehouseId !== undefined && (await opts.urlOf(warehouseId)) ? http : opts.fallback;
+  return {
+    mode: opts.fallback.mode,
+    createPickTask: async (req) => (await pick(req.warehouseId)).createPickTask(req),
+    awaitPick: async (req, ctx) => (await pick(req.warehouseId)).awaitPick(req, ctx),
+    pack: async (req, ctx) => (await pick(req.warehouseId)).pack(req, ctx),
+    cancelPickTask: async (req) => (await pick(req.warehouseId)).cancelPickTask(req),
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * An example warehouse service for DESIGN §10: receives the orchestrator's signed
+ * `fulfillment.requested` / `fulfillment.cancelled` messages, verifies them with the
+ * Standard Webhooks reference library, deduplicates by webhook-id, logs them, and reports
+ * back through the orchestrator's API (`POST /orders/:id/events` with the fulfillmentId).
+ *
+ *   INTEGRATION_SECRET=whsec_… node dist/examples/warehouse-service/main.js [--auto] [--ship]
+ *
+ * --auto   report picked, then packed, AUTO_DELAY ms apart (default 2000) for every request
+ * --ship   with --auto, also report shipped (when the carrier is manual: CARRIER_MODE=manual)
+ * Without --auto, report by hand:  curl -X POST localhost:4000/report -d '{"orderId":…,"fulfillmentId":…,"type":"picked"}'
+ * Env: PORT (4000), API_URL (http://127.0.0.1:3000), API_KEY (a system key when the API has keys).
+ *
+ * A separate program, not part of the product: it reads its own environment.
+ */
+import http from 'node:http';
+import { Webhook } from 'standardwebhooks';
+
+const secret = process.env.INTEGRATION_SECRET;
+if (!secret) {
+  console.error('INTEGRATION_SECRET is required (the same whsec_… the orchestrator signs with)');
+  process.exit(2);
+}
+const port = Number(process.env.PORT ?? 4000);
+const apiUrl = (process.env.API_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+const apiKey = process.env.API_KEY;
+const auto = process.argv.includes('--auto');
+const ship = process.argv.includes('--ship');
+const delayMs = Number(process.env.AUTO_DELAY ?? 2000);
+
+const verifier = new Webhook(secret);
+/** webhook-ids already acted on: a retry of a message we have is answered 200 and ignored. */
+const seen = new Set<string>();
+const log = (...parts: unknown[]) => console.log(new Date().toISOString(), ...parts);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function report(orderId: string, event: Record<string, unknown>): Promise<number> {
+  const res = await fetch(`${apiUrl}/orders/${encodeURIComponent(orderId)}/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+    body: JSON.stringify(event),
+  });
+  log('reported', event.type, 'for', orderId, event.fulfillmentId, '→', res.status);
+  return res.status;
+}
+
+/** Retries while the order is not there yet (409: it has not seen our 2xx answer yet). */
+async function reportSoon(orderId: string, event: Record<string, unknown>): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    const status = await report(orderId, event).catch((err: unknown) => (log('report failed', String(err)), 0));
+    if (status === 200) return;
+    await sleep(1_000);
+  }
+}
+
+async function autoReport(orderId: string, fulfillmentId: string): Promise<void> {
+  const steps: Record<string, unknown>[] = [{ type: 'picked' }, { type: 'packed' }];
+  if (ship) steps.push({ type: 'shipped', carrier: 'ExampleWarehouseCourier', trackingNumber: `EX-${fulfillmentId}` });
+  for (const step of steps) {
+    await sleep(delayMs);
+    await reportSoon(orderId, { ...step, fulfillmentId });
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+const server = http.createServer((req, res) => {
+  void (async () => {
+    const raw = await readBody(req);
+    if (req.method === 'POST' && req.url === '/report') {
+      // The manual trigger: unsigned, so it listens on loopback only (see below).
+      const { orderId, ...event } = JSON.parse(raw || '{}') as { orderId: string } & Record<string, unknown>;
+      const status = await report(orderId, event);
+      res.writeHead(status === 200 ? 200 : 502).end();
+      return;
+    }
+    let msg: Record<string, unknown>;
+    try {
+      msg = verifier.verify(raw, {
+        'webhook-id': String(req.headers['webhook-id'] ?? ''),
+        'webhook-timestamp': String(req.headers['webhook-timestamp'] ?? ''),
+        'webhook-signature': String(req.headers['webhook-signature'] ?? ''),
+      }) as Record<string, unknown>;
+    } catch (err) {
+      log('refused a request with a bad signature:', (err as Error).message);
+      res.writeHead(401).end();
+      return;
+    }
+    const id = String(req.headers['webhook-id']);
+    const repeat = seen.has(id);
+    seen.add(id);
+    log(repeat ? 'repeat of' : 'received', id, JSON.stringify(msg));
+    const fulfillmentId = String(msg.fulfillmentId);
+    if (msg.type === 'fulfillment.requested' && !repeat && auto) void autoReport(String(msg.orderId), fulfillmentId);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(msg.type === 'fulfillment.requested' ? { taskId: `EX-${fulfillmentId}` } : {}));
+  })().catch((err: unknown) => {
+    log('error', String(err));
+    if (!res.headersSent) res.writeHead(500).end();
+  });
+});
+
+server.listen(port, '127.0.0.1', () => log(`example warehouse on http://127.0.0.1:${port} (auto: ${auto}, ship: ${ship}) → ${apiUrl}`));
