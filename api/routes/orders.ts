@@ -73,7 +73,7 @@ export function orderRoutes(deps: { config: Config; orders: OrderGateway }): Any
     tag: 'orders',
     summary: 'List orders',
     description:
-      'Filters through Temporal visibility (search attributes OrderStatus, CustomerId, Channel, Skus, WarehouseIds), so a change shows up after a short delay. ' +
+      'Filters through Temporal visibility (search attributes OrderStatus, CustomerId, Channel, Skus, WarehouseIds; createdAfter and createdBefore on the workflow start time), so a change shows up after a short delay. ' +
       'Newest first in the server\'s order (running orders by start time, then closed ones by close time). Page with `cursor` = the previous `nextCursor`.',
     access: READ,
     query: listOrdersQuerySchema,
@@ -86,6 +86,8 @@ export function orderRoutes(deps: { config: Config; orders: OrderGateway }): Any
           sku: query.sku,
           channel: query.channel,
           warehouseId: query.warehouseId,
+          createdAfter: query.createdAfter,
+          createdBefore: query.createdBefore,
         },
         query.limit,
         query.cursor,
