@@ -118,6 +118,16 @@ describe('API: OpenAPI document and docs page', () => {
     await request(app).get('/docs/assets/swagger-initializer.js').expect(404);
   });
 
+  it('GET /console: the built console (index.html for its own routes), or a 503 page that says how to build it', async () => {
+    const unbuilt = createApp({ config: apiTestConfig(), ledger: {} as Ledger, client, logger: silentLogger, consoleDir: '/nonexistent/console' });
+    const missing = await request(unbuilt).get('/console/orders/x').expect(503).expect('Content-Type', /text\/html/);
+    expect(missing.text).toContain('npm run build');
+    // jest's global setup built dist/console.
+    const page = await request(app).get('/console/orders/some-order').expect(200).expect('Content-Type', /text\/html/);
+    expect(page.text).toMatch(/<script type="module" crossorigin src="\/console\/assets\/[^"]+\.js">/);
+    await request(app).get('/console/assets/nope.js').expect(404);
+  });
+
   it('GET /whoami answers the key\'s role (public route; 401 for a missing key when auth is on)', async () => {
     expect(doc.paths['/whoami'].get.security).toEqual([]);
     await request(app).get('/whoami').set(as('support')).expect(200, { role: 'support', auth: 'on' });
