@@ -17,6 +17,7 @@ COPY worker worker
 COPY api api
 COPY cli cli
 COPY bench bench
+COPY console console
 RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime

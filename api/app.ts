@@ -32,6 +32,9 @@ import { webhookRoutes } from './routes/webhooks';
 import { EncryptionCodec } from '../infra/payload-codec';
 import { CODEC_PATH, codecServer } from './codec-server';
 import { securityHeaders, writeRateLimit } from './security-middleware';
+import { whoamiRoutes } from './routes/whoami';
+import { CONSOLE_PATH, consoleAssets, defaultConsoleDir } from './console-assets';
+import { DOCS_ASSETS_PATH, docsAssets } from './docs-page';
 
 export interface AppTimeouts {
   /** GET /orders/:id: how long to wait for a worker to answer the status query (default 5 s). */
@@ -64,6 +67,8 @@ export interface AppDeps {
   metricsSources?: string[];
   /** The pool the ledger runs on: webhooks and channels read and write through it. */
   knex?: Knex;
+  /** The built console (index.html and assets/); default dist/console. */
+  consoleDir?: string;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -95,6 +100,7 @@ export function createApp(deps: AppDeps): express.Express {
   }
 
   const routes: AnyRoute[] = [
+    ...whoamiRoutes({ keys }),
     ...healthRoutes({ ledger, orders, timeoutMs: deps.timeouts?.healthMs ?? 2_000 }),
     ...orderRoutes({ config, orders, store }),
     ...eventRoutes({ orders }),
@@ -124,6 +130,8 @@ export function createApp(deps: AppDeps): express.Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  app.use(DOCS_ASSETS_PATH, docsAssets());
+  app.use(CONSOLE_PATH, consoleAssets(deps.consoleDir ?? defaultConsoleDir()));
   for (const route of routes) mountRoute(app, keys, route);
   app.use(methodNotAllowed(routes));
   app.use(unknownRoute);

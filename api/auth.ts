@@ -50,16 +50,26 @@ const unauthorized = (message: string, invalidToken: boolean) =>
     'WWW-Authenticate': invalidToken ? `${CHALLENGE}, error="invalid_token"` : CHALLENGE,
   });
 
+/** The role of the key in an Authorization header; 401 (the ApiError) when there is none or it is unknown. */
+export function roleFromHeader(keys: KeyStore, header: string | undefined): Role {
+  if (header === undefined) throw unauthorized('Missing Authorization header: send "Authorization: Bearer <key>"', false);
+  const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(header);
+  if (!match) throw unauthorized('The Authorization header must be "Bearer <key>"', true);
+  const role = keys.roleOf(match[1]);
+  if (role === undefined) throw unauthorized('Unknown API key', true);
+  return role;
+}
+
 /** 401 without a valid key, 403 when the key's role may not call the route. */
 export function authorize(keys: KeyStore, access: Access): RequestHandler {
   return (req, res, next) => {
     if (access === 'public' || !keys.enabled) return next();
-    const header = req.get('authorization');
-    if (header === undefined) return next(unauthorized('Missing Authorization header: send "Authorization: Bearer <key>"', false));
-    const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(header);
-    if (!match) return next(unauthorized('The Authorization header must be "Bearer <key>"', true));
-    const role = keys.roleOf(match[1]);
-    if (role === undefined) return next(unauthorized('Unknown API key', true));
+    let role: Role;
+    try {
+      role = roleFromHeader(keys, req.get('authorization'));
+    } catch (err) {
+      return next(err);
+    }
     requestContext(res).role = role;
     if (!access.includes(role)) {
       return next(new ApiError(403, 'forbidden', `The role "${role}" may not ${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`, { role, allowed: access }));

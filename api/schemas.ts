@@ -7,6 +7,7 @@
  * `status` or any other server-owned field.
  */
 import { z } from 'zod';
+import { ROLES } from '../config/config';
 import { ISO_COUNTRY_CODES } from './countries';
 import { ID_LIST_PATTERN, ID_PATTERN, ID_RULE } from './ids';
 import { peerUrlProblem } from '../integrations/peer-url';
@@ -115,6 +116,14 @@ export type CreateOrderBody = z.output<typeof createOrderBodySchema>;
 
 export const orderStatusSchema = z.enum(ORDER_STATUSES);
 
+/** Normalised to UTC ISO so the visibility query only ever sees one timestamp shape. */
+const createdBound = (name: string, description: string) =>
+  z.iso
+    .datetime({ offset: true, error: `${name} must be an ISO 8601 date-time, e.g. 2030-01-31T12:00:00Z` })
+    .transform((v) => new Date(v).toISOString())
+    .optional()
+    .describe(description);
+
 const STATUS_ALTERNATION = ORDER_STATUSES.join('|');
 export const listOrdersQuerySchema = z
   .object({
@@ -127,8 +136,8 @@ export const listOrdersQuerySchema = z
     sku: skuCodeSchema.optional(),
     channel: channelSchema.optional(),
     warehouseId: warehouseIdSchema.optional(),
-    createdAfter: z.coerce.date({ error: 'createdAfter must be an ISO date-time' }).optional().describe('Accepted at or after this time (ISO 8601)'),
-    createdBefore: z.coerce.date({ error: 'createdBefore must be an ISO date-time' }).optional().describe('Accepted before this time (ISO 8601)'),
+    createdAfter: createdBound('createdAfter', 'Only orders accepted at or after this time'),
+    createdBefore: createdBound('createdBefore', 'Only orders accepted before this time'),
     limit: z.coerce.number().int('limit must be an integer').min(1).max(500).default(50).describe('Page size, 1-500 (default 50)'),
     cursor: z
       .string()
@@ -485,4 +494,12 @@ export const healthSchema = named(
 export const placedHoldSchema = named(
   z.object({ holdId: z.string(), reason: z.enum(HOLD_REASONS), note: z.string().optional(), until: isoDate.optional(), placedAt: isoDate }),
   'PlacedHold',
+);
+
+export const whoamiSchema = named(
+  z.object({
+    role: z.enum(ROLES).describe('With auth off: admin (every caller has every role)'),
+    auth: z.enum(['on', 'off']).describe('"off" when the server runs without API_KEYS'),
+  }),
+  'WhoAmI',
 );

@@ -12,6 +12,9 @@ export interface OrderListFilters {
   sku?: string;
   channel?: string;
   warehouseId?: string;
+  /** ISO times (UTC); StartTime is when the order's workflow started. */
+  createdAfter?: string;
+  createdBefore?: string;
 }
 
 export const ORDER_WORKFLOW_TYPE = 'orderWorkflow';
@@ -31,5 +34,7 @@ export function orderListQuery(filters: OrderListFilters): string {
   // On a KeywordList attribute `=` means "contains".
   if (filters.sku !== undefined) clauses.push(`Skus = ${quoteLiteral(filters.sku)}`);
   if (filters.warehouseId !== undefined) clauses.push(`WarehouseIds = ${quoteLiteral(filters.warehouseId)}`);
+  if (filters.createdAfter !== undefined) clauses.push(`StartTime >= ${quoteLiteral(filters.createdAfter)}`);
+  if (filters.createdBefore !== undefined) clauses.push(`StartTime < ${quoteLiteral(filters.createdBefore)}`);
   return clauses.join(' AND ');
 }

@@ -18,6 +18,9 @@ describe('API units', () => {
       "WorkflowType = 'orderWorkflow' AND OrderStatus IN ('picking', 'packing') AND CustomerId = 'c''1' AND Channel = 'web' AND Skus = 'S1' AND WarehouseIds = 'W1'",
     );
     expect(orderListQuery({ statuses: ['shipped'] })).toBe("WorkflowType = 'orderWorkflow' AND OrderStatus = 'shipped'");
+    expect(orderListQuery({ createdAfter: '2030-01-01T00:00:00.000Z', createdBefore: '2030-02-01T00:00:00.000Z' })).toBe(
+      "WorkflowType = 'orderWorkflow' AND StartTime >= '2030-01-01T00:00:00.000Z' AND StartTime < '2030-02-01T00:00:00.000Z'",
+    );
   });
 
   it('canonical JSON: key order and undefined do not matter, array order does', () => {

@@ -1,12 +1,11 @@
-/** GET /openapi.json and GET /docs: the contract, generated from the routes themselves. */
-import { renderDocsPage } from '../docs-page';
+/** GET /openapi.json (the contract, generated from the routes themselves) and GET /docs (Swagger UI over it). */
+import { DOCS_PAGE_HTML } from '../docs-page';
 import { buildOpenApiDocument } from '../openapi';
 import { defineRoute, type AnyRoute } from '../route';
 
 /** `allRoutes` is read lazily: the document includes these two routes too. */
 export function docRoutes(allRoutes: () => AnyRoute[]): AnyRoute[] {
   let document: Record<string, unknown> | undefined;
-  let page: string | undefined;
   const getDocument = () => (document ??= buildOpenApiDocument(allRoutes()));
 
   const openapi = defineRoute({
@@ -27,12 +26,11 @@ export function docRoutes(allRoutes: () => AnyRoute[]): AnyRoute[] {
     path: '/docs',
     operationId: 'docs',
     tag: 'docs',
-    summary: 'Human-readable API reference',
+    summary: 'Human-readable API reference (Swagger UI)',
     access: 'public',
-    responses: { 200: { description: 'A self-contained HTML page rendering this document', contentType: 'text/html' } },
+    responses: { 200: { description: 'Swagger UI rendering /openapi.json; its scripts and styles are served from /docs/assets (no CDN)', contentType: 'text/html' } },
     async handler() {
-      page ??= renderDocsPage(getDocument());
-      return { status: 200, body: page, contentType: 'text/html' };
+      return { status: 200, body: DOCS_PAGE_HTML, contentType: 'text/html' };
     },
   });
 

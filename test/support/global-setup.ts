@@ -1,7 +1,16 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { prepareDatabase } from '../../infra/database';
 import { startDevServer, type DevServer } from '../../infra/dev-server';
 import { findTemporalCli } from '../../infra/temporal-cli';
+
+/** The console's browser suite needs dist/console; a Vite build takes a few seconds, so every run makes a fresh one. */
+async function buildConsole(): Promise<void> {
+  const root = path.resolve(__dirname, '..', '..');
+  await promisify(execFile)(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'console'], { cwd: root });
+}
 
 declare global {
   var __temporalDevServer: DevServer | undefined;
@@ -21,6 +30,7 @@ export default async function globalSetup(): Promise<void> {
   const [server] = await Promise.all([
     startDevServer({ cliPath, port: 0, namespace: 'default', onOutput: (l) => process.env.DEBUG_TEMPORAL && console.error(l) }),
     prepareDatabase(databaseUrl),
+    buildConsole(),
   ]);
   globalThis.__temporalDevServer = server;
   process.env.DATABASE_URL = databaseUrl;

@@ -1,0 +1,19 @@
+/**
+ * Which console actions a role is offered: the role lists of DESIGN §6 (api/auth.ts). Only
+ * what is shown: the API checks every request itself, and its 403 is shown when it refuses.
+ */
+import type { Role } from './types';
+
+export type Action = 'hold' | 'release' | 'edit' | 'cancel' | 'retry' | 'return' | 'stock';
+
+const ALLOWED: Record<Action, readonly Role[]> = {
+  hold: ['system', 'support', 'admin'],
+  release: ['system', 'support', 'admin'],
+  edit: ['support', 'admin'],
+  cancel: ['support', 'admin'],
+  retry: ['support', 'admin'],
+  return: ['support', 'admin'],
+  stock: ['admin'],
+};
+
+export const may = (role: Role, action: Action): boolean => ALLOWED[action].includes(role);

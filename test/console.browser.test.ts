@@ -1,0 +1,160 @@
+/**
+ * The support console in a real browser (Debian's Chromium through playwright-core) against the
+ * real app on a real port, a real worker (manual warehouse and carrier), Temporal and Postgres.
+ * Assertions are on what the page shows.
+ */
+import type { Server } from 'node:http';
+import path from 'node:path';
+import request from 'supertest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { KEYS, as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { closeServer, foreignRequests, launchBrowser, listen } from './support/browser';
+import { eventually } from './support/temporal';
+import type { Role } from '../config/config';
+
+const SCREENSHOTS = path.resolve(__dirname, '..', 'docs', 'screenshots');
+
+/** Polls a locator's text until it equals (or contains) `want`. */
+async function seeText(locator: Locator, want: string, opts: { exact?: boolean; timeoutMs?: number } = {}): Promise<void> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+  let last: string | null = null;
+  while (Date.now() < deadline) {
+    last = (await locator.first().textContent({ timeout: 1_000 }).catch(() => null))?.trim() ?? null;
+    if (last !== null && (opts.exact ? last === want : last.includes(want))) return;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`expected ${opts.exact ? '' : 'text containing '}"${want}", the page shows ${JSON.stringify(last)}`);
+}
+
+describe('support console (browser)', () => {
+  let h: ApiHarness;
+  let server: Server;
+  let baseUrl: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [h, browser] = await Promise.all([startApi({ worker: true }), launchBrowser()]);
+    ({ server, baseUrl } = await listen(h.app));
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await closeServer(server);
+    await h?.stop();
+  });
+
+  async function orderIn(status: string, customerId = uid('cust')) {
+    const stock = await seedStock(h.app, 5);
+    const orderId = uid('ord');
+    await request(h.app).post('/orders').set(as('system')).send(orderBody([{ sku: stock.sku, quantity: 2 }], { orderId, customer: { id: customerId, name: 'Ada Lovelace' } })).expect(202);
+    await eventually(async () => ((await request(h.app).get(`/orders/${orderId}`).set(as('ops'))).body.status === status ? true : undefined));
+    return { orderId, customerId, ...stock };
+  }
+
+  async function signedIn(role: Role): Promise<{ page: Page; foreign: string[] }> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const foreign = foreignRequests(page, baseUrl);
+    await page.goto(`${baseUrl}/console/`);
+    await page.getByLabel('API key').fill(KEYS[role]);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await seeText(page.getByTestId('who'), `Signed in as ${role}`);
+    return { page, foreign };
+  }
+
+  const badge = (page: Page) => page.locator('h1 [data-testid="status"]');
+
+  it('support: search by customer, hold, release, cancel; the SKU page shows the stock back', async () => {
+    const order = await orderIn('picking');
+    const { page, foreign } = await signedIn('support');
+
+    await page.getByLabel('Customer id').fill(order.customerId);
+    // The list reads Temporal visibility, which lags the order by a moment.
+    const link = page.getByRole('link', { name: order.orderId });
+    await eventually(async () => {
+      await page.getByRole('button', { name: 'Search' }).click();
+      return (await link.isVisible({ timeout: 500 }).catch(() => false)) || undefined;
+    });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'search-page.png') });
+    await link.click();
+    await seeText(badge(page), 'picking', { exact: true });
+
+    await page.getByRole('button', { name: 'Place hold' }).click();
+    const holdDialog = page.getByRole('dialog');
+    await holdDialog.getByLabel('Reason').selectOption('fraud_check');
+    await holdDialog.getByLabel('Note (optional)').fill('score 97');
+    await holdDialog.getByRole('button', { name: 'Place hold' }).click();
+    await seeText(badge(page), 'on_hold', { exact: true });
+    await seeText(page.getByTestId('hold'), 'fraud_check');
+    await seeText(page.getByTestId('hold'), 'active');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'order-page.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Release' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Release hold' }).click();
+    await seeText(page.getByTestId('hold'), 'by hand');
+    await seeText(badge(page), 'picking', { exact: true });
+
+    await page.getByRole('button', { name: 'Cancel order' }).click();
+    const cancelDialog = page.getByRole('dialog');
+    await cancelDialog.getByLabel('Reason for cancelling').fill('customer changed their mind');
+    await cancelDialog.getByRole('button', { name: 'Cancel order' }).click();
+    await seeText(badge(page), 'cancelled', { exact: true });
+    expect(await page.getByRole('group', { name: 'Order actions' }).count()).toBe(0);
+
+    await page.getByRole('link', { name: order.sku }).click();
+    const row = page.getByTestId(`level-${order.warehouseId}`);
+    await row.waitFor();
+    expect(await row.locator('td').allTextContents()).toEqual(['5', '0', '5']); // on hand, reserved, available
+    expect(foreign).toEqual([]);
+    await page.context().close();
+  });
+
+  it('ops: no action buttons; an action forced through its URL shows the API\'s 403', async () => {
+    const order = await orderIn('picking');
+    const { page } = await signedIn('ops');
+    await page.goto(`${baseUrl}/console/orders/${order.orderId}`);
+    await seeText(badge(page), 'picking', { exact: true });
+    expect(await page.getByRole('group', { name: 'Order actions' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Cancel order' }).count()).toBe(0);
+
+    await page.goto(`${baseUrl}/console/orders/${order.orderId}/cancel`);
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Reason for cancelling').fill('ops tries anyway');
+    await dialog.getByRole('button', { name: 'Cancel order' }).click();
+    const refusal = await request(h.app).post(`/orders/${order.orderId}/cancel`).set(as('ops')).send({ reason: 'x' }).expect(403);
+    await seeText(dialog.getByRole('alert'), `403 forbidden: ${refusal.body.message}`, { exact: true });
+    await page.context().close();
+  });
+
+  it('a refused action shows the API\'s message: cancel after shipping is 409', async () => {
+    const order = await orderIn('picking');
+    await request(h.app).post(`/orders/${order.orderId}/events`).set(as('system')).send({ type: 'picked' }).expect(200);
+    await request(h.app).post(`/orders/${order.orderId}/events`).set(as('system')).send({ type: 'packed' }).expect(200);
+    await eventually(async () => ((await request(h.app).get(`/orders/${order.orderId}`).set(as('ops'))).body.status === 'shipping' ? true : undefined));
+    await request(h.app).post(`/orders/${order.orderId}/events`).set(as('system')).send({ type: 'shipped', carrier: 'DHL', trackingNumber: 'TRK-4711' }).expect(200);
+    await eventually(async () => ((await request(h.app).get(`/orders/${order.orderId}`).set(as('ops'))).body.status === 'shipped' ? true : undefined));
+
+    const { page } = await signedIn('support');
+    await page.goto(`${baseUrl}/console/orders/${order.orderId}`);
+    await seeText(badge(page), 'shipped', { exact: true });
+    await seeText(page.getByRole('table', { name: 'Fulfillments' }), 'DHL TRK-4711');
+    await page.getByRole('button', { name: 'Cancel order' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Reason for cancelling').fill('too late');
+    await dialog.getByRole('button', { name: 'Cancel order' }).click();
+    const refusal = await request(h.app).post(`/orders/${order.orderId}/cancel`).set(as('support')).send({ reason: 'too late' }).expect(409);
+    await seeText(dialog.getByRole('alert'), `409 ${refusal.body.error}: ${refusal.body.message}`, { exact: true });
+    await page.context().close();
+  });
+
+  it('/docs renders the OpenAPI document with nothing fetched from outside', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const foreign = foreignRequests(page, baseUrl);
+    await page.goto(`${baseUrl}/docs`);
+    const createOrder = page.locator('.opblock.opblock-post').filter({ has: page.locator('[data-path="/orders"]') });
+    await createOrder.first().waitFor({ timeout: 15_000 });
+    await seeText(createOrder.locator('.opblock-summary-method'), 'POST', { exact: true });
+    expect(foreign).toEqual([]);
+    await context.close();
+  });
+});
