@@ -18,11 +18,11 @@ describe('ledger stock operations', () => {
   it('upserts warehouses and SKUs, keeping omitted fields', async () => {
     const n = namer();
     expect(await h.ledger.upsertWarehouse({ id: n('w'), name: 'North', priority: 3 })).toEqual({
-      warehouse: { id: n('w'), name: 'North', priority: 3, active: true },
+      warehouse: { id: n('w'), name: 'North', priority: 3, active: true, fulfillmentUrl: null },
       created: true,
     });
     expect(await h.ledger.upsertWarehouse({ id: n('w'), name: 'North 2', active: false })).toEqual({
-      warehouse: { id: n('w'), name: 'North 2', priority: 3, active: false },
+      warehouse: { id: n('w'), name: 'North 2', priority: 3, active: false, fulfillmentUrl: null },
       created: false,
     });
     expect((await h.ledger.listWarehouses()).find((w) => w.id === n('w'))).toEqual({ id: n('w'), name: 'North 2', priority: 3, active: false });
