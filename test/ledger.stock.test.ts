@@ -25,7 +25,7 @@ describe('ledger stock operations', () => {
       warehouse: { id: n('w'), name: 'North 2', priority: 3, active: false, fulfillmentUrl: null },
       created: false,
     });
-    expect((await h.ledger.listWarehouses()).find((w) => w.id === n('w'))).toEqual({ id: n('w'), name: 'North 2', priority: 3, active: false });
+    expect((await h.ledger.listWarehouses()).find((w) => w.id === n('w'))).toEqual({ id: n('w'), name: 'North 2', priority: 3, active: false, fulfillmentUrl: null });
     expect(await h.ledger.upsertSku({ sku: n('a'), name: 'Mug', reorderPoint: 4 })).toEqual({ sku: { sku: n('a'), name: 'Mug', reorderPoint: 4, safetyStock: 0 }, created: true });
     expect(await h.ledger.upsertSku({ sku: n('a'), name: 'Big mug' })).toEqual({ sku: { sku: n('a'), name: 'Big mug', reorderPoint: 4, safetyStock: 0 }, created: false });
     expect(await h.ledger.getSku(n('a'))).toEqual({ sku: n('a'), name: 'Big mug', reorderPoint: 4, safetyStock: 0 });
