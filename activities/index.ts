@@ -1,4 +1,5 @@
-export { createActivities, orderProblems, type ActivityDeps, type OrderActivities, type ReaperReport } from './order-activities';
+export { createActivities, orderProblems, type ActivityDeps, type OrderActivities } from './order-activities';
+export { createReaperActivities, type ReaperActivities, type ReaperReport } from './reaper-activities';
 export { createClosedOrdersCheck, orderWorkflowState, type ClosedOrdersCheckOptions, type WorkflowState } from '../infra/workflow-state';
 export * from './adapters';
 export { asActivityFailure, isLedgerError } from './errors';

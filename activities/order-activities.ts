@@ -1,19 +1,16 @@
-import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context, log } from '@temporalio/activity';
-import type { AmendResult, Allocation, ClosedOrdersCheck, Ledger, OrderLine, ReconciliationProblem, ReserveResult } from '../ledger/types';
+import type { AmendResult, Allocation, Ledger, OrderLine, ReserveResult } from '../ledger/types';
 import type { OrderInput, OrderView, ShippingAddress } from '../workflows/types';
 import { ORDER_INVALID } from '../workflows/failure-types';
 import type { CarrierAdapter, Completion, Label, LabelRequest, PickTaskRequest, WaitContext, WarehouseAdapter } from './adapters/types';
 import { mapErrors } from './errors';
-import { recordReconciliation, recordReservation } from './ledger-metrics';
+import { recordReservation } from './ledger-metrics';
 
 export interface ActivityDeps {
   ledger: Ledger;
   warehouse: WarehouseAdapter;
   carrier: CarrierAdapter;
-  /** Needed by the reaper only (see `createClosedOrdersCheck`). */
-  isWorkflowClosed?: ClosedOrdersCheck;
   /** The order records (DESIGN §9): activities write the view the workflow hands them. */
   records?: RecordWriter;
   /** Told which SKUs had units released, so orders awaiting them re-check (returns at once). */
@@ -37,11 +34,6 @@ interface FulfillmentRef extends Carried {
   warehouseId?: string;
 }
 
-export interface ReaperReport {
-  released: { orderId: string; allocations: Allocation[] }[];
-  /** Other reconciliation problems, logged for a human: the reaper only fixes held stock of closed orders. */
-  otherProblems: ReconciliationProblem[];
-}
 
 const ADDRESS_FIELDS = ['name', 'line1', 'city', 'postalCode', 'country'] as const;
 
@@ -192,41 +184,6 @@ export function createActivities(deps: ActivityDeps) {
     awaitDelivery: carrying(async (req: FulfillmentRef & { trackingNumber?: string }): Promise<Completion> => {
       return mapErrors(() => carrier.awaitDelivery(req, heartbeatingWait()));
     }),
-
-    /**
-     * The reaper's pass: reconcile with the closed-workflow check, then release the held
-     * stock of every order whose workflow closed without compensating (terminated, timed
-     * out, failed). The key is fixed per order: a closed order can never hold again.
-     */
-    async reapClosedOrders(): Promise<ReaperReport> {
-      if (!deps.isWorkflowClosed) {
-        throw ApplicationFailure.create({ type: 'ReaperMisconfigured', message: 'no isWorkflowClosed check given to createActivities', nonRetryable: true });
-      }
-      const report = await mapErrors(() => ledger.reconcile(deps.isWorkflowClosed));
-      const closed = [
-        ...new Set(
-          report.problems.flatMap((p) => (p.kind === 'held_for_closed_order' ? [p.orderId] : [])),
-        ),
-      ];
-      const released: ReaperReport['released'] = [];
-      for (const orderId of closed) {
-        // Keyed by what is held now, not only by the order: a reservation that committed after
-        // the workflow was terminated (and after an earlier pass) gets a release of its own.
-        const held = report.problems
-          .flatMap((p) => (p.kind === 'held_for_closed_order' && p.orderId === orderId ? [`${p.warehouseId}/${p.sku}/${p.quantity}`] : []))
-          .sort()
-          .join(',');
-        const key = `${orderId}:reaper-release:${createHash('sha256').update(held).digest('hex').slice(0, 16)}`;
-        const result = await mapErrors(() => ledger.release(orderId, key));
-        released.push({ orderId, allocations: result.released });
-        log.warn('reaper released stock held by a closed order workflow', { orderId, released: result.released });
-      }
-      const otherProblems = report.problems.filter((p) => p.kind !== 'held_for_closed_order');
-      recordReconciliation(Context.current().metricMeter, otherProblems.length, released.length);
-      if (otherProblems.length > 0) log.error('ledger reconciliation found problems the reaper cannot fix', { problems: otherProblems });
-      else if (released.length === 0) log.debug('reaper: ledger consistent, nothing to release');
-      return { released, otherProblems };
-    },
   };
 }
 

@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config/config';
 import type { ClosedOrdersCheck, Ledger } from '../ledger/types';
 import { createClosedOrdersCheck } from '../infra/workflow-state';
+import { createRecordClosedCheck } from '../infra/record-closed-check';
 import { keyStore } from './auth';
 import { errorHandler, serviceUnavailable, unknownRoute } from './errors';
 import { createLogger, type Logger } from '../infra/logger';
@@ -84,7 +85,7 @@ export function createApp(deps: AppDeps): express.Express {
     rpcTimeoutMs: deps.timeouts?.rpcMs ?? 10_000,
   });
   const store = new OrderStore({ records: deps.records, gateway: orders });
-  const closedOrdersCheck = deps.closedOrdersCheck ?? deps.isOrderClosed ?? createClosedOrdersCheck(client, namespace);
+  const closedOrdersCheck = deps.closedOrdersCheck ?? deps.isOrderClosed ?? createRecordClosedCheck(deps.records, createClosedOrdersCheck(client, namespace));
 
   const stockWaker =
     deps.stockWaker ?? createStockWaker({ client, taskQueue: config.taskQueue, log: logger, findWaiting: (sku) => ledger.ordersAwaiting(sku), signalTimeoutMs: deps.timeouts?.rpcMs });

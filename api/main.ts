@@ -8,7 +8,6 @@ import { ConfigError, loadConfig } from '../config/config';
 import { createLogger } from '../infra/logger';
 import { createStockWaker } from '../infra/stock-waker';
 import { connectCoreServices, onShutdown, serveHttp } from '../infra/services';
-import { createClosedOrdersCheck } from '../infra/workflow-state';
 import { createApp } from './app';
 
 async function main(): Promise<void> {
@@ -24,7 +23,6 @@ async function main(): Promise<void> {
     client: core.client,
     stockWaker,
     logger,
-    closedOrdersCheck: createClosedOrdersCheck(core.client, config.temporal.namespace),
   });
   const server = await serveHttp(app, config.port, config.security.host, logger);
   logger.info('api listening', {

@@ -4,7 +4,7 @@
  * same transaction as a ledger write (save then runs inside a savepoint).
  */
 import type { Knex } from 'knex';
-import { orderWorkflowId, type OrderView } from '../workflows/types';
+import { orderWorkflowId, type OrderStatus, type OrderView } from '../workflows/types';
 import { createCursorCodec } from './cursor';
 import { listRecords } from './list';
 import { RECORD_COLUMNS, RECORD_COLUMNS_SQL, scalarColumns, skusOf, toRecord, warehousesOf, type OrderRecordRow } from './rows';
@@ -137,6 +137,11 @@ export function createOrderRecords(knex: Knex, options: OrderRecordsOptions): Or
     get: read,
 
     list: (filters, page) => listRecords(knex, codec, filters, page),
+
+    async statuses(orderIds) {
+      const rows = orderIds.length === 0 ? [] : await knex('order_records').whereIn('order_id', [...orderIds]).select<{ order_id: string; status: OrderStatus }[]>('order_id', 'status');
+      return new Map(rows.map((r) => [r.order_id, r.status]));
+    },
 
     async setRun(orderId, runId) {
       const changed = await knex('order_records').where('order_id', orderId).update({ run_id: runId, updated_at: knex.fn.now() });

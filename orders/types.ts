@@ -68,6 +68,8 @@ export interface OrderRecords {
   list(filters: OrderRecordFilters, page: OrderRecordPageRequest): Promise<OrderRecordPage>;
   /** Records the workflow run the record belongs to; false when there is no such record. */
   setRun(orderId: string, runId: string): Promise<boolean>;
+  /** The recorded status of each of these orders that has a record. */
+  statuses(orderIds: readonly string[]): Promise<Map<string, OrderStatus>>;
 }
 
 export interface OrderRecordsOptions {

@@ -1,5 +1,10 @@
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createReaperActivities, type ReaperReport } from '../activities/reaper-activities';
+import { createClosedOrdersFinder } from '../infra/closed-orders';
+import { createRecordsWithEvents } from '../infra/order-records';
 import { createClosedOrdersCheck } from '../infra/workflow-state';
+import type { Ledger } from '../ledger/types';
 import { startReaper } from '../worker/create-worker';
 import { reaperWorkflowId } from '../workflows/reaper-workflow';
 import { orderWorkflowId } from '../workflows/types';
@@ -43,6 +48,64 @@ describe('reaper', () => {
     expect((await suite.reconcile([a])).problems).toEqual([]);
     const movements = (await suite.ledger.movements(a)).movements;
     expect(movements.some((m) => m.kind === 'release' && m.idempotencyKey.startsWith(`${input.orderId}:reaper-release`))).toBe(true);
+    // Its record is closed too: it will never move again.
+    const records = createRecordsWithEvents(suite.knex, 'order-suite-cursor-secret');
+    const record = await eventually(async () => {
+      const r = await records.get(input.orderId);
+      return r?.view.status === 'cancelled' ? r : undefined;
+    }, 20_000);
+    expect(record.view.cancelReason).toMatch(/workflow terminated/);
+  });
+
+  it('a pass costs O(orders closed since the last pass), not O(orders holding stock)', async () => {
+    const { skus: [a] } = await suite.seed({ warehouses: 1, skus: 1, stock: [[100]] });
+    const since = new Date().toISOString();
+    const open = await Promise.all(Array.from({ length: 50 }, () => suite.startOrder(orderInput({ lines: [{ sku: a, quantity: 1 }] }))));
+    const dead = orderInput({ lines: [{ sku: a, quantity: 2 }] });
+    const deadHandle = await suite.startOrder(dead);
+    for (const h of [...open, deadHandle]) await suite.waitForStatus(h, 'picking');
+    await deadHandle.terminate('test: terminated in picking');
+
+    const looked: string[] = [];
+    let describes = 0;
+    const counting: Ledger = { ...suite.ledger, reservations: (orderId) => (looked.push(orderId), suite.ledger.reservations(orderId)) };
+    const isClosed = createClosedOrdersCheck(suite.client, 'default');
+    const reaper = createReaperActivities({
+      ledger: counting,
+      findClosedSince: createClosedOrdersFinder(suite.client, 'default'),
+      isWorkflowClosed: async (ids) => ((describes += ids.length), isClosed(ids)),
+      intervalMs: 1_000,
+      fullSweepEvery: 0,
+    });
+    const env = new MockActivityEnvironment();
+    // Visibility is eventually consistent: the terminated order shows up in a pass or two.
+    const report = await eventually(async () => {
+      const r = (await env.run(reaper.reapClosedOrders, { since, pass: 1 })) as ReaperReport;
+      return r.released.some((x) => x.orderId === dead.orderId) ? r : undefined;
+    }, 20_000);
+    expect(describes).toBe(0);
+    const openIds = new Set(open.map((h) => h.workflowId.replace(/^order-/, '')));
+    expect(looked.filter((id) => openIds.has(id))).toEqual([]);
+    // One ledger look-up per closed order the pass found (other suites' terminated orders included), none per open one.
+    expect(looked.filter((id) => id === dead.orderId).length).toBeGreaterThanOrEqual(1);
+    expect(report.checked).toBeLessThan(50);
+    expect(await suite.heldUnits(dead.orderId)).toBe(0);
+    expect(await suite.heldUnits(open[0].workflowId.replace(/^order-/, ''))).toBe(1);
+    for (const h of open) await h.terminate('test cleanup');
+    await env.run(reaper.reapClosedOrders, { since, pass: 2 });
+  });
+
+  it("waits the worker's REAPER_INTERVAL at every pass, not the one frozen in its input", async () => {
+    const id = reaperWorkflowId(suite.taskQueue);
+    await suite.client.workflow.getHandle(id).terminate('restart with an old interval');
+    // Started as a first deployment with a 1 h interval would have been: the worker says 500 ms.
+    await startReaper(suite.client, suite.taskQueue, { intervalMs: 3_600_000 });
+    const handle = suite.client.workflow.getHandle(id);
+    await eventually(async () => {
+      const { events } = await handle.fetchHistory();
+      const passes = (events ?? []).filter((e) => e.activityTaskCompletedEventAttributes).length;
+      return passes >= 3 ? passes : undefined;
+    }, 20_000);
   });
 
   it('is started once per task queue (USE_EXISTING)', async () => {

@@ -4,7 +4,10 @@ import { WorkflowIdConflictPolicy, type Duration } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { Config } from '../config/config';
 import type { Ledger } from '../ledger/types';
-import { createActivities, type RecordWriter } from '../activities/order-activities';
+import { createActivities } from '../activities/order-activities';
+import { createReaperActivities } from '../activities/reaper-activities';
+import { createClosedOrdersFinder, type ClosedOrdersFinder } from '../infra/closed-orders';
+import type { OrderRecords } from '../orders';
 import { createConfiguredCarrierAdapter, createRoutedWarehouseAdapter, type CarrierAdapter, type WarehouseAdapter } from '../activities/adapters';
 import { createClosedOrdersCheck } from '../infra/workflow-state';
 import { createStockWaker, type StockWaker } from '../infra/stock-waker';
@@ -20,7 +23,11 @@ export interface CreateWorkerDeps {
   taskQueue: string;
   ledger: Ledger;
   /** The order records the activities keep current; tests without records may leave it out. */
-  records?: RecordWriter;
+  records?: OrderRecords;
+  /** The reaper's visibility query (tests count its calls); default: on `client`. */
+  findClosedOrders?: ClosedOrdersFinder;
+  /** A full reconciliation every this many reaper passes (default 20). */
+  reaperFullSweepEvery?: number;
   config: Pick<Config, 'warehouseMode' | 'carrierMode' | 'simulatedDelayMs' | 'reaperIntervalMs'> & { integration?: Config['integration'] };
   /** A pre-built bundle of `workflows/index.ts` (tests bundle once per file); default: bundle at start. */
   workflowBundle?: WorkflowBundle;
@@ -66,7 +73,14 @@ export async function createWorker(deps: CreateWorkerDeps): Promise<Worker> {
     carrier,
     wakeStock: (skus) => waker.wake(skus),
     records: deps.records,
+  });
+  const reaper = createReaperActivities({
+    ledger: deps.ledger,
+    records: deps.records,
+    findClosedSince: deps.findClosedOrders ?? createClosedOrdersFinder(deps.client, deps.namespace),
     isWorkflowClosed: createClosedOrdersCheck(deps.client, deps.namespace, { notFoundGraceMs: deps.reaperNotFoundGraceMs }),
+    intervalMs: config.reaperIntervalMs,
+    fullSweepEvery: deps.reaperFullSweepEvery,
   });
 
   const worker = await Worker.create({
@@ -74,7 +88,7 @@ export async function createWorker(deps: CreateWorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: deps.maintenance ? { ...activities, ...deps.maintenance.activities } : activities,
+    activities: { ...activities, ...reaper, ...(deps.maintenance?.activities ?? {}) },
     maxConcurrentActivityTaskExecutions: deps.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: deps.maxConcurrentWorkflowTaskExecutions,
     shutdownGraceTime: deps.shutdownGraceTime ?? '10s',

@@ -1,16 +1,22 @@
 /**
  * The reaper: a long-running workflow (id `reaper-<taskQueue>`, started by the worker
- * factory) that every `intervalMs` runs the reconciliation and releases the stock still
- * held by orders whose workflow closed without compensating (terminated from the UI,
- * failed…). Continues as new periodically to bound its history.
+ * factory) that releases the stock still held by orders whose workflow closed without
+ * compensating (terminated from the UI, timed out, failed). Each pass asks for the orders
+ * closed since the previous one (activities/reaper-activities.ts); the pause between passes
+ * comes from the worker's REAPER_INTERVAL at every pass, so a new value applies without
+ * restarting anything. Continues as new periodically to bound its history.
  */
-import { continueAsNew, defineSignal, log, proxyActivities, setCurrentDetails, setHandler, condition, workflowInfo } from '@temporalio/workflow';
-import type { OrderActivities } from '../activities/order-activities';
+import { condition, continueAsNew, defineSignal, log, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { ReaperActivities } from '../activities/reaper-activities';
 
 export interface ReaperInput {
+  /** Used until the first pass answers the worker's interval. */
   intervalMs: number;
   /** Passes before continue-as-new (default 100; earlier when the server suggests it). */
   passesPerRun?: number;
+  /** Carried across continue-as-new: the last pass's watermark and count. */
+  watermark?: string;
+  pass?: number;
 }
 
 /** Runs a pass now instead of at the next interval (ops, tests). */
@@ -18,7 +24,7 @@ export const reapNowSignal = defineSignal('reapNow');
 
 export const reaperWorkflowId = (taskQueue: string): string => `reaper-${taskQueue}`;
 
-const { reapClosedOrders } = proxyActivities<OrderActivities>({
+const { reapClosedOrders } = proxyActivities<ReaperActivities>({
   startToCloseTimeout: '5m',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 3 },
 });
@@ -26,22 +32,28 @@ const { reapClosedOrders } = proxyActivities<OrderActivities>({
 export async function reaperWorkflow(input: ReaperInput): Promise<void> {
   let reapNow = false;
   setHandler(reapNowSignal, () => void (reapNow = true));
+  let { watermark } = input;
+  let pass = input.pass ?? 0;
+  let intervalMs = input.intervalMs;
   const passes = input.passesPerRun ?? 100;
-  for (let pass = 1; pass <= passes; pass++) {
+  for (let i = 1; i <= passes; i++) {
     reapNow = false;
+    pass++;
     try {
-      const report = await reapClosedOrders.executeWithOptions({ summary: 'Release stock held by closed orders' }, []);
-      const released = report.released.filter((r) => r.allocations.length > 0);
-      if (released.length > 0) log.info('reaper released held stock', { orders: released.map((r) => r.orderId) });
+      const report = await reapClosedOrders.executeWithOptions({ summary: `Release stock held by closed orders (pass ${pass})` }, [{ since: watermark, pass }]);
+      watermark = report.watermark;
+      intervalMs = report.intervalMs;
+      if (report.released.length > 0) log.info('reaper released held stock', { orders: report.released.map((r) => r.orderId) });
       setCurrentDetails(
-        `**Last pass:** ${new Date(Date.now()).toISOString()} · released ${released.length} order(s)` +
+        `**Last pass:** ${watermark} · ${report.checked} closed order(s) checked · released ${report.released.length}` +
+          (report.fullSweep ? ' · full sweep' : '') +
           (report.otherProblems.length ? ` · ${report.otherProblems.length} other reconciliation problem(s)` : ''),
       );
     } catch (err) {
       log.error('reaper pass failed; next pass at the next interval', { error: (err as Error).message });
     }
     if (workflowInfo().continueAsNewSuggested) break;
-    await condition(() => reapNow, input.intervalMs, { summary: 'next reaper pass' });
+    await condition(() => reapNow, intervalMs, { summary: 'next reaper pass' });
   }
-  await continueAsNew<typeof reaperWorkflow>(input);
+  await continueAsNew<typeof reaperWorkflow>({ ...input, intervalMs, watermark, pass });
 }
