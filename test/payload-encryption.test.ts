@@ -188,7 +188,7 @@ describe('payload encryption', () => {
 
   it('an encrypted history replays with the codec', async () => {
     // A closed history: the replayer has no activities, and an open order's next step may be one.
-    await request(h.app).post(`/orders/${orderId}/cancel`).set(as('support')).send({ reason: 'replay test' }).expect(200);
+    await request(h!.app).post(`/orders/${orderId}/cancel`).set(as("support")).send({ reason: "replay test" }).expect(200);
     const history = await rawHistory(`order-${orderId}`);
     await Worker.runReplayHistory(
       { workflowBundle: await orderWorkflowBundle(), dataConverter: dataConverter([keyB, keyA]) },
