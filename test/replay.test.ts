@@ -56,7 +56,7 @@ describe('workflow replay', () => {
     beforeAll(async () => {
       simulated = await OrderSuite.start({ name: 'record-sim', bundle, simulatedDelayMs: 20 });
       slow = await OrderSuite.start({ name: 'record-slow', bundle, simulatedDelayMs: 60_000 });
-      manual = await OrderSuite.start({ name: 'record-manual', bundle, warehouseMode: 'manual', carrierMode: 'manual' });
+      manual = await OrderSuite.start({ name: 'record-manual', bundle, warehouseMode: 'manual', carrierMode: 'manual', reaperIntervalMs: 50 });
       mkdirSync(DIR, { recursive: true });
     });
     afterAll(async () => {
