@@ -5,6 +5,8 @@ import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/
 import type { Config } from '../config/config';
 import type { Ledger } from '../ledger/types';
 import { createActivities, type RecordWriter } from '../activities/order-activities';
+import { createReturnActivities } from '../activities/return-activities';
+import type { ReturnRecords } from '../orders/returns';
 import { createConfiguredCarrierAdapter, createRoutedWarehouseAdapter, type CarrierAdapter, type WarehouseAdapter } from '../activities/adapters';
 import { createClosedOrdersCheck } from '../infra/workflow-state';
 import { createStockWaker, type StockWaker } from '../infra/stock-waker';
@@ -21,6 +23,8 @@ export interface CreateWorkerDeps {
   ledger: Ledger;
   /** The order records the activities keep current; tests without records may leave it out. */
   records?: RecordWriter;
+  /** The returns in those records (the return workflow's activities); tests without returns may leave it out. */
+  returns?: ReturnRecords;
   config: Pick<Config, 'warehouseMode' | 'carrierMode' | 'simulatedDelayMs' | 'reaperIntervalMs'> & { integration?: Config['integration'] };
   /** A pre-built bundle of `workflows/index.ts` (tests bundle once per file); default: bundle at start. */
   workflowBundle?: WorkflowBundle;
@@ -44,7 +48,7 @@ export interface CreateWorkerDeps {
 }
 
 /**
- * The fulfillment worker: the order and reaper workflows, and the activities built from
+ * The fulfillment worker: the order, return and reaper workflows, and the activities built from
  * the injected ledger and the adapters of the configured modes. Starts the reaper
  * workflow idempotently (fixed id, USE_EXISTING), so N replicas share one reaper.
  */
@@ -68,13 +72,14 @@ export async function createWorker(deps: CreateWorkerDeps): Promise<Worker> {
     records: deps.records,
     isWorkflowClosed: createClosedOrdersCheck(deps.client, deps.namespace, { notFoundGraceMs: deps.reaperNotFoundGraceMs }),
   });
+  const returnActivities = createReturnActivities({ ledger: deps.ledger, returns: deps.returns, wakeStock: (skus) => waker.wake(skus) });
 
   const worker = await Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: deps.maintenance ? { ...activities, ...deps.maintenance.activities } : activities,
+    activities: { ...activities, ...returnActivities, ...deps.maintenance?.activities },
     maxConcurrentActivityTaskExecutions: deps.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: deps.maxConcurrentWorkflowTaskExecutions,
     shutdownGraceTime: deps.shutdownGraceTime ?? '10s',
