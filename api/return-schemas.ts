@@ -1,9 +1,8 @@
 /** zod schemas of the return routes (DESIGN §6, §13), registered for OpenAPI. */
 import { z } from 'zod';
 import { RETURN_DISPOSITIONS } from '../workflows/types';
-import { ID_RULE } from './ids';
+import { ID_PATTERN, ID_RULE } from './ids';
 import { apiSchemas, MAX_QUANTITY, orderLineSchema, returnViewSchema, skuCodeSchema, warehouseIdSchema } from './schemas';
-import { ID_PATTERN } from './ids';
 
 const named = <T extends z.ZodType>(schema: T, id: string, description?: string): T => {
   apiSchemas.add(schema, description === undefined ? { id } : { id, description });

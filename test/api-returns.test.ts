@@ -136,6 +136,18 @@ describe('API: returns (RETURN_TIMEOUT 10m)', () => {
     expect(order.body.returns).toHaveLength(1);
   });
 
+  it('a restocked return wakes an order awaiting that SKU', async () => {
+    const { sku, warehouseId } = await seedStock(h.app, 1);
+    const orderId = await deliveredOrder(h, [{ sku, quantity: 1 }]);
+    const waiting = uid('ord');
+    await request(h.app).post('/orders').set(as('system')).send(orderBody([{ sku, quantity: 1 }], { orderId: waiting })).expect(202);
+    await untilStatus(h.app, `/orders/${waiting}`, 'awaiting_stock');
+    const { returnId } = (await request(h.app).post(`/orders/${orderId}/returns`).set(as('support')).send({ lines: [{ sku, quantity: 1 }], reason: 'unwanted' }).expect(201)).body;
+    await request(h.app).post(`/returns/${returnId}/receive`).set(as('system')).send({ warehouseId, lines: [{ sku, quantity: 1, disposition: 'restock' }] }).expect(200);
+    // Well inside the periodic stock re-check: the stockArrived wake-up moved it.
+    await untilStatus(h.app, `/orders/${waiting}`, 'delivered', 10_000);
+  });
+
   it('two concurrent returns of the last unit: one 201, one 422', async () => {
     const { sku } = await seedStock(h.app, 1);
     const orderId = await deliveredOrder(h, [{ sku, quantity: 1 }]);
