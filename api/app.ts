@@ -15,7 +15,9 @@ import { createLogger, type Logger } from '../infra/logger';
 import { createStockWaker, type StockWaker } from '../infra/stock-waker';
 import { OrderGateway } from './order-gateway';
 import { OrderStore } from './order-store';
-import type { OrderRecords } from '../orders';
+import { createReturnRecords, type OrderRecords, type ReturnRecords } from '../orders';
+import { ReturnService } from './return-service';
+import { returnRoutes } from './routes/returns';
 import { requestLogging } from './request-context';
 import { methodNotAllowed, mountRoute, type AnyRoute } from './route';
 import { catalogRoutes } from './routes/catalog';
@@ -66,6 +68,8 @@ export interface AppDeps {
   stockWaker?: StockWaker;
   /** Prometheus endpoints (Temporal runtime of a worker) whose text GET /metrics appends. */
   metricsSources?: string[];
+  /** The returns in the order records; default: on `knex` and `records`. */
+  returns?: ReturnRecords;
   /** The pool the ledger runs on: webhooks and channels read and write through it. */
   knex?: Knex;
   /** The built console (index.html and assets/); default dist/console. */
@@ -95,6 +99,17 @@ export function createApp(deps: AppDeps): express.Express {
     return deps.knex;
   };
 
+  const returnRecords = deps.returns ?? (deps.knex ? createReturnRecords(deps.knex, deps.records) : undefined);
+  const returns = new ReturnService({
+    client,
+    returns: returnRecords ?? unavailableReturns(),
+    ledger,
+    taskQueue: config.taskQueue,
+    returnTimeoutMs: config.returns.timeoutMs,
+    rpcTimeoutMs: deps.timeouts?.rpcMs ?? 10_000,
+    updateTimeoutMs: deps.timeouts?.updateMs ?? 30_000,
+  });
+
   const keys = keyStore(config.apiKeys);
   if (!keys.enabled) {
     logger.warn('API authentication is OFF: API_KEYS is empty, every caller has every role (set API_KEYS=key:role,… to turn it on)');
@@ -107,6 +122,7 @@ export function createApp(deps: AppDeps): express.Express {
     ...eventRoutes({ orders }),
     ...holdRoutes({ orders }),
     ...editRoutes({ orders }),
+    ...returnRoutes({ returns }),
     ...catalogRoutes({ ledger, integrationSecretSet: config.integration?.secret !== undefined }),
     ...inventoryRoutes({ ledger, stockWaker, closedOrdersCheck }),
     ...webhookRoutes({ db }),
@@ -138,4 +154,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(unknownRoute);
   app.use(errorHandler);
   return app;
+}
+
+/** Without a pool the return routes answer 503, like webhooks and channels. */
+function unavailableReturns(): ReturnRecords {
+  const fail = async (): Promise<never> => {
+    throw serviceUnavailable('No database pool was given to the app (AppDeps.knex)');
+  };
+  return { authorize: fail, find: fail, markReceived: fail, markExpired: fail };
 }

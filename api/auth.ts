@@ -17,6 +17,9 @@ export const ORDER_SUPPORT: readonly Role[] = ['support', 'admin'];
 /** Holds and releases: the systems that detect fraud or payment trouble, and support. */
 export const ORDER_HOLD: readonly Role[] = ['system', 'support', 'admin'];
 export const ADMIN: readonly Role[] = ['admin'];
+/** Returns: support authorizes them, the warehouse systems report the parcels that arrive. */
+export const RETURN_AUTHORIZE: readonly Role[] = ['support', 'admin'];
+export const RETURN_RECEIVE: readonly Role[] = ['system', 'admin'];
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     config,
     ledger: core.ledger,
     records: core.records,
+    returns: core.returns,
     knex: core.knex,
     client: core.client,
     stockWaker,

@@ -51,7 +51,7 @@ export class OrderStore {
   async view(orderId: string): Promise<OrderView & { links: OrderLinks }> {
     const record = await this.deps.records.get(orderId);
     if (!record) throw notFound(`Order ${orderId}`, { orderId });
-    return { ...record.view, links: this.links(orderId, record.runId) };
+    return { ...record.view, returns: record.view.returns ?? [], links: this.links(orderId, record.runId) };
   }
 
   async list(filters: OrderRecordFilters, limit: number, cursor?: string): Promise<{ orders: OrderSummary[]; nextCursor?: string }> {

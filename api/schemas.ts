@@ -11,7 +11,7 @@ import { ROLES } from '../config/config';
 import { ISO_COUNTRY_CODES } from './countries';
 import { ID_LIST_PATTERN, ID_PATTERN, ID_RULE } from './ids';
 import { peerUrlProblem } from '../integrations/peer-url';
-import { FULFILLMENT_STATUSES, HOLD_REASONS, ORDER_STATUSES, type OrderEvent, type OrderView } from '../workflows/types';
+import { FULFILLMENT_STATUSES, HOLD_REASONS, ORDER_STATUSES, RETURN_DISPOSITIONS, RETURN_STATUSES, type OrderEvent, type OrderView, type ReturnView } from '../workflows/types';
 
 /** True only when A and B are the same type (optional fields included). */
 type SameType<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -358,6 +358,27 @@ export const holdSchema = named(
   'Hold',
 );
 
+export const returnViewSchema = named(
+  z.object({
+    returnId: z.string(),
+    orderId: z.string(),
+    status: z.enum(RETURN_STATUSES),
+    lines: z.array(lineView).describe('What was authorized to come back'),
+    reason: z.string(),
+    createdAt: isoDate,
+    receivedAt: isoDate.optional(),
+    expiredAt: isoDate.optional(),
+    warehouseId: z.string().optional().describe('The warehouse that received the parcel'),
+    inspected: z
+      .array(z.object({ sku: z.string(), quantity: z.number().int(), disposition: z.enum(RETURN_DISPOSITIONS) }))
+      .optional()
+      .describe('What arrived, as inspected: restock lines went back on hand, damaged ones did not'),
+  }),
+  'Return',
+  'A return of a delivered order (DESIGN §13)',
+);
+const _returnViewMatches: SameType<z.output<typeof returnViewSchema>, ReturnView> = true;
+
 /** Exactly the workflow's OrderView (checked at compile time below), so the document cannot drift from it. */
 const orderViewFields = z.object({
   orderId: z.string(),
@@ -387,6 +408,7 @@ const orderViewFields = z.object({
   failedFulfillmentId: z.string().optional().describe('The fulfillment whose step failed, when it was one'),
   edits: z.number().int().describe('How many edits were applied'),
   cancelReason: z.string().optional(),
+  returns: z.array(returnViewSchema).optional().describe('Returns authorized after delivery, whatever became of them'),
 });
 const _orderViewMatches: SameType<z.output<typeof orderViewFields>, OrderView> = true;
 

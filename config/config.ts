@@ -78,6 +78,7 @@ const schema = z.object({
   PACK_TIMEOUT: duration('24h'),
   DELIVERY_TIMEOUT: duration('14d'),
   ATTENTION_TIMEOUT: duration('72h'),
+  RETURN_TIMEOUT: duration('30d'),
   REAPER_INTERVAL: duration('30s'),
   CURSOR_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SHUTDOWN_GRACE: duration('30s'),
@@ -128,6 +129,8 @@ export interface Config {
   carrierMode: AdapterMode;
   simulatedDelayMs: number;
   timeouts: OrderTimeouts;
+  /** How long an authorized return waits for its parcel before it expires (DESIGN §13). */
+  returns: { timeoutMs: number };
   reaperIntervalMs: number;
   shutdownGraceMs: number;
   /** Where the Temporal runtime serves its Prometheus metrics (0 = not at all). */
@@ -192,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       deliveryMs: e.DELIVERY_TIMEOUT,
       attentionMs: e.ATTENTION_TIMEOUT,
     },
+    returns: { timeoutMs: e.RETURN_TIMEOUT },
     reaperIntervalMs: e.REAPER_INTERVAL,
     shutdownGraceMs: e.SHUTDOWN_GRACE,
     metricsPort: e.METRICS_PORT,

@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config/config';
 import { createLedger } from '../ledger/ledger';
 import type { Ledger } from '../ledger/types';
-import type { OrderRecords } from '../orders';
+import { createReturnRecords, type OrderRecords, type ReturnRecords } from '../orders';
 import { createRecordsWithEvents } from './order-records';
 import { createKnex } from './database';
 import type { Logger } from './logger';
@@ -21,6 +21,8 @@ export interface CoreServices {
   knex: Knex;
   ledger: Ledger;
   records: OrderRecords;
+  /** The returns kept in those records (DESIGN §13). */
+  returns: ReturnRecords;
   connection: Connection;
   client: Client;
   /** Closes the Temporal connection and the pool (errors logged, never thrown). */
@@ -37,6 +39,7 @@ export async function connectCoreServices(config: Config, log: Logger): Promise<
     knex,
     ledger,
     records,
+    returns: createReturnRecords(knex, records),
     connection,
     client,
     async close() {

@@ -5,6 +5,7 @@ import { catalogFacts, getSku, listWarehouses, upsertSku, upsertWarehouse } from
 import { release, restock, ship } from './order-ops';
 import { levels, movements, ordersAwaiting, ping, reservations } from './reads';
 import { reconcile } from './reconcile';
+import { receiveReturn } from './returns';
 import { reserve, reserveMore } from './reserve';
 import { adjust, receive } from './stock';
 import type { Ledger } from './types';
@@ -24,6 +25,7 @@ export function createLedger(knex: Knex): Ledger {
     release: (orderId, key, opts) => release(knex, orderId, key, opts),
     ship: (orderId, key, opts) => ship(knex, orderId, key, opts),
     restock: (orderId, lines, key, opts) => restock(knex, orderId, lines, key, opts),
+    receiveReturn: (input) => receiveReturn(knex, input),
     amend: (orderId, lines, key, opts) => amend(knex, orderId, lines, key, opts),
     levels: (sku) => levels(knex, sku),
     movements: (sku, page) => movements(knex, sku, page),

@@ -95,6 +95,20 @@ export interface ReorderAlert {
   openedAt: string;
 }
 
+export interface ReceiveReturnInput {
+  orderId: string;
+  returnId: string;
+  /** Where the parcel arrived: the restocked units go on hand there. */
+  warehouseId: string;
+  /** Only the units put back on the shelf; damaged ones never reach the ledger. */
+  lines: OrderLine[];
+  key: string;
+}
+
+export interface ReceiveReturnResult {
+  restocked: Allocation[];
+}
+
 export type ReconciliationProblem =
   | { kind: 'balance_out_of_range'; warehouseId: string; sku: string; onHand: number; reserved: number }
   | { kind: 'on_hand_mismatch'; warehouseId: string; sku: string; balance: number; movements: number }
@@ -155,6 +169,12 @@ export interface Ledger {
   ship(orderId: string, key: string, opts?: { warehouseId?: string }): Promise<{ shipped: Allocation[] }>;
   /** A return after delivery: units go back on hand at the warehouses they shipped from (only `warehouseId`'s, if given). */
   restock(orderId: string, lines: OrderLine[], key: string, opts?: { warehouseId?: string }): Promise<{ restocked: Allocation[] }>;
+  /**
+   * A customer return arrived: `return` movements put the units on hand at `warehouseId`
+   * (reason `return <returnId>`). Refused with INVALID_QUANTITY beyond what the order
+   * shipped minus what came back before, per SKU.
+   */
+  receiveReturn(input: ReceiveReturnInput): Promise<ReceiveReturnResult>;
   /**
    * An order edit: its demand becomes exactly `lines` (a SKU left out goes to 0). Per SKU
    * only the difference moves: held units above the new demand are released (lowest-

@@ -10,5 +10,8 @@ export type {
   OrderRecordPageRequest,
   OrderRecords,
   OrderRecordsOptions,
+  MutateResult,
   SaveMeta,
 } from './types';
+export { createReturnRecords, type AuthorizeOutcome, type AuthorizeRequest, type ReturnRecords } from './returns';
+export { excessOf, receiptProblems, restockLines, returnableUnits, sameReceipt, type ReturnExcess } from './return-rules';

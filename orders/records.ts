@@ -36,7 +36,10 @@ ON CONFLICT (order_id) DO UPDATE SET
   customer_id = EXCLUDED.customer_id,
   customer_email = EXCLUDED.customer_email,
   status = EXCLUDED.status,
-  view = EXCLUDED.view,
+  -- Returns are written by the API and the return workflows, never by the order's own saves:
+  -- a late save of the order's view keeps the returns its record already has.
+  view = CASE WHEN r.view->'returns' IS NOT NULL AND EXCLUDED.view->'returns' IS NULL
+              THEN jsonb_set(EXCLUDED.view, '{returns}', r.view->'returns') ELSE EXCLUDED.view END,
   run_id = COALESCE(EXCLUDED.run_id, r.run_id),
   request_hash = COALESCE(r.request_hash, EXCLUDED.request_hash),
   version = EXCLUDED.version,
@@ -135,6 +138,27 @@ export function createOrderRecords(knex: Knex, options: OrderRecordsOptions): Or
     },
 
     get: read,
+
+    async mutate(orderId, change) {
+      return knex.transaction(async (trx) => {
+        const row = (await trx('order_records').select(RECORD_COLUMNS).where('order_id', orderId).forUpdate().first()) as OrderRecordRow | undefined;
+        if (!row) return { found: false as const };
+        const record = toRecord(row);
+        const { next, result } = await change(record, trx);
+        if (next === undefined) return { found: true as const, changed: false, result };
+        if (next.orderId !== orderId) throw new RangeError(`mutate ${orderId}: the view names order ${next.orderId}`);
+        const version = record.version + 1;
+        checkVersion(version);
+        const c = scalarColumns(next);
+        await trx('order_records')
+          .where('order_id', orderId)
+          .update({ ...c, view: JSON.stringify(next), version, updated_at: trx.fn.now() });
+        const createdAt = row.created_at;
+        await trx.raw(SYNC_FILTERS_SQL, [JSON.stringify(skusOf(next)), orderId, orderId, createdAt, JSON.stringify(warehousesOf(next)), orderId, orderId, createdAt]);
+        if (options.onChange) await options.onChange(trx, record.view, next);
+        return { found: true as const, changed: true, result };
+      });
+    },
 
     list: (filters, page) => listRecords(knex, codec, filters, page),
 

@@ -65,12 +65,21 @@ export interface OrderRecords {
   accept(input: AcceptInput): Promise<AcceptResult>;
   save(view: OrderView, meta: SaveMeta): Promise<boolean>;
   get(orderId: string): Promise<OrderRecord | undefined>;
+  /**
+   * Read-modify-write of one record under its row lock, for writers other than the order's
+   * workflow (returns, after it closed): `change` sees the current record and answers the next
+   * view (or none: nothing is written) and a result; the version becomes current + 1 and the
+   * change's events commit with it. `trx` is the transaction, for writes that belong with it.
+   */
+  mutate<T>(orderId: string, change: (record: OrderRecord, trx: Knex.Transaction) => Promise<{ next?: OrderView; result: T }>): Promise<MutateResult<T>>;
   list(filters: OrderRecordFilters, page: OrderRecordPageRequest): Promise<OrderRecordPage>;
   /** Records the workflow run the record belongs to; false when there is no such record. */
   setRun(orderId: string, runId: string): Promise<boolean>;
   /** The recorded status of each of these orders that has a record. */
   statuses(orderIds: readonly string[]): Promise<Map<string, OrderStatus>>;
 }
+
+export type MutateResult<T> = { found: false } | { found: true; changed: boolean; result: T };
 
 export interface OrderRecordsOptions {
   /** Signs list cursors; at least 16 bytes. */

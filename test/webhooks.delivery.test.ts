@@ -118,7 +118,7 @@ describe('webhooks: outbox → dispatcher → receiver', () => {
     const base = { orderId, status: 'received', channel: 'web', customer: { id: 'c' }, shippingAddress: { name: 'A', line1: 'l', city: 'c', postalCode: 'p', country: 'DE' }, shippingMethod: 'standard', lines: [{ sku: 'S', quantity: 1 }], allocations: [], backordered: [], fulfillments: [], holds: [], history: [{ at: new Date().toISOString(), status: 'received' }], edits: 0 } as OrderView;
     const shipped: OrderView = { ...base, status: 'shipped', history: [...base.history, { at: new Date().toISOString(), status: 'shipped' }], fulfillments: [{ fulfillmentId: 'f1', warehouseId: 'w', lines: base.lines, status: 'shipped', shipment: { carrier: 'DHL', trackingNumber: 'T1' } }] };
     const delivered: OrderView = { ...shipped, status: 'delivered', history: [...shipped.history, { at: new Date().toISOString(), status: 'delivered' }] };
-    const withReturn = { ...delivered, returns: [{ returnId: 'r1', status: 'received', lines: [{ sku: 'S', quantity: 1 }] }] };
+    const withReturn = { ...delivered, returns: [{ returnId: 'r1', orderId, status: 'received' as const, lines: [{ sku: 'S', quantity: 1 }], reason: 'r', createdAt: new Date().toISOString() }] };
     const cancelledOrder: OrderView = { ...base, orderId: `${orderId}-c`, status: 'cancelled', history: [...base.history, { at: new Date().toISOString(), status: 'cancelled' }], cancelReason: 'test' };
     const events = [
       ...orderEventsFor(undefined, base),

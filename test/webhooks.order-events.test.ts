@@ -86,7 +86,7 @@ describe('orderEventsFor', () => {
   });
 
   it('return.received when a return turns received', () => {
-    const authorized: ReturnView = { returnId: 'r1', status: 'authorized', lines: [{ sku: 'S', quantity: 1 }] };
+    const authorized: ReturnView = { returnId: 'r1', orderId: 'o-1', status: 'authorized', lines: [{ sku: 'S', quantity: 1 }], reason: 'too small', createdAt: at(6) };
     const received: ReturnView = { ...authorized, status: 'received', warehouseId: 'wh-1', receivedAt: at(7) };
     const prev = order(['received', 'delivered'], { returns: [authorized] });
     const next = order(['received', 'delivered'], { returns: [received] });

@@ -4,7 +4,7 @@
  * transaction as the record. Ids are derived from the order and the transition, so a
  * retried activity that writes the same transition again emits nothing new.
  */
-import type { OrderStatus, OrderView } from '../workflows/types';
+import type { OrderStatus, OrderView, ReturnView } from '../workflows/types';
 import type { WebhookEventType } from './event-types';
 import { eventIdOf } from './outbox';
 
@@ -14,15 +14,8 @@ export interface OrderEvent {
   data: Record<string, unknown>;
 }
 
-/** Returns arrive with §13; typed loosely here so this file does not wait for them. */
-export interface ReturnView {
-  returnId: string;
-  status: string;
-  lines?: Array<{ sku: string; quantity: number; disposition?: string }>;
-  warehouseId?: string;
-  receivedAt?: string;
-}
-type OrderRecord = OrderView & { returns?: ReturnView[] };
+export type { ReturnView };
+type OrderRecord = OrderView;
 
 const SENT = new Set(['shipped', 'delivered']);
 
@@ -91,7 +84,14 @@ export function orderEventsFor(previous: OrderRecord | undefined, next: OrderRec
     out.push({
       type: 'return.received',
       id: eventIdOf(orderId, 'return.received', r.returnId),
-      data: { orderId, returnId: r.returnId, ...(r.warehouseId ? { warehouseId: r.warehouseId } : {}), lines: r.lines ?? [], ...(r.receivedAt ? { receivedAt: r.receivedAt } : {}) },
+      data: {
+        orderId,
+        returnId: r.returnId,
+        ...(r.warehouseId ? { warehouseId: r.warehouseId } : {}),
+        lines: r.lines ?? [],
+        ...(r.inspected ? { inspected: r.inspected } : {}),
+        ...(r.receivedAt ? { receivedAt: r.receivedAt } : {}),
+      },
     });
   }
   return out;

@@ -8,6 +8,8 @@ import { createActivities } from '../activities/order-activities';
 import { createReaperActivities } from '../activities/reaper-activities';
 import { createClosedOrdersFinder, type ClosedOrdersFinder } from '../infra/closed-orders';
 import type { OrderRecords } from '../orders';
+import { createReturnActivities } from '../activities/return-activities';
+import type { ReturnRecords } from '../orders/returns';
 import { createConfiguredCarrierAdapter, createRoutedWarehouseAdapter, type CarrierAdapter, type WarehouseAdapter } from '../activities/adapters';
 import { createClosedOrdersCheck } from '../infra/workflow-state';
 import { createStockWaker, type StockWaker } from '../infra/stock-waker';
@@ -28,6 +30,8 @@ export interface CreateWorkerDeps {
   findClosedOrders?: ClosedOrdersFinder;
   /** A full reconciliation every this many reaper passes (default 20). */
   reaperFullSweepEvery?: number;
+  /** The returns in those records (the return workflow's activities); tests without returns may leave it out. */
+  returns?: ReturnRecords;
   config: Pick<Config, 'warehouseMode' | 'carrierMode' | 'simulatedDelayMs' | 'reaperIntervalMs'> & { integration?: Config['integration'] };
   /** A pre-built bundle of `workflows/index.ts` (tests bundle once per file); default: bundle at start. */
   workflowBundle?: WorkflowBundle;
@@ -51,7 +55,7 @@ export interface CreateWorkerDeps {
 }
 
 /**
- * The fulfillment worker: the order and reaper workflows, and the activities built from
+ * The fulfillment worker: the order, return and reaper workflows, and the activities built from
  * the injected ledger and the adapters of the configured modes. Starts the reaper
  * workflow idempotently (fixed id, USE_EXISTING), so N replicas share one reaper.
  */
@@ -82,13 +86,14 @@ export async function createWorker(deps: CreateWorkerDeps): Promise<Worker> {
     intervalMs: config.reaperIntervalMs,
     fullSweepEvery: deps.reaperFullSweepEvery,
   });
+  const returnActivities = createReturnActivities({ ledger: deps.ledger, returns: deps.returns, wakeStock: (skus) => waker.wake(skus) });
 
   const worker = await Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: { ...activities, ...reaper, ...(deps.maintenance?.activities ?? {}) },
+    activities: { ...activities, ...reaper, ...returnActivities, ...(deps.maintenance?.activities ?? {}) },
     maxConcurrentActivityTaskExecutions: deps.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: deps.maxConcurrentWorkflowTaskExecutions,
     shutdownGraceTime: deps.shutdownGraceTime ?? '10s',

@@ -2,3 +2,4 @@
 export { orderWorkflow } from './order/workflow';
 export { reaperWorkflow } from './reaper-workflow';
 export { maintenanceWorkflow } from './maintenance-workflow';
+export { returnWorkflow } from './return/workflow';

@@ -6,6 +6,8 @@ export const ChannelKey = defineSearchAttributeKey('Channel', SearchAttributeTyp
 export const SkusKey = defineSearchAttributeKey('Skus', SearchAttributeType.KEYWORD_LIST);
 export const WarehouseIdsKey = defineSearchAttributeKey('WarehouseIds', SearchAttributeType.KEYWORD_LIST);
 export const HoldReasonsKey = defineSearchAttributeKey('HoldReasons', SearchAttributeType.KEYWORD_LIST);
+/** Set by return workflows only (authorized, received, expired). */
+export const ReturnStatusKey = defineSearchAttributeKey('ReturnStatus', SearchAttributeType.KEYWORD);
 
 /** name → type as the Temporal CLI's --search-attribute flag and the operator service expect. */
 export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'KeywordList'> = {
@@ -15,4 +17,5 @@ export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'KeywordList'> = {
   Skus: 'KeywordList',
   WarehouseIds: 'KeywordList',
   HoldReasons: 'KeywordList',
+  ReturnStatus: 'Keyword',
 };

@@ -163,6 +163,58 @@ export interface OrderView {
   /** How many edits were applied. */
   edits: number;
   cancelReason?: string;
+  /** Returns authorized after delivery (DESIGN §13); written by the API and the return workflows. */
+  returns?: ReturnView[];
 }
+
+export const RETURN_STATUSES = ['authorized', 'received', 'expired'] as const;
+export type ReturnStatus = (typeof RETURN_STATUSES)[number];
+
+export const RETURN_DISPOSITIONS = ['restock', 'damaged'] as const;
+export type ReturnDisposition = (typeof RETURN_DISPOSITIONS)[number];
+
+export interface InspectedLine {
+  sku: string;
+  quantity: number;
+  disposition: ReturnDisposition;
+}
+
+/** One return of a delivered order, as it stands in the order's record. */
+export interface ReturnView {
+  returnId: string;
+  orderId: string;
+  status: ReturnStatus;
+  /** What was authorized to come back. */
+  lines: OrderLine[];
+  reason: string;
+  createdAt: string;
+  receivedAt?: string;
+  expiredAt?: string;
+  /** The warehouse that received the parcel (not necessarily the one that shipped it). */
+  warehouseId?: string;
+  /** What arrived, line by line, as inspected. */
+  inspected?: InspectedLine[];
+}
+
+export interface ReceiveReturnRequest {
+  warehouseId: string;
+  lines: InspectedLine[];
+}
+
+/** Fixed at the return's start so replays agree (RETURN_TIMEOUT). */
+export interface ReturnTimeouts {
+  returnMs: number;
+}
+
+export interface ReturnInput {
+  returnId: string;
+  orderId: string;
+  lines: OrderLine[];
+  reason: string;
+  createdAt: string;
+  timeouts: ReturnTimeouts;
+}
+
+export const returnWorkflowId = (returnId: string): string => `return-${returnId}`;
 
 export const orderWorkflowId = (orderId: string): string => `order-${orderId}`;

@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, type NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig, type Config, type Role } from '../../config/config';
 import { createLedger } from '../../ledger/ledger';
-import type { OrderRecords } from '../../orders';
+import { createReturnRecords, type OrderRecords } from '../../orders';
 import { createRecordsWithEvents } from '../../infra/order-records';
 import type { Ledger } from '../../ledger/types';
 import { createWorker } from '../../worker/create-worker';
@@ -94,6 +94,7 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
   const knex = testKnex(5);
   const ledger = createLedger(knex);
   const records = createRecordsWithEvents(knex, config.cursorSecret);
+  const returns = createReturnRecords(knex, records);
   // The same codec as production wiring whenever the suite's env sets PAYLOAD_ENCRYPTION_KEYS.
   const converter = dataConverter(config.security.encryptionKeys);
   const { client, connection } = await connectClient(converter);
@@ -109,6 +110,7 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
       taskQueue: config.taskQueue,
       ledger,
       records,
+      returns,
       config,
       workflowBundle: await orderWorkflowBundle(),
       startReaper: false,

@@ -1,0 +1,65 @@
+/** zod schemas of the return routes (DESIGN §6, §13), registered for OpenAPI. */
+import { z } from 'zod';
+import { RETURN_DISPOSITIONS } from '../workflows/types';
+import { ID_PATTERN, ID_RULE } from './ids';
+import { apiSchemas, MAX_QUANTITY, orderLineSchema, returnViewSchema, skuCodeSchema, warehouseIdSchema } from './schemas';
+
+const named = <T extends z.ZodType>(schema: T, id: string, description?: string): T => {
+  apiSchemas.add(schema, description === undefined ? { id } : { id, description });
+  return schema;
+};
+
+const text = (max: number) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+
+export const returnIdSchema = z.string().regex(ID_PATTERN, `return id must be ${ID_RULE}`).describe(`return id: ${ID_RULE}`);
+export const returnParamsSchema = z.object({ returnId: returnIdSchema }).strict();
+
+export const authorizeReturnBodySchema = named(
+  z
+    .object({
+      lines: z.array(orderLineSchema).min(1, 'a return needs at least 1 line').max(100, 'a return has at most 100 lines'),
+      reason: text(500),
+    })
+    .strict(),
+  'AuthorizeReturnRequest',
+);
+
+export const inspectedLineSchema = named(
+  z
+    .object({
+      sku: skuCodeSchema,
+      quantity: z.number().int('must be an integer').min(1, 'must be at least 1').max(MAX_QUANTITY, `must be at most ${MAX_QUANTITY}`),
+      disposition: z.enum(RETURN_DISPOSITIONS, { error: `must be one of ${RETURN_DISPOSITIONS.join(', ')}` }),
+    })
+    .strict(),
+  'InspectedLine',
+);
+
+export const receiveReturnBodySchema = named(
+  z
+    .object({
+      warehouseId: warehouseIdSchema.describe('The warehouse that received the parcel: restocked units go on hand there'),
+      lines: z.array(inspectedLineSchema).min(1, 'a receipt needs at least 1 line').max(200),
+    })
+    .strict(),
+  'ReceiveReturnRequest',
+);
+
+export const authorizedReturnSchema = named(
+  z.object({
+    returnId: z.string(),
+    orderId: z.string(),
+    status: z.literal('authorized'),
+    lines: z.array(z.object({ sku: z.string(), quantity: z.number().int() })),
+    reason: z.string(),
+    createdAt: z.string(),
+  }),
+  'AuthorizedReturn',
+);
+
+export { returnViewSchema };
