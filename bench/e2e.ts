@@ -18,6 +18,7 @@ import { decodePayload } from '../infra/payload';
 import { createLedger } from '../ledger/ledger';
 import type { Ledger } from '../ledger/types';
 import { createWorker } from '../worker/create-worker';
+import { createRecordsWithEvents } from '../infra/order-records';
 import type { orderWorkflow } from '../workflows/order/workflow';
 import { orderStartOptions } from '../workflows/start-options';
 import type { OrderInput } from '../workflows/types';
@@ -26,7 +27,7 @@ import { noopActivities } from './noop-activities';
 import type { noopShapeWorkflow, noopWorkflow } from './noop-workflows';
 
 /**
- * The order's happy path (see workflows/order-workflow.ts), one letter per activity in order:
+ * The order's happy path (see workflows/order/fulfillment.ts), one letter per activity in order:
  * L local (the ledger steps validate, reserve, commit), R regular.
  */
 export const HAPPY_PATH_SHAPE = 'LLRRRRLRR';
@@ -83,8 +84,10 @@ export interface E2eReport {
   noop: E2eRun;
   /** The same 9 no-op steps with the order's mix of regular and local activities (HAPPY_PATH_SHAPE). */
   sameShape: E2eRun;
+  /** The order with no record writes (BENCH_E2E_NO_RECORDS=1). */
+  withoutRecords?: E2eRun;
   /** completed/s of every round, in the order run. */
-  rounds: { order: number[]; noop: number[]; sameShape: number[] };
+  rounds: { order: number[]; noop: number[]; sameShape: number[]; withoutRecords: number[] };
   /** order / sameShape: what the order costs beyond Temporal's own work for that shape. */
   sameShapeRatio: number;
   ratio: number;
@@ -316,7 +319,7 @@ function instantAdapters(): { warehouse: WarehouseAdapter; carrier: CarrierAdapt
   };
 }
 
-export async function runOrders(opts: E2eOptions, connection: NativeConnection, ledger: Ledger, sku: string, knex?: Knex): Promise<E2eRun> {
+export async function runOrders(opts: E2eOptions, connection: NativeConnection, ledger: Ledger, sku: string, knex?: Knex, withRecords = true): Promise<E2eRun> {
   const taskQueue = `bench-e2e-order-${hex()}`;
   const worker = await createWorker({
     connection,
@@ -324,6 +327,8 @@ export async function runOrders(opts: E2eOptions, connection: NativeConnection, 
     namespace: opts.namespace,
     taskQueue,
     ledger,
+    // The order records (and the webhook outbox rows each change writes) are part of an order's cost.
+    records: knex && withRecords ? createRecordsWithEvents(knex, 'bench-e2e-cursor-secret') : undefined,
     config: { warehouseMode: 'simulated', carrierMode: 'simulated', simulatedDelayMs: 0, reaperIntervalMs: 3_600_000 },
     workflowBundle: opts.productBundle,
     startReaper: false,
@@ -366,9 +371,12 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eReport> {
     const noops: E2eRun[] = [];
     const shaped: E2eRun[] = [];
     const orders: E2eRun[] = [];
+    // BENCH_E2E_NO_RECORDS=1: also the order with no record writes, to price them apart.
+    const bare: E2eRun[] = [];
     for (let r = 0; r < rounds; r++) {
       noops.push(await runNoop({ ...opts, log }, connection));
       orders.push(await runOrders({ ...opts, log }, connection, ledger, sku, knex));
+      if (process.env.BENCH_E2E_NO_RECORDS === '1') bare.push(await runOrders({ ...opts, log: (l) => log(`(no records) ${l}`) }, connection, ledger, sku, knex, false));
       shaped.push(await runNoop({ ...opts, log }, connection, { shape: HAPPY_PATH_SHAPE }));
     }
     const best = (runs: E2eRun[]) => runs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
@@ -387,7 +395,8 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eReport> {
       order,
       noop,
       sameShape,
-      rounds: { order: orders.map((x) => x.perSecond), noop: noops.map((x) => x.perSecond), sameShape: shaped.map((x) => x.perSecond) },
+      ...(bare.length ? { withoutRecords: best(bare) } : {}),
+      rounds: { order: orders.map((x) => x.perSecond), noop: noops.map((x) => x.perSecond), sameShape: shaped.map((x) => x.perSecond), withoutRecords: bare.map((x) => x.perSecond) },
       ratio: order.perSecond / noop.perSecond,
       sameShapeRatio: order.perSecond / sameShape.perSecond,
       reconcile: { ok: report.ok, problems: report.problems.length },
@@ -409,6 +418,7 @@ export function formatE2e(r: E2eReport): string {
     row(r.order, `order (9 activities, 3 of them local; simulated, delay 0; best of ${r.rounds.order.length})`),
     row(r.noop, `baseline: ${HAPPY_PATH_ACTIVITIES} no-op activities (best of ${r.rounds.noop.length})`),
     row(r.sameShape, `same shape: 6 regular + 3 local no-op activities (best of ${r.rounds.sameShape.length})`),
+    ...(r.withoutRecords ? [row(r.withoutRecords, `order without record writes (best of ${r.rounds.withoutRecords.length})`)] : []),
     '',
     `rounds (completed/s, B O S alternating): baseline ${r.rounds.noop.map((x) => fmt(x)).join(', ')} · order ${r.rounds.order.map((x) => fmt(x)).join(', ')} · same shape ${r.rounds.sameShape.map((x) => fmt(x)).join(', ')}`,
     '',

@@ -131,7 +131,11 @@ export function createOrderRecords(knex: Knex, options: OrderRecordsOptions): Or
         if (upserted.rows.length === 0) return false;
         const { created_at: createdAt } = upserted.rows[0];
         const id = view.orderId;
-        await trx.raw(SYNC_FILTERS_SQL, [JSON.stringify(skusOf(view)), id, id, createdAt, JSON.stringify(warehousesOf(view)), id, id, createdAt]);
+        // Most transitions change neither list: the filter rows stay as they are.
+        const same = (f: (v: OrderView) => string[]) => previous !== undefined && JSON.stringify(f(previous.view)) === JSON.stringify(f(view));
+        if (!same(skusOf) || !same(warehousesOf)) {
+          await trx.raw(SYNC_FILTERS_SQL, [JSON.stringify(skusOf(view)), id, id, createdAt, JSON.stringify(warehousesOf(view)), id, id, createdAt]);
+        }
         if (options.onChange) await options.onChange(trx, previous?.view, view);
         return true;
       });

@@ -34,9 +34,19 @@ export async function emitEvent(db: Knex | Knex.Transaction, input: EmitInput): 
   return { id, emitted: rows[0].emitted };
 }
 
-/** Several events in one round trip per event (still inside the caller's transaction). */
+/** Several events in one round trip (inside the caller's transaction), in the given order. */
 export async function emitEvents(db: Knex | Knex.Transaction, inputs: readonly EmitInput[]): Promise<Array<{ id: string; emitted: boolean }>> {
-  const out: Array<{ id: string; emitted: boolean }> = [];
-  for (const input of inputs) out.push(await emitEvent(db, input));
-  return out;
+  if (inputs.length === 0) return [];
+  if (inputs.length === 1) return [await emitEvent(db, inputs[0])];
+  const events = inputs.map((input) => {
+    if (!isWebhookEventType(input.type)) throw new TypeError(`unknown webhook event type "${String(input.type)}"`);
+    const id = input.id ?? `evt_${randomUUID().replace(/-/g, '')}`;
+    if (!EVENT_ID_PATTERN.test(id)) throw new TypeError('an event id is 1-200 characters: letters, digits, "_", ".", ":" or "-"');
+    return { type: input.type, data: input.data, id };
+  });
+  const { rows } = await db.raw<{ rows: Array<{ emitted: boolean }> }>(
+    'SELECT webhook_emit(e.type, e.data, e.id) AS emitted FROM jsonb_to_recordset(?::jsonb) AS e(type text, data jsonb, id text)',
+    [JSON.stringify(events)],
+  );
+  return events.map((e, i) => ({ id: e.id, emitted: rows[i]?.emitted ?? false }));
 }
