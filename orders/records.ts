@@ -27,6 +27,23 @@ WITH ins AS (
 )
 SELECT * FROM ins`;
 
+// The common case in one round trip: the CTE locks the row (waiting out a concurrent save, then
+// reading what it committed), and the update answers the view it replaced. No row: SAVE_SQL.
+const UPDATE_SQL = `
+WITH old AS (SELECT order_id, view, version FROM order_records WHERE order_id = ? FOR UPDATE)
+UPDATE order_records AS r SET
+  channel = ?, customer_id = ?, customer_email = ?, status = ?,
+  -- Returns are written by the API and the return workflows, never by the order's own saves.
+  view = CASE WHEN old.view->'returns' IS NOT NULL AND (?::jsonb)->'returns' IS NULL
+              THEN jsonb_set(?::jsonb, '{returns}', old.view->'returns') ELSE ?::jsonb END,
+  run_id = COALESCE(?, r.run_id),
+  request_hash = COALESCE(r.request_hash, ?),
+  version = ?,
+  updated_at = now()
+FROM old
+WHERE r.order_id = old.order_id AND old.version < ?
+RETURNING r.created_at, old.view AS previous, true AS applied`;
+
 // Only a newer version replaces the view; created_at and a known request_hash never change.
 const SAVE_SQL = `
 INSERT INTO order_records AS r (order_id, request_hash, channel, customer_id, customer_email, status, view, workflow_id, run_id, version)
@@ -108,28 +125,46 @@ export function createOrderRecords(knex: Knex, options: OrderRecordsOptions): Or
     async save(view: OrderView, meta: SaveMeta) {
       checkVersion(meta.version);
       const c = scalarColumns(view);
-      // Two statements in one transaction: the upsert takes the row lock, so the filter sync
-      // (a fresh snapshot under READ COMMITTED) sees what any concurrent save committed.
+      // One transaction: the update takes the row lock first, so the filter sync (a fresh snapshot
+      // under READ COMMITTED) and what follows from the change see what any concurrent save committed.
       return knex.transaction(async (trx) => {
-        // The view this write replaces, locked, for what follows from the change.
-        const previous = options.onChange
-          ? ((await trx('order_records').where('order_id', view.orderId).forUpdate().first('view', 'version')) as { view: OrderView; version: number } | undefined)
-          : undefined;
-        if (previous && previous.version >= meta.version) return false;
-        const upserted = await trx.raw<{ rows: { order_id: string; created_at: Date }[] }>(SAVE_SQL, [
+        const json = JSON.stringify(view);
+        const updated = await trx.raw<{ rows: { created_at: Date; previous: OrderView }[] }>(UPDATE_SQL, [
           view.orderId,
-          meta.requestHash ?? null,
           c.channel,
           c.customer_id,
           c.customer_email,
           c.status,
-          JSON.stringify(view),
-          orderWorkflowId(view.orderId),
+          json,
+          json,
+          json,
           meta.runId ?? null,
+          meta.requestHash ?? null,
+          meta.version,
           meta.version,
         ]);
-        if (upserted.rows.length === 0) return false;
-        const { created_at: createdAt } = upserted.rows[0];
+        let previous: { view: OrderView } | undefined;
+        let createdAt: Date;
+        if (updated.rows.length > 0) {
+          previous = { view: updated.rows[0].previous };
+          createdAt = updated.rows[0].created_at;
+        } else {
+          // No row (an order started around the API), or it is at this version or newer already.
+          const upserted = await trx.raw<{ rows: { order_id: string; created_at: Date }[] }>(SAVE_SQL, [
+            view.orderId,
+            meta.requestHash ?? null,
+            c.channel,
+            c.customer_id,
+            c.customer_email,
+            c.status,
+            json,
+            orderWorkflowId(view.orderId),
+            meta.runId ?? null,
+            meta.version,
+          ]);
+          if (upserted.rows.length === 0) return false;
+          createdAt = upserted.rows[0].created_at;
+        }
         const id = view.orderId;
         // Most transitions change neither list: the filter rows stay as they are.
         const same = (f: (v: OrderView) => string[]) => previous !== undefined && JSON.stringify(f(previous.view)) === JSON.stringify(f(view));

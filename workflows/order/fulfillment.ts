@@ -175,7 +175,8 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
         } else {
           dropUndo(run.undo, 'void label');
         }
-        refresh(s);
+        // Not a transition: the tracking number reaches the record with `shipped`.
+        refresh(s, undefined, undefined, { record: false });
       }
       run.step = 'commit';
       return undefined;

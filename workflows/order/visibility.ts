@@ -14,8 +14,11 @@ import { activeHolds, nowIso, type OrderState } from './state';
 
 const uniqueSorted = (values: string[]) => [...new Set(values)].sort();
 
-/** Recomputes the status; a change (or a note) goes on the timeline. */
-export function refresh(s: OrderState, note?: string, final?: OrderStatus): void {
+/**
+ * Recomputes the status; a change (or a note) goes on the timeline. `record: false` for a detail
+ * that is not a transition (a label bought): it reaches the record with the next write.
+ */
+export function refresh(s: OrderState, note?: string, final?: OrderStatus, opts: { record?: boolean } = {}): void {
   const v = s.view;
   const status = deriveStatus({
     final: final ?? (isTerminal(v.status) ? v.status : undefined),
@@ -32,7 +35,7 @@ export function refresh(s: OrderState, note?: string, final?: OrderStatus): void
     v.status = status;
   }
   if (changed || note) v.history.push({ at: nowIso(), status, ...(note ? { note } : {}) });
-  s.record.version++;
+  if (changed || note || opts.record !== false) s.record.version++;
   const first = v.fulfillments[0];
   v.pickTaskId = first?.pickTaskId;
   v.shipment = first?.shipment;
