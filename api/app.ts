@@ -103,7 +103,7 @@ export function createApp(deps: AppDeps): express.Express {
     ...whoamiRoutes({ keys }),
     ...healthRoutes({ ledger, orders, timeoutMs: deps.timeouts?.healthMs ?? 2_000 }),
     ...orderRoutes({ config, orders, store }),
-    ...eventRoutes({ orders }),
+    ...eventRoutes({ orders, store }),
     ...holdRoutes({ orders }),
     ...editRoutes({ orders }),
     ...catalogRoutes({ ledger, integrationSecretSet: config.integration?.secret !== undefined }),

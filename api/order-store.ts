@@ -51,7 +51,16 @@ export class OrderStore {
   async view(orderId: string): Promise<OrderView & { links: OrderLinks }> {
     const record = await this.deps.records.get(orderId);
     if (!record) throw notFound(`Order ${orderId}`, { orderId });
-    return { ...record.view, links: this.links(orderId, record.runId) };
+    return this.withLinks(record);
+  }
+
+  /** The record as it stands, or undefined for an id never accepted. */
+  record(orderId: string): Promise<OrderRecord | undefined> {
+    return this.deps.records.get(orderId);
+  }
+
+  withLinks(record: OrderRecord): OrderView & { links: OrderLinks } {
+    return { ...record.view, links: this.links(record.orderId, record.runId) };
   }
 
   async list(filters: OrderRecordFilters, limit: number, cursor?: string): Promise<{ orders: OrderSummary[]; nextCursor?: string }> {
