@@ -8,6 +8,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { LedgerErrorCode } from '../ledger/types';
 import { requestContext } from './request-context';
 import { isTemporalUnavailable } from './temporal-errors';
+import { temporalLimitError } from './temporal-limits';
 
 export interface ErrorBody {
   error: string;
@@ -122,6 +123,8 @@ export function toApiError(err: unknown): ApiError {
     return new ApiError(mapped.status, mapped.code, err.message || err.code, err.details);
   }
   if (err instanceof WorkflowNotFoundError) return notFound('Order');
+  const limit = temporalLimitError(err);
+  if (limit) return limit;
   if (isTemporalUnavailable(err)) return serviceUnavailable('Temporal is unreachable or did not answer in time; try again');
   if (isDatabaseUnavailable(err)) return serviceUnavailable('PostgreSQL is unreachable; try again');
   return new ApiError(500, 'internal_error', 'Internal error');

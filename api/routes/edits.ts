@@ -3,6 +3,7 @@ import { ORDER_SUPPORT } from '../auth';
 import { idempotencyKeyOf } from '../ids';
 import type { OrderGateway } from '../order-gateway';
 import { defineRoute, type AnyRoute } from '../route';
+import { UPDATE_LIMIT_409, UPDATE_LIMIT_RESPONSES } from '../update-limits-doc';
 import { editBodySchema, orderIdParamsSchema, orderViewSchema } from '../schemas';
 
 export function editRoutes(deps: { orders: OrderGateway }): AnyRoute[] {
@@ -23,7 +24,8 @@ export function editRoutes(deps: { orders: OrderGateway }): AnyRoute[] {
     responses: {
       200: { description: 'The order with the edit applied', schema: orderViewSchema },
       404: { description: 'No such order' },
-      409: { description: 'A pick task is open, or the order is closed (error `invalid_transition`, the current status in `status` and `details.status`)' },
+      409: { description: 'A pick task is open, or the order is closed (error `invalid_transition`, the current status in `status` and `details.status`)' + UPDATE_LIMIT_409 },
+      ...UPDATE_LIMIT_RESPONSES,
       422: { description: 'A line names a SKU not in the catalog (`unknown_sku`), or the workflow found the edit malformed (`invalid_edit`)' },
     },
     async handler({ params, body, req, log }) {

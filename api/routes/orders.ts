@@ -8,6 +8,7 @@ import { idempotencyKeyOf } from '../ids';
 import type { OrderGateway } from '../order-gateway';
 import type { OrderStore } from '../order-store';
 import { defineRoute, type AnyRoute } from '../route';
+import { UPDATE_LIMIT_409, UPDATE_LIMIT_RESPONSES } from '../update-limits-doc';
 import {
   cancelBodySchema,
   createOrderBodySchema,
@@ -132,7 +133,8 @@ export function orderRoutes(deps: { config: Config; orders: OrderGateway; store:
     responses: {
       200: { description: 'Cancelled: the final state of the order (status "cancelled")', schema: orderViewSchema },
       404: { description: 'No such order' },
-      409: { description: 'Shipped or terminal (error `invalid_transition`, the current status in `status` and `details.status`)' },
+      409: { description: 'Shipped or terminal (error `invalid_transition`, the current status in `status` and `details.status`)' + UPDATE_LIMIT_409 },
+      ...UPDATE_LIMIT_RESPONSES,
     },
     async handler({ params, body, log }) {
       const view = await orders.cancel(params.orderId, body.reason);
@@ -155,7 +157,8 @@ export function orderRoutes(deps: { config: Config; orders: OrderGateway; store:
     responses: {
       202: { description: 'The step is being retried: the order as the retry started', schema: orderViewSchema },
       404: { description: 'No such order' },
-      409: { description: 'Not in needs_attention (error `invalid_transition`, the current status in `status` and `details.status`)' },
+      409: { description: 'Not in needs_attention (error `invalid_transition`, the current status in `status` and `details.status`)' + UPDATE_LIMIT_409 },
+      ...UPDATE_LIMIT_RESPONSES,
     },
     async handler({ params, log }) {
       const view = await orders.retry(params.orderId);
