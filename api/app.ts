@@ -105,7 +105,7 @@ export function createApp(deps: AppDeps): express.Express {
     ...orderRoutes({ config, orders, store }),
     ...eventRoutes({ orders, store }),
     ...holdRoutes({ orders }),
-    ...editRoutes({ orders }),
+    ...editRoutes({ orders, limits: config.limits }),
     ...catalogRoutes({ ledger, integrationSecretSet: config.integration?.secret !== undefined }),
     ...inventoryRoutes({ ledger, stockWaker, closedOrdersCheck }),
     ...webhookRoutes({ db }),

@@ -68,6 +68,8 @@ const LEDGER_ERRORS: Record<LedgerErrorCode, { status: number; code: string }> =
   INSUFFICIENT_STOCK: { status: 409, code: 'insufficient_stock' },
   IDEMPOTENCY_CONFLICT: { status: 409, code: 'idempotency_conflict' },
   INVALID_QUANTITY: { status: 400, code: 'invalid_quantity' },
+  // The request is valid; the balance it would make is not (a receipt at the int4 ceiling).
+  LEVEL_OUT_OF_RANGE: { status: 422, code: 'level_out_of_range' },
 };
 
 /** A refusal the API maps (LEDGER_ERRORS); duck-typed so it does not depend on one copy of the ledger's error class. */

@@ -4,6 +4,7 @@ import { closedOrdersMigration } from './002_closed_orders';
 import { orderRecordsMigration } from './003_order_records';
 import { webhooksChannelsMigration } from './004_webhooks_channels';
 import { warehouseUrlsMigration } from './005_warehouse_urls';
+import { orderIdempotencyKeysMigration } from './006_order_idempotency_keys';
 
 export interface Migration {
   name: string;
@@ -16,7 +17,7 @@ export interface Migration {
  * from TypeScript under jest and from compiled JavaScript in dist/ without knex
  * needing a TypeScript loader. Append new ones; never edit or reorder landed ones.
  */
-export const MIGRATIONS: Migration[] = [ledgerMigration, closedOrdersMigration, orderRecordsMigration, webhooksChannelsMigration, warehouseUrlsMigration];
+export const MIGRATIONS: Migration[] = [ledgerMigration, closedOrdersMigration, orderRecordsMigration, webhooksChannelsMigration, warehouseUrlsMigration, orderIdempotencyKeysMigration];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
   getMigrations: async () => MIGRATIONS,
