@@ -16,7 +16,7 @@ import { OrderGateway } from './order-gateway';
 import { OrderStore } from './order-store';
 import type { OrderRecords } from '../orders';
 import { requestLogging } from './request-context';
-import { methodNotAllowed, mountRoute, type AnyRoute } from './route';
+import { methodNotAllowed, mountRoute, staticMethodNotAllowed, type AnyRoute } from './route';
 import { catalogRoutes } from './routes/catalog';
 import { docRoutes } from './routes/docs';
 import { editRoutes } from './routes/edits';
@@ -132,6 +132,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(DOCS_ASSETS_PATH, docsAssets());
   app.use(CONSOLE_PATH, consoleAssets(deps.consoleDir ?? defaultConsoleDir()));
+  app.use(staticMethodNotAllowed(routes));
   for (const route of routes) mountRoute(app, keys, route);
   app.use(methodNotAllowed(routes));
   app.use(unknownRoute);

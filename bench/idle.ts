@@ -18,6 +18,8 @@ export interface IdleReport {
   orders: number;
   startSeconds: number;
   rssMb: number;
+  /** The same worker with no order yet: the baseline. */
+  baselineRssMb: number;
   cache: { hits: number; misses: number; hitRate: number; size?: number };
   hold: Latencies;
   cancel: Latencies;
@@ -64,6 +66,8 @@ export async function runIdleBench(opts: {
   };
   const worker = spawnProduct('worker', { ...env, LOG_LEVEL: 'info', METRICS_PORT: String(metricsPort) }, opts.cleanup, 'idle-worker');
   await waitWorkerReady(worker);
+  await sleep(3_000);
+  const baselineRssMb = rssMb(worker.pid);
   const api = spawnProduct('api', { ...env, PORT: String(apiPort), METRICS_PORT: '0' }, opts.cleanup, 'idle-api');
   await waitApiReady(api, base);
 
@@ -135,6 +139,7 @@ export async function runIdleBench(opts: {
     orders,
     startSeconds,
     rssMb: rss,
+    baselineRssMb,
     cache: { hits, misses, hitRate: hits + misses > 0 ? hits / (hits + misses) : NaN, size: metric(after, 'temporal_sticky_cache_size') },
     hold: latencies(holdMs),
     cancel: latencies(cancelMs),
@@ -147,7 +152,7 @@ export function formatIdle(r: IdleReport): string {
   return [
     `${r.orders} orders idle in picking on one worker (started in ${fmt(r.startSeconds, 0)} s); goal RSS ≤ 500 MB, Update p99 ≤ 1000 ms`,
     '',
-    `worker RSS ${fmt(r.rssMb, 0)} MB · sticky cache during the Updates: ${r.cache.hits} hits, ${r.cache.misses} misses (hit rate ${fmt(r.cache.hitRate * 100, 0)} %), cache size ${r.cache.size ?? 'n/a'} · refused ${r.refused}`,
+    `worker RSS ${fmt(r.rssMb, 0)} MB (baseline, no order yet: ${fmt(r.baselineRssMb, 0)} MB) · sticky cache during the Updates: ${r.cache.hits} hits, ${r.cache.misses} misses (hit rate ${fmt(r.cache.hitRate * 100, 0)} %), cache size ${r.cache.size ?? 'n/a'} · refused ${r.refused}`,
     '',
     '| Update | n | p50 ms | p99 ms | max ms |',
     '|---|---|---|---|---|',

@@ -128,7 +128,7 @@ async function main(): Promise<number> {
       console.log(`intake @${r.label}: API p99 ${fmt(r.api.p99, 1)} ms vs raw start ${fmt(r.baseline.p99, 1)} ms = ${fmt(r.p99Ratio, 2)}× (goal ≤ 2×)`);
     }
   }
-  if (idle) console.log(`idle: ${idle.orders} orders, worker RSS ${fmt(idle.rssMb, 0)} MB (goal ≤ 500), hold p99 ${fmt(idle.hold.p99, 0)} ms, cancel p99 ${fmt(idle.cancel.p99, 0)} ms (goal ≤ 1000), cache hit rate ${fmt(idle.cache.hitRate * 100, 0)} %`);
+  if (idle) console.log(`idle: ${idle.orders} orders, worker RSS ${fmt(idle.rssMb, 0)} MB (goal ≤ 500; ${fmt(idle.baselineRssMb, 0)} MB with no order), hold p99 ${fmt(idle.hold.p99, 0)} ms, cancel p99 ${fmt(idle.cancel.p99, 0)} ms (goal ≤ 1000), cache hit rate ${fmt(idle.cache.hitRate * 100, 0)} %`);
   if (ledgerReport) console.log(`ledger: reconcile ${ledgerReport.reconcile.ok ? 'ok' : 'FAILED'}, oversold ${ledgerReport.rows.reduce((t, r) => t + r.oversold, 0)}`);
   console.log(`total ${fmt((Date.now() - started) / 1000, 0)} s; ${failed ? 'FAILED' : 'ok'}`);
   return failed ? 1 : 0;
