@@ -40,8 +40,8 @@ export const channelSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'channel must be 1-64 characters: letters, digits, ".", "_", ":" or "-"')
   .describe('Sales channel, e.g. "web" or "marketplace:acme"');
 
-/** A bigint id as a page cursor: 18 digits hold every id there will be, and never pass bigint's range (a 19-digit one could: a 500). */
-export const BIGINT_CURSOR = /^[1-9][0-9]{0,17}$/;
+/** A bigint id (a page cursor, a delivery id) in a URL: 18 digits hold every id there will be, and never pass bigint's range (a 19-digit one could: a 500). */
+export const BIGINT_ID = /^[1-9][0-9]{0,17}$/;
 
 /**
  * No control characters: the Unicode Cc category spelled out as ranges, the same set in the
@@ -300,7 +300,7 @@ export const movementsQuerySchema = z
     limit: z.coerce.number().int('limit must be an integer').min(1).max(500).default(50).describe('Page size, 1-500 (default 50)'),
     cursor: z
       .string()
-      .regex(BIGINT_CURSOR, 'cursor must be the nextCursor of a previous page')
+      .regex(BIGINT_ID, 'cursor must be the nextCursor of a previous page')
       .optional()
       .describe('The nextCursor of the previous page'),
   })

@@ -1,7 +1,7 @@
 /** zod schemas of the webhook and channel routes (DESIGN §6, §11, §12), registered for OpenAPI. */
 import { z } from 'zod';
 import { WEBHOOK_EVENT_TYPES } from '../webhooks/event-types';
-import { apiSchemas, BIGINT_CURSOR, channelSchema, HTTP_URL_PATTERN, NO_CONTROL_CHARS, warehouseIdSchema } from './schemas';
+import { apiSchemas, BIGINT_ID, channelSchema, HTTP_URL_PATTERN, NO_CONTROL_CHARS, warehouseIdSchema } from './schemas';
 
 const named = <T extends z.ZodType>(schema: T, id: string, description?: string): T => {
   apiSchemas.add(schema, description === undefined ? { id } : { id, description });
@@ -54,13 +54,13 @@ export const webhookListSchema = named(z.object({ webhooks: z.array(webhookSchem
 
 export const webhookParamsSchema = z.object({ id: z.string().regex(/^whk_[0-9a-f]{20}$/, 'must be a webhook id (whk_…)') }).strict();
 export const deliveryParamsSchema = z
-  .object({ id: webhookParamsSchema.shape.id, deliveryId: z.string().regex(/^[1-9][0-9]{0,18}$/, 'must be a delivery id') })
+  .object({ id: webhookParamsSchema.shape.id, deliveryId: z.string().regex(BIGINT_ID, 'must be a delivery id') })
   .strict();
 
 export const deliveriesQuerySchema = z
   .object({
     limit: z.coerce.number().int('limit must be an integer').min(1).max(500).default(50).describe('Page size, 1-500 (default 50)'),
-    cursor: z.string().regex(BIGINT_CURSOR, 'cursor must be the nextCursor of a previous page').optional(),
+    cursor: z.string().regex(BIGINT_ID, 'cursor must be the nextCursor of a previous page').optional(),
     eventId: z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/).optional().describe('Only the delivery of this event'),
   })
   .strict();

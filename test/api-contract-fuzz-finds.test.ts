@@ -20,10 +20,12 @@ describe('API: contract fuzz findings', () => {
     expect((await request(h.app).delete('/inventory/SKU-1').set(as('admin')).expect(405)).headers.allow).toBe('GET, HEAD');
   });
 
-  it('GET /webhooks/:id/deliveries with a cursor past bigint is 400, not 500', async () => {
+  it('webhook deliveries: a cursor or a delivery id past bigint is 400, not 500', async () => {
     const created = await request(h.app).post('/webhooks').set(as('admin')).send({ url: 'https://hooks.example.com/x', events: ['order.created'] }).expect(201);
     await request(h.app).get(`/webhooks/${created.body.id}/deliveries?cursor=9851988167625419080`).set(as('admin')).expect(400);
     await request(h.app).get(`/webhooks/${created.body.id}/deliveries?cursor=985198816762541908`).set(as('admin')).expect(200);
+    await request(h.app).post(`/webhooks/${created.body.id}/deliveries/9499633666433649000/redeliver`).set(as('admin')).send({}).expect(400);
+    await request(h.app).post(`/webhooks/${created.body.id}/deliveries/949963366643364900/redeliver`).set(as('admin')).send({}).expect(404);
   });
 
   it('rules the document states: delta not 0, bufferPercent in hundredths, a URL host the parser takes', async () => {
