@@ -49,6 +49,8 @@ export async function runIdleBench(opts: {
   databaseUrl: string;
   cleanup: Cleanup;
   log: (line: string) => void;
+  /** WORKER_MAX_CACHED_WORKFLOWS for the worker; default the SDK's. */
+  maxCachedWorkflows?: number;
 }): Promise<IdleReport> {
   const { orders, log } = opts;
   const [apiPort, metricsPort] = [await freePort(), await freePort()];
@@ -64,7 +66,8 @@ export async function runIdleBench(opts: {
     LOG_LEVEL: 'warn',
     RATE_LIMIT_WRITES_PER_MINUTE: '0',
   };
-  const worker = spawnProduct('worker', { ...env, LOG_LEVEL: 'info', METRICS_PORT: String(metricsPort) }, opts.cleanup, 'idle-worker');
+  const cache: Record<string, string> = opts.maxCachedWorkflows === undefined ? {} : { WORKER_MAX_CACHED_WORKFLOWS: String(opts.maxCachedWorkflows) };
+  const worker = spawnProduct('worker', { ...env, ...cache, LOG_LEVEL: 'info', METRICS_PORT: String(metricsPort) }, opts.cleanup, 'idle-worker');
   await waitWorkerReady(worker);
   await sleep(3_000);
   const baselineRssMb = rssMb(worker.pid);

@@ -10,7 +10,8 @@
  * defaults) · BENCH_INMEMORY=1 · BENCH_NO_HEARTBEAT=1 (experiment) · BENCH_API_LOG_LEVEL ·
  * BENCH_INTAKE_SECONDS (8) · LEDGER_BENCH_SECONDS (the ledger bench's own) · BENCH_IDLE_ORDERS (the idle
  * bench, opt-in: it runs when this is set, with that many orders, or when BENCH_ONLY names
- * `idle`, with 500; e.g. BENCH_ONLY=idle BENCH_IDLE_ORDERS=10000).
+ * `idle`, with 500; e.g. BENCH_ONLY=idle BENCH_IDLE_ORDERS=10000) · BENCH_IDLE_CACHE (its worker's
+ * WORKER_MAX_CACHED_WORKFLOWS; default the SDK's).
  */
 import { cpus } from 'node:os';
 import path from 'node:path';
@@ -100,7 +101,14 @@ async function main(): Promise<number> {
       try {
         const server = await startBenchDevServer(idleCleanup, { inMemory, pragmas });
         const databaseUrl = await scratchDatabase(idleCleanup, 'idle');
-        idle = await runIdleBench({ orders: envInt('BENCH_IDLE_ORDERS', 500), address: server.address, databaseUrl, cleanup: idleCleanup, log });
+        idle = await runIdleBench({
+          orders: envInt('BENCH_IDLE_ORDERS', 500),
+          maxCachedWorkflows: envIntOpt('BENCH_IDLE_CACHE'),
+          address: server.address,
+          databaseUrl,
+          cleanup: idleCleanup,
+          log,
+        });
         console.log(`\n## Idle orders\n\n${formatIdle(idle)}\n`);
       } finally {
         await idleCleanup.run();

@@ -29,6 +29,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
     records: core.records,
     config,
     shutdownGraceTime: config.shutdownGraceMs,
+    maxCachedWorkflows: config.workerMaxCachedWorkflows,
     logger: log,
     dataConverter: dataConverter(config.security.encryptionKeys),
     maintenance: maintenanceOptions({ knex: core.knex, retentionMs: config.idempotency.retentionMs, intervalMs: config.idempotency.cleanupIntervalMs }),
