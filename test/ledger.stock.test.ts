@@ -18,7 +18,7 @@ describe('ledger stock operations', () => {
   it('upserts warehouses and SKUs, keeping omitted fields', async () => {
     const n = namer();
     expect(await h.ledger.upsertWarehouse({ id: n('w'), name: 'North', priority: 3 })).toEqual({
-      warehouse: { id: n('w'), name: 'North', priority: 3, active: true },
+      warehouse: { id: n('w'), name: 'North', priority: 3, active: true, fulfillmentUrl: null },
       created: true,
     });
     expect(await h.ledger.upsertWarehouse({ id: n('w'), name: 'North 2', active: false })).toEqual({
