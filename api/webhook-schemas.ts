@@ -31,7 +31,8 @@ export const createWebhookBodySchema = named(
         .min(1, 'subscribe to at least 1 event type')
         .max(WEBHOOK_EVENT_TYPES.length)
         .refine((e) => new Set(e).size === e.length, 'list each event type once')
-        .describe('The event types to receive; there is no wildcard, so a type added later is never sent unasked'),
+        // uniqueItems states the refinement in the document.
+        .meta({ description: 'The event types to receive, each once; there is no wildcard, so a type added later is never sent unasked', uniqueItems: true }),
       description: z.string().min(1).max(500).regex(NO_CONTROL_CHARS, 'must not contain control characters').optional(),
     })
     .strict(),

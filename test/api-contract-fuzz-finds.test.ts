@@ -28,12 +28,15 @@ describe('API: contract fuzz findings', () => {
     await request(h.app).post(`/webhooks/${created.body.id}/deliveries/949963366643364900/redeliver`).set(as('admin')).send({}).expect(404);
   });
 
-  it('rules the document states: delta not 0, bufferPercent in hundredths, a URL host the parser takes', async () => {
+  it('rules the document states: delta not 0, bufferPercent in hundredths, a URL host the parser takes, each event type once', async () => {
     await request(h.app).post('/inventory/adjustments').set(as('admin')).send({ warehouseId: 'w', sku: 'S', delta: 0, reason: 'x' }).expect(400);
     await request(h.app).put(`/channels/${uid('ch')}`).set(as('admin')).send({ name: 'C', bufferPercent: 12.345 }).expect(400);
     await request(h.app).put(`/channels/${uid('ch')}`).set(as('admin')).send({ name: 'C', bufferPercent: 98.43 }).expect(201);
     const url = await request(h.app).put(`/warehouses/${uid('wh')}`).set(as('admin')).send({ name: 'W', fulfillmentUrl: 'https://a.b.0/x' }).expect(400);
     expect(url.body.details[0].path).toBe('fulfillmentUrl');
+    await request(h.app).post('/webhooks').set(as('admin')).send({ url: 'https://hooks.example.com/x', events: ['order.created', 'order.created'] }).expect(400);
+    const doc = (await request(h.app).get('/openapi.json').expect(200)).body;
+    expect(doc.components.schemas.CreateWebhookRequest.properties.events.uniqueItems).toBe(true);
   });
 
   it('the document uses no \\p{…} class in any pattern', async () => {
