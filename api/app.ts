@@ -19,7 +19,7 @@ import { createReturnRecords, type OrderRecords, type ReturnRecords } from '../o
 import { ReturnService } from './return-service';
 import { returnRoutes } from './routes/returns';
 import { requestLogging } from './request-context';
-import { methodNotAllowed, mountRoute, type AnyRoute } from './route';
+import { methodNotAllowed, mountRoute, staticMethodNotAllowed, type AnyRoute } from './route';
 import { catalogRoutes } from './routes/catalog';
 import { docRoutes } from './routes/docs';
 import { editRoutes } from './routes/edits';
@@ -119,9 +119,9 @@ export function createApp(deps: AppDeps): express.Express {
     ...whoamiRoutes({ keys }),
     ...healthRoutes({ ledger, orders, timeoutMs: deps.timeouts?.healthMs ?? 2_000 }),
     ...orderRoutes({ config, orders, store }),
-    ...eventRoutes({ orders }),
+    ...eventRoutes({ orders, store }),
     ...holdRoutes({ orders }),
-    ...editRoutes({ orders }),
+    ...editRoutes({ orders, limits: config.limits }),
     ...returnRoutes({ returns }),
     ...catalogRoutes({ ledger, integrationSecretSet: config.integration?.secret !== undefined }),
     ...inventoryRoutes({ ledger, stockWaker, closedOrdersCheck }),
@@ -149,6 +149,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(DOCS_ASSETS_PATH, docsAssets());
   app.use(CONSOLE_PATH, consoleAssets(deps.consoleDir ?? defaultConsoleDir()));
+  app.use(staticMethodNotAllowed(routes));
   for (const route of routes) mountRoute(app, keys, route);
   app.use(methodNotAllowed(routes));
   app.use(unknownRoute);

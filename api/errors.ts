@@ -8,6 +8,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { LedgerErrorCode } from '../ledger/types';
 import { requestContext } from './request-context';
 import { isTemporalUnavailable } from './temporal-errors';
+import { temporalLimitError } from './temporal-limits';
 
 export interface ErrorBody {
   error: string;
@@ -67,6 +68,8 @@ const LEDGER_ERRORS: Record<LedgerErrorCode, { status: number; code: string }> =
   INSUFFICIENT_STOCK: { status: 409, code: 'insufficient_stock' },
   IDEMPOTENCY_CONFLICT: { status: 409, code: 'idempotency_conflict' },
   INVALID_QUANTITY: { status: 400, code: 'invalid_quantity' },
+  // The request is valid; the balance it would make is not (a receipt at the int4 ceiling).
+  LEVEL_OUT_OF_RANGE: { status: 422, code: 'level_out_of_range' },
 };
 
 /** A refusal the API maps (LEDGER_ERRORS); duck-typed so it does not depend on one copy of the ledger's error class. */
@@ -122,6 +125,8 @@ export function toApiError(err: unknown): ApiError {
     return new ApiError(mapped.status, mapped.code, err.message || err.code, err.details);
   }
   if (err instanceof WorkflowNotFoundError) return notFound('Order');
+  const limit = temporalLimitError(err);
+  if (limit) return limit;
   if (isTemporalUnavailable(err)) return serviceUnavailable('Temporal is unreachable or did not answer in time; try again');
   if (isDatabaseUnavailable(err)) return serviceUnavailable('PostgreSQL is unreachable; try again');
   return new ApiError(500, 'internal_error', 'Internal error');

@@ -13,6 +13,7 @@ import { orderWorkflowId, type EditRequest, type Hold, type HoldRequest, type Or
 import { ApiError, notFound, serviceUnavailable } from './errors';
 import type { OrderLinks } from './order-summary';
 import { isAbortedWithWorkflowTask, isGrpcUnavailable, isTemporalUnavailable } from './temporal-errors';
+import { temporalLimitError } from './temporal-limits';
 import { updateRefusal } from './update-refusals';
 
 export type { OrderLinks };
@@ -115,7 +116,7 @@ export class OrderGateway {
         }
       }
     } catch (err) {
-      const refusal = updateRefusal(err, orderId);
+      const refusal = updateRefusal(err, orderId) ?? temporalLimitError(err, orderId);
       if (refusal) throw refusal;
       if (err instanceof WorkflowNotFoundError) {
         // Also what an Update to a *closed* workflow gets ("workflow execution already completed").

@@ -3,7 +3,7 @@
  * the reads that answer from Postgres — for closed orders whose workflow Temporal no longer
  * keeps, and with no worker running. The running saga stays in Temporal (order-gateway.ts).
  */
-import { InvalidCursorError, type OrderRecord, type OrderRecordFilters, type OrderRecords } from '../orders';
+import { IdempotencyKeyConflictError, InvalidCursorError, type OrderRecord, type OrderRecordFilters, type OrderRecords } from '../orders';
 import { initialView } from '../workflows/order/initial-view';
 import { orderWorkflowId, type OrderInput, type OrderStatus, type OrderView } from '../workflows/types';
 import { isTerminal } from '../workflows/order/rules';
@@ -30,14 +30,22 @@ export class OrderStore {
    * a workflow is started only for a record that has no run yet (its first start was lost), so an
    * order whose workflow Temporal dropped long ago is never run twice.
    */
-  async accept(input: OrderInput, requestHash: string): Promise<{ created: boolean; status: OrderStatus }> {
+  async accept(input: OrderInput, requestHash: string, idempotencyKey?: string): Promise<{ created: boolean; status: OrderStatus }> {
     const { records, gateway } = this.deps;
-    const { created, record } = await records.accept({
-      orderId: input.orderId,
-      requestHash,
-      view: initialView(input, new Date().toISOString()),
-      workflowId: orderWorkflowId(input.orderId),
-    });
+    const { created, record } = await records
+      .accept({
+        orderId: input.orderId,
+        requestHash,
+        view: initialView(input, new Date().toISOString()),
+        workflowId: orderWorkflowId(input.orderId),
+        idempotencyKey,
+      })
+      .catch((err: unknown) => {
+        if (err instanceof IdempotencyKeyConflictError) {
+          throw new ApiError(409, 'idempotency_conflict', `Idempotency-Key ${err.key} was used for another order`, { idempotencyKey: err.key, orderId: err.orderId });
+        }
+        throw err;
+      });
     if (!created && record.requestHash !== undefined && record.requestHash !== requestHash) {
       throw new ApiError(409, 'order_conflict', `Order ${input.orderId} already exists with a different request body`, { orderId: input.orderId });
     }
@@ -51,7 +59,16 @@ export class OrderStore {
   async view(orderId: string): Promise<OrderView & { links: OrderLinks }> {
     const record = await this.deps.records.get(orderId);
     if (!record) throw notFound(`Order ${orderId}`, { orderId });
-    return { ...record.view, returns: record.view.returns ?? [], links: this.links(orderId, record.runId) };
+    return this.withLinks(record);
+  }
+
+  /** The record as it stands, or undefined for an id never accepted. */
+  record(orderId: string): Promise<OrderRecord | undefined> {
+    return this.deps.records.get(orderId);
+  }
+
+  withLinks(record: OrderRecord): OrderView & { links: OrderLinks } {
+    return { ...record.view, returns: record.view.returns ?? [], links: this.links(record.orderId, record.runId) };
   }
 
   async list(filters: OrderRecordFilters, limit: number, cursor?: string): Promise<{ orders: OrderSummary[]; nextCursor?: string }> {

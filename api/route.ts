@@ -145,18 +145,48 @@ export function mountRoute(app: Express, keys: KeyStore, route: AnyRoute): void 
 const pathMatcher = (expressPath: string): RegExp =>
   new RegExp(`^${expressPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`);
 
+/** The methods the routes serve at `path`: a path without parameters names its own routes only (`/inventory/receipts` is not an `/inventory/:sku`). */
+function allowedMethods(routes: AnyRoute[]): (path: string) => { methods: Set<string>; static: boolean } {
+  const matchers = routes.map((route) => ({ method: route.method.toUpperCase(), test: pathMatcher(route.path), static: !route.path.includes(':') }));
+  return (path) => {
+    const exact = matchers.filter((m) => m.static && m.test.test(path));
+    const hits = exact.length > 0 ? exact : matchers.filter((m) => m.test.test(path));
+    const methods = new Set(hits.map((m) => m.method));
+    // express answers HEAD with the GET route.
+    if (methods.has('GET')) methods.add('HEAD');
+    return { methods, static: exact.length > 0 };
+  };
+}
+
+const notAllowed = (method: string, path: string, allowed: Set<string>): ApiError => {
+  const list = [...allowed].sort();
+  const allow = list.join(', ');
+  return new ApiError(405, 'method_not_allowed', `${method} is not allowed on ${path}; allowed: ${allow}`, { allowed: list }, undefined, { Allow: allow });
+};
+
+/**
+ * Before every route: a path without parameters asked with a method it does not serve is 405
+ * there and then, rather than falling through to a parameterised route of the same shape
+ * (`GET /inventory/receipts` would otherwise be read as the levels of a SKU "receipts").
+ */
+export function staticMethodNotAllowed(routes: AnyRoute[]): RequestHandler {
+  const allowedAt = allowedMethods(routes);
+  return (req, _res, next) => {
+    const { methods, static: isStatic } = allowedAt(req.path);
+    if (!isStatic || methods.has(req.method)) return next();
+    next(notAllowed(req.method, req.path, methods));
+  };
+}
+
 /**
  * After every route: a path some route serves, asked with another method, is 405 with `Allow`
  * (DESIGN §6) rather than the catch-all's 404.
  */
 export function methodNotAllowed(routes: AnyRoute[]): RequestHandler {
-  const matchers = routes.map((route) => ({ method: route.method.toUpperCase(), test: pathMatcher(route.path) }));
+  const allowedAt = allowedMethods(routes);
   return (req, _res, next) => {
-    const allowed = new Set(matchers.filter((m) => m.test.test(req.path)).map((m) => m.method));
-    if (allowed.size === 0) return next();
-    // express answers HEAD with the GET route.
-    if (allowed.has('GET')) allowed.add('HEAD');
-    const allow = [...allowed].sort().join(', ');
-    next(new ApiError(405, 'method_not_allowed', `${req.method} is not allowed on ${req.path}; allowed: ${allow}`, { allowed: [...allowed].sort() }, undefined, { Allow: allow }));
+    const { methods } = allowedAt(req.path);
+    if (methods.size === 0) return next();
+    next(notAllowed(req.method, req.path, methods));
   };
 }

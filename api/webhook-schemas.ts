@@ -1,7 +1,7 @@
 /** zod schemas of the webhook and channel routes (DESIGN §6, §11, §12), registered for OpenAPI. */
 import { z } from 'zod';
 import { WEBHOOK_EVENT_TYPES } from '../webhooks/event-types';
-import { apiSchemas, channelSchema, warehouseIdSchema } from './schemas';
+import { apiSchemas, BIGINT_ID, channelSchema, HTTP_URL_PATTERN, NO_CONTROL_CHARS, warehouseIdSchema } from './schemas';
 
 const named = <T extends z.ZodType>(schema: T, id: string, description?: string): T => {
   apiSchemas.add(schema, description === undefined ? { id } : { id, description });
@@ -14,6 +14,7 @@ const isoDate = z.string().describe('ISO 8601 timestamp');
 export const webhookUrlSchema = z
   .string()
   .max(2048, 'must be at most 2048 characters')
+  .regex(HTTP_URL_PATTERN, 'must be an absolute http or https URL without credentials')
   .refine((v) => URL.canParse(v), 'must be an absolute URL')
   .refine((v) => !URL.canParse(v) || ['http:', 'https:'].includes(new URL(v).protocol), 'must be an http or https URL')
   .refine((v) => !URL.canParse(v) || (new URL(v).username === '' && new URL(v).password === ''), 'must not carry credentials (user:password@)')
@@ -30,8 +31,9 @@ export const createWebhookBodySchema = named(
         .min(1, 'subscribe to at least 1 event type')
         .max(WEBHOOK_EVENT_TYPES.length)
         .refine((e) => new Set(e).size === e.length, 'list each event type once')
-        .describe('The event types to receive; there is no wildcard, so a type added later is never sent unasked'),
-      description: z.string().min(1).max(500).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters').optional(),
+        // uniqueItems states the refinement in the document.
+        .meta({ description: 'The event types to receive, each once; there is no wildcard, so a type added later is never sent unasked', uniqueItems: true }),
+      description: z.string().min(1).max(500).regex(NO_CONTROL_CHARS, 'must not contain control characters').optional(),
     })
     .strict(),
   'CreateWebhookRequest',
@@ -53,13 +55,13 @@ export const webhookListSchema = named(z.object({ webhooks: z.array(webhookSchem
 
 export const webhookParamsSchema = z.object({ id: z.string().regex(/^whk_[0-9a-f]{20}$/, 'must be a webhook id (whk_…)') }).strict();
 export const deliveryParamsSchema = z
-  .object({ id: webhookParamsSchema.shape.id, deliveryId: z.string().regex(/^[1-9][0-9]{0,18}$/, 'must be a delivery id') })
+  .object({ id: webhookParamsSchema.shape.id, deliveryId: z.string().regex(BIGINT_ID, 'must be a delivery id') })
   .strict();
 
 export const deliveriesQuerySchema = z
   .object({
     limit: z.coerce.number().int('limit must be an integer').min(1).max(500).default(50).describe('Page size, 1-500 (default 50)'),
-    cursor: z.string().regex(/^[1-9][0-9]{0,18}$/, 'cursor must be the nextCursor of a previous page').optional(),
+    cursor: z.string().regex(BIGINT_ID, 'cursor must be the nextCursor of a previous page').optional(),
     eventId: z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/).optional().describe('Only the delivery of this event'),
   })
   .strict();
@@ -91,12 +93,13 @@ export const channelParamsSchema = z.object({ channel: channelSchema }).strict()
 export const putChannelBodySchema = named(
   z
     .object({
-      name: z.string().min(1).max(200).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
+      name: z.string().min(1).max(200).regex(NO_CONTROL_CHARS, 'must not contain control characters'),
       bufferPercent: z
         .number()
         .min(0)
         .max(100)
-        .refine((v) => Number.isInteger(Math.round(v * 100)) && Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'at most 2 decimals')
+        // multipleOf rather than a refinement, so the document says it too.
+        .multipleOf(0.01, 'at most 2 decimals')
         .optional()
         .describe('Share of ATP held back, 0-100 (2 decimals)'),
       bufferUnits: z.number().int().min(0).max(10_000_000).optional().describe('Units held back after the percentage'),

@@ -8,7 +8,10 @@
  * maxConcurrent*, default: SDK defaults) · BENCH_POOL_MAX (knex pool, 10) ·
  * BENCH_SQLITE_PRAGMAS (default "journal_mode=wal,synchronous=normal"; "none" = the CLI's
  * defaults) · BENCH_INMEMORY=1 · BENCH_NO_HEARTBEAT=1 (experiment) · BENCH_API_LOG_LEVEL ·
- * BENCH_INTAKE_SECONDS (8) · LEDGER_BENCH_SECONDS (the ledger bench's own).
+ * BENCH_INTAKE_SECONDS (8) · LEDGER_BENCH_SECONDS (the ledger bench's own) · BENCH_IDLE_ORDERS (the idle
+ * bench, opt-in: it runs when this is set, with that many orders, or when BENCH_ONLY names
+ * `idle`, with 500; e.g. BENCH_ONLY=idle BENCH_IDLE_ORDERS=10000) · BENCH_IDLE_CACHE (its worker's
+ * WORKER_MAX_CACHED_WORKFLOWS; default the SDK's).
  */
 import { cpus } from 'node:os';
 import path from 'node:path';
@@ -20,6 +23,7 @@ import { createLogger } from '../infra/logger';
 import { createLedger } from '../ledger/ledger';
 import { bundle, Cleanup, envInt, envIntOpt, fmt, pragmasFromEnv, scratchDatabase, startBenchDevServer } from './common';
 import { formatE2e, runE2eBench, type E2eReport } from './e2e';
+import { formatIdle, runIdleBench, type IdleReport } from './idle';
 import { formatIntake, runIntakeBench, type IntakeReport } from './intake';
 import { runLedgerBench, type LedgerBenchReport } from './ledger';
 
@@ -27,6 +31,7 @@ const log = (line: string) => console.log(`[bench] ${line}`);
 
 async function main(): Promise<number> {
   const only = new Set((process.env.BENCH_ONLY ?? 'e2e,intake,ledger').split(',').map((s) => s.trim()));
+  if (process.env.BENCH_IDLE_ORDERS) only.add('idle');
   const cleanup = new Cleanup();
   cleanup.installSignalHandlers();
   installRuntime({ logger: createLogger({ level: 'warn', base: { service: 'bench' } }), logLevel: 'warn' });
@@ -34,6 +39,7 @@ async function main(): Promise<number> {
   let e2e: E2eReport | undefined;
   let intake: IntakeReport | undefined;
   let ledgerReport: LedgerBenchReport | undefined;
+  let idle: IdleReport | undefined;
   const started = Date.now();
   try {
     const pragmas = pragmasFromEnv();
@@ -89,6 +95,26 @@ async function main(): Promise<number> {
     }
     await cleanup.run();
 
+    if (only.has('idle')) {
+      // Its own dev server and database: the idle orders must not share a worker with the other benches.
+      const idleCleanup = new Cleanup();
+      try {
+        const server = await startBenchDevServer(idleCleanup, { inMemory, pragmas });
+        const databaseUrl = await scratchDatabase(idleCleanup, 'idle');
+        idle = await runIdleBench({
+          orders: envInt('BENCH_IDLE_ORDERS', 500),
+          maxCachedWorkflows: envIntOpt('BENCH_IDLE_CACHE'),
+          address: server.address,
+          databaseUrl,
+          cleanup: idleCleanup,
+          log,
+        });
+        console.log(`\n## Idle orders\n\n${formatIdle(idle)}\n`);
+      } finally {
+        await idleCleanup.run();
+      }
+    }
+
     if (only.has('ledger')) {
       console.log('\n## Ledger\n');
       ledgerReport = await runLedgerBench({ log: (l) => console.log(l) });
@@ -110,6 +136,7 @@ async function main(): Promise<number> {
       console.log(`intake @${r.label}: API p99 ${fmt(r.api.p99, 1)} ms vs raw start ${fmt(r.baseline.p99, 1)} ms = ${fmt(r.p99Ratio, 2)}× (goal ≤ 2×)`);
     }
   }
+  if (idle) console.log(`idle: ${idle.orders} orders, worker RSS ${fmt(idle.rssMb, 0)} MB (goal ≤ 500; ${fmt(idle.baselineRssMb, 0)} MB with no order), hold p99 ${fmt(idle.hold.p99, 0)} ms, cancel p99 ${fmt(idle.cancel.p99, 0)} ms (goal ≤ 1000), cache hit rate ${fmt(idle.cache.hitRate * 100, 0)} %`);
   if (ledgerReport) console.log(`ledger: reconcile ${ledgerReport.reconcile.ok ? 'ok' : 'FAILED'}, oversold ${ledgerReport.rows.reduce((t, r) => t + r.oversold, 0)}`);
   console.log(`total ${fmt((Date.now() - started) / 1000, 0)} s; ${failed ? 'FAILED' : 'ok'}`);
   return failed ? 1 : 0;

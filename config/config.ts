@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { MAX_LINE_QUANTITY } from '../ledger/limits';
 import { parseDuration } from './duration';
 import { INTEGRATION_SHAPE, integrationConfig, type IntegrationConfig } from './integration';
 import { SECURITY_SHAPE, securityConfig, type SecurityConfig } from './security';
@@ -94,6 +95,9 @@ const schema = z.object({
   WEBHOOK_POLL_INTERVAL: duration('1s'),
   WEBHOOK_RETRY_HORIZON: duration('24h'),
   AVAILABILITY_EVENT_WINDOW: duration('2s'),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  MAX_UNITS_PER_ORDER: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+  MAX_UNITS_PER_LINE: z.coerce.number().int().min(1).max(MAX_LINE_QUANTITY, `must be at most ${MAX_LINE_QUANTITY} (the ledger's line maximum)`).default(MAX_LINE_QUANTITY),
   ...SECURITY_SHAPE,
   ...INTEGRATION_SHAPE,
 });
@@ -147,6 +151,15 @@ export interface Config {
   cursorSecret: string;
   /** Warehouses and the carrier over HTTP (DESIGN §10). */
   integration: IntegrationConfig;
+  /** The most units one order, and one of its lines, may ask for: at intake and in edits. */
+  limits: UnitLimits;
+  /** The worker's sticky workflow cache (Worker option maxCachedWorkflows): memory against replays; default the SDK's, from the heap size. */
+  workerMaxCachedWorkflows?: number;
+}
+
+export interface UnitLimits {
+  maxUnitsPerOrder: number;
+  maxUnitsPerLine: number;
 }
 
 export class ConfigError extends Error {
@@ -208,6 +221,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // URL is enough to make forged cursors fail fast; set CURSOR_SECRET to rotate it.
     cursorSecret: e.CURSOR_SECRET ?? createHash('sha256').update(`order-list-cursor:${e.DATABASE_URL}`).digest('hex'),
     integration,
+    workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+    limits: { maxUnitsPerOrder: e.MAX_UNITS_PER_ORDER, maxUnitsPerLine: e.MAX_UNITS_PER_LINE },
   };
 }
 

@@ -22,6 +22,8 @@ export interface DevServerOptions {
   namespace: string;
   /** The UI decodes payloads through this codec server (`--ui-codec-endpoint`). */
   uiCodecEndpoint?: string;
+  /** `--dynamic-config-value KEY=VALUE` flags (values JSON-encoded), e.g. a lower history.maxTotalUpdates in a test. */
+  dynamicConfig?: Record<string, string | number | boolean>;
   readyTimeoutMs?: number;
   /** Where the server's own output goes (stderr lines); defaults to dropping it. */
   onOutput?: (line: string) => void;
@@ -106,6 +108,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     for (const pragma of opts.sqlitePragmas ?? []) args.push('--sqlite-pragma', pragma);
   }
   if (opts.namespace !== 'default') args.push('--namespace', opts.namespace);
+  for (const [key, value] of Object.entries(opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
 
   installExitHook();

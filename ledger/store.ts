@@ -81,7 +81,9 @@ export function translateError(err: unknown): unknown {
   }
   if (e.code === '23503' && /warehouses/.test(e.detail ?? '')) return new LedgerError('UNKNOWN_WAREHOUSE', 'unknown warehouse');
   if (e.code === '23503' && /skus/.test(e.detail ?? '')) return new LedgerError('UNKNOWN_SKU', 'unknown sku');
-  if (e.code === '22003') return new LedgerError('INVALID_QUANTITY', 'quantity out of range');
+  if (e.code === '22003') {
+    return new LedgerError('LEVEL_OUT_OF_RANGE', 'the stock level would exceed the largest quantity the ledger holds (2147483647 units at one warehouse)');
+  }
   // Movements keep their keys forever; an expired idempotency record (IDEMPOTENCY_RETENTION)
   // no longer answers a repeat, so a repeat that would write the same movement again is refused.
   if (e.code === '23505' && e.constraint === 'stock_movements_idempotency_key_key') {

@@ -135,7 +135,9 @@ export type LedgerErrorCode =
   | 'NO_ACTIVE_WAREHOUSE'
   | 'INSUFFICIENT_STOCK'
   | 'INVALID_QUANTITY'
-  | 'IDEMPOTENCY_CONFLICT';
+  | 'IDEMPOTENCY_CONFLICT'
+  /** The balance would pass the column's integer range: a well-formed request the stock cannot take. */
+  | 'LEVEL_OUT_OF_RANGE';
 
 /**
  * The ledger's operations. Every write is one transaction that changes the balance and

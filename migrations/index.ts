@@ -5,6 +5,7 @@ import { orderRecordsMigration } from './003_order_records';
 import { webhooksChannelsMigration } from './004_webhooks_channels';
 import { warehouseUrlsMigration } from './005_warehouse_urls';
 import { orderReturnsMigration } from './006_order_returns';
+import { orderIdempotencyKeysMigration } from './007_order_idempotency_keys';
 
 export interface Migration {
   name: string;
@@ -17,7 +18,7 @@ export interface Migration {
  * from TypeScript under jest and from compiled JavaScript in dist/ without knex
  * needing a TypeScript loader. Append new ones; never edit or reorder landed ones.
  */
-export const MIGRATIONS: Migration[] = [ledgerMigration, closedOrdersMigration, orderRecordsMigration, webhooksChannelsMigration, warehouseUrlsMigration, orderReturnsMigration];
+export const MIGRATIONS: Migration[] = [ledgerMigration, closedOrdersMigration, orderRecordsMigration, webhooksChannelsMigration, warehouseUrlsMigration, orderReturnsMigration, orderIdempotencyKeysMigration];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
   getMigrations: async () => MIGRATIONS,

@@ -1,5 +1,5 @@
 export { createOrderRecords } from './records';
-export { InvalidCursorError } from './cursor';
+export { IdempotencyKeyConflictError, InvalidCursorError } from './cursor';
 export { MAX_LIST_LIMIT } from './types';
 export type {
   AcceptInput,

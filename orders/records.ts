@@ -5,7 +5,7 @@
  */
 import type { Knex } from 'knex';
 import { orderWorkflowId, type OrderStatus, type OrderView } from '../workflows/types';
-import { createCursorCodec } from './cursor';
+import { createCursorCodec, IdempotencyKeyConflictError } from './cursor';
 import { listRecords } from './list';
 import { RECORD_COLUMNS, RECORD_COLUMNS_SQL, scalarColumns, skusOf, toRecord, warehousesOf, type OrderRecordRow } from './rows';
 import type { AcceptInput, AcceptResult, OrderRecord, OrderRecords, OrderRecordsOptions, SaveMeta } from './types';
@@ -92,7 +92,7 @@ export function createOrderRecords(knex: Knex, options: OrderRecordsOptions): Or
   };
 
   return {
-    async accept({ orderId, requestHash, view, workflowId }: AcceptInput): Promise<AcceptResult> {
+    async accept({ orderId, requestHash, view, workflowId, idempotencyKey }: AcceptInput): Promise<AcceptResult> {
       if (view.orderId !== orderId) throw new RangeError(`view.orderId ${view.orderId} is not the accepted order id ${orderId}`);
       const c = scalarColumns(view);
       const insert = (db: Knex | Knex.Transaction) => db.raw<{ rows: OrderRecordRow[] }>(ACCEPT_SQL, [
@@ -107,14 +107,23 @@ export function createOrderRecords(knex: Knex, options: OrderRecordsOptions): Or
         JSON.stringify(skusOf(view)),
         JSON.stringify(warehousesOf(view)),
       ]);
+      // ON CONFLICT waits for a concurrent claim to commit, so the read after it sees the winner.
+      const claim = async (db: Knex | Knex.Transaction) => {
+        if (idempotencyKey === undefined) return;
+        await db.raw('INSERT INTO order_idempotency_keys (key, order_id) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', [idempotencyKey, orderId]);
+        const holder = (await db('order_idempotency_keys').where('key', idempotencyKey).first('order_id')) as { order_id: string };
+        if (holder.order_id !== orderId) throw new IdempotencyKeyConflictError(idempotencyKey, holder.order_id);
+      };
       const onChange = options.onChange;
-      const inserted = onChange
-        ? await knex.transaction(async (trx) => {
-            const result = await insert(trx);
-            if (result.rows.length > 0) await onChange(trx, undefined, view);
-            return result;
-          })
-        : await insert(knex);
+      const inserted =
+        onChange || idempotencyKey !== undefined
+          ? await knex.transaction(async (trx) => {
+              await claim(trx);
+              const result = await insert(trx);
+              if (result.rows.length > 0) await onChange?.(trx, undefined, view);
+              return result;
+            })
+          : await insert(knex);
       if (inserted.rows.length > 0) return { created: true, record: toRecord(inserted.rows[0]) };
       // A new statement sees the winner's committed row: ON CONFLICT waited for it to commit.
       const existing = await read(orderId);

@@ -20,6 +20,8 @@ export interface AcceptInput {
   requestHash: string;
   view: OrderView;
   workflowId: string;
+  /** POST /orders' Idempotency-Key: claimed for this order id in the same transaction, or IdempotencyKeyConflictError when another order holds it. */
+  idempotencyKey?: string;
 }
 
 export interface AcceptResult {

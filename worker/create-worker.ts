@@ -39,6 +39,8 @@ export interface CreateWorkerDeps {
   startReaper?: boolean;
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
+  /** Default: the SDK's, from the heap size. */
+  maxCachedWorkflows?: number;
   /** Replace the adapters chosen by warehouseMode / carrierMode (tests: failing or recording adapters). */
   adapters?: { warehouse?: WarehouseAdapter; carrier?: CarrierAdapter };
   /** How long an order whose workflow is not found must stay missing before the reaper counts it closed (default 10 min). */
@@ -96,6 +98,7 @@ export async function createWorker(deps: CreateWorkerDeps): Promise<Worker> {
     activities: { ...activities, ...reaper, ...returnActivities, ...(deps.maintenance?.activities ?? {}) },
     maxConcurrentActivityTaskExecutions: deps.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: deps.maxConcurrentWorkflowTaskExecutions,
+    maxCachedWorkflows: deps.maxCachedWorkflows,
     shutdownGraceTime: deps.shutdownGraceTime ?? '10s',
     dataConverter: deps.dataConverter,
   });

@@ -30,6 +30,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
     returns: core.returns,
     config,
     shutdownGraceTime: config.shutdownGraceMs,
+    maxCachedWorkflows: config.workerMaxCachedWorkflows,
     logger: log,
     dataConverter: dataConverter(config.security.encryptionKeys),
     maintenance: maintenanceOptions({ knex: core.knex, retentionMs: config.idempotency.retentionMs, intervalMs: config.idempotency.cleanupIntervalMs }),

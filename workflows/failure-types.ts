@@ -31,6 +31,7 @@ export const LEDGER_ERROR_CODES: readonly LedgerErrorCode[] = [
   'INSUFFICIENT_STOCK',
   'INVALID_QUANTITY',
   'IDEMPOTENCY_CONFLICT',
+  'LEVEL_OUT_OF_RANGE',
 ];
 
 /** Failure types an activity retry policy must not retry. */

@@ -1,12 +1,15 @@
 /** POST /orders/:orderId/edits: replace lines, address or method before picking (DESIGN §5 "Edits"). */
 import { ORDER_SUPPORT } from '../auth';
+import type { UnitLimits } from '../../config/config';
 import { idempotencyKeyOf } from '../ids';
+import { checkUnitLimits, unitLimitsDoc } from '../unit-limits';
 import type { OrderGateway } from '../order-gateway';
 import { defineRoute, type AnyRoute } from '../route';
+import { UPDATE_LIMIT_409, UPDATE_LIMIT_RESPONSES } from '../update-limits-doc';
 import { editBodySchema, orderIdParamsSchema, orderViewSchema } from '../schemas';
 
-export function editRoutes(deps: { orders: OrderGateway }): AnyRoute[] {
-  const { orders } = deps;
+export function editRoutes(deps: { orders: OrderGateway; limits: UnitLimits }): AnyRoute[] {
+  const { orders, limits } = deps;
   const editOrder = defineRoute({
     method: 'post',
     path: '/orders/:orderId/edits',
@@ -15,7 +18,8 @@ export function editRoutes(deps: { orders: OrderGateway }): AnyRoute[] {
     summary: 'Edit an order before picking',
     description:
       'Executes the `edit` Update: `lines` replaces the order\'s lines (a lowered quantity or a removed line is a partial cancel), and/or the shipping address or method. ' +
-      'The ledger applies only the difference. Accepted in received, awaiting_stock, reserved and on_hold; refused (409) once a pick task is open or the order is closed.',
+      'The ledger applies only the difference. Accepted in received, awaiting_stock, reserved and on_hold; refused (409) once a pick task is open or the order is closed. ' +
+      unitLimitsDoc(limits),
     access: ORDER_SUPPORT,
     params: orderIdParamsSchema,
     body: editBodySchema,
@@ -23,10 +27,12 @@ export function editRoutes(deps: { orders: OrderGateway }): AnyRoute[] {
     responses: {
       200: { description: 'The order with the edit applied', schema: orderViewSchema },
       404: { description: 'No such order' },
-      409: { description: 'A pick task is open, or the order is closed (error `invalid_transition`, the current status in `status` and `details.status`)' },
+      409: { description: 'A pick task is open, or the order is closed (error `invalid_transition`, the current status in `status` and `details.status`)' + UPDATE_LIMIT_409 },
+      ...UPDATE_LIMIT_RESPONSES,
       422: { description: 'A line names a SKU not in the catalog (`unknown_sku`), or the workflow found the edit malformed (`invalid_edit`)' },
     },
     async handler({ params, body, req, log }) {
+      checkUnitLimits(body.lines, limits);
       const key = idempotencyKeyOf(req);
       const view = await orders.edit(params.orderId, body, key === undefined ? undefined : `edit-${key}`);
       log.info('order edited', { orderId: params.orderId, status: view.status, edits: view.edits });

@@ -4,6 +4,7 @@ import { ORDER_HOLD } from '../auth';
 import { idempotencyKeyOf } from '../ids';
 import type { OrderGateway } from '../order-gateway';
 import { defineRoute, type AnyRoute } from '../route';
+import { UPDATE_LIMIT_409, UPDATE_LIMIT_RESPONSES } from '../update-limits-doc';
 import { holdBodySchema, holdParamsSchema, orderIdParamsSchema, orderViewSchema, placedHoldSchema } from '../schemas';
 
 /** From the Idempotency-Key when given (per order), so a re-sent POST names the same hold and places it once. */
@@ -31,7 +32,8 @@ export function holdRoutes(deps: { orders: OrderGateway }): AnyRoute[] {
     responses: {
       201: { description: 'The hold placed', schema: placedHoldSchema },
       404: { description: 'No such order' },
-      409: { description: 'Shipping, shipped or terminal (error `invalid_transition`, the current status in `status` and `details.status`)' },
+      409: { description: 'Shipping, shipped or terminal (error `invalid_transition`, the current status in `status` and `details.status`)' + UPDATE_LIMIT_409 },
+      ...UPDATE_LIMIT_RESPONSES,
     },
     async handler({ params, body, req, log }) {
       const holdId = holdIdFor(params.orderId, idempotencyKeyOf(req));
@@ -58,7 +60,8 @@ export function holdRoutes(deps: { orders: OrderGateway }): AnyRoute[] {
     responses: {
       200: { description: 'The order after the release', schema: orderViewSchema },
       404: { description: 'No such order (`not_found`), or the order has no such hold (`hold_not_found`)' },
-      409: { description: 'The order is closed (error `invalid_transition`)' },
+      409: { description: 'The order is closed (error `invalid_transition`)' + UPDATE_LIMIT_409 },
+      ...UPDATE_LIMIT_RESPONSES,
     },
     async handler({ params, log }) {
       const view = await orders.releaseHold(params.orderId, params.holdId);

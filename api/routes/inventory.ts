@@ -46,7 +46,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     responses: {
       201: { description: 'Received: the new level at that warehouse', schema: warehouseLevelSchema },
       409: { description: 'Idempotency-Key reused with another body (`idempotency_conflict`)' },
-      422: { description: 'Unknown warehouse or SKU' },
+      422: { description: 'Unknown warehouse or SKU (`unknown_warehouse`, `unknown_sku`), or on hand would pass the largest level the ledger holds (`level_out_of_range`)' },
     },
     async handler({ body, req }) {
       const level = await ledger.receive({ ...body, key: ledgerKey(req, 'receipt') });
@@ -68,7 +68,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     responses: {
       201: { description: 'Adjusted: the new level at that warehouse', schema: warehouseLevelSchema },
       409: { description: 'On hand would drop below reserved (`insufficient_stock`), or Idempotency-Key reused with another body (`idempotency_conflict`)' },
-      422: { description: 'Unknown warehouse or SKU' },
+      422: { description: 'Unknown warehouse or SKU (`unknown_warehouse`, `unknown_sku`), or on hand would pass the largest level the ledger holds (`level_out_of_range`)' },
     },
     async handler({ body, req }) {
       const level = await ledger.adjust({ ...body, key: ledgerKey(req, 'adjustment') });

@@ -5,9 +5,11 @@ import type { OrderInput, OrderStatus } from '../../workflows/types';
 import { ORDER_SUPPORT, ORDER_WRITE, READ } from '../auth';
 import { canonicalHash } from '../canonical';
 import { idempotencyKeyOf } from '../ids';
+import { checkUnitLimits, unitLimitsDoc } from '../unit-limits';
 import type { OrderGateway } from '../order-gateway';
 import type { OrderStore } from '../order-store';
 import { defineRoute, type AnyRoute } from '../route';
+import { UPDATE_LIMIT_409, UPDATE_LIMIT_RESPONSES } from '../update-limits-doc';
 import {
   cancelBodySchema,
   createOrderBodySchema,
@@ -34,19 +36,23 @@ export function orderRoutes(deps: { config: Config; orders: OrderGateway; store:
     description:
       'Records the order, then starts its workflow `order-<orderId>`. The order id is the body\'s `orderId`, else the `Idempotency-Key` header, else generated. ' +
       'An order id, once accepted, is taken for ever: the same id (or key) with the same body again answers 200 with the same order and starts nothing — also long after its workflow left Temporal; with another body, 409. ' +
-      'Unknown SKUs are not checked here: the workflow validates the order and ends it `rejected`.',
+      'Unknown SKUs are not checked here: the workflow validates the order and ends it `rejected`. ' +
+      unitLimitsDoc(config.limits),
     access: ORDER_WRITE,
     query: emptyQuerySchema,
     body: createOrderBodySchema,
-    idempotencyKey: 'Used as the order id when the body has no orderId (same rules as orderId).',
+    idempotencyKey:
+      'Used as the order id when the body has no orderId (same rules as orderId). A key names one order for ever: sent again with another order id it is refused (409 `idempotency_conflict`).',
     responses: {
       202: { description: 'Order accepted; its workflow started', schema: orderAcceptedSchema },
       200: { description: 'The same request was sent before: the existing order, nothing started', schema: orderAcceptedSchema },
-      409: { description: 'An order with this id exists with a different body (error `order_conflict`)' },
+      409: { description: 'An order with this id exists with a different body (`order_conflict`), or the Idempotency-Key names another order (`idempotency_conflict`)' },
     },
     async handler({ body, req, log }) {
-      // The key only matters (and is only checked) when it becomes the order id.
-      const orderId = body.orderId ?? idempotencyKeyOf(req) ?? randomUUID();
+      checkUnitLimits(body.lines, config.limits);
+      // Checked always; it names one order for ever (409 when sent again with another order id).
+      const key = idempotencyKeyOf(req);
+      const orderId = body.orderId ?? key ?? randomUUID();
       const request = {
         orderId,
         channel: body.channel,
@@ -56,7 +62,7 @@ export function orderRoutes(deps: { config: Config; orders: OrderGateway; store:
         shippingMethod: body.shippingMethod,
       };
       const input: OrderInput = { ...request, timeouts: config.timeouts };
-      const result = await store.accept(input, canonicalHash(request));
+      const result = await store.accept(input, canonicalHash(request), key);
       log.info(result.created ? 'order started' : 'order request repeated', { orderId, status: result.status });
       const links = store.links(orderId);
       return {
@@ -132,7 +138,8 @@ export function orderRoutes(deps: { config: Config; orders: OrderGateway; store:
     responses: {
       200: { description: 'Cancelled: the final state of the order (status "cancelled")', schema: orderViewSchema },
       404: { description: 'No such order' },
-      409: { description: 'Shipped or terminal (error `invalid_transition`, the current status in `status` and `details.status`)' },
+      409: { description: 'Shipped or terminal (error `invalid_transition`, the current status in `status` and `details.status`)' + UPDATE_LIMIT_409 },
+      ...UPDATE_LIMIT_RESPONSES,
     },
     async handler({ params, body, log }) {
       const view = await orders.cancel(params.orderId, body.reason);
@@ -155,7 +162,8 @@ export function orderRoutes(deps: { config: Config; orders: OrderGateway; store:
     responses: {
       202: { description: 'The step is being retried: the order as the retry started', schema: orderViewSchema },
       404: { description: 'No such order' },
-      409: { description: 'Not in needs_attention (error `invalid_transition`, the current status in `status` and `details.status`)' },
+      409: { description: 'Not in needs_attention (error `invalid_transition`, the current status in `status` and `details.status`)' + UPDATE_LIMIT_409 },
+      ...UPDATE_LIMIT_RESPONSES,
     },
     async handler({ params, log }) {
       const view = await orders.retry(params.orderId);

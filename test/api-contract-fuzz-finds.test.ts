@@ -1,0 +1,46 @@
+/** What the contract fuzz (scripts/contract-fuzz.sh) found, pinned: each was a 500 or an answer the document did not allow. */
+import request from 'supertest';
+import { as, startApi, uid, type ApiHarness } from './support/api-fixtures';
+
+describe('API: contract fuzz findings', () => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await startApi();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('a path without parameters answers 405 for a method it does not serve, not the parameterised route of its shape', async () => {
+    const get = await request(h.app).get('/inventory/receipts').set(as('admin')).expect(405);
+    expect(get.headers.allow).toBe('POST');
+    const options = await request(h.app).options('/inventory/receipts').set(as('admin')).expect(405);
+    expect(options.headers.allow).toBe('POST');
+    // A parameterised path still lists what it serves.
+    expect((await request(h.app).delete('/inventory/SKU-1').set(as('admin')).expect(405)).headers.allow).toBe('GET, HEAD');
+  });
+
+  it('webhook deliveries: a cursor or a delivery id past bigint is 400, not 500', async () => {
+    const created = await request(h.app).post('/webhooks').set(as('admin')).send({ url: 'https://hooks.example.com/x', events: ['order.created'] }).expect(201);
+    await request(h.app).get(`/webhooks/${created.body.id}/deliveries?cursor=9851988167625419080`).set(as('admin')).expect(400);
+    await request(h.app).get(`/webhooks/${created.body.id}/deliveries?cursor=985198816762541908`).set(as('admin')).expect(200);
+    await request(h.app).post(`/webhooks/${created.body.id}/deliveries/9499633666433649000/redeliver`).set(as('admin')).send({}).expect(400);
+    await request(h.app).post(`/webhooks/${created.body.id}/deliveries/949963366643364900/redeliver`).set(as('admin')).send({}).expect(404);
+  });
+
+  it('rules the document states: delta not 0, bufferPercent in hundredths, a URL host the parser takes, each event type once', async () => {
+    await request(h.app).post('/inventory/adjustments').set(as('admin')).send({ warehouseId: 'w', sku: 'S', delta: 0, reason: 'x' }).expect(400);
+    await request(h.app).put(`/channels/${uid('ch')}`).set(as('admin')).send({ name: 'C', bufferPercent: 12.345 }).expect(400);
+    await request(h.app).put(`/channels/${uid('ch')}`).set(as('admin')).send({ name: 'C', bufferPercent: 98.43 }).expect(201);
+    const url = await request(h.app).put(`/warehouses/${uid('wh')}`).set(as('admin')).send({ name: 'W', fulfillmentUrl: 'https://a.b.0/x' }).expect(400);
+    expect(url.body.details[0].path).toBe('fulfillmentUrl');
+    await request(h.app).post('/webhooks').set(as('admin')).send({ url: 'https://hooks.example.com/x', events: ['order.created', 'order.created'] }).expect(400);
+    const doc = (await request(h.app).get('/openapi.json').expect(200)).body;
+    expect(doc.components.schemas.CreateWebhookRequest.properties.events.uniqueItems).toBe(true);
+  });
+
+  it('the document uses no \\p{…} class in any pattern', async () => {
+    const doc = (await request(h.app).get('/openapi.json').expect(200)).text;
+    expect(doc).not.toMatch(/\\\\p\{/);
+  });
+});
