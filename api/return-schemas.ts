@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { RETURN_DISPOSITIONS } from '../workflows/types';
 import { ID_PATTERN, ID_RULE } from './ids';
-import { apiSchemas, MAX_QUANTITY, orderLineSchema, returnViewSchema, skuCodeSchema, warehouseIdSchema } from './schemas';
+import { apiSchemas, MAX_QUANTITY, NO_CONTROL_CHARS, orderLineSchema, returnViewSchema, skuCodeSchema, warehouseIdSchema } from './schemas';
 
 const named = <T extends z.ZodType>(schema: T, id: string, description?: string): T => {
   apiSchemas.add(schema, description === undefined ? { id } : { id, description });
@@ -14,7 +14,7 @@ const text = (max: number) =>
     .string()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+    .regex(NO_CONTROL_CHARS, 'must not contain control characters');
 
 export const returnIdSchema = z.string().regex(ID_PATTERN, `return id must be ${ID_RULE}`).describe(`return id: ${ID_RULE}`);
 export const returnParamsSchema = z.object({ returnId: returnIdSchema }).strict();

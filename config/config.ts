@@ -93,6 +93,7 @@ const schema = z.object({
   IDEMPOTENCY_RETENTION: duration('30d'),
   IDEMPOTENCY_CLEANUP_INTERVAL: duration('1h'),
   WEBHOOK_POLL_INTERVAL: duration('1s'),
+  WEBHOOK_DELIVERY: z.enum(['on', 'off']).default('on'),
   WEBHOOK_RETRY_HORIZON: duration('24h'),
   AVAILABILITY_EVENT_WINDOW: duration('2s'),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
@@ -145,7 +146,8 @@ export interface Config {
   /** How long ledger idempotency records are kept, and how often expired ones are deleted. */
   idempotency: { retentionMs: number; cleanupIntervalMs: number };
   /** Dispatcher poll, how long failed deliveries are retried, the available_changed coalescing window. */
-  webhooks: { pollIntervalMs: number; retryHorizonMs: number; availabilityWindowMs: number };
+  /** `deliver: false` (WEBHOOK_DELIVERY=off): events are recorded, nothing is sent. */
+  webhooks: { deliver: boolean; pollIntervalMs: number; retryHorizonMs: number; availabilityWindowMs: number };
   security: SecurityConfig;
   /** Signs GET /orders cursors; every API replica needs the same one. */
   cursorSecret: string;
@@ -215,7 +217,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsSources: e.METRICS_SOURCES,
     logLevel: e.LOG_LEVEL,
     idempotency: { retentionMs: e.IDEMPOTENCY_RETENTION, cleanupIntervalMs: e.IDEMPOTENCY_CLEANUP_INTERVAL },
-    webhooks: { pollIntervalMs: e.WEBHOOK_POLL_INTERVAL, retryHorizonMs: e.WEBHOOK_RETRY_HORIZON, availabilityWindowMs: e.AVAILABILITY_EVENT_WINDOW },
+    webhooks: {
+      deliver: e.WEBHOOK_DELIVERY === 'on',
+      pollIntervalMs: e.WEBHOOK_POLL_INTERVAL,
+      retryHorizonMs: e.WEBHOOK_RETRY_HORIZON,
+      availabilityWindowMs: e.AVAILABILITY_EVENT_WINDOW,
+    },
     security: securityConfig({ ...e, authOn: e.API_KEYS.size > 0, temporalUiUrl: e.TEMPORAL_UI_URL }),
     // A cursor only pages the caller's own query, so a secret derived from the shared database
     // URL is enough to make forged cursors fail fast; set CURSOR_SECRET to rotate it.

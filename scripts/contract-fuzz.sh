@@ -20,10 +20,11 @@ base="http://127.0.0.1:${port}"
 work=$(mktemp -d)
 app_log="$work/app.log"
 
+# WEBHOOK_DELIVERY=off: the fuzzer subscribes made-up hosts; nothing it generates may leave this machine.
 PORT=$port TEMPORAL_ADDRESS="127.0.0.1:${temporal_port}" TEMPORAL_UI_PORT=$ui_port METRICS_PORT=$metrics_port \
   DATABASE_URL="postgres://postgres@127.0.0.1:5432/${db}" API_KEYS="${key}:admin" \
   WAREHOUSE_MODE=manual CARRIER_MODE=manual LOG_LEVEL=warn \
-  RATE_LIMIT_WRITES_PER_MINUTE=0 \
+  RATE_LIMIT_WRITES_PER_MINUTE=0 WEBHOOK_DELIVERY=off \
   node dist/cli/start.js >"$app_log" 2>&1 &
 app_pid=$!
 

@@ -65,11 +65,11 @@ describe('webhooks: outbox → dispatcher → receiver', () => {
     const created = await request(h.app)
       .post('/webhooks')
       .set(as('admin'))
-      .send({ url: 'https://erp.example.com/hooks', events: ['order.shipped', 'order.created'], description: 'ERP' })
+      .send({ url: 'http://127.0.0.1:9/hooks', events: ['order.shipped', 'order.created'], description: 'ERP' })
       .expect(201);
     expect(created.body).toEqual({
       id: expect.stringMatching(/^whk_/),
-      url: 'https://erp.example.com/hooks',
+      url: 'http://127.0.0.1:9/hooks',
       events: ['order.shipped', 'order.created'],
       description: 'ERP',
       secret: expect.stringMatching(/^whsec_/),
@@ -77,7 +77,7 @@ describe('webhooks: outbox → dispatcher → receiver', () => {
     });
     const list = await request(h.app).get('/webhooks').set(as('admin')).expect(200);
     const item = list.body.webhooks.find((w: { id: string }) => w.id === created.body.id);
-    expect(item).toEqual({ id: created.body.id, url: 'https://erp.example.com/hooks', events: ['order.shipped', 'order.created'], description: 'ERP', createdAt: created.body.createdAt });
+    expect(item).toEqual({ id: created.body.id, url: 'http://127.0.0.1:9/hooks', events: ['order.shipped', 'order.created'], description: 'ERP', createdAt: created.body.createdAt });
     expect(JSON.stringify(list.body)).not.toContain('whsec_');
     await request(h.app).get('/webhooks').set(as('support')).expect(403);
 

@@ -13,11 +13,11 @@ export interface WebhookLoops {
 }
 
 export function startWebhookLoops(knex: Knex, config: Config['webhooks'], log?: DispatcherLog): WebhookLoops {
-  const dispatcher = startDispatcher({ knex, pollIntervalMs: config.pollIntervalMs, retry: { horizonMs: config.retryHorizonMs }, log });
+  const dispatcher = config.deliver ? startDispatcher({ knex, pollIntervalMs: config.pollIntervalMs, retry: { horizonMs: config.retryHorizonMs }, log }) : undefined;
   const watcher = startAvailabilityWatcher({ knex, windowMs: config.availabilityWindowMs, log });
   return {
     async stop() {
-      await Promise.all([dispatcher.stop(), watcher.stop()]);
+      await Promise.all([dispatcher?.stop(), watcher.stop()]);
     },
   };
 }
