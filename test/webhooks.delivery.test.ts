@@ -164,7 +164,8 @@ describe('webhooks: outbox → dispatcher → receiver', () => {
     dispatcher();
     await eventually(async () => ((await log(subId, id))?.attempts >= 2 ? true : undefined), 10_000, 50);
     let answered = 0;
-    rx.respond = () => (++answered <= 2 ? { status: 500, body: 'down for maintenance' } : { status: 204 });
+    // Only this event's attempts count: other suites' orders emit order.created to this subscription too.
+    rx.respond = (req) => (req.body?.id === id && ++answered <= 2 ? { status: 500, body: 'down for maintenance' } : { status: 204 });
     await knex('webhook_subscriptions').where({ id: subId }).update({ url: rx.url });
     const delivered = await eventually(async () => {
       const d = await log(subId, id);
@@ -237,8 +238,9 @@ describe('webhooks: outbox → dispatcher → receiver', () => {
 
   it('a dispatcher killed mid-delivery: the other sends it after the lease', async () => {
     const { id: subId, rx } = await subscribed(['order.created']);
-    rx.respond = () => ({ hold: true });
     const { id } = await emitEvent(knex, { type: 'order.created', data: { orderId: uid('o') } });
+    // Only this event is held: other suites' orders emit order.created to this subscription too.
+    rx.respond = (req) => (req.body?.id === id ? { hold: true } : { status: 204 });
     const a = dispatcher({ leaseMs: 1_500 });
     await eventually(async () => (rx.held() === 1 ? true : undefined), 10_000, 20);
     await a.stop({ abort: true });
