@@ -6,11 +6,12 @@
  */
 import { condition, isCancellation, log } from '@temporalio/workflow';
 import { DELIVERY_TIMEOUT, PICK_FAILED } from '../failure-types';
-import { ADAPTER, COMPENSATION, acts } from './activity-options';
+import { ADAPTER, acts } from './activity-options';
 import { dropUndo, hasUndo, pushUndo, undoNow } from './compensation';
 import { describeFailure, StepFailed } from './failures';
 import { ledgerStep, plural, units, withLedger } from './ledger-steps';
 import { carry } from './record';
+import { cancelPickTask, commitKey, labelRequest, pickRequest, restock, voidLabel } from './fulfillment-calls';
 import { activeHolds, anyHandedOver, fulfillmentView, nowIso, type FulfillmentRun, type FulfillmentStep, type OrderState } from './state';
 import { enterStep, refresh } from './visibility';
 import { waitFor } from './wait';
@@ -108,7 +109,7 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
       if (!hasUndo(run.undo, PICK_TASK)) pushUndo(run.undo, PICK_TASK, () => cancelPickTask(s, run));
       const { taskId } = await acts.createPickTask.executeWithOptions(
         { ...ADAPTER, summary: `Request ${run.id} at ${run.warehouseId} (attempt ${run.attempt})` },
-        [{ ...ctx(), key: pickKey(s, run), lines: f.lines, allocations: f.lines.map((l) => ({ ...l, warehouseId: run.warehouseId })), shipTo: s.view.shippingAddress, shippingMethod: s.view.shippingMethod }],
+        [{ ...ctx(), ...pickRequest(s, run) }],
       );
       run.createPending = false;
       run.taskOpen = true;
@@ -336,78 +337,4 @@ async function reject(s: OrderState, run: FulfillmentRun): Promise<void> {
     ]),
   );
   refresh(s, `${run.id} rejected by ${run.warehouseId}: ${run.rejection}`);
-}
-
-const pickKey = (s: OrderState, run: FulfillmentRun) => `${s.id}:${run.id}:pick:${run.attempt}`;
-const commitKey = (s: OrderState, run: FulfillmentRun) => `${s.id}:${run.id}:ship`;
-
-function stopReason(s: OrderState): string {
-  if (s.cancelRequest) return `cancelled: ${s.cancelRequest.reason}`;
-  if (s.timedOut) return s.timedOut;
-  if (activeHolds(s).length > 0) return `on hold: ${activeHolds(s).map((h) => h.reason).join(', ')}`;
-  return 'cancelled';
-}
-
-async function cancelPickTask(s: OrderState, run: FulfillmentRun): Promise<void> {
-  const f = fulfillmentView(s, run);
-  if (run.createPending) {
-    const { taskId } = await acts.createPickTask.executeWithOptions({ ...COMPENSATION, summary: 'Confirm the pick task whose request went unanswered' }, [
-      { orderId: s.id, fulfillmentId: run.id, warehouseId: run.warehouseId, key: pickKey(s, run), lines: f.lines, allocations: f.lines.map((l) => ({ ...l, warehouseId: run.warehouseId })), shipTo: s.view.shippingAddress, shippingMethod: s.view.shippingMethod },
-    ]);
-    f.pickTaskId = taskId;
-    run.taskOpen = true;
-    run.createPending = false;
-  }
-  if (!run.taskOpen || !f.pickTaskId) return;
-  const taskId = f.pickTaskId;
-  await acts.cancelPickTask.executeWithOptions({ ...COMPENSATION, summary: `Cancel pick task ${taskId}` }, [
-    { orderId: s.id, fulfillmentId: run.id, warehouseId: run.warehouseId, taskId, key: `${pickKey(s, run)}:cancel`, reason: stopReason(s) },
-  ]);
-  run.taskOpen = false;
-}
-
-function labelRequest(s: OrderState, run: FulfillmentRun) {
-  const f = fulfillmentView(s, run);
-  return {
-    record: carry(s),
-    orderId: s.id,
-    fulfillmentId: run.id,
-    warehouseId: run.warehouseId,
-    key: `${s.id}:${run.id}:label`,
-    address: s.view.shippingAddress,
-    method: s.view.shippingMethod,
-    lines: f.lines,
-    allocations: f.lines.map((l) => ({ ...l, warehouseId: run.warehouseId })),
-  };
-}
-
-async function voidLabel(s: OrderState, run: FulfillmentRun): Promise<void> {
-  if (!run.labelBought) {
-    const label = await acts.buyLabel.executeWithOptions({ ...COMPENSATION, summary: 'Confirm the label whose purchase went unanswered' }, [labelRequest(s, run)]);
-    run.labelBought = true;
-    if (label) run.label = label;
-  }
-  const label = run.label;
-  if (!label) return;
-  await acts.voidLabel.executeWithOptions({ ...COMPENSATION, summary: `Void label ${label.labelId}` }, [
-    { orderId: s.id, fulfillmentId: run.id, labelId: label.labelId, key: `${s.id}:${run.id}:label:void` },
-  ]);
-  run.label = undefined;
-}
-
-async function restock(s: OrderState, run: FulfillmentRun): Promise<void> {
-  const f = fulfillmentView(s, run);
-  if (!run.committed) {
-    // The commit's answer was lost: the same key replays it (or applies it), so the restock
-    // below puts back exactly what the ledger shipped.
-    await acts.commitStock.executeWithOptions({ ...COMPENSATION, summary: 'Confirm whether held units were committed' }, [
-      { orderId: s.id, fulfillmentId: run.id, warehouseId: run.warehouseId, key: commitKey(s, run) },
-    ]);
-    run.committed = true;
-  }
-  const seq = ++s.seq.restock;
-  await acts.restockOrder.executeWithOptions({ ...COMPENSATION, summary: `Put ${run.id}'s committed units back on hand` }, [
-    { orderId: s.id, lines: f.lines, warehouseId: run.warehouseId, key: `${s.id}:${run.id}:restock:${seq}` },
-  ]);
-  run.committed = false;
 }
