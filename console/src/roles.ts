@@ -4,7 +4,7 @@
  */
 import type { Role } from './types';
 
-export type Action = 'hold' | 'release' | 'edit' | 'cancel' | 'retry' | 'return' | 'stock';
+export type Action = 'hold' | 'release' | 'edit' | 'cancel' | 'retry' | 'return' | 'receive' | 'stock';
 
 const ALLOWED: Record<Action, readonly Role[]> = {
   hold: ['system', 'support', 'admin'],
@@ -13,6 +13,8 @@ const ALLOWED: Record<Action, readonly Role[]> = {
   cancel: ['support', 'admin'],
   retry: ['support', 'admin'],
   return: ['support', 'admin'],
+  // The warehouse systems report the parcels that arrive (RETURN_RECEIVE), not support.
+  receive: ['system', 'admin'],
   stock: ['admin'],
 };
 

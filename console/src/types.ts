@@ -36,14 +36,24 @@ export interface Hold {
   releasedBy?: 'request' | 'until';
 }
 
-/** Returns come from DESIGN §13; the fields beyond these are shown as they come. */
+export const RETURN_DISPOSITIONS = ['restock', 'damaged'] as const;
+export type Disposition = (typeof RETURN_DISPOSITIONS)[number];
+export interface InspectedLine extends Line { disposition: Disposition }
+
+/** A return as the order's record holds it (DESIGN §13, the contract's `Return`). */
 export interface OrderReturn {
   returnId: string;
-  status: string;
-  lines?: Line[];
-  reason?: string;
-  createdAt?: string;
+  status: 'authorized' | 'received' | 'expired';
+  lines: Line[];
+  reason: string;
+  createdAt: string;
+  receivedAt?: string;
+  expiredAt?: string;
+  warehouseId?: string;
+  inspected?: InspectedLine[];
 }
+
+export interface Warehouse { id: string; name: string; active: boolean }
 
 export interface Address { name: string; line1: string; line2?: string; city: string; region?: string; postalCode: string; country: string }
 

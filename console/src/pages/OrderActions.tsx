@@ -10,7 +10,8 @@ import { may, type Action } from '../roles';
 import { navigate } from '../router';
 import type { Identity } from '../session';
 import { TERMINAL, type Hold, type OrderView } from '../types';
-import { EditFields, HoldFields, ReasonField, ReturnFields, editBody, holdBody, parseLines } from './order-forms';
+import { EditFields, HoldFields, ReasonField, editBody, holdBody, parseLines } from './order-forms';
+import { ReturnFields } from './return-forms';
 
 export type UrlAction = 'hold' | 'edit' | 'cancel' | 'retry' | 'return';
 const URL_ACTIONS: readonly string[] = ['hold', 'edit', 'cancel', 'retry', 'return'];

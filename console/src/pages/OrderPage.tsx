@@ -10,6 +10,7 @@ import { Link } from '../router';
 import type { Identity } from '../session';
 import { TERMINAL, type Hold, type OrderView } from '../types';
 import { OrderActions, ReleaseDialog } from './OrderActions';
+import { OrderReturns } from './OrderReturns';
 
 const POLL_MS = 2_500;
 
@@ -189,24 +190,7 @@ export function OrderPage({ orderId, action, me }: { orderId: string; action: st
         <h2>Fulfillments</h2>
         <Fulfillments order={order} />
       </section>
-      {order.returns !== undefined && (
-        <section className="card">
-          <h2>Returns</h2>
-          {order.returns.length === 0 ? (
-            <p className="empty">No returns.</p>
-          ) : (
-            <ul>
-              {order.returns.map((r) => (
-                <li key={r.returnId}>
-                  {r.returnId}: {r.status}
-                  {r.lines ? ` — ${r.lines.map((l) => `${l.sku} × ${l.quantity}`).join(', ')}` : ''}
-                  {r.reason ? ` (${r.reason})` : ''}
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
-      )}
+      {order.returns !== undefined && <OrderReturns order={order} me={me} onChanged={refresh} />}
     </main>
   );
 }

@@ -114,15 +114,3 @@ export function ReasonField({ label }: { label: string }) {
     </label>
   );
 }
-
-export function ReturnFields({ order }: { order: OrderView }) {
-  return (
-    <>
-      <label>
-        Lines to return (one per line: SKU quantity)
-        <textarea name="lines" rows={Math.max(2, order.lines.length + 1)} defaultValue={linesText(order.lines)} />
-      </label>
-      <ReasonField label="Reason" />
-    </>
-  );
-}
