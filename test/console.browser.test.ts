@@ -46,8 +46,25 @@ describe('support console (browser)', () => {
     const stock = await seedStock(h.app, 5);
     const orderId = uid('ord');
     await request(h.app).post('/orders').set(as('system')).send(orderBody([{ sku: stock.sku, quantity: 2 }], { orderId, customer: { id: customerId, name: 'Ada Lovelace' } })).expect(202);
-    await eventually(async () => ((await request(h.app).get(`/orders/${orderId}`).set(as('ops'))).body.status === status ? true : undefined));
+    await untilStatus(orderId, status);
     return { orderId, customerId, ...stock };
+  }
+
+  const untilStatus = (orderId: string, status: string) =>
+    eventually(async () => ((await request(h.app).get(`/orders/${orderId}`).set(as('ops'))).body.status === status ? true : undefined));
+
+  /** The manual warehouse and carrier's events, from `picking` on, up to `until`. */
+  async function advance(orderId: string, until: 'shipped' | 'delivered') {
+    const event = (body: Record<string, unknown>) => request(h.app).post(`/orders/${orderId}/events`).set(as('system')).send(body).expect(200);
+    await event({ type: 'picked' });
+    await event({ type: 'packed' });
+    // `shipped` fits once the label is bought (shipping), `delivered` once the order shows shipped.
+    await untilStatus(orderId, 'shipping');
+    await event({ type: 'shipped', carrier: 'DHL', trackingNumber: 'TRK-4711' });
+    await untilStatus(orderId, 'shipped');
+    if (until === 'shipped') return;
+    await event({ type: 'delivered' });
+    await untilStatus(orderId, 'delivered');
   }
 
   async function signedIn(role: Role): Promise<{ page: Page; foreign: string[] }> {
@@ -127,11 +144,7 @@ describe('support console (browser)', () => {
 
   it('a refused action shows the API\'s message: cancel after shipping is 409', async () => {
     const order = await orderIn('picking');
-    await request(h.app).post(`/orders/${order.orderId}/events`).set(as('system')).send({ type: 'picked' }).expect(200);
-    await request(h.app).post(`/orders/${order.orderId}/events`).set(as('system')).send({ type: 'packed' }).expect(200);
-    await eventually(async () => ((await request(h.app).get(`/orders/${order.orderId}`).set(as('ops'))).body.status === 'shipping' ? true : undefined));
-    await request(h.app).post(`/orders/${order.orderId}/events`).set(as('system')).send({ type: 'shipped', carrier: 'DHL', trackingNumber: 'TRK-4711' }).expect(200);
-    await eventually(async () => ((await request(h.app).get(`/orders/${order.orderId}`).set(as('ops'))).body.status === 'shipped' ? true : undefined));
+    await advance(order.orderId, 'shipped');
 
     const { page } = await signedIn('support');
     await page.goto(`${baseUrl}/console/orders/${order.orderId}`);
@@ -143,6 +156,66 @@ describe('support console (browser)', () => {
     await dialog.getByRole('button', { name: 'Cancel order' }).click();
     const refusal = await request(h.app).post(`/orders/${order.orderId}/cancel`).set(as('support')).send({ reason: 'too late' }).expect(409);
     await seeText(dialog.getByRole('alert'), `409 ${refusal.body.error}: ${refusal.body.message}`, { exact: true });
+    await page.context().close();
+  });
+
+  it('a return authorized (support) and received (system) from the console; the SKU page shows the restocked unit back', async () => {
+    const order = await orderIn('picking'); // 2 of the 5 units
+    await advance(order.orderId, 'delivered');
+
+    const { page: support } = await signedIn('support');
+    await support.goto(`${baseUrl}/console/orders/${order.orderId}`);
+    await seeText(badge(support), 'delivered', { exact: true });
+    await support.getByRole('button', { name: 'Authorize return' }).click();
+    const authorize = support.getByRole('dialog');
+    await authorize.getByLabel('Lines to return').fill(`${order.sku} 2`);
+    await authorize.getByLabel('Reason').fill('one arrived scratched');
+    await authorize.getByRole('button', { name: 'Authorize return' }).click();
+    const supportRow = support.getByTestId('return');
+    await seeText(supportRow.getByTestId('status'), 'authorized', { exact: true });
+    const { returns } = (await request(h.app).get(`/orders/${order.orderId}`).set(as('ops')).expect(200)).body;
+    expect(returns).toHaveLength(1);
+    const returnId: string = returns[0].returnId;
+    const cells = await supportRow.locator('td').allTextContents();
+    expect([cells[0], cells[1], cells[2], cells[5]]).toEqual([returnId, `${order.sku} × 2`, 'one arrived scratched', '—']);
+    // Support authorizes; the warehouse systems (system) report what arrives.
+    expect(await supportRow.getByRole('button', { name: 'Mark received' }).count()).toBe(0);
+    await support.context().close();
+
+    const { page } = await signedIn('system');
+    await page.goto(`${baseUrl}/console/orders/${order.orderId}`);
+    const row = page.getByTestId('return');
+    await seeText(row.getByTestId('status'), 'authorized', { exact: true });
+    expect(await page.getByRole('button', { name: 'Authorize return' }).count()).toBe(0);
+    await row.getByRole('button', { name: 'Mark received' }).click();
+    const receive = page.getByRole('dialog');
+    const lines = receive.getByLabel('Lines that arrived');
+    expect(await lines.inputValue()).toBe(`${order.sku} 2 restock`);
+    // The parcel comes back where it shipped from unless the user says otherwise.
+    expect(await receive.getByLabel('Received at').inputValue()).toBe(order.warehouseId);
+
+    // More than authorized: the API refuses, the dialog shows its words and stays open.
+    await lines.fill(`${order.sku} 3 restock`);
+    await receive.getByRole('button', { name: 'Mark received' }).click();
+    const over = await request(h.app).post(`/returns/${returnId}/receive`).set(as('system')).send({ warehouseId: order.warehouseId, lines: [{ sku: order.sku, quantity: 3, disposition: 'restock' }] }).expect(422);
+    await seeText(receive.getByRole('alert'), `422 ${over.body.error}: ${over.body.message}`, { exact: true });
+
+    await lines.fill(`${order.sku} 1 restock\n${order.sku} 1 damaged`);
+    await receive.getByRole('button', { name: 'Mark received' }).click();
+    await seeText(row.getByTestId('status'), 'received', { exact: true });
+    expect(await receive.count()).toBe(0);
+    await seeText(row, `at ${order.warehouseId}: ${order.sku} × 1 restock, ${order.sku} × 1 damaged`);
+    expect(await row.getByRole('button', { name: 'Mark received' }).count()).toBe(0);
+    await seeText(page.locator('.timeline'), `return ${returnId} received at ${order.warehouseId}`);
+
+    // 5 received, 2 shipped, 1 restocked (the damaged one is not stock).
+    await page.getByRole('link', { name: order.sku }).click();
+    const level = page.getByTestId(`level-${order.warehouseId}`);
+    await level.waitFor();
+    expect(await level.locator('td').allTextContents()).toEqual(['4', '0', '4']);
+    const movement = page.getByRole('row').filter({ hasText: `return ${returnId}` });
+    await movement.waitFor();
+    expect((await movement.locator('td').allTextContents()).slice(1)).toEqual([order.warehouseId, 'return', '1', '0', order.orderId, `return ${returnId}`]);
     await page.context().close();
   });
 
