@@ -1,7 +1,7 @@
 /**
  * The order records in PostgreSQL: an order's identity and its latest view, kept for ever.
  * Knows nothing of Temporal or HTTP. Pass a transaction as `knex` to write a record in the
- * same transaction as a ledger write (save then runs inside a savepoint).
+ * same transaction as a ledger write.
  */
 import type { Knex } from 'knex';
 import { orderWorkflowId, type OrderStatus, type OrderView } from '../workflows/types';
@@ -26,43 +26,6 @@ WITH ins AS (
   SELECT ins.order_id, k.id, ins.created_at FROM ins, jsonb_array_elements_text(?::jsonb) AS k(id)
 )
 SELECT * FROM ins`;
-
-// The common case in one round trip: the CTE locks the row (waiting out a concurrent save, then
-// reading what it committed), and the update answers the view it replaced. No row: SAVE_SQL.
-const UPDATE_SQL = `
-WITH old AS (SELECT order_id, view, version FROM order_records WHERE order_id = ? FOR UPDATE)
-UPDATE order_records AS r SET
-  channel = ?, customer_id = ?, customer_email = ?, status = ?,
-  -- Returns are written by the API and the return workflows, never by the order's own saves.
-  view = CASE WHEN old.view->'returns' IS NOT NULL AND (?::jsonb)->'returns' IS NULL
-              THEN jsonb_set(?::jsonb, '{returns}', old.view->'returns') ELSE ?::jsonb END,
-  run_id = COALESCE(?, r.run_id),
-  request_hash = COALESCE(r.request_hash, ?),
-  version = ?,
-  updated_at = now()
-FROM old
-WHERE r.order_id = old.order_id AND old.version < ?
-RETURNING r.created_at, old.view AS previous, true AS applied`;
-
-// Only a newer version replaces the view; created_at and a known request_hash never change.
-const SAVE_SQL = `
-INSERT INTO order_records AS r (order_id, request_hash, channel, customer_id, customer_email, status, view, workflow_id, run_id, version)
-VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)
-ON CONFLICT (order_id) DO UPDATE SET
-  channel = EXCLUDED.channel,
-  customer_id = EXCLUDED.customer_id,
-  customer_email = EXCLUDED.customer_email,
-  status = EXCLUDED.status,
-  -- Returns are written by the API and the return workflows, never by the order's own saves:
-  -- a late save of the order's view keeps the returns its record already has.
-  view = CASE WHEN r.view->'returns' IS NOT NULL AND EXCLUDED.view->'returns' IS NULL
-              THEN jsonb_set(EXCLUDED.view, '{returns}', r.view->'returns') ELSE EXCLUDED.view END,
-  run_id = COALESCE(EXCLUDED.run_id, r.run_id),
-  request_hash = COALESCE(r.request_hash, EXCLUDED.request_hash),
-  version = EXCLUDED.version,
-  updated_at = now()
-WHERE r.version < EXCLUDED.version
-RETURNING order_id, created_at`;
 
 // Brings both filter tables to exactly the given sets in one statement.
 const SYNC_FILTERS_SQL = `
@@ -133,56 +96,21 @@ export function createOrderRecords(knex: Knex, options: OrderRecordsOptions): Or
 
     async save(view: OrderView, meta: SaveMeta) {
       checkVersion(meta.version);
-      const c = scalarColumns(view);
-      // One transaction: the update takes the row lock first, so the filter sync (a fresh snapshot
-      // under READ COMMITTED) and what follows from the change see what any concurrent save committed.
-      return knex.transaction(async (trx) => {
-        const json = JSON.stringify(view);
-        const updated = await trx.raw<{ rows: { created_at: Date; previous: OrderView }[] }>(UPDATE_SQL, [
-          view.orderId,
-          c.channel,
-          c.customer_id,
-          c.customer_email,
-          c.status,
-          json,
-          json,
-          json,
-          meta.runId ?? null,
-          meta.requestHash ?? null,
-          meta.version,
-          meta.version,
-        ]);
-        let previous: { view: OrderView } | undefined;
-        let createdAt: Date;
-        if (updated.rows.length > 0) {
-          previous = { view: updated.rows[0].previous };
-          createdAt = updated.rows[0].created_at;
-        } else {
-          // No row (an order started around the API), or it is at this version or newer already.
-          const upserted = await trx.raw<{ rows: { order_id: string; created_at: Date }[] }>(SAVE_SQL, [
-            view.orderId,
-            meta.requestHash ?? null,
-            c.channel,
-            c.customer_id,
-            c.customer_email,
-            c.status,
-            json,
-            orderWorkflowId(view.orderId),
-            meta.runId ?? null,
-            meta.version,
-          ]);
-          if (upserted.rows.length === 0) return false;
-          createdAt = upserted.rows[0].created_at;
-        }
-        const id = view.orderId;
-        // Most transitions change neither list: the filter rows stay as they are.
-        const same = (f: (v: OrderView) => string[]) => previous !== undefined && JSON.stringify(f(previous.view)) === JSON.stringify(f(view));
-        if (!same(skusOf) || !same(warehousesOf)) {
-          await trx.raw(SYNC_FILTERS_SQL, [JSON.stringify(skusOf(view)), id, id, createdAt, JSON.stringify(warehousesOf(view)), id, id, createdAt]);
-        }
-        if (options.onChange) await options.onChange(trx, previous?.view, view);
-        return true;
-      });
+      // One statement (migrations/008_order_record_save.ts): the locked update, the filter rows
+      // and the events new against the stored view commit together.
+      const payload = {
+        orderId: view.orderId,
+        view,
+        version: meta.version,
+        runId: meta.runId ?? null,
+        requestHash: meta.requestHash ?? null,
+        workflowId: orderWorkflowId(view.orderId),
+        skus: skusOf(view),
+        warehouses: warehousesOf(view),
+        events: options.saveEvents?.(view) ?? [],
+      };
+      const { rows } = await knex.raw<{ rows: { saved: boolean }[] }>('SELECT order_record_save(?::jsonb) AS saved', [JSON.stringify(payload)]);
+      return rows[0].saved;
     },
 
     get: read,

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { GatedEvent } from './event-gates';
 /** The order record as the rest of the system sees it. No runtime imports. */
 import type { OrderStatus, OrderView } from '../workflows/types';
 
@@ -87,10 +88,15 @@ export interface OrderRecordsOptions {
   /** Signs list cursors; at least 16 bytes. */
   cursorSecret: string | Buffer;
   /**
-   * Runs in the transaction of every write that changed the record (intake: `previous`
-   * undefined): what follows from the change (webhook events) commits with it or not at all.
+   * Runs in the transaction of an intake (`previous` undefined) or a mutate that changed the
+   * record: what follows from the change (webhook events) commits with it or not at all.
    */
   onChange?: (trx: Knex.Transaction, previous: OrderView | undefined, next: OrderView) => Promise<void>;
+  /**
+   * What follows from a save, which does not read the view it replaces: every event the new
+   * view could imply, with its gate; the database emits those new against the stored view.
+   */
+  saveEvents?: (next: OrderView) => GatedEvent[];
 }
 
 export const MAX_LIST_LIMIT = 1000;

@@ -1,11 +1,13 @@
 /**
- * The webhook events an order-record write implies (DESIGN §11), pure: the record writer
- * calls `orderEventsFor(previous, next)` and hands each result to `emitEvent` in the same
- * transaction as the record. Ids are derived from the order and the transition, so a
- * retried activity that writes the same transition again emits nothing new.
+ * The webhook events an order-record write implies (DESIGN §11), pure. A save hands every
+ * candidate with its gate to the database, which emits those new against the stored view in
+ * the same statement (orders/event-gates.ts); intake and mutate, which hold the previous view,
+ * use `orderEventsFor(previous, next)`. Ids are derived from the order and the transition, so
+ * a retried activity that writes the same transition again emits nothing new.
  */
-import type { OrderStatus, OrderView, ReturnView } from '../workflows/types';
+import type { OrderView, ReturnView } from '../workflows/types';
 import type { WebhookEventType } from './event-types';
+import { openEvents, type EventGate } from '../orders/event-gates';
 import { eventIdOf } from './outbox';
 
 export interface OrderEvent {
@@ -14,47 +16,49 @@ export interface OrderEvent {
   data: Record<string, unknown>;
 }
 
+export interface GatedOrderEvent extends OrderEvent {
+  gate: EventGate;
+}
+
 export type { ReturnView };
 type OrderRecord = OrderView;
 
 const SENT = new Set(['shipped', 'delivered']);
 
-export function orderEventsFor(previous: OrderRecord | undefined, next: OrderRecord): OrderEvent[] {
+/** Every event `next` could imply, each with the gate that says whether it is new (see orders/event-gates.ts). */
+export function orderEventCandidates(next: OrderRecord): GatedOrderEvent[] {
   const { orderId, channel } = next;
-  const out: OrderEvent[] = [];
+  const out: GatedOrderEvent[] = [];
+  out.push({
+    type: 'order.created',
+    id: eventIdOf(orderId, 'created'),
+    data: { orderId, status: next.status, channel, customerId: next.customer.id, lines: next.lines, shippingMethod: next.shippingMethod },
+    gate: { kind: 'new' },
+  });
 
-  if (previous === undefined) {
-    out.push({
-      type: 'order.created',
-      id: eventIdOf(orderId, 'created'),
-      data: { orderId, status: next.status, channel, customerId: next.customer.id, lines: next.lines, shippingMethod: next.shippingMethod },
-    });
-  }
-
-  // One status_changed per new history entry: the index makes a status reached twice
+  // One status_changed per timeline entry: the index makes a status reached twice
   // (reserved → on_hold → reserved) two events, and a re-written entry the same one.
-  const transitions: Array<{ index: number; status: OrderStatus; previousStatus: OrderStatus; at?: string }> = [];
-  const from = previous?.history.length ?? 0;
-  for (let i = Math.max(from, 1); i < next.history.length; i++) {
-    transitions.push({ index: i, status: next.history[i].status, previousStatus: next.history[i - 1].status, at: next.history[i].at });
-  }
-  if (transitions.length === 0 && previous !== undefined && previous.status !== next.status) {
-    transitions.push({ index: next.history.length, status: next.status, previousStatus: previous.status });
-  }
-  for (const t of transitions) {
-    if (t.status === t.previousStatus) continue;
+  for (let i = 1; i < next.history.length; i++) {
+    const { status, at } = next.history[i];
+    const previousStatus = next.history[i - 1].status;
+    if (status === previousStatus) continue;
     out.push({
       type: 'order.status_changed',
-      id: eventIdOf(orderId, t.status, t.index),
-      data: { orderId, status: t.status, previousStatus: t.previousStatus, channel, ...(t.at ? { at: t.at } : {}) },
+      id: eventIdOf(orderId, status, i),
+      data: { orderId, status, previousStatus, channel, ...(at ? { at } : {}) },
+      gate: { kind: 'history', index: i },
     });
   }
+  // A status changed without a new timeline entry (a view written by something else than the saga).
+  out.push({
+    type: 'order.status_changed',
+    id: eventIdOf(orderId, next.status, next.history.length),
+    data: { orderId, status: next.status, channel },
+    gate: { kind: 'unrecorded', status: next.status, historyLength: next.history.length, withPrevious: true },
+  });
 
-  const before = new Map((previous?.fulfillments ?? []).map((f) => [f.fulfillmentId, f]));
   for (const f of next.fulfillments) {
     if (!SENT.has(f.status) || !f.shipment) continue;
-    const was = before.get(f.fulfillmentId);
-    if (was && SENT.has(was.status) && was.shipment) continue;
     out.push({
       type: 'order.shipped',
       id: eventIdOf(orderId, 'shipped', f.fulfillmentId),
@@ -67,20 +71,28 @@ export function orderEventsFor(previous: OrderRecord | undefined, next: OrderRec
         lines: f.lines,
         ...(f.shipment.shippedAt ? { shippedAt: f.shipment.shippedAt } : {}),
       },
+      gate: { kind: 'sent', id: f.fulfillmentId },
     });
   }
 
-  if (next.status !== previous?.status) {
-    if (next.status === 'delivered') {
-      out.push({ type: 'order.delivered', id: eventIdOf(orderId, 'delivered'), data: { orderId, channel, ...(next.shipment?.deliveredAt ? { deliveredAt: next.shipment.deliveredAt } : {}) } });
-    } else if (next.status === 'cancelled') {
-      out.push({ type: 'order.cancelled', id: eventIdOf(orderId, 'cancelled'), data: { orderId, channel, previousStatus: previous?.status, ...(next.cancelReason ? { reason: next.cancelReason } : {}) } });
-    }
+  if (next.status === 'delivered') {
+    out.push({
+      type: 'order.delivered',
+      id: eventIdOf(orderId, 'delivered'),
+      data: { orderId, channel, ...(next.shipment?.deliveredAt ? { deliveredAt: next.shipment.deliveredAt } : {}) },
+      gate: { kind: 'status', status: 'delivered' },
+    });
+  } else if (next.status === 'cancelled') {
+    out.push({
+      type: 'order.cancelled',
+      id: eventIdOf(orderId, 'cancelled'),
+      data: { orderId, channel, ...(next.cancelReason ? { reason: next.cancelReason } : {}) },
+      gate: { kind: 'status', status: 'cancelled', withPrevious: true },
+    });
   }
 
-  const returnedBefore = new Set((previous?.returns ?? []).filter((r) => r.status === 'received').map((r) => r.returnId));
   for (const r of next.returns ?? []) {
-    if (r.status !== 'received' || returnedBefore.has(r.returnId)) continue;
+    if (r.status !== 'received') continue;
     out.push({
       type: 'return.received',
       id: eventIdOf(orderId, 'return.received', r.returnId),
@@ -92,7 +104,13 @@ export function orderEventsFor(previous: OrderRecord | undefined, next: OrderRec
         ...(r.inspected ? { inspected: r.inspected } : {}),
         ...(r.receivedAt ? { receivedAt: r.receivedAt } : {}),
       },
+      gate: { kind: 'returned', id: r.returnId },
     });
   }
   return out;
+}
+
+/** The events `next` implies against the view it replaces (`previous` undefined: a new record). */
+export function orderEventsFor(previous: OrderRecord | undefined, next: OrderRecord): OrderEvent[] {
+  return openEvents(orderEventCandidates(next), previous) as OrderEvent[];
 }

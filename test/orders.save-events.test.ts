@@ -1,0 +1,139 @@
+/**
+ * A record save emits its events in the database (order_record_save opens each candidate's
+ * gate against the stored view); orderEventsFor decides the same in TypeScript for intake and
+ * mutate. These tests walk real transition sequences through the save and check that the rows
+ * the database wrote are exactly what orderEventsFor says for each step.
+ */
+import { randomBytes } from 'node:crypto';
+import { createRecordsWithEvents } from '../infra/order-records';
+import { orderEventCandidates, orderEventsFor, type ReturnView } from '../webhooks/order-events';
+import type { Fulfillment, OrderStatus, OrderView } from '../workflows/types';
+import { testKnex } from './support/db';
+
+const uid = (): string => randomBytes(4).toString('hex');
+const at = (n: number) => new Date(Date.UTC(2025, 0, 1, 0, n)).toISOString();
+type View = OrderView & { returns?: ReturnView[] };
+
+function order(orderId: string, statuses: OrderStatus[], extra: Partial<View> = {}): View {
+  return {
+    orderId,
+    status: statuses[statuses.length - 1],
+    channel: 'web',
+    customer: { id: 'c-1' },
+    shippingAddress: { name: 'A', line1: 'l', city: 'c', postalCode: 'p', country: 'DE' },
+    shippingMethod: 'standard',
+    lines: [{ sku: 'S', quantity: 2 }],
+    allocations: [],
+    backordered: [],
+    fulfillments: [],
+    holds: [],
+    history: statuses.map((status, i) => ({ at: at(i), status })),
+    edits: 0,
+    ...extra,
+  };
+}
+
+const fulfillment = (id: string, status: Fulfillment['status'], tracking?: string): Fulfillment => ({
+  fulfillmentId: id,
+  warehouseId: `wh-${id}`,
+  lines: [{ sku: 'S', quantity: 1 }],
+  status,
+  ...(tracking ? { shipment: { carrier: 'DHL', trackingNumber: tracking, shippedAt: at(9) } } : {}),
+});
+
+describe('record saves emit the events orderEventsFor names', () => {
+  const knex = testKnex(4);
+  const records = createRecordsWithEvents(knex, randomBytes(32).toString('hex'));
+  afterAll(() => knex.destroy());
+
+  const stored = async (ids: string[]) =>
+    (await knex('webhook_events').whereIn('id', ids).select('id', 'type', 'data')) as Array<{ id: string; type: string; data: Record<string, unknown> }>;
+
+  /** Saves each view in turn (version i + 1) and checks the new event rows against orderEventsFor(previous, next). */
+  async function walk(views: View[]): Promise<string[]> {
+    const seen = new Set<string>();
+    const types: string[] = [];
+    let previous: View | undefined;
+    for (const [i, next] of views.entries()) {
+      expect(await records.save(next, { version: i + 1 })).toBe(true);
+      const expected = orderEventsFor(previous, next);
+      const candidates = orderEventCandidates(next).map((c) => c.id);
+      const fresh = (await stored(candidates)).filter((row) => !seen.has(row.id));
+      expect(fresh.map(({ id, type, data }) => ({ id, type, data })).sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+        expected.map(({ id, type, data }) => ({ id, type, data: JSON.parse(JSON.stringify(data)) })).sort((a, b) => a.id.localeCompare(b.id)),
+      );
+      for (const row of fresh) seen.add(row.id);
+      types.push(...expected.map((e) => e.type));
+      previous = next;
+    }
+    return types;
+  }
+
+  it('a delivered order: created, one status_changed per transition, shipped with its tracking number, delivered', async () => {
+    const id = `se-${uid()}`;
+    const path: OrderStatus[] = ['received', 'reserved', 'picking', 'packing', 'shipping', 'shipped', 'delivered'];
+    const views = path.map((_, i) => {
+      const statuses = path.slice(0, i + 1);
+      const status = statuses[statuses.length - 1];
+      const f = ['shipped', 'delivered'].includes(status) ? [fulfillment('F1', status as Fulfillment['status'], 'TRK1')] : [];
+      return order(id, statuses, { fulfillments: f, ...(status === 'delivered' ? { shipment: { carrier: 'DHL', trackingNumber: 'TRK1', deliveredAt: at(20) } } : {}) });
+    });
+    const types = await walk(views);
+    const count = (type: string) => types.filter((t) => t === type).length;
+    expect([count('order.created'), count('order.status_changed'), count('order.shipped'), count('order.delivered')]).toEqual([1, 6, 1, 1]);
+  });
+
+  it('a status reached twice is two events; a cancel carries the status it left', async () => {
+    const id = `se-${uid()}`;
+    const types = await walk([
+      order(id, ['received']),
+      order(id, ['received', 'reserved']),
+      order(id, ['received', 'reserved', 'on_hold']),
+      order(id, ['received', 'reserved', 'on_hold', 'reserved']),
+      order(id, ['received', 'reserved', 'on_hold', 'reserved', 'cancelled'], { cancelReason: 'customer asked' }),
+    ]);
+    expect(types.filter((t) => t === 'order.status_changed')).toHaveLength(4);
+    const [cancelled] = await stored(orderEventCandidates(order(id, ['received', 'reserved', 'on_hold', 'reserved', 'cancelled'])).filter((c) => c.type === 'order.cancelled').map((c) => c.id));
+    expect(cancelled.data).toEqual({ orderId: id, channel: 'web', previousStatus: 'reserved', reason: 'customer asked' });
+  });
+
+  it('a split order: each parcel ships once; a status changed with no timeline entry still emits status_changed', async () => {
+    const id = `se-${uid()}`;
+    const base: OrderStatus[] = ['received', 'reserved', 'shipping'];
+    const types = await walk([
+      order(id, base, { fulfillments: [fulfillment('F1', 'shipping'), fulfillment('F2', 'packing')] }),
+      order(id, base, { fulfillments: [fulfillment('F1', 'shipped', 'T1'), fulfillment('F2', 'packing')] }),
+      order(id, base, { status: 'shipped', fulfillments: [fulfillment('F1', 'shipped', 'T1'), fulfillment('F2', 'shipped', 'T2')] }),
+      order(id, base, { status: 'shipped', fulfillments: [fulfillment('F1', 'delivered', 'T1'), fulfillment('F2', 'shipped', 'T2')] }),
+    ]);
+    expect(types.filter((t) => t === 'order.shipped')).toHaveLength(2);
+    expect(types.filter((t) => t === 'order.status_changed')).toHaveLength(3);
+  });
+
+  it('a return turning received emits return.received once', async () => {
+    const id = `se-${uid()}`;
+    const delivered: OrderStatus[] = ['received', 'delivered'];
+    const ret = (status: ReturnView['status']): ReturnView => ({
+      returnId: `R-${id}`,
+      orderId: id,
+      status,
+      lines: [{ sku: 'S', quantity: 1 }],
+      reason: 'too small',
+      createdAt: at(30),
+      ...(status === 'received' ? { receivedAt: at(31), warehouseId: 'wh-F1' } : {}),
+    });
+    const types = await walk([order(id, delivered), order(id, delivered, { returns: [ret('authorized')] }), order(id, delivered, { returns: [ret('received')] }), order(id, delivered, { returns: [ret('received')] })]);
+    expect(types.filter((t) => t === 'return.received')).toHaveLength(1);
+  });
+
+  it('an older or repeated version changes nothing and emits nothing', async () => {
+    const id = `se-${uid()}`;
+    const first = order(id, ['received', 'reserved']);
+    expect(await records.save(first, { version: 2 })).toBe(true);
+    const later = order(id, ['received', 'reserved', 'cancelled']);
+    expect(await records.save(later, { version: 1 })).toBe(false);
+    expect(await records.save(later, { version: 2 })).toBe(false);
+    expect((await records.get(id))?.view.status).toBe('reserved');
+    expect(await stored(orderEventCandidates(later).filter((c) => c.type === 'order.cancelled').map((c) => c.id))).toEqual([]);
+  });
+});
