@@ -36,6 +36,21 @@ CREATE FUNCTION order_event_gate(p_gate jsonb, p_old jsonb) RETURNS boolean LANG
   END
 $$;
 
+-- The lists as sets: jsonb containment both ways ignores order and repeats.
+CREATE FUNCTION order_record_list_same(a jsonb, b jsonb) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+  SELECT a @> b AND b @> a
+$$;
+CREATE FUNCTION order_record_skus_of(v jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+  SELECT coalesce(jsonb_agg(l->>'sku'), '[]'::jsonb) FROM jsonb_array_elements(coalesce(v->'lines', '[]'::jsonb)) l
+$$;
+CREATE FUNCTION order_record_warehouses_of(v jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+  SELECT coalesce(jsonb_agg(w), '[]'::jsonb) FROM (
+    SELECT a->>'warehouseId' AS w FROM jsonb_array_elements(coalesce(v->'allocations', '[]'::jsonb)) a
+    UNION ALL
+    SELECT f->>'warehouseId' FROM jsonb_array_elements(coalesce(v->'fulfillments', '[]'::jsonb)) f
+  ) ws
+$$;
+
 CREATE FUNCTION order_record_save(p jsonb) RETURNS boolean LANGUAGE plpgsql AS $$
 DECLARE
   v_id text := p->>'orderId';
@@ -80,13 +95,18 @@ BEGIN
     END IF;
   END LOOP;
 
-  -- The filter rows follow the view's SKUs and warehouses (both sorted, unique).
-  DELETE FROM order_record_skus WHERE order_id = v_id AND sku NOT IN (SELECT jsonb_array_elements_text(p->'skus'));
-  INSERT INTO order_record_skus (order_id, sku, created_at)
-    SELECT v_id, k, v_created FROM jsonb_array_elements_text(p->'skus') AS k ON CONFLICT DO NOTHING;
-  DELETE FROM order_record_warehouses WHERE order_id = v_id AND warehouse_id NOT IN (SELECT jsonb_array_elements_text(p->'warehouses'));
-  INSERT INTO order_record_warehouses (order_id, warehouse_id, created_at)
-    SELECT v_id, k, v_created FROM jsonb_array_elements_text(p->'warehouses') AS k ON CONFLICT DO NOTHING;
+  -- The filter rows follow the view's SKUs and warehouses (orders/rows.ts skusOf, warehousesOf).
+  -- They were written from the stored view, so most saves, which change neither list, skip them.
+  IF v_old IS NULL OR NOT (order_record_list_same(p->'skus', order_record_skus_of(v_old))) THEN
+    DELETE FROM order_record_skus WHERE order_id = v_id AND sku NOT IN (SELECT jsonb_array_elements_text(p->'skus'));
+    INSERT INTO order_record_skus (order_id, sku, created_at)
+      SELECT v_id, k, v_created FROM jsonb_array_elements_text(p->'skus') AS k ON CONFLICT DO NOTHING;
+  END IF;
+  IF v_old IS NULL OR NOT (order_record_list_same(p->'warehouses', order_record_warehouses_of(v_old))) THEN
+    DELETE FROM order_record_warehouses WHERE order_id = v_id AND warehouse_id NOT IN (SELECT jsonb_array_elements_text(p->'warehouses'));
+    INSERT INTO order_record_warehouses (order_id, warehouse_id, created_at)
+      SELECT v_id, k, v_created FROM jsonb_array_elements_text(p->'warehouses') AS k ON CONFLICT DO NOTHING;
+  END IF;
 
   PERFORM webhook_emit(
     e->>'type',
@@ -107,6 +127,7 @@ export const orderRecordSaveMigration: Migration = {
     await knex.raw(UP_SQL);
   },
   async down(knex: Knex) {
-    await knex.raw('DROP FUNCTION IF EXISTS order_record_save(jsonb); DROP FUNCTION IF EXISTS order_event_gate(jsonb, jsonb);');
+    await knex.raw(`DROP FUNCTION IF EXISTS order_record_save(jsonb); DROP FUNCTION IF EXISTS order_event_gate(jsonb, jsonb);
+DROP FUNCTION IF EXISTS order_record_list_same(jsonb, jsonb); DROP FUNCTION IF EXISTS order_record_skus_of(jsonb); DROP FUNCTION IF EXISTS order_record_warehouses_of(jsonb);`);
   },
 };

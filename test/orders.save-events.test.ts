@@ -136,4 +136,31 @@ describe('record saves emit the events orderEventsFor names', () => {
     expect((await records.get(id))?.view.status).toBe('reserved');
     expect(await stored(orderEventCandidates(later).filter((c) => c.type === 'order.cancelled').map((c) => c.id))).toEqual([]);
   });
+
+  it('the filter rows follow the saved SKUs and warehouses, and stay when neither changes', async () => {
+    const id = `se-${uid()}`;
+    const rows = async () => ({
+      skus: ((await knex('order_record_skus').where('order_id', id).orderBy('sku').select('sku')) as Array<{ sku: string }>).map((r) => r.sku),
+      warehouses: ((await knex('order_record_warehouses').where('order_id', id).orderBy('warehouse_id').select('warehouse_id')) as Array<{ warehouse_id: string }>).map((r) => r.warehouse_id),
+    });
+    const lines = [{ sku: 'A', quantity: 1 }, { sku: 'B', quantity: 2 }, { sku: 'A', quantity: 3 }];
+    await records.save(order(id, ['received'], { lines }), { version: 1 });
+    expect(await rows()).toEqual({ skus: ['A', 'B'], warehouses: [] });
+    const allocations = [{ warehouseId: 'W2', sku: 'A', quantity: 1 }, { warehouseId: 'W1', sku: 'B', quantity: 2 }];
+    await records.save(order(id, ['received', 'reserved'], { lines, allocations }), { version: 2 });
+    expect(await rows()).toEqual({ skus: ['A', 'B'], warehouses: ['W1', 'W2'] });
+    await records.save(order(id, ['received', 'reserved', 'picking'], { lines, allocations }), { version: 3 });
+    expect(await rows()).toEqual({ skus: ['A', 'B'], warehouses: ['W1', 'W2'] });
+    // An edit drops B and adds C; a re-route moves W2's units to W3 (W2 stays: its fulfillment was rejected there).
+    const edited = [{ sku: 'A', quantity: 1 }, { sku: 'C', quantity: 1 }];
+    await records.save(
+      order(id, ['received', 'reserved', 'picking'], {
+        lines: edited,
+        allocations: [{ warehouseId: 'W3', sku: 'A', quantity: 1 }],
+        fulfillments: [{ ...fulfillment('F1', 'rejected'), warehouseId: 'W2' }],
+      }),
+      { version: 4 },
+    );
+    expect(await rows()).toEqual({ skus: ['A', 'C'], warehouses: ['W2', 'W3'] });
+  });
 });

@@ -25,7 +25,7 @@ import { cancelPossible, installHandlers, requestCancel } from './handlers';
 import { awaitStock, reroute, reserve, validate } from './ledger-steps';
 import { flushRecords, recordsFlushed } from './record';
 import { isTerminal } from './rules';
-import { activeHolds, createState, fulfillmentView, type OrderState } from './state';
+import { activeHolds, createState, type OrderState } from './state';
 import { adoptStartAttributes, enterStep, refresh } from './visibility';
 
 /** The order workflow: one per order, id `order-<orderId>` (see `orderStartOptions`). */
@@ -148,7 +148,8 @@ function wakeKey(s: OrderState): string {
     s.editing,
     s.view.backordered.length,
     s.positionVersion,
-    s.runs.map((r) => `${r.running ? 1 : 0}${fulfillmentView(s, r).status}`).join(','),
+    // Whether each branch runs, not its status: a step of a running branch needs nothing of the loop.
+    s.runs.map((r) => (r.running ? 1 : 0)).join(''),
   ].join('|');
 }
 
