@@ -8,6 +8,7 @@ import type { Ledger } from '../ledger/types';
 import { startReaper } from '../worker/create-worker';
 import { reaperWorkflowId } from '../workflows/reaper-workflow';
 import { orderWorkflowId } from '../workflows/types';
+import { loadConfig } from '../config/config';
 import { OrderSuite, bundleWorkflows, eventually, orderInput, uid } from './support/order-fixtures';
 
 /** A terminated workflow cannot compensate: the reaper, running by itself, releases what it held. */
@@ -139,4 +140,40 @@ describe('reaper', () => {
     await runningHandle.cancel();
     await suite.waitForStatus(runningHandle, 'cancelled');
   });
+});
+
+/** The bound with the shipped defaults: a workflow terminated in picking has its stock back within 45 s. */
+describe('reaper with the default REAPER_INTERVAL', () => {
+  const defaults = loadConfig({});
+  let suite: OrderSuite;
+
+  beforeAll(async () => {
+    suite = await OrderSuite.start({
+      name: 'reaper-default',
+      bundle: await bundleWorkflows(),
+      warehouseMode: 'manual',
+      carrierMode: 'manual',
+      startReaper: true,
+      reaperIntervalMs: defaults.reaperIntervalMs,
+    });
+  });
+  afterAll(async () => {
+    await suite?.client.workflow.getHandle(reaperWorkflowId(suite.taskQueue)).terminate('test done').catch(() => undefined);
+    await suite?.stop();
+  });
+
+  it('releases the stock of an order terminated in picking within 45 s', async () => {
+    expect(defaults.reaperIntervalMs).toBe(30_000);
+    const { warehouses: [w1], skus: [a] } = await suite.seed({ warehouses: 1, skus: 1, stock: [[4]] });
+    const input = orderInput({ lines: [{ sku: a, quantity: 2 }] });
+    const handle = await suite.startOrder(input);
+    await suite.waitForStatus(handle, 'picking');
+    expect(await suite.levels(a)).toEqual({ [w1]: { onHand: 4, reserved: 2 } });
+
+    await handle.terminate('operator pressed Terminate');
+    // The bound is behaviour (the reaper's schedule), not speed: eventually fails after 45 s.
+    await eventually(async () => ((await suite.levels(a))[w1]?.reserved === 0 ? true : undefined), 45_000, 500);
+    expect(await suite.levels(a)).toEqual({ [w1]: { onHand: 4, reserved: 0 } });
+    expect((await suite.reconcile([a])).problems).toEqual([]);
+  }, 90_000);
 });
