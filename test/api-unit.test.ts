@@ -2,27 +2,10 @@ import { canonicalHash, canonicalJson } from '../api/canonical';
 import { keyStore } from '../api/auth';
 import { ISO_COUNTRY_CODES } from '../api/countries';
 import { createLogger } from '../infra/logger';
-import { orderListQuery, quoteLiteral } from '../api/visibility-query';
 import { toApiError } from '../api/errors';
 import { LedgerError } from '../ledger/errors';
 
 describe('API units', () => {
-  it('visibility query: literals quoted, quotes doubled, unsafe characters refused', () => {
-    expect(quoteLiteral("o'brien")).toBe("'o''brien'");
-    expect(quoteLiteral("x' OR '1'='1")).toBe("'x'' OR ''1''=''1'");
-    expect(() => quoteLiteral('a\\b')).toThrow(RangeError);
-    expect(() => quoteLiteral('a"b')).toThrow(RangeError);
-    expect(() => quoteLiteral('a\nb')).toThrow(RangeError);
-    expect(orderListQuery({})).toBe("WorkflowType = 'orderWorkflow'");
-    expect(orderListQuery({ statuses: ['picking', 'packing', 'picking'], customerId: "c'1", sku: 'S1', channel: 'web', warehouseId: 'W1' })).toBe(
-      "WorkflowType = 'orderWorkflow' AND OrderStatus IN ('picking', 'packing') AND CustomerId = 'c''1' AND Channel = 'web' AND Skus = 'S1' AND WarehouseIds = 'W1'",
-    );
-    expect(orderListQuery({ statuses: ['shipped'] })).toBe("WorkflowType = 'orderWorkflow' AND OrderStatus = 'shipped'");
-    expect(orderListQuery({ createdAfter: '2030-01-01T00:00:00.000Z', createdBefore: '2030-02-01T00:00:00.000Z' })).toBe(
-      "WorkflowType = 'orderWorkflow' AND StartTime >= '2030-01-01T00:00:00.000Z' AND StartTime < '2030-02-01T00:00:00.000Z'",
-    );
-  });
-
   it('canonical JSON: key order and undefined do not matter, array order does', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: undefined } })).toBe('{"a":{"d":[1,{"x":1,"y":2}]},"b":1}');
     expect(canonicalHash({ a: 1, b: 2 })).toBe(canonicalHash({ b: 2, a: 1 }));
