@@ -5,8 +5,8 @@
  * with one subscription to every event type whose receiver is dead. Nothing listens on its
  * loopback port (connection refused) until half the measured orders are delivered (by their
  * records, polled twice a second in both runs alike); from then on a receiver answers 500 to
- * everything. DESIGN §11: a slow or dead receiver never delays
- * an order, so both runs should be as fast.
+ * everything. DESIGN §11: a slow or dead receiver never delays an order, so both runs should
+ * be as fast.
  *
  * The 500 receiver is a child process: a real receiver is elsewhere, so its HTTP work must
  * not land on the worker's event loop. It still shares the machine's CPUs, as Postgres and
@@ -212,7 +212,7 @@ export function summarizeWebhookRounds(rounds: WebhookRound[]): WebhooksE2e {
 
 export function formatWebhooksE2e(w: WebhooksE2e): string {
   return [
-    `webhook rounds (completed/s; none first in even rounds, dead first in odd): no subscription ${w.rounds.none.map((x) => fmt(x)).join(', ')} · dead subscriber ${w.rounds.dead.map((x) => fmt(x)).join(', ')} · dead/none per round ${w.pairRatios.map((x) => `${fmt(x, 2)}×`).join(', ')}`,
+    `webhook rounds (completed/s; none first in rounds 1, 3, …, dead first in 2, 4, …): no subscription ${w.rounds.none.map((x) => fmt(x)).join(', ')} · dead subscriber ${w.rounds.dead.map((x) => fmt(x)).join(', ')} · dead/none per round ${w.pairRatios.map((x) => `${fmt(x, 2)}×`).join(', ')}`,
     '',
     `dead subscriber / no subscription: **${fmt(w.ratio, 2)}×** (goal ≥ 0.9×) — ${w.ratio >= 0.9 ? 'met' : 'NOT met'}`,
     '',
