@@ -24,6 +24,7 @@ import { orderStartOptions } from '../workflows/start-options';
 import type { OrderInput } from '../workflows/types';
 import { fmt, hex, latencies, mapLimit, sleep, type Latencies } from './common';
 import { noopActivities } from './noop-activities';
+import { formatWebhooksE2e, summarizeWebhookRounds, webhookRound, type WebhookRound, type WebhooksE2e } from './e2e-webhooks';
 import type { noopShapeWorkflow, noopWorkflow } from './noop-workflows';
 
 /**
@@ -86,6 +87,8 @@ export interface E2eReport {
   sameShape: E2eRun;
   /** The order with no record writes (BENCH_E2E_NO_RECORDS=1). */
   withoutRecords?: E2eRun;
+  /** The order with the webhook loops beside its worker, with no subscription and with a dead one (BENCH_E2E_WEBHOOKS=1). */
+  webhooks?: WebhooksE2e;
   /** completed/s of every round, in the order run. */
   rounds: { order: number[]; noop: number[]; sameShape: number[]; withoutRecords: number[] };
   /** order / sameShape: what the order costs beyond Temporal's own work for that shape. */
@@ -319,7 +322,16 @@ function instantAdapters(): { warehouse: WarehouseAdapter; carrier: CarrierAdapt
   };
 }
 
-export async function runOrders(opts: E2eOptions, connection: NativeConnection, ledger: Ledger, sku: string, knex?: Knex, withRecords = true): Promise<E2eRun> {
+/** `onStart` sees every order id (warm-up `warm-<i>`, measured `m-<i>`) as its start is sent. */
+export async function runOrders(
+  opts: E2eOptions,
+  connection: NativeConnection,
+  ledger: Ledger,
+  sku: string,
+  knex?: Knex,
+  withRecords = true,
+  onStart?: (id: string) => void,
+): Promise<E2eRun> {
   const taskQueue = `bench-e2e-order-${hex()}`;
   const worker = await createWorker({
     connection,
@@ -343,6 +355,7 @@ export async function runOrders(opts: E2eOptions, connection: NativeConnection, 
       'order',
       taskQueue,
       (id) => {
+        onStart?.(id);
         const o = orderStartOptions(benchOrderInput(`${taskQueue}-${id}`, sku), taskQueue);
         return opts.client.workflow.start<typeof orderWorkflow>('orderWorkflow', o);
       },
@@ -373,10 +386,15 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eReport> {
     const orders: E2eRun[] = [];
     // BENCH_E2E_NO_RECORDS=1: also the order with no record writes, to price them apart.
     const bare: E2eRun[] = [];
+    const hooks: WebhookRound[] = [];
     for (let r = 0; r < rounds; r++) {
       noops.push(await runNoop({ ...opts, log }, connection));
       orders.push(await runOrders({ ...opts, log }, connection, ledger, sku, knex));
       if (process.env.BENCH_E2E_NO_RECORDS === '1') bare.push(await runOrders({ ...opts, log: (l) => log(`(no records) ${l}`) }, connection, ledger, sku, knex, false));
+      if (process.env.BENCH_E2E_WEBHOOKS === '1') {
+        const run = (label: string, onStart: (id: string) => void) => runOrders({ ...opts, log: (l) => log(`(${label}) ${l}`) }, connection, ledger, sku, knex, true, onStart);
+        hooks.push(await webhookRound(r, knex, opts.orders, run));
+      }
       shaped.push(await runNoop({ ...opts, log }, connection, { shape: HAPPY_PATH_SHAPE }));
     }
     const best = (runs: E2eRun[]) => runs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
@@ -396,6 +414,7 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eReport> {
       noop,
       sameShape,
       ...(bare.length ? { withoutRecords: best(bare) } : {}),
+      ...(hooks.length ? { webhooks: summarizeWebhookRounds(hooks) } : {}),
       rounds: { order: orders.map((x) => x.perSecond), noop: noops.map((x) => x.perSecond), sameShape: shaped.map((x) => x.perSecond), withoutRecords: bare.map((x) => x.perSecond) },
       ratio: order.perSecond / noop.perSecond,
       sameShapeRatio: order.perSecond / sameShape.perSecond,
@@ -419,11 +438,18 @@ export function formatE2e(r: E2eReport): string {
     row(r.noop, `baseline: ${HAPPY_PATH_ACTIVITIES} no-op activities (best of ${r.rounds.noop.length})`),
     row(r.sameShape, `same shape: 6 regular + 3 local no-op activities (best of ${r.rounds.sameShape.length})`),
     ...(r.withoutRecords ? [row(r.withoutRecords, `order without record writes (best of ${r.rounds.withoutRecords.length})`)] : []),
+    ...(r.webhooks
+      ? [
+          row(r.webhooks.none, `order + webhook loops, no subscription (best of ${r.webhooks.rounds.none.length})`),
+          row(r.webhooks.dead, `order + webhook loops, one dead subscriber to every type (best of ${r.webhooks.rounds.dead.length})`),
+        ]
+      : []),
     '',
     `rounds (completed/s, B O S alternating): baseline ${r.rounds.noop.map((x) => fmt(x)).join(', ')} · order ${r.rounds.order.map((x) => fmt(x)).join(', ')} · same shape ${r.rounds.sameShape.map((x) => fmt(x)).join(', ')}`,
     '',
     `order / same-shape baseline: ${fmt(r.sameShapeRatio, 2)}× (the order's own cost beyond Temporal's work for that shape)`,
     '',
     `throughput ratio order/baseline: **${fmt(r.ratio, 2)}×** (goal ≥ 0.8×) — ${r.ratio >= 0.8 ? 'met' : 'NOT met'}; ledger reconcile: ${r.reconcile.ok ? 'ok' : `${r.reconcile.problems} problem(s)`}`,
+    ...(r.webhooks ? ['', formatWebhooksE2e(r.webhooks)] : []),
   ].join('\n');
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run faults`: six fault-injection runs against the product as separate processes
+ * `npm run faults`: eight fault-injection runs against the product as separate processes
  * (`node dist/worker/main.js`, `node dist/api/main.js`), each on its own headless dev
  * server (SQLite file, fixed port so it can be restarted) and its own scratch database.
  * Every run drives orders through the HTTP API, injects its fault mid-run, waits (bounded)
@@ -17,6 +17,11 @@
  * Run 7 puts the warehouses behind HTTP (DESIGN §10): a loopback warehouse service answers
  * 500 to a third of the requests and resets every connection for 10 s mid-run, and reports
  * picked/packed back through the API; no fulfillment may be requested twice.
+ *
+ * Run 8 subscribes a loopback receiver to every webhook event type and makes it flap
+ * (refused / 500 / slow / ok) while the orders run, with a short retry backoff
+ * (WEBHOOK_RETRY_BASE, WEBHOOK_RETRY_MAX; the 24 h horizon unchanged); then, receiver
+ * steady, no event may be lost (bench/fault-webhooks.ts).
  *
  * Knobs: FAULTS_ONLY=1,4,5 · FAULTS_ORDERS (default 200) · BENCH_CHILD_LOG=1 (child output).
  */
@@ -44,6 +49,8 @@ import {
 import { httpJson } from './http';
 import { generateSecret } from '../integrations/signed-post';
 import { startFaultWarehouse } from './fault-warehouse';
+import { startFlappingReceiver } from './fault-receiver';
+import { checkNoEventLost, subscribeAll, waitDrained } from './fault-webhooks';
 import { spawnProduct, waitApiReady, waitWorkerReady, type ProductProcess } from './processes';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 
@@ -666,6 +673,32 @@ const RUNS: RunDef[] = [
       if (wh.server.messages.some((m) => !m.verified)) w.problems.push('the warehouse received unsigned or badly signed messages');
     },
   },
+  {
+    id: 8,
+    name: 'webhook-flaps',
+    fault: 'a webhook subscriber to every event type flaps: connection refused / 500 / slow (at times past the 10 s timeout) / ok',
+    // Backoff 0.5 s doubling to 4 s: with the default 10 s → 1 h a delivery unlucky a few times would wait out the run.
+    options: { mode: 'simulated', simulatedDelay: '200ms', env: { WEBHOOK_POLL_INTERVAL: '250ms', WEBHOOK_RETRY_BASE: '500ms', WEBHOOK_RETRY_MAX: '4s' } },
+    settleMs: 240_000,
+    async run(w, n) {
+      const skus = ['E-A', 'E-B', 'E-C', 'E-D'];
+      // Subscribed before the stock arrives, so the receipts' inventory events are part of the run.
+      const port = await freePort();
+      const sub = await subscribeAll(w.apiBase, `http://127.0.0.1:${port}/hooks`);
+      w.cleanup.add('delete the webhook subscription', () => httpJson(w.apiBase, 'DELETE', `/webhooks/${sub.id}`));
+      const rx = await startFlappingReceiver({ port, secret: sub.secret, phaseMs: 3_000, random: rng(8) });
+      w.cleanup.add('close the webhook receiver', () => rx.close());
+      await w.seed(['e-ams', 'e-rtm'], { 'e-ams': plentiful(skus, 400), 'e-rtm': plentiful(skus, 400) });
+      await w.postAll(plainOrders('wh', n, skus, 8), { perSecond: 25, concurrency: 8 });
+      await waitFor('every accepted order delivered', async () => ((await w.listOrders(`OrderStatus = 'delivered'`)).length >= w.accepted.size ? true : undefined), 240_000, 1_000).catch(() => undefined);
+      await rx.steady();
+      const check = { knex: w.knex, apiBase: w.apiBase, subscriptionId: sub.id, receiver: rx, accepted: w.accepted, problems: w.problems, notes: w.notes };
+      const drained = await waitDrained(check, 120_000);
+      log(`${w.name}: orders delivered, receiver steady after ${rx.stats.phases} phases; outbox drained ${fmt(drained)} s later`);
+      w.notes.push(`outbox drained ${fmt(drained)} s after the receiver became steady`);
+      await checkNoEventLost(check);
+    },
+  },
 ];
 
 /** Manual mode: sends each fitting event twice, concurrently, until every accepted order is delivered. */
@@ -733,7 +766,7 @@ async function runOne(def: RunDef, n: number): Promise<RunResult> {
     log(`${def.name}: settled in ${fmt(settled.seconds)} s (${settled.open} open, ${settled.idle} idle)`);
     // Expected ends: plain runs deliver everything accepted; the cancel storm cancels or delivers.
     const result = await check(w, def.fault, started, settled);
-    if ([1, 2, 3, 5, 7].includes(def.id)) {
+    if ([1, 2, 3, 5, 7, 8].includes(def.id)) {
       const delivered = result.byStatus.delivered ?? 0;
       if (delivered !== result.accepted) w.problems.push(`${result.accepted - delivered} accepted order(s) not delivered: ${JSON.stringify(result.byStatus)}`);
     }
@@ -782,7 +815,7 @@ async function runOne(def: RunDef, n: number): Promise<RunResult> {
 }
 
 async function main(): Promise<number> {
-  const only = new Set((process.env.FAULTS_ONLY ?? '1,2,3,4,5,6,7').split(',').map((s) => Number(s.trim())));
+  const only = new Set((process.env.FAULTS_ONLY ?? '1,2,3,4,5,6,7,8').split(',').map((s) => Number(s.trim())));
   const n = envInt('FAULTS_ORDERS', 200);
   const results: RunResult[] = [];
   const abort = new Cleanup();

@@ -11,7 +11,9 @@
  * BENCH_INTAKE_SECONDS (8) · LEDGER_BENCH_SECONDS (the ledger bench's own) · BENCH_IDLE_ORDERS (the idle
  * bench, opt-in: it runs when this is set, with that many orders, or when BENCH_ONLY names
  * `idle`, with 500; e.g. BENCH_ONLY=idle BENCH_IDLE_ORDERS=10000) · BENCH_IDLE_CACHE (its worker's
- * WORKER_MAX_CACHED_WORKFLOWS; default the SDK's).
+ * WORKER_MAX_CACHED_WORKFLOWS; default the SDK's) · BENCH_E2E_WEBHOOKS=1 (opt-in, about 2 more
+ * order runs per round: the order with the webhook loops, with no subscription and with a dead
+ * subscriber; bench/e2e-webhooks.ts).
  */
 import { cpus } from 'node:os';
 import path from 'node:path';
@@ -76,6 +78,7 @@ async function main(): Promise<number> {
         });
         console.log(`\n## End to end\n\n${formatE2e(e2e)}\n`);
         if (!e2e.reconcile.ok || e2e.order.wrongEnd > 0) failed = true;
+        if (e2e.webhooks && e2e.webhooks.wrongEnd > 0) failed = true;
       }
 
       if (only.has('intake')) {
@@ -130,6 +133,10 @@ async function main(): Promise<number> {
   console.log('\n## Summary\n');
   if (e2e) {
     console.log(`e2e: ${fmt(e2e.order.perSecond)} orders/s vs baseline ${fmt(e2e.noop.perSecond)}/s = ${fmt(e2e.ratio, 2)}× (goal ≥ 0.8×); vs same-shape baseline ${fmt(e2e.sameShape.perSecond)}/s = ${fmt(e2e.sameShapeRatio, 2)}×`);
+  }
+  if (e2e?.webhooks) {
+    const w = e2e.webhooks;
+    console.log(`e2e webhooks: ${fmt(w.dead.perSecond)} orders/s with a dead subscriber vs ${fmt(w.none.perSecond)}/s with none = ${fmt(w.ratio, 2)}× (goal ≥ 0.9×)`);
   }
   if (intake) {
     for (const r of intake.rates) {

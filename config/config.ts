@@ -95,6 +95,8 @@ const schema = z.object({
   WEBHOOK_POLL_INTERVAL: duration('1s'),
   WEBHOOK_DELIVERY: z.enum(['on', 'off']).default('on'),
   WEBHOOK_RETRY_HORIZON: duration('24h'),
+  WEBHOOK_RETRY_BASE: duration('10s'),
+  WEBHOOK_RETRY_MAX: duration('1h'),
   AVAILABILITY_EVENT_WINDOW: duration('2s'),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   MAX_UNITS_PER_ORDER: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
@@ -145,9 +147,9 @@ export interface Config {
   logLevel: Parsed['LOG_LEVEL'];
   /** How long ledger idempotency records are kept, and how often expired ones are deleted. */
   idempotency: { retentionMs: number; cleanupIntervalMs: number };
-  /** Dispatcher poll, how long failed deliveries are retried, the available_changed coalescing window. */
+  /** Dispatcher poll, the retry backoff (first wait, longest wait, how long in all), the available_changed coalescing window. */
   /** `deliver: false` (WEBHOOK_DELIVERY=off): events are recorded, nothing is sent. */
-  webhooks: { deliver: boolean; pollIntervalMs: number; retryHorizonMs: number; availabilityWindowMs: number };
+  webhooks: { deliver: boolean; pollIntervalMs: number; retryBaseMs: number; retryMaxMs: number; retryHorizonMs: number; availabilityWindowMs: number };
   security: SecurityConfig;
   /** Signs GET /orders cursors; every API replica needs the same one. */
   cursorSecret: string;
@@ -184,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const integration = integrationConfig(e);
   if (Array.isArray(integration)) throw new ConfigError(integration);
+  if (e.WEBHOOK_RETRY_BASE > e.WEBHOOK_RETRY_MAX) throw new ConfigError(['WEBHOOK_RETRY_BASE: must not be longer than WEBHOOK_RETRY_MAX']);
   return {
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
@@ -220,6 +223,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhooks: {
       deliver: e.WEBHOOK_DELIVERY === 'on',
       pollIntervalMs: e.WEBHOOK_POLL_INTERVAL,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE,
+      retryMaxMs: e.WEBHOOK_RETRY_MAX,
       retryHorizonMs: e.WEBHOOK_RETRY_HORIZON,
       availabilityWindowMs: e.AVAILABILITY_EVENT_WINDOW,
     },

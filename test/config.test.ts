@@ -48,6 +48,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));
   });
 
+  it('takes the webhook retry backoff from the environment, first wait no longer than the longest', () => {
+    expect(loadConfig({}).webhooks).toMatchObject({ retryBaseMs: 10_000, retryMaxMs: 3_600_000, retryHorizonMs: 86_400_000 });
+    expect(loadConfig({ WEBHOOK_RETRY_BASE: '500ms', WEBHOOK_RETRY_MAX: '5s' }).webhooks).toMatchObject({ retryBaseMs: 500, retryMaxMs: 5_000 });
+    expect(() => loadConfig({ WEBHOOK_RETRY_BASE: '2h' })).toThrow(/WEBHOOK_RETRY_BASE:/);
+  });
+
   it('refuses production without API keys', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/API_KEYS/);
     expect(loadConfig({ NODE_ENV: 'production', API_KEYS: 'k:admin' }).nodeEnv).toBe('production');

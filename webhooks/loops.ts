@@ -13,7 +13,7 @@ export interface WebhookLoops {
 }
 
 export function startWebhookLoops(knex: Knex, config: Config['webhooks'], log?: DispatcherLog): WebhookLoops {
-  const dispatcher = config.deliver ? startDispatcher({ knex, pollIntervalMs: config.pollIntervalMs, retry: { horizonMs: config.retryHorizonMs }, log }) : undefined;
+  const dispatcher = config.deliver ? startDispatcher({ knex, pollIntervalMs: config.pollIntervalMs, retry: { baseDelayMs: config.retryBaseMs, maxDelayMs: config.retryMaxMs, horizonMs: config.retryHorizonMs }, log }) : undefined;
   const watcher = startAvailabilityWatcher({ knex, windowMs: config.availabilityWindowMs, log });
   return {
     async stop() {
