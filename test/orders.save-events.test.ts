@@ -7,39 +7,15 @@
 import { randomBytes } from 'node:crypto';
 import { createRecordsWithEvents } from '../infra/order-records';
 import { orderEventCandidates, orderEventsFor, type ReturnView } from '../webhooks/order-events';
-import type { Fulfillment, OrderStatus, OrderView } from '../workflows/types';
+import type { Fulfillment, OrderStatus } from '../workflows/types';
+import { fulfillmentView, minute, orderView, type ViewWithReturns } from './support/order-views';
 import { testKnex } from './support/db';
 
 const uid = (): string => randomBytes(4).toString('hex');
-const at = (n: number) => new Date(Date.UTC(2025, 0, 1, 0, n)).toISOString();
-type View = OrderView & { returns?: ReturnView[] };
-
-function order(orderId: string, statuses: OrderStatus[], extra: Partial<View> = {}): View {
-  return {
-    orderId,
-    status: statuses[statuses.length - 1],
-    channel: 'web',
-    customer: { id: 'c-1' },
-    shippingAddress: { name: 'A', line1: 'l', city: 'c', postalCode: 'p', country: 'DE' },
-    shippingMethod: 'standard',
-    lines: [{ sku: 'S', quantity: 2 }],
-    allocations: [],
-    backordered: [],
-    fulfillments: [],
-    holds: [],
-    history: statuses.map((status, i) => ({ at: at(i), status })),
-    edits: 0,
-    ...extra,
-  };
-}
-
-const fulfillment = (id: string, status: Fulfillment['status'], tracking?: string): Fulfillment => ({
-  fulfillmentId: id,
-  warehouseId: `wh-${id}`,
-  lines: [{ sku: 'S', quantity: 1 }],
-  status,
-  ...(tracking ? { shipment: { carrier: 'DHL', trackingNumber: tracking, shippedAt: at(9) } } : {}),
-});
+const at = minute;
+type View = ViewWithReturns;
+const order = orderView;
+const fulfillment = fulfillmentView;
 
 describe('record saves emit the events orderEventsFor names', () => {
   const knex = testKnex(4);

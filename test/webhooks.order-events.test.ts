@@ -1,34 +1,10 @@
 import { orderEventsFor, type ReturnView } from '../webhooks/order-events';
-import type { Fulfillment, OrderStatus, OrderView } from '../workflows/types';
+import type { OrderStatus } from '../workflows/types';
+import { fulfillmentView, minute, orderView, type ViewWithReturns } from './support/order-views';
 
-const at = (n: number) => new Date(Date.UTC(2025, 0, 1, 0, n)).toISOString();
-
-function order(statuses: OrderStatus[], extra: Partial<OrderView> & { returns?: ReturnView[] } = {}): OrderView & { returns?: ReturnView[] } {
-  return {
-    orderId: 'o-1',
-    status: statuses[statuses.length - 1],
-    channel: 'web',
-    customer: { id: 'c-1' },
-    shippingAddress: { name: 'A', line1: 'l', city: 'c', postalCode: 'p', country: 'DE' },
-    shippingMethod: 'standard',
-    lines: [{ sku: 'S', quantity: 2 }],
-    allocations: [],
-    backordered: [],
-    fulfillments: [],
-    holds: [],
-    history: statuses.map((status, i) => ({ at: at(i), status })),
-    edits: 0,
-    ...extra,
-  };
-}
-
-const fulfillment = (id: string, status: Fulfillment['status'], tracking?: string): Fulfillment => ({
-  fulfillmentId: id,
-  warehouseId: `wh-${id}`,
-  lines: [{ sku: 'S', quantity: 1 }],
-  status,
-  ...(tracking ? { shipment: { carrier: 'DHL', trackingNumber: tracking, shippedAt: at(9) } } : {}),
-});
+const at = minute;
+const order = (statuses: OrderStatus[], extra: Partial<ViewWithReturns> = {}) => orderView('o-1', statuses, extra);
+const fulfillment = fulfillmentView;
 
 describe('orderEventsFor', () => {
   it('a new record → order.created (and status_changed for any later entries)', () => {
