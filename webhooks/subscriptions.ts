@@ -50,7 +50,14 @@ export async function getSubscription(knex: Knex, id: string): Promise<Subscript
   return row && toSubscription(row);
 }
 
-/** Its deliveries and their log go with it (pending ones are then never sent). */
+/**
+ * Its deliveries and their log go with it (pending ones are then never sent). Deliveries
+ * first: the dispatcher locks a delivery before its subscription (claim, record), and a
+ * cascade from the subscription would take the two the other way round.
+ */
 export async function deleteSubscription(knex: Knex, id: string): Promise<boolean> {
-  return (await knex('webhook_subscriptions').where({ id }).delete()) > 0;
+  return knex.transaction(async (trx) => {
+    await trx('webhook_deliveries').where({ subscription_id: id }).delete();
+    return (await trx('webhook_subscriptions').where({ id }).delete()) > 0;
+  });
 }
