@@ -138,6 +138,24 @@ describe('webhooks: backoff per subscription', () => {
     expect(Number(deadAttempts[0].n)).toBeLessThanOrEqual(25);
   });
 
+  it('a receiver that never answers holds only its own attempt: the healthy subscription beside it is served meanwhile', async () => {
+    const dead = await subscribed();
+    dead.rx.respond = () => ({ hold: true });
+    const healthy = await subscribed();
+    dispatcher({ timeoutMs: 1_500 });
+    const latency: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const [id] = await emit(1);
+      const sent = Date.now();
+      await eventually(async () => (arrived(healthy.rx, [id]) === 1 ? true : undefined), 5_000, 10);
+      latency.push(Date.now() - sent);
+      await sleep(150);
+    }
+    // A dead receiver's attempt was in flight nearly all the time; waiting for it would have cost up to 1.5 s.
+    expect(dead.rx.held()).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...latency)).toBeLessThan(500);
+  });
+
   it('redeliver while paused goes at once; a 2xx ends the pause and the backlog follows', async () => {
     const { id: subId, rx } = await subscribed();
     const ids = await emit(5);

@@ -28,7 +28,7 @@ export interface DispatcherOptions {
   /** How often to look for due deliveries when the last pass found fewer than a batch. */
   pollIntervalMs: number;
   retry?: Partial<RetryPolicy>;
-  /** Deliveries claimed (and POSTed concurrently) per pass. Default 20. */
+  /** Deliveries claimed per pass, and the most POSTs in flight at once. Default 20. */
   batchSize?: number;
   /** Per POST. Default 10 s (DESIGN §10). */
   timeoutMs?: number;
@@ -94,27 +94,48 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
     return rows.length;
   }
 
+  // The loop does not wait for a batch's slowest POST: one to a receiver that never answers
+  // would hold every other subscription's deliveries for the whole timeout. At most a batch
+  // is in flight; each pass claims what room is left.
+  const inflight = new Set<Promise<void>>();
+  let idle: (() => void) | undefined;
+  async function claimIntoRoom(): Promise<boolean> {
+    const room = batchSize - inflight.size;
+    if (room <= 0) return false;
+    const rows = await claimDue(knex, { batchSize: room, leaseMs });
+    for (const c of rows) {
+      const sending: Promise<void> = deliver(c).finally(() => {
+        inflight.delete(sending);
+        if (inflight.size === 0) idle?.();
+      });
+      inflight.add(sending);
+    }
+    return rows.length === room;
+  }
+
   const loop = (async () => {
     while (running) {
-      let found = 0;
+      let full = false;
       try {
-        found = await runOnce();
+        full = await claimIntoRoom();
       } catch (err) {
         log('warn', 'delivery pass failed; trying again at the next interval', { err: (err as Error).message });
       }
       if (!running) break;
-      // A full batch means more may be due: go again at once.
-      if (found < batchSize) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, options.pollIntervalMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
-      }
+      // A full claim means more may be due: go again as soon as it is answered, or at the
+      // interval if some of it is slow.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.pollIntervalMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        if (full) idle = wake;
+        if (full && inflight.size === 0) wake();
+      });
+      wake = idle = undefined;
     }
+    await Promise.all(inflight);
   })();
 
   return {
