@@ -46,7 +46,21 @@ const subscriptionFields = {
   description: z.string().optional(),
   createdAt: isoDate,
 };
-export const webhookSchema = named(z.object(subscriptionFields), 'Webhook');
+export const webhookSchema = named(
+  z.object({
+    ...subscriptionFields,
+    consecutiveFailures: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('While the receiver is down (refused, timed out, 5xx, 408, 429): failed rounds in a row, a batch that failed together counting once'),
+    pausedUntil: isoDate
+      .optional()
+      .describe('While paused: until then only a requested redelivery is sent; then one delivery, and the backlog once one gets through'),
+  }),
+  'Webhook',
+);
 export const webhookCreatedSchema = named(
   z.object({ ...subscriptionFields, secret: z.string().describe('whsec_<base64>: verify signatures with it. Shown only in this answer') }),
   'WebhookCreated',
@@ -77,7 +91,7 @@ export const deliverySchema = named(
     lastError: z.string().optional(),
     createdAt: isoDate,
     deliveredAt: isoDate.optional(),
-    nextAttemptAt: isoDate.optional().describe('While pending'),
+    nextAttemptAt: isoDate.optional().describe("While pending; not before the subscription's pausedUntil either, unless redelivered"),
   }),
   'WebhookDelivery',
 );

@@ -7,6 +7,7 @@ import { warehouseUrlsMigration } from './005_warehouse_urls';
 import { orderReturnsMigration } from './006_order_returns';
 import { orderIdempotencyKeysMigration } from './007_order_idempotency_keys';
 import { orderRecordSaveMigration } from './008_order_record_save';
+import { webhookSubscriptionBackoffMigration } from './009_webhook_subscription_backoff';
 
 export interface Migration {
   name: string;
@@ -19,7 +20,17 @@ export interface Migration {
  * from TypeScript under jest and from compiled JavaScript in dist/ without knex
  * needing a TypeScript loader. Append new ones; never edit or reorder landed ones.
  */
-export const MIGRATIONS: Migration[] = [ledgerMigration, closedOrdersMigration, orderRecordsMigration, webhooksChannelsMigration, warehouseUrlsMigration, orderReturnsMigration, orderIdempotencyKeysMigration, orderRecordSaveMigration];
+export const MIGRATIONS: Migration[] = [
+  ledgerMigration,
+  closedOrdersMigration,
+  orderRecordsMigration,
+  webhooksChannelsMigration,
+  warehouseUrlsMigration,
+  orderReturnsMigration,
+  orderIdempotencyKeysMigration,
+  orderRecordSaveMigration,
+  webhookSubscriptionBackoffMigration,
+];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
   getMigrations: async () => MIGRATIONS,

@@ -1,7 +1,7 @@
 /**
  * Subscriptions over HTTP, emitEvent, the dispatcher and the availability watcher against
- * real receivers on loopback. The only suite that runs dispatchers, so no other suite's
- * retry policy claims these deliveries.
+ * real receivers on loopback. The suites that run dispatchers (this one, webhooks.orders,
+ * webhooks.backoff) share one retry policy, since each claims the others' deliveries too.
  */
 import request from 'supertest';
 import type { Knex } from 'knex';
@@ -205,12 +205,17 @@ describe('webhooks: outbox → dispatcher → receiver', () => {
       return row?.status === 'failed' ? row : undefined;
     }, 10_000, 50);
     expect(d).toMatchObject({ attempts: 1, lastStatusCode: 400, lastError: 'HTTP 400: schema mismatch' });
+    // The receiver is up and refused that one message: its subscription is not paused for it.
+    const sub = (await request(h.app).get('/webhooks').set(as('admin')).expect(200)).body.webhooks.find((w: { id: string }) => w.id === subId);
+    expect(sub).not.toHaveProperty('consecutiveFailures');
+    expect(sub).not.toHaveProperty('pausedUntil');
   });
 
   it('a delivery past the retry horizon fails', async () => {
     const { id: subId, rx } = await subscribed(['order.created']);
-    rx.respond = () => ({ status: 503 });
     const { id } = await emitEvent(knex, { type: 'order.created', data: { orderId: uid('o') } });
+    // Only this event fails: other suites' order.created would fail too and take the paused subscription's probes, holding this one back past its horizon.
+    rx.respond = (req) => (req.body?.id === id ? { status: 503 } : { status: 204 });
     dispatcher({ retry: { baseDelayMs: 50, maxDelayMs: 100, horizonMs: 600 } });
     const d = await eventually(async () => {
       const row = await log(subId, id);

@@ -31,3 +31,13 @@ export function afterFailure(
   if (input.now.getTime() - input.retryFrom.getTime() >= policy.horizonMs) return { status: 'failed' };
   return { status: 'pending', nextAt: new Date(input.now.getTime() + retryDelayMs(input.attempts, policy, random)) };
 }
+
+/**
+ * Whether an attempt says the receiver itself is down, which pauses its whole subscription
+ * (webhooks/claim.ts). Any other answer comes from a receiver that is up and ends a pause:
+ * a 4xx that fails the delivery rejects that one message, and so does a 409 (a conflict
+ * over it), so neither should hold back the subscription's other deliveries.
+ */
+export function receiverDown(result: { outcome: 'delivered' | 'permanent' | 'retryable'; statusCode?: number }): boolean {
+  return result.outcome === 'retryable' && result.statusCode !== 409;
+}

@@ -90,13 +90,15 @@ export async function deliveryAttempts(knex: Knex, deliveryId: string): Promise<
 /**
  * Due now, under the same event id (so the same `webhook-id`), with a fresh retry
  * horizon. Clearing the lease token means a dispatcher still holding an older claim
- * cannot overwrite what the redelivery records.
+ * cannot overwrite what the redelivery records. Requested, it goes before the rest of its
+ * subscription's backlog and past a pause: an operator who asks wants it tried now, most
+ * often after fixing the receiver, and its answer then ends or extends the pause.
  */
 export async function redeliver(knex: Knex, subscriptionId: string, deliveryId: string): Promise<Delivery | undefined> {
   if (!/^[1-9][0-9]{0,18}$/.test(deliveryId)) return undefined;
   const updated = await knex('webhook_deliveries')
     .where({ id: deliveryId, subscription_id: subscriptionId })
-    .update({ status: 'pending', next_attempt_at: knex.fn.now(), retry_from: knex.fn.now(), lease_token: null, delivered_at: null })
+    .update({ status: 'pending', next_attempt_at: knex.fn.now(), retry_from: knex.fn.now(), lease_token: null, delivered_at: null, redelivery_requested: true })
     .returning('id');
   if (updated.length === 0) return undefined;
   const row = await knex('webhook_deliveries as d').join('webhook_events as e', 'e.id', 'd.event_id').where('d.id', deliveryId).first<Row>(COLUMNS);

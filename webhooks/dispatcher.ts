@@ -10,11 +10,16 @@
  * is recorded only under the token that claimed it, so a late answer from a claim that
  * was taken over, or re-queued by hand, does not overwrite the newer state; its attempt
  * still goes in the log, because it happened.
+ *
+ * A receiver that is down pauses its whole subscription, not only the delivery that found
+ * out (webhooks/claim.ts): while paused it is sent one probe per backoff step, with the
+ * delivery policy's base and cap, and its backlog goes once a probe gets through.
  */
 import type { Knex } from 'knex';
 import { DEFAULT_TIMEOUT_MS, signedPost, type SignedPostResult } from '../integrations/signed-post';
-import { afterFailure, DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff';
-import type { WebhookEnvelope, WebhookEventType } from './event-types';
+import { afterFailure, DEFAULT_RETRY_POLICY, receiverDown, retryDelayMs, type RetryPolicy } from './backoff';
+import { claimDue, recordAttempt, type Claimed } from './claim';
+import type { WebhookEnvelope } from './event-types';
 
 export type DispatcherLog = (level: 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 
@@ -23,7 +28,7 @@ export interface DispatcherOptions {
   /** How often to look for due deliveries when the last pass found fewer than a batch. */
   pollIntervalMs: number;
   retry?: Partial<RetryPolicy>;
-  /** Deliveries claimed (and POSTed concurrently) per pass. Default 20. */
+  /** Deliveries claimed per pass, and the most POSTs in flight at once. Default 20. */
   batchSize?: number;
   /** Per POST. Default 10 s (DESIGN §10). */
   timeoutMs?: number;
@@ -41,46 +46,6 @@ export interface Dispatcher {
    */
   stop(opts?: { abort?: boolean }): Promise<void>;
 }
-
-interface Claimed {
-  id: string;
-  lease_token: string;
-  attempts: number;
-  retry_from: Date;
-  event_id: string;
-  type: WebhookEventType;
-  data: Record<string, unknown>;
-  event_created_at: Date;
-  url: string;
-  secret: string;
-}
-
-const CLAIM_SQL = `
-WITH due AS (
-  SELECT id FROM webhook_deliveries
-   WHERE status = 'pending' AND next_attempt_at <= now()
-   ORDER BY next_attempt_at
-   LIMIT ?
-   FOR UPDATE SKIP LOCKED
-)
-UPDATE webhook_deliveries d
-   SET next_attempt_at = now() + ? * interval '1 millisecond', lease_token = gen_random_uuid()
-  FROM due, webhook_events e, webhook_subscriptions s
- WHERE d.id = due.id AND e.id = d.event_id AND s.id = d.subscription_id
-RETURNING d.id, d.lease_token, d.attempts, d.retry_from, e.id AS event_id, e.type, e.data, e.created_at AS event_created_at, s.url, s.secret`;
-
-// The attempt is logged whoever holds the lease now; the state moves only under our token.
-const RECORD_SQL = `
-WITH upd AS (
-  UPDATE webhook_deliveries
-     SET status = ?, attempts = attempts + 1, next_attempt_at = coalesce(?::timestamptz, next_attempt_at),
-         last_status_code = ?, last_error = ?, delivered_at = CASE WHEN ? = 'delivered' THEN now() ELSE delivered_at END,
-         lease_token = NULL
-   WHERE id = ? AND lease_token = ?
-   RETURNING id
-)
-INSERT INTO webhook_attempts (delivery_id, outcome, status_code, error, duration_ms)
-SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = ?)`;
 
 const envelope = (c: Claimed): WebhookEnvelope => ({ id: c.event_id, type: c.type, createdAt: c.event_created_at.toISOString(), data: c.data });
 
@@ -107,8 +72,9 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
       if (next.status === 'pending') nextAt = next.nextAt;
     }
     const error = result.outcome === 'delivered' ? null : clip(result.responseBody ? `${result.error}: ${result.responseBody}` : result.error, 500);
-    const code = result.statusCode ?? null;
-    await knex.raw(RECORD_SQL, [status, nextAt, code, error, status, c.id, c.lease_token, c.id, result.outcome, code, error, result.durationMs, c.id]);
+    // The subscription's pause grows with its failed rounds, as a delivery's wait does with its attempts.
+    const pauseMs = receiverDown(result) ? retryDelayMs(c.failures + 1, policy) : null;
+    await recordAttempt(knex, c, { result, status, nextAt, error, pauseMs });
   }
 
   async function deliver(c: Claimed): Promise<void> {
@@ -123,32 +89,53 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   async function runOnce(): Promise<number> {
-    const { rows } = await knex.raw<{ rows: Claimed[] }>(CLAIM_SQL, [batchSize, leaseMs]);
+    const rows = await claimDue(knex, { batchSize, leaseMs });
     await Promise.all(rows.map(deliver));
     return rows.length;
   }
 
+  // The loop does not wait for a batch's slowest POST: one to a receiver that never answers
+  // would hold every other subscription's deliveries for the whole timeout. At most a batch
+  // is in flight; each pass claims what room is left.
+  const inflight = new Set<Promise<void>>();
+  let idle: (() => void) | undefined;
+  async function claimIntoRoom(): Promise<boolean> {
+    const room = batchSize - inflight.size;
+    if (room <= 0) return false;
+    const rows = await claimDue(knex, { batchSize: room, leaseMs });
+    for (const c of rows) {
+      const sending: Promise<void> = deliver(c).finally(() => {
+        inflight.delete(sending);
+        if (inflight.size === 0) idle?.();
+      });
+      inflight.add(sending);
+    }
+    return rows.length === room;
+  }
+
   const loop = (async () => {
     while (running) {
-      let found = 0;
+      let full = false;
       try {
-        found = await runOnce();
+        full = await claimIntoRoom();
       } catch (err) {
         log('warn', 'delivery pass failed; trying again at the next interval', { err: (err as Error).message });
       }
       if (!running) break;
-      // A full batch means more may be due: go again at once.
-      if (found < batchSize) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, options.pollIntervalMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
-      }
+      // A full claim means more may be due: go again as soon as it is answered, or at the
+      // interval if some of it is slow.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.pollIntervalMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        if (full) idle = wake;
+        if (full && inflight.size === 0) wake();
+      });
+      wake = idle = undefined;
     }
+    await Promise.all(inflight);
   })();
 
   return {

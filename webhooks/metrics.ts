@@ -10,6 +10,7 @@ interface Snapshot {
   delivered: number;
   failed: number;
   oldest: number;
+  failing: number;
 }
 
 export function registerWebhookGauges(registry: Registry, knex: Knex): void {
@@ -21,7 +22,8 @@ export function registerWebhookGauges(registry: Registry, knex: Knex): void {
         `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
                 count(*) FILTER (WHERE status = 'delivered')::int AS delivered,
                 count(*) FILTER (WHERE status = 'failed')::int AS failed,
-                coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'pending')), 0)::float8 AS oldest
+                coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'pending')), 0)::float8 AS oldest,
+                (SELECT count(*) FROM webhook_subscriptions WHERE failures > 0)::int AS failing
            FROM webhook_deliveries`,
       )
       .then((r) => r.rows[0])
@@ -44,6 +46,14 @@ export function registerWebhookGauges(registry: Registry, knex: Knex): void {
     registers: [registry],
     async collect() {
       this.set((await read()).oldest);
+    },
+  });
+  new Gauge({
+    name: 'fulfillment_webhook_subscriptions_failing',
+    help: 'Webhook subscriptions whose receiver is down, so paused but for one probe per backoff step',
+    registers: [registry],
+    async collect() {
+      this.set((await read()).failing);
     },
   });
 }

@@ -10,6 +10,10 @@ export interface Subscription {
   events: WebhookEventType[];
   description?: string;
   createdAt: string;
+  /** While its receiver is down: failed rounds in a row (a batch that failed together counts once). */
+  consecutiveFailures?: number;
+  /** While paused: nothing but a requested redelivery is sent before this; then one probe. */
+  pausedUntil?: string;
 }
 
 interface Row {
@@ -18,6 +22,8 @@ interface Row {
   events: WebhookEventType[];
   description: string | null;
   created_at: Date;
+  failures?: number;
+  paused_until?: Date | null;
 }
 
 const toSubscription = (r: Row): Subscription => ({
@@ -26,7 +32,12 @@ const toSubscription = (r: Row): Subscription => ({
   events: r.events,
   ...(r.description === null ? {} : { description: r.description }),
   createdAt: r.created_at.toISOString(),
+  ...(r.failures ? { consecutiveFailures: r.failures } : {}),
+  ...(r.paused_until ? { pausedUntil: r.paused_until.toISOString() } : {}),
 });
+
+// A pause that has run out is no pause: the next due delivery goes (as a probe).
+const columns = (knex: Knex) => ['id', 'url', 'events', 'description', 'created_at', 'failures', knex.raw('CASE WHEN retry_after > now() THEN retry_after END AS paused_until')];
 
 export async function createSubscription(
   knex: Knex,
@@ -41,16 +52,23 @@ export async function createSubscription(
 }
 
 export async function listSubscriptions(knex: Knex): Promise<Subscription[]> {
-  const rows = await knex('webhook_subscriptions').select<Row[]>('id', 'url', 'events', 'description', 'created_at').orderBy([{ column: 'created_at' }, { column: 'id' }]);
+  const rows = await knex('webhook_subscriptions').select<Row[]>(columns(knex)).orderBy([{ column: 'created_at' }, { column: 'id' }]);
   return rows.map(toSubscription);
 }
 
 export async function getSubscription(knex: Knex, id: string): Promise<Subscription | undefined> {
-  const row = await knex('webhook_subscriptions').where({ id }).first<Row | undefined>('id', 'url', 'events', 'description', 'created_at');
+  const row = await knex('webhook_subscriptions').where({ id }).first<Row | undefined>(columns(knex));
   return row && toSubscription(row);
 }
 
-/** Its deliveries and their log go with it (pending ones are then never sent). */
+/**
+ * Its deliveries and their log go with it (pending ones are then never sent). Deliveries
+ * first: the dispatcher locks a delivery before its subscription (claim, record), and a
+ * cascade from the subscription would take the two the other way round.
+ */
 export async function deleteSubscription(knex: Knex, id: string): Promise<boolean> {
-  return (await knex('webhook_subscriptions').where({ id }).delete()) > 0;
+  return knex.transaction(async (trx) => {
+    await trx('webhook_deliveries').where({ subscription_id: id }).delete();
+    return (await trx('webhook_subscriptions').where({ id }).delete()) > 0;
+  });
 }

@@ -28,7 +28,8 @@ export function webhookRoutes(deps: { db: () => Knex }): AnyRoute[] {
     summary: 'Subscribe a URL to event types',
     description:
       'Events are POSTed as `{id, type, createdAt, data}`, signed per Standard Webhooks with the returned secret (headers `webhook-id`, `webhook-timestamp`, `webhook-signature`). ' +
-      'Delivery is at least once, retried with exponential backoff for WEBHOOK_RETRY_HORIZON (24 h): deduplicate by `webhook-id`. Any 2xx counts as received; other 4xx than 408/409/429 fail the delivery at once.',
+      'Delivery is at least once, retried with exponential backoff for WEBHOOK_RETRY_HORIZON (24 h): deduplicate by `webhook-id`. Any 2xx counts as received; other 4xx than 408/409/429 fail the delivery at once. ' +
+      'A receiver that is down (refused, timed out, 5xx, 408, 429) pauses the whole subscription on the same backoff: one delivery is tried per pause, and the backlog follows once one gets through (`pausedUntil` in the list).',
     access: ADMIN,
     body: createWebhookBodySchema,
     responses: {
@@ -93,7 +94,7 @@ export function webhookRoutes(deps: { db: () => Knex }): AnyRoute[] {
     operationId: 'redeliverWebhook',
     tag: 'webhooks',
     summary: 'Send a delivery again',
-    description: 'Queues it now, under the same event id (so the same `webhook-id`), with a fresh retry horizon — also when it was delivered or failed.',
+    description: 'Queues it now, under the same event id (so the same `webhook-id`), with a fresh retry horizon — also when it was delivered or failed. It goes before the rest of the backlog, also while the subscription is paused; its answer ends or extends the pause.',
     access: ADMIN,
     params: deliveryParamsSchema,
     body: emptyQuerySchema,
