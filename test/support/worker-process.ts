@@ -18,6 +18,9 @@ export function spawnWorkerProcess(taskQueue: string, env: Record<string, string
       REAPER_INTERVAL: '1h',
       METRICS_PORT: '0',
       LOG_LEVEL: 'warn',
+      // The database is shared by every suite: a dispatcher here would claim (and, failing, pause)
+      // other suites' webhook subscriptions. The webhook suites run their own dispatchers.
+      WEBHOOK_DELIVERY: 'off',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
