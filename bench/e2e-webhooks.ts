@@ -54,7 +54,7 @@ export interface WebhooksE2e {
   wrongEnd: number;
 }
 
-/** Runs the order e2e of `n` measured orders with `onStart` called on each start (e2e.ts runOrders). */
+/** Runs the order e2e of `n` measured orders with `onStart` called on each start (e2e-runs.ts runOrders). */
 export type RunOrders = (label: string, onStart: (id: string) => void) => Promise<E2eRun>;
 
 // WEBHOOK_DELIVERY is left out on purpose: with it off there would be nothing to measure.
