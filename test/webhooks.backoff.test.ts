@@ -1,44 +1,29 @@
 /**
  * Backoff per subscription: a receiver that is down is paused as a whole and sent one probe
- * per pause, against real receivers on loopback. The dispatchers here use the same retry
- * policy as webhooks.delivery's, since either suite's dispatchers claim the other's deliveries.
+ * per pause, against real receivers on loopback (dispatchers and subscriptions from
+ * support/webhook-testbed.ts, with the retry policy every dispatching suite shares).
  * Other suites' orders emit events to these subscriptions too: everything counted is
  * filtered by this test's event ids.
  */
 import request from 'supertest';
 import type { Knex } from 'knex';
 import { emitEvent } from '../webhooks/outbox';
-import { startDispatcher, type Dispatcher, type DispatcherOptions } from '../webhooks/dispatcher';
-import { as, startApi, uid, type ApiHarness } from './support/api-fixtures';
-import { testKnex } from './support/db';
+import { as, uid, type ApiHarness } from './support/api-fixtures';
 import { eventually } from './support/temporal';
-import { closedPort, startReceiver, type Receiver } from './support/webhook-receiver';
+import { closedPort, type Receiver } from './support/webhook-receiver';
+import { webhookTestBed } from './support/webhook-testbed';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('webhooks: backoff per subscription', () => {
   let h: ApiHarness;
   let knex: Knex;
-  const running: Dispatcher[] = [];
-  const receivers: Receiver[] = [];
-  const subs: string[] = [];
-
-  const dispatcher = (opts: Partial<DispatcherOptions> = {}) => {
-    const d = startDispatcher({ knex, pollIntervalMs: 50, retry: { baseDelayMs: 200, maxDelayMs: 1_000 }, log: () => undefined, ...opts });
-    running.push(d);
-    return d;
-  };
-
-  async function subscribed(): Promise<{ id: string; rx: Receiver }> {
-    // The URL must exist before the secret does: subscribe to a placeholder, then re-point it.
-    const res = await request(h.app).post('/webhooks').set(as('admin')).send({ url: 'http://127.0.0.1:9/hook', events: ['order.cancelled'] }).expect(201);
-    subs.push(res.body.id);
-    const rx = await startReceiver(res.body.secret);
-    receivers.push(rx);
-    await pointAt(res.body.id, rx.url);
-    return { id: res.body.id, rx };
-  }
-  const pointAt = (subId: string, url: string) => knex('webhook_subscriptions').where({ id: subId }).update({ url });
+  const bed = webhookTestBed((api, db) => {
+    h = api;
+    knex = db;
+  });
+  const { dispatcher, pointAt } = bed;
+  const subscribed = () => bed.subscribed(['order.cancelled']);
   const deadUrl = async () => `http://127.0.0.1:${await closedPort()}/hook`;
 
   async function emit(n: number): Promise<string[]> {
@@ -62,20 +47,6 @@ describe('webhooks: backoff per subscription', () => {
 
   const deliveryId = async (subId: string, eventId: string): Promise<string> =>
     (await request(h.app).get(`/webhooks/${subId}/deliveries?eventId=${eventId}`).set(as('admin')).expect(200)).body.deliveries[0].id;
-
-  beforeAll(async () => {
-    h = await startApi();
-    knex = testKnex(8);
-  });
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((d) => d.stop({ abort: true })));
-    if (subs.length) await knex('webhook_subscriptions').whereIn('id', subs.splice(0)).delete();
-    await Promise.all(receivers.splice(0).map((r) => r.close()));
-  });
-  afterAll(async () => {
-    await knex?.destroy();
-    await h?.stop();
-  });
 
   it('a dead receiver (refused, then 500s) gets one probe per pause, two replicas or not; back up, every queued event arrives', async () => {
     const { id: subId, rx } = await subscribed();

@@ -1,65 +1,31 @@
 /**
  * Subscriptions over HTTP, emitEvent, the dispatcher and the availability watcher against
- * real receivers on loopback. The suites that run dispatchers (this one, webhooks.orders,
- * webhooks.backoff) share one retry policy, since each claims the others' deliveries too.
+ * real receivers on loopback (support/webhook-testbed.ts: the suites that run dispatchers share
+ * one retry policy, since each claims the others' deliveries too).
  */
 import request from 'supertest';
 import type { Knex } from 'knex';
 import { WEBHOOK_EVENT_TYPES } from '../webhooks/event-types';
 import { emitEvent } from '../webhooks/outbox';
-import { startDispatcher, type Dispatcher, type DispatcherOptions } from '../webhooks/dispatcher';
 import { drainMarks } from '../webhooks/availability-watcher';
 import { deliveryAttempts } from '../webhooks/delivery-log';
 import { orderEventsFor } from '../webhooks/order-events';
 import type { OrderView } from '../workflows/types';
-import { as, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
-import { testKnex } from './support/db';
+import { as, seedStock, uid, type ApiHarness } from './support/api-fixtures';
 import { eventually } from './support/temporal';
-import { closedPort, startReceiver, type Receiver } from './support/webhook-receiver';
-
-const quiet: DispatcherOptions['log'] = () => undefined;
+import { closedPort } from './support/webhook-receiver';
+import { webhookTestBed } from './support/webhook-testbed';
 
 describe('webhooks: outbox → dispatcher → receiver', () => {
   let h: ApiHarness;
   let knex: Knex;
-  const running: Dispatcher[] = [];
-  const receivers: Receiver[] = [];
-  const subs: string[] = [];
-
-  const dispatcher = (opts: Partial<DispatcherOptions> = {}) => {
-    const d = startDispatcher({ knex, pollIntervalMs: 50, retry: { baseDelayMs: 200, maxDelayMs: 1_000 }, log: quiet, ...opts });
-    running.push(d);
-    return d;
-  };
-
-  /** A subscription whose secret a fresh receiver verifies with. */
-  async function subscribed(events: readonly string[] = WEBHOOK_EVENT_TYPES): Promise<{ id: string; rx: Receiver }> {
-    // The URL must exist before the secret does: subscribe to a placeholder, then re-point it.
-    const res = await request(h.app).post('/webhooks').set(as('admin')).send({ url: 'http://127.0.0.1:9/hook', events }).expect(201);
-    const rx = await startReceiver(res.body.secret);
-    receivers.push(rx);
-    await knex('webhook_subscriptions').where({ id: res.body.id }).update({ url: rx.url });
-    subs.push(res.body.id);
-    return { id: res.body.id, rx };
-  }
+  const { dispatcher, subscribed } = webhookTestBed((api, db) => {
+    h = api;
+    knex = db;
+  });
 
   const log = async (subId: string, eventId: string) =>
     (await request(h.app).get(`/webhooks/${subId}/deliveries?eventId=${eventId}`).set(as('admin')).expect(200)).body.deliveries[0];
-
-  beforeAll(async () => {
-    h = await startApi();
-    knex = testKnex(8);
-  });
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((d) => d.stop({ abort: true })));
-    // Left pending, another test's dispatcher would keep retrying them against closed receivers.
-    if (subs.length) await knex('webhook_subscriptions').whereIn('id', subs.splice(0)).delete();
-    await Promise.all(receivers.splice(0).map((r) => r.close()));
-  });
-  afterAll(async () => {
-    await knex?.destroy();
-    await h?.stop();
-  });
 
   it('POST /webhooks: 201 with the secret once; GET lists without secrets; DELETE 204 then 404; bad input 400', async () => {
     const created = await request(h.app)
@@ -216,7 +182,8 @@ describe('webhooks: outbox → dispatcher → receiver', () => {
     const { id } = await emitEvent(knex, { type: 'order.created', data: { orderId: uid('o') } });
     // Only this event fails: other suites' order.created would fail too and take the paused subscription's probes, holding this one back past its horizon.
     rx.respond = (req) => (req.body?.id === id ? { status: 503 } : { status: 204 });
-    dispatcher({ retry: { baseDelayMs: 50, maxDelayMs: 100, horizonMs: 600 } });
+    // Its own subscription only: with this horizon it would fail every other suite's pending deliveries.
+    dispatcher({ retry: { baseDelayMs: 50, maxDelayMs: 100, horizonMs: 600 }, subscriptionIds: [subId] });
     const d = await eventually(async () => {
       const row = await log(subId, id);
       return row?.status === 'failed' ? row : undefined;

@@ -6,6 +6,7 @@ import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './supp
 import { testKnex } from './support/db';
 import { eventually } from './support/temporal';
 import { startReceiver, type Receiver } from './support/webhook-receiver';
+import { TEST_RETRY } from './support/webhook-testbed';
 
 /** An order's record writes reach a subscriber as signed events, end to end (simulated warehouse and carrier). */
 describe('webhooks: order events from the order records', () => {
@@ -22,7 +23,7 @@ describe('webhooks: order events from the order records', () => {
     subscriptionId = res.body.id;
     rx = await startReceiver(res.body.secret);
     await knex('webhook_subscriptions').where({ id: subscriptionId }).update({ url: rx.url });
-    dispatcher = startDispatcher({ knex, pollIntervalMs: 50, retry: { baseDelayMs: 200, maxDelayMs: 1_000 } });
+    dispatcher = startDispatcher({ knex, pollIntervalMs: 50, retry: TEST_RETRY });
   });
   afterAll(async () => {
     await dispatcher?.stop({ abort: true });

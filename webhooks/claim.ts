@@ -39,7 +39,9 @@ export interface Claimed {
  */
 const CLAIM_SQL = `
 WITH open AS (
-  SELECT id, failures FROM webhook_subscriptions WHERE retry_after IS NULL OR retry_after <= now()
+  SELECT id, failures FROM webhook_subscriptions
+   WHERE (retry_after IS NULL OR retry_after <= now())
+     AND (?::jsonb IS NULL OR id IN (SELECT jsonb_array_elements_text(?::jsonb)))
 ), offered AS (
   SELECT o.id FROM open CROSS JOIN LATERAL (
     SELECT d.id FROM webhook_deliveries d
@@ -49,6 +51,7 @@ WITH open AS (
   ) o
   UNION
   SELECT id FROM webhook_deliveries WHERE redelivery_requested AND status = 'pending' AND next_attempt_at <= now()
+     AND (?::jsonb IS NULL OR subscription_id IN (SELECT jsonb_array_elements_text(?::jsonb)))
 ), due AS (
   SELECT d.id FROM webhook_deliveries d
    WHERE d.id = ANY (ARRAY(SELECT id FROM offered)) AND d.status = 'pending' AND d.next_attempt_at <= now()
@@ -101,8 +104,9 @@ WITH r AS (
 INSERT INTO webhook_attempts (delivery_id, outcome, status_code, error, duration_ms)
 SELECT r.id, r.outcome, r.status_code, r.error, r.duration_ms FROM r WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = r.id)`;
 
-export async function claimDue(knex: Knex, opts: { batchSize: number; leaseMs: number }): Promise<Claimed[]> {
-  const { rows } = await knex.raw<{ rows: Claimed[] }>(CLAIM_SQL, [opts.batchSize, opts.batchSize, opts.leaseMs, opts.leaseMs]);
+export async function claimDue(knex: Knex, opts: { batchSize: number; leaseMs: number; subscriptionIds?: readonly string[] }): Promise<Claimed[]> {
+  const only = opts.subscriptionIds ? JSON.stringify(opts.subscriptionIds) : null;
+  const { rows } = await knex.raw<{ rows: Claimed[] }>(CLAIM_SQL, [only, only, opts.batchSize, only, only, opts.batchSize, opts.leaseMs, opts.leaseMs]);
   return rows;
 }
 

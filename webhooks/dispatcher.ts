@@ -34,6 +34,11 @@ export interface DispatcherOptions {
   timeoutMs?: number;
   /** How long a claim is exclusive. Default timeout + 20 s. */
   leaseMs?: number;
+  /**
+   * Claim only these subscriptions' deliveries (default: all). For tests on a shared database,
+   * where a dispatcher with a short retry horizon would fail other suites' deliveries.
+   */
+  subscriptionIds?: readonly string[];
   log?: DispatcherLog;
 }
 
@@ -89,7 +94,7 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   async function runOnce(): Promise<number> {
-    const rows = await claimDue(knex, { batchSize, leaseMs });
+    const rows = await claimDue(knex, { batchSize, leaseMs, subscriptionIds: options.subscriptionIds });
     await Promise.all(rows.map(deliver));
     return rows.length;
   }
@@ -102,7 +107,7 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
   async function claimIntoRoom(): Promise<boolean> {
     const room = batchSize - inflight.size;
     if (room <= 0) return false;
-    const rows = await claimDue(knex, { batchSize: room, leaseMs });
+    const rows = await claimDue(knex, { batchSize: room, leaseMs, subscriptionIds: options.subscriptionIds });
     for (const c of rows) {
       const sending: Promise<void> = deliver(c).finally(() => {
         inflight.delete(sending);
