@@ -15,6 +15,7 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { readSignedRequest } from '../integrations/signed-request';
 
 export type Phase = 'refused' | '500' | 'slow' | 'ok';
 const PHASES: Phase[] = ['refused', '500', 'slow', 'ok'];
@@ -68,9 +69,7 @@ export async function startFlappingReceiver(opts: { port: number; secret: string
   };
 
   const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    void readSignedRequest(req, verifier).then(({ id, verified, body: parsed }) => {
       rx.stats.requests++;
       if (phase === 'refused') {
         // Came on a connection that was busy when the phase began: as good as refused.
@@ -78,19 +77,12 @@ export async function startFlappingReceiver(opts: { port: number; secret: string
         req.socket.destroy();
         return;
       }
-      const id = String(req.headers['webhook-id'] ?? '');
-      let body: Record<string, unknown>;
-      try {
-        body = verifier.verify(Buffer.concat(chunks).toString('utf8'), {
-          'webhook-id': id,
-          'webhook-timestamp': String(req.headers['webhook-timestamp'] ?? ''),
-          'webhook-signature': String(req.headers['webhook-signature'] ?? ''),
-        }) as Record<string, unknown>;
-      } catch {
+      if (!verified) {
         rx.stats.unverified++;
         res.writeHead(401).end();
         return;
       }
+      const body = parsed as Record<string, unknown>;
       if (body.id !== id) rx.stats.unverified++;
       if (phase === '500') {
         rx.stats.answered500++;

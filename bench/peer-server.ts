@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { readSignedRequest } from '../integrations/signed-request';
 
 export interface PeerMessage {
   /** webhook-id */
@@ -62,24 +63,9 @@ export async function startPeerServer(secret: string): Promise<PeerServer> {
     },
   };
   const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const headers = {
-        'webhook-id': String(req.headers['webhook-id'] ?? ''),
-        'webhook-timestamp': String(req.headers['webhook-timestamp'] ?? ''),
-        'webhook-signature': String(req.headers['webhook-signature'] ?? ''),
-      };
-      let verified = false;
-      let body: Record<string, unknown> = {};
-      try {
-        body = verifier.verify(raw, headers) as Record<string, unknown>;
-        verified = true;
-      } catch {
-        verified = false;
-      }
-      const message: PeerMessage = { id: headers['webhook-id'], verified, type: String(body.type ?? ''), body, path: req.url ?? '/', at: Date.now() };
+    void readSignedRequest(req, verifier).then(({ id, verified, body: parsed }) => {
+      const body = (parsed ?? {}) as Record<string, unknown>;
+      const message: PeerMessage = { id, verified, type: String(body.type ?? ''), body, path: req.url ?? '/', at: Date.now() };
       peer.messages.push(message);
       for (const w of waiters.splice(0)) w();
       const answer: PeerAnswer = verified ? peer.respond(message) : { status: 401, json: { error: 'bad signature' } };

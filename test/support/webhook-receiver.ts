@@ -6,6 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { readSignedRequest } from '../../integrations/signed-request';
 
 export interface Received {
   id: string;
@@ -62,24 +63,9 @@ export async function startReceiver(secret: string, port = 0): Promise<Receiver>
     listenAgain: () => new Promise<void>((r) => server.listen(receiver.port, '127.0.0.1', () => r())),
   };
   const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const headers = {
-        'webhook-id': String(req.headers['webhook-id'] ?? ''),
-        'webhook-timestamp': String(req.headers['webhook-timestamp'] ?? ''),
-        'webhook-signature': String(req.headers['webhook-signature'] ?? ''),
-      };
-      let verified = false;
-      let body: Received['body'];
-      try {
-        body = verifier.verify(raw, headers) as Received['body'];
-        verified = true;
-      } catch {
-        verified = false;
-      }
-      const entry: Received = { id: headers['webhook-id'], timestamp: headers['webhook-timestamp'], verified, body, raw, path: req.url ?? '/', at: Date.now() };
+    void readSignedRequest(req, verifier).then(({ id, timestamp, raw, verified, body: parsed }) => {
+      const body = parsed as Received['body'];
+      const entry: Received = { id, timestamp, verified, body, raw, path: req.url ?? '/', at: Date.now() };
       receiver.received.push(entry);
       const behaviour = verified ? receiver.respond(entry) : { status: 401 };
       if ('hold' in behaviour) heldResponses.push(res);
