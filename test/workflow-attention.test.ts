@@ -1,7 +1,8 @@
 import { AdapterRejectedError, manualWarehouse, simulatedCarrier } from '../activities/adapters';
 import { ADAPTER_REJECTED, PICK_FAILED } from '../workflows/failure-types';
 import { cancelUpdate, eventUpdate, retrySignal, retryUpdate } from '../workflows/messages';
-import { OrderSuite, orderInput, orderSuiteHooks, recordingAdapters } from './support/order-fixtures';
+import { OrderSuite, orderInput, orderSuiteHooks } from './support/order-fixtures';
+import { recordingAdapters } from './support/recording-adapters';
 
 /** A step that failed for good parks the order in needs_attention; retry re-runs it, cancel compensates. */
 describe('order workflow · needs_attention and retry', () => {

@@ -5,7 +5,8 @@ import { manualCarrier, manualWarehouse, simulatedCarrier } from '../activities/
 import { LedgerError } from '../ledger/errors';
 import type { Ledger } from '../ledger/types';
 import { cancelSignal, cancelUpdate, eventUpdate, INVALID_TRANSITION, statusQuery } from '../workflows/messages';
-import { Gate, OrderSuite, bundleWorkflows, eventually, orderInput, orderSuiteHooks, recordingAdapters, updateRefusal, type AdapterCalls } from './support/order-fixtures';
+import { OrderSuite, bundleWorkflows, eventually, orderInput, orderSuiteHooks, updateRefusal } from './support/order-fixtures';
+import { Gate, recordingAdapters, type AdapterCalls } from './support/recording-adapters';
 
 /**
  * Cancel in every status where it is allowed leaves exactly the order's units available

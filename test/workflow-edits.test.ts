@@ -1,6 +1,7 @@
 import { manualCarrier, manualWarehouse } from '../activities/adapters';
 import { cancelUpdate, editUpdate, eventUpdate, holdUpdate, INVALID_TRANSITION, releaseHoldUpdate } from '../workflows/messages';
-import { OrderSuite, orderInput, orderSuiteHooks, recordingAdapters, uid, updateRefusal } from './support/order-fixtures';
+import { OrderSuite, orderInput, orderSuiteHooks, uid, updateRefusal } from './support/order-fixtures';
+import { recordingAdapters } from './support/recording-adapters';
 
 /** Edits before picking: the ledger moves only the difference, once per edit. */
 describe('order workflow · edits (manual mode)', () => {

@@ -1,6 +1,7 @@
 import { cancelUpdate, eventUpdate, INVALID_TRANSITION } from '../workflows/messages';
 import { FULFILLMENT_REQUIRED, UNKNOWN_FULFILLMENT } from '../workflows/failure-types';
-import { OrderSuite, orderInput, orderSuiteHooks, recordingAdapters, updateRefusal } from './support/order-fixtures';
+import { OrderSuite, orderInput, orderSuiteHooks, updateRefusal } from './support/order-fixtures';
+import { recordingAdapters } from './support/recording-adapters';
 import { manualCarrier, manualWarehouse } from '../activities/adapters';
 
 /** A split order ships as one parcel per warehouse; a rejected fulfillment re-routes its units. */

@@ -2,7 +2,8 @@ import { manualCarrier, manualWarehouse, simulatedCarrier, simulatedWarehouse } 
 import { DELIVERY_TIMEOUT, PICK_FAILED } from '../workflows/failure-types';
 import { cancelUpdate, eventUpdate, INVALID_TRANSITION, retryUpdate } from '../workflows/messages';
 import type { OrderStatus, OrderView } from '../workflows/types';
-import { OrderSuite, historyEventTypes, orderInput, orderSuiteHooks, recordingAdapters, updateRefusal } from './support/order-fixtures';
+import { OrderSuite, historyEventTypes, orderInput, orderSuiteHooks, updateRefusal } from './support/order-fixtures';
+import { recordingAdapters } from './support/recording-adapters';
 
 /** Workflow time between entering two statuses (history entries carry workflow time). */
 function spent(history: OrderView['history'], from: OrderStatus, to: OrderStatus): number {
