@@ -2,46 +2,21 @@
  * One fulfillment's branch: request (pick task) → pick → pack → label → commit → pickup →
  * deliver, at one warehouse, with its own keys, deadlines and undo stack. Branches of one order
  * run side by side in the order's workflow; the order's status is the least advanced of them.
- * A branch returns when it is done, when a hold, a cancel, a deadline or a rejection stops it.
+ * A branch returns when it is done, when a hold, a cancel, a deadline or a rejection stops it
+ * (those paths, and the predicates the handlers share, are in fulfillment-stops.ts).
  */
-import { condition, isCancellation, log } from '@temporalio/workflow';
+import { isCancellation, log } from '@temporalio/workflow';
 import { DELIVERY_TIMEOUT, PICK_FAILED } from '../failure-types';
 import { ADAPTER, acts } from './activity-options';
 import { dropUndo, hasUndo, pushUndo, undoNow } from './compensation';
 import { describeFailure, StepFailed } from './failures';
-import { ledgerStep, plural, units, withLedger } from './ledger-steps';
+import { ledgerStep, plural, units } from './ledger-steps';
 import { carry } from './record';
 import { cancelPickTask, commitKey, labelRequest, pickRequest, restock, voidLabel } from './fulfillment-calls';
-import { activeHolds, anyHandedOver, fulfillmentView, nowIso, type FulfillmentRun, type FulfillmentStep, type OrderState } from './state';
+import { fulfillmentView, nowIso, type FulfillmentRun, type OrderState } from './state';
 import { enterStep, refresh } from './visibility';
 import { waitFor } from './wait';
-
-export type BranchEnd = 'done' | 'stopped' | 'rejected' | 'cancel' | 'timeout';
-
-const BEFORE_LABEL: readonly FulfillmentStep[] = ['request', 'pick', 'pack'];
-const PICK_TASK = 'cancel pick task';
-
-/** A cancel that can still take effect (an attention timeout cancels even after a parcel left). */
-export const cancelPending = (s: OrderState): boolean =>
-  !!s.cancelRequest && (s.cancelRequest.source === 'attention_timeout' || !anyHandedOver(s));
-
-/** The order is being closed: every branch stops where it is. */
-export const orderStopping = (s: OrderState): boolean => s.closing || cancelPending(s) || s.timedOut !== undefined;
-
-/** Holds stop a fulfillment until its label is bought; from shipping on it goes on. */
-export const holdStops = (s: OrderState, run: FulfillmentRun): boolean => activeHolds(s).length > 0 && BEFORE_LABEL.includes(run.step);
-
-/** Which step `retry` re-runs, by the name the order shows in `failedStep`. */
-const STEP_NAME: Record<FulfillmentStep, string> = {
-  request: 'pick',
-  pick: 'pick',
-  pack: 'pack',
-  label: 'ship',
-  commit: 'ship',
-  pickup: 'ship',
-  deliver: 'deliver',
-  done: 'deliver',
-};
+import { attention, finishDelivered, holdStops, orderStopping, PICK_TASK, reject, STEP_NAME, stopForHold, timeout, type BranchEnd } from './fulfillment-stops';
 
 export function runFulfillment(s: OrderState, run: FulfillmentRun): Promise<BranchEnd> {
   run.running = true;
@@ -253,88 +228,3 @@ function handOver(s: OrderState, run: FulfillmentRun): void {
   refresh(s, f.shipment.trackingNumber ? `${f.shipment.carrier} ${f.shipment.trackingNumber}` : undefined);
 }
 
-function finishDelivered(s: OrderState, run: FulfillmentRun): void {
-  const f = fulfillmentView(s, run);
-  if (f.shipment) f.shipment.deliveredAt = nowIso();
-  run.failure = undefined;
-  run.step = 'done';
-  f.status = 'delivered';
-  clearFailedStep(s);
-  refresh(s);
-}
-
-function timeout(s: OrderState, note: string): BranchEnd {
-  s.timedOut ??= note;
-  return 'timeout';
-}
-
-/** needs_attention for this fulfillment: `retry` re-runs its step; a deadline cancels the order. */
-async function attention(s: OrderState, run: FulfillmentRun): Promise<BranchEnd | undefined> {
-  const failure = run.failure!;
-  s.view.lastError = failure.error;
-  s.view.failedStep = STEP_NAME[failure.step];
-  s.view.failedFulfillmentId = run.id;
-  refresh(s, `${STEP_NAME[failure.step]} failed: ${failure.error.message}`);
-  enterStep(s, `needs attention (${STEP_NAME[failure.step]} of ${run.id})`);
-  const seen = s.retrySeq;
-  const delivery = failure.step === 'deliver';
-  const inTime = await condition(
-    () => s.retrySeq !== seen || orderStopping(s) || (delivery && run.delivered),
-    s.input.timeouts.attentionMs,
-    { summary: 'attention timeout' },
-  );
-  if (delivery && run.delivered) {
-    finishDelivered(s, run);
-    return 'done';
-  }
-  if (orderStopping(s)) return 'cancel';
-  // A retry accepted in the same activation as the deadline wins: its Update was answered.
-  if (!inTime && s.retrySeq === seen) {
-    s.cancelRequest ??= { reason: 'attention timeout: nobody retried or cancelled in time', source: 'attention_timeout' };
-    return 'cancel';
-  }
-  run.failure = undefined;
-  s.retryHandled = s.retrySeq;
-  // A failed pick is picked again under a new task: the fulfillment is requested anew.
-  if (run.step === 'request') fulfillmentView(s, run).status = 'requested';
-  clearFailedStep(s);
-  log.info('retrying fulfillment step', { orderId: s.id, fulfillmentId: run.id, step: failure.step });
-  refresh(s, `retrying ${STEP_NAME[failure.step]}`);
-  return undefined;
-}
-
-function clearFailedStep(s: OrderState): void {
-  const other = s.runs.find((r) => r.failure);
-  if (other) return;
-  s.view.failedStep = undefined;
-  s.view.failedFulfillmentId = undefined;
-}
-
-/** A hold stops the fulfillment at the warehouse: the pick task is cancelled, the stock stays held. */
-async function stopForHold(s: OrderState, run: FulfillmentRun): Promise<void> {
-  const f = fulfillmentView(s, run);
-  await undoNow(run.undo, PICK_TASK);
-  run.step = 'request';
-  f.status = 'requested';
-  f.pickTaskId = undefined;
-  refresh(s, `${run.id} stopped at ${run.warehouseId} (on hold)`);
-}
-
-/** The warehouse refused the fulfillment: its units there are released and held elsewhere. */
-async function reject(s: OrderState, run: FulfillmentRun): Promise<void> {
-  const f = fulfillmentView(s, run);
-  // The warehouse said no: there is no task of ours to cancel there.
-  dropUndo(run.undo, PICK_TASK);
-  run.taskOpen = false;
-  // Set first: the order must re-route (after this release) before it opens fulfillments again.
-  s.rerouteNeeded = true;
-  f.status = 'rejected';
-  f.reason = run.rejection;
-  if (!s.excluded.includes(run.warehouseId)) s.excluded.push(run.warehouseId);
-  await withLedger(s, () =>
-    ledgerStep('releaseStock', `Release ${run.id}'s units at ${run.warehouseId}`, [
-      { orderId: s.id, key: `${s.id}:${run.id}:reject-release`, warehouseId: run.warehouseId },
-    ]),
-  );
-  refresh(s, `${run.id} rejected by ${run.warehouseId}: ${run.rejection}`);
-}

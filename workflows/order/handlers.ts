@@ -22,7 +22,7 @@ import {
 } from '../messages';
 import { HOLD_REASONS, type EditRequest, type Hold, type HoldRequest, type OrderEvent, type ReleaseHoldRequest } from '../types';
 import { invalidTransition, refusal } from './failures';
-import { cancelPending, holdStops } from './fulfillment';
+import { cancelPending, holdStops } from './fulfillment-stops';
 import { amendLines } from './ledger-steps';
 import { cancelFits, editFits, eventFit, holdFits, isTerminal, releaseFits, retryFits, type EventStage } from './rules';
 import { anyHandedOver, fulfillmentView, liveRuns, nowIso, type CancelSource, type FulfillmentRun, type OrderState } from './state';
