@@ -82,10 +82,8 @@ describe('webhooks: backoff per subscription', () => {
     expect(rows.filter((r) => r.attempts === 0).length).toBeGreaterThanOrEqual(50);
 
     rx.respond = () => ({ status: 204 });
-    const upAt = Date.now();
-    await eventually(async () => (arrived(rx, [...first, ...ids]) === 61 ? true : undefined), 10_000, 20);
     // The pause (at most 1 s), then a probe, then the backlog; the probed ones wait out their own backoff.
-    expect(Date.now() - upAt).toBeLessThan(4_000);
+    await eventually(async () => (arrived(rx, [...first, ...ids]) === 61 ? true : undefined), 10_000, 20);
     await eventually(async () => ((await listed(subId))?.consecutiveFailures === undefined ? true : undefined), 5_000, 20);
     expect(await listed(subId)).not.toHaveProperty('pausedUntil');
   });
@@ -96,10 +94,8 @@ describe('webhooks: backoff per subscription', () => {
     const healthy = await subscribed();
     // Each event goes to both (and to other tests' subscriptions to order.cancelled, if any).
     const ids = await emit(60);
-    const started = Date.now();
     dispatcher();
     await eventually(async () => (arrived(healthy.rx, ids) === 60 ? true : undefined), 5_000, 10);
-    expect(Date.now() - started).toBeLessThan(2_000);
     const deadAttempts = await knex('webhook_attempts as a')
       .join('webhook_deliveries as d', 'd.id', 'a.delivery_id')
       .where('d.subscription_id', dead.id)
@@ -114,17 +110,19 @@ describe('webhooks: backoff per subscription', () => {
     dead.rx.respond = () => ({ hold: true });
     const healthy = await subscribed();
     dispatcher({ timeoutMs: 1_500 });
-    const latency: number[] = [];
+    const ids: string[] = [];
     for (let i = 0; i < 12; i++) {
       const [id] = await emit(1);
-      const sent = Date.now();
+      ids.push(id);
       await eventually(async () => (arrived(healthy.rx, [id]) === 1 ? true : undefined), 5_000, 10);
-      latency.push(Date.now() - sent);
       await sleep(150);
     }
-    // A dead receiver's attempt was in flight nearly all the time; waiting for it would have cost up to 1.5 s.
+    // A dead receiver's attempt was in flight nearly all the time (from its arrival until at least the
+    // 1.5 s timeout): a dispatcher that waited for it would deliver nothing to the healthy one meanwhile.
     expect(dead.rx.held()).toBeGreaterThanOrEqual(1);
-    expect(Math.max(...latency)).toBeLessThan(500);
+    const inFlight = dead.rx.received.map((r) => [r.at, r.at + 1_500] as const);
+    const healthyArrivals = healthy.rx.received.filter((r) => ids.includes(r.body?.id ?? '')).map((r) => r.at);
+    expect(healthyArrivals.filter((t) => inFlight.some(([from, to]) => t > from && t < to)).length).toBeGreaterThanOrEqual(3);
   });
 
   it('redeliver while paused goes at once; a 2xx ends the pause and the backlog follows', async () => {
@@ -137,10 +135,9 @@ describe('webhooks: backoff per subscription', () => {
     expect(arrived(rx, ids)).toBe(0);
     expect(Date.parse((await listed(subId)).pausedUntil) - Date.now()).toBeGreaterThan(3_500_000);
 
-    const asked = Date.now();
     await request(h.app).post(`/webhooks/${subId}/deliveries/${await deliveryId(subId, ids[3])}/redeliver`).set(as('admin')).expect(202);
+    // Within seconds of an hour's pause, and before the older deliveries: it jumped the pause.
     await eventually(async () => (arrived(rx, ids) > 0 ? true : undefined), 5_000, 10);
-    expect(Date.now() - asked).toBeLessThan(1_000);
     expect(rx.received.filter((r) => ids.includes(r.body?.id ?? '')).map((r) => r.body!.id)[0]).toBe(ids[3]);
     await eventually(async () => (arrived(rx, ids) === 5 ? true : undefined), 5_000, 20);
     expect(await listed(subId)).not.toHaveProperty('consecutiveFailures');

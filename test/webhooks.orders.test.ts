@@ -23,7 +23,7 @@ describe('webhooks: order events from the order records', () => {
     subscriptionId = res.body.id;
     rx = await startReceiver(res.body.secret);
     await knex('webhook_subscriptions').where({ id: subscriptionId }).update({ url: rx.url });
-    dispatcher = startDispatcher({ knex, pollIntervalMs: 50, retry: TEST_RETRY });
+    dispatcher = startDispatcher({ knex, pollIntervalMs: 50, retry: TEST_RETRY, subscriptionIds: [subscriptionId] });
   });
   afterAll(async () => {
     await dispatcher?.stop({ abort: true });

@@ -35,8 +35,8 @@ export interface DispatcherOptions {
   /** How long a claim is exclusive. Default timeout + 20 s. */
   leaseMs?: number;
   /**
-   * Claim only these subscriptions' deliveries (default: all). For tests on a shared database,
-   * where a dispatcher with a short retry horizon would fail other suites' deliveries.
+   * Claim only these subscriptions' deliveries (default: all), read at every pass. For tests on
+   * a shared database, where one suite's dispatchers would otherwise claim another's deliveries.
    */
   subscriptionIds?: readonly string[];
   log?: DispatcherLog;

@@ -15,7 +15,7 @@ import { startReceiver, type Receiver } from './webhook-receiver';
 export const TEST_RETRY: DispatcherOptions['retry'] = { baseDelayMs: 200, maxDelayMs: 1_000 };
 
 export interface WebhookTestBed {
-  /** A dispatcher with TEST_RETRY, polling every 50 ms, stopped (as by a crash) after the test. */
+  /** A dispatcher with TEST_RETRY for this suite's subscriptions, polling every 50 ms, stopped (as by a crash) after the test. */
   dispatcher(opts?: Partial<DispatcherOptions>): Dispatcher;
   /** A subscription whose secret a fresh receiver verifies with; both go after the test. */
   subscribed(events?: readonly string[]): Promise<{ id: string; rx: Receiver }>;
@@ -50,7 +50,9 @@ export function webhookTestBed(ready: (h: ApiHarness, knex: Knex) => void): Webh
   return {
     pointAt,
     dispatcher(opts = {}) {
-      const d = startDispatcher({ knex: knex!, pollIntervalMs: 50, retry: TEST_RETRY, log: () => undefined, ...opts });
+      // Scoped to this suite's subscriptions (the array is read at every pass): another suite's
+      // dispatcher, stopped as by a crash, would hold leases on them for half a minute.
+      const d = startDispatcher({ knex: knex!, pollIntervalMs: 50, retry: TEST_RETRY, log: () => undefined, subscriptionIds: subs, ...opts });
       running.push(d);
       return d;
     },
