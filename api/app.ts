@@ -18,6 +18,12 @@ import { OrderStore } from './order-store';
 import { createReturnRecords, type OrderRecords, type ReturnRecords } from '../orders';
 import { ReturnService } from './return-service';
 import { returnRoutes } from './routes/returns';
+import { createStockMotionRecords, type StockMotionRecords } from '../infra/stock-motion-records';
+import { PurchaseOrderService } from './purchase-order-service';
+import { stockInMotion } from '../orders/supply';
+import { TransferService } from './transfer-service';
+import { purchaseOrderRoutes } from './routes/purchase-orders';
+import { transferRoutes } from './routes/transfers';
 import { requestLogging } from './request-context';
 import { methodNotAllowed, mountRoute, staticMethodNotAllowed, type AnyRoute } from './route';
 import { catalogRoutes } from './routes/catalog';
@@ -74,6 +80,8 @@ export interface AppDeps {
   knex?: Knex;
   /** The built console (index.html and assets/); default dist/console. */
   consoleDir?: string;
+  /** Purchase-order and transfer records (docs/design.md §15); default: on `knex`. */
+  stockMotion?: StockMotionRecords;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -110,6 +118,11 @@ export function createApp(deps: AppDeps): express.Express {
     updateTimeoutMs: deps.timeouts?.updateMs ?? 30_000,
   });
 
+  const stockMotion = deps.stockMotion ?? (deps.knex ? createStockMotionRecords(deps.knex, config.cursorSecret) : undefined);
+  const documentTimeouts = { client, rpcTimeoutMs: deps.timeouts?.rpcMs ?? 10_000, updateTimeoutMs: deps.timeouts?.updateMs ?? 30_000 };
+  const purchaseOrders = new PurchaseOrderService({ ...documentTimeouts, records: stockMotion?.purchaseOrders ?? unavailable(), ledger, taskQueue: config.taskQueue });
+  const transfers = new TransferService({ ...documentTimeouts, records: stockMotion?.transfers ?? unavailable(), ledger, taskQueue: config.taskQueue, timeoutMs: config.transfers.timeoutMs });
+
   const keys = keyStore(config.apiKeys);
   if (!keys.enabled) {
     logger.warn('API authentication is OFF: API_KEYS is empty, every caller has every role (set API_KEYS=key:role,… to turn it on)');
@@ -123,8 +136,10 @@ export function createApp(deps: AppDeps): express.Express {
     ...holdRoutes({ orders }),
     ...editRoutes({ orders, limits: config.limits }),
     ...returnRoutes({ returns }),
+    ...purchaseOrderRoutes({ purchaseOrders }),
+    ...transferRoutes({ transfers }),
     ...catalogRoutes({ ledger, integrationSecretSet: config.integration?.secret !== undefined }),
-    ...inventoryRoutes({ ledger, stockWaker, closedOrdersCheck }),
+    ...inventoryRoutes({ ledger, stockWaker, closedOrdersCheck, motion: deps.knex ? (sku) => stockInMotion(db(), sku) : undefined }),
     ...webhookRoutes({ db }),
     ...channelRoutes({ db }),
   ];
@@ -163,4 +178,13 @@ function unavailableReturns(): ReturnRecords {
     throw serviceUnavailable('No database pool was given to the app (AppDeps.knex)');
   };
   return { authorize: fail, find: fail, markReceived: fail, markExpired: fail };
+}
+
+/** Without a pool the purchase-order and transfer routes answer 503. */
+function unavailable<T extends object>(): T {
+  return new Proxy({} as T, {
+    get: () => async () => {
+      throw serviceUnavailable('No database pool was given to the app (AppDeps.knex)');
+    },
+  });
 }

@@ -20,6 +20,8 @@ export const ADMIN: readonly Role[] = ['admin'];
 /** Returns: support authorizes them, the warehouse systems report the parcels that arrive. */
 export const RETURN_AUTHORIZE: readonly Role[] = ['support', 'admin'];
 export const RETURN_RECEIVE: readonly Role[] = ['system', 'admin'];
+/** Stock in motion (docs/design.md §15): warehouse systems receive POs and ship and receive transfers. */
+export const STOCK_MOVE: readonly Role[] = ['system', 'admin'];
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 

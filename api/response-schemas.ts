@@ -179,7 +179,16 @@ export const warehouseLevelSchema = named(
 );
 
 export const skuLevelsSchema = named(
-  z.object({ sku: z.string(), ...levelFields, levels: z.array(z.object({ warehouseId: z.string(), ...levelFields })) }),
+  z.object({
+    sku: z.string(),
+    ...levelFields,
+    incoming: z.number().int().describe('Outstanding units of open purchase orders (docs/design.md §15)'),
+    inTransit: z.number().int().describe('Shipped by transfers, not yet received; counted at the destination'),
+    levels: z.array(z.object({ warehouseId: z.string(), ...levelFields, incoming: z.number().int(), inTransit: z.number().int() })),
+    supply: z.array(
+      z.object({ warehouseId: z.string(), quantity: z.number().int(), expectedAt: z.string().nullable(), source: z.enum(['purchase_order', 'transfer']), id: z.string() }),
+    ),
+  }),
   'SkuLevels',
 );
 
@@ -188,7 +197,7 @@ export const movementSchema = named(
     id: z.string(),
     warehouseId: z.string(),
     sku: z.string(),
-    kind: z.enum(['receipt', 'adjustment', 'reserve', 'release', 'ship', 'return']),
+    kind: z.enum(['receipt', 'adjustment', 'reserve', 'release', 'ship', 'return', 'transfer_out', 'transfer_in']),
     onHandDelta: z.number().int(),
     reservedDelta: z.number().int(),
     orderId: z.string().nullable(),

@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     ledger: core.ledger,
     records: core.records,
     returns: core.returns,
+    stockMotion: core.stockMotion,
     knex: core.knex,
     client: core.client,
     stockWaker,

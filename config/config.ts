@@ -80,6 +80,7 @@ const schema = z.object({
   DELIVERY_TIMEOUT: duration('14d'),
   ATTENTION_TIMEOUT: duration('72h'),
   RETURN_TIMEOUT: duration('30d'),
+  TRANSFER_TIMEOUT: duration('14d'),
   REAPER_INTERVAL: duration('30s'),
   CURSOR_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SHUTDOWN_GRACE: duration('30s'),
@@ -138,6 +139,8 @@ export interface Config {
   timeouts: OrderTimeouts;
   /** How long an authorized return waits for its parcel before it expires (DESIGN §13). */
   returns: { timeoutMs: number };
+  /** How long a transfer may be in transit before it needs attention (docs/design.md §15). */
+  transfers: { timeoutMs: number };
   reaperIntervalMs: number;
   shutdownGraceMs: number;
   /** Where the Temporal runtime serves its Prometheus metrics (0 = not at all). */
@@ -214,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       attentionMs: e.ATTENTION_TIMEOUT,
     },
     returns: { timeoutMs: e.RETURN_TIMEOUT },
+    transfers: { timeoutMs: e.TRANSFER_TIMEOUT },
     reaperIntervalMs: e.REAPER_INTERVAL,
     shutdownGraceMs: e.SHUTDOWN_GRACE,
     metricsPort: e.METRICS_PORT,

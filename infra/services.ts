@@ -12,6 +12,7 @@ import { createLedger } from '../ledger/ledger';
 import type { Ledger } from '../ledger/types';
 import { createReturnRecords, type OrderRecords, type ReturnRecords } from '../orders';
 import { createRecordsWithEvents } from './order-records';
+import { createStockMotionRecords, type StockMotionRecords } from './stock-motion-records';
 import { createKnex } from './database';
 import type { Logger } from './logger';
 import { dataConverter } from './payload-codec';
@@ -23,6 +24,8 @@ export interface CoreServices {
   records: OrderRecords;
   /** The returns kept in those records (DESIGN §13). */
   returns: ReturnRecords;
+  /** Purchase orders and transfers (docs/design.md §15). */
+  stockMotion: StockMotionRecords;
   connection: Connection;
   client: Client;
   /** Closes the Temporal connection and the pool (errors logged, never thrown). */
@@ -40,6 +43,7 @@ export async function connectCoreServices(config: Config, log: Logger): Promise<
     ledger,
     records,
     returns: createReturnRecords(knex, records),
+    stockMotion: createStockMotionRecords(knex, config.cursorSecret),
     connection,
     client,
     async close() {

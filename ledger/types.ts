@@ -62,7 +62,7 @@ export interface SkuLevels {
   levels: WarehouseLevel[];
 }
 
-export type MovementKind = 'receipt' | 'adjustment' | 'reserve' | 'release' | 'ship' | 'return';
+export type MovementKind = 'receipt' | 'adjustment' | 'reserve' | 'release' | 'ship' | 'return' | 'transfer_out' | 'transfer_in';
 
 export interface Movement {
   id: string;

@@ -15,3 +15,6 @@ export type {
 } from './types';
 export { createReturnRecords, type AuthorizeOutcome, type AuthorizeRequest, type ReturnRecords } from './returns';
 export { excessOf, receiptProblems, restockLines, returnableUnits, sameReceipt, type ReturnExcess } from './return-rules';
+export { createPurchaseOrderRecords, type PurchaseOrderFilters, type PurchaseOrderOutcome, type PurchaseOrderRecords } from './purchase-orders';
+export { createTransferRecords, type TransferFilters, type TransferOutcome, type TransferRecords } from './transfers';
+export type { DocumentEvent, EmitDocumentEvents } from './document-records';

@@ -8,6 +8,10 @@ export const WEBHOOK_EVENT_TYPES = [
   'return.received',
   'inventory.available_changed',
   'inventory.reorder_alert',
+  'purchase_order.received',
+  'purchase_order.late',
+  'transfer.received',
+  'order.promise_changed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -10,6 +10,9 @@ import { createClosedOrdersFinder, type ClosedOrdersFinder } from '../infra/clos
 import type { OrderRecords } from '../orders';
 import { createReturnActivities } from '../activities/return-activities';
 import type { ReturnRecords } from '../orders/returns';
+import { createPurchaseOrderActivities } from '../activities/purchase-order-activities';
+import { createTransferActivities } from '../activities/transfer-activities';
+import type { StockMotionRecords } from '../infra/stock-motion-records';
 import { createConfiguredCarrierAdapter, createRoutedWarehouseAdapter, type CarrierAdapter, type WarehouseAdapter } from '../activities/adapters';
 import { createClosedOrdersCheck } from '../infra/workflow-state';
 import { createStockWaker, type StockWaker } from '../infra/stock-waker';
@@ -32,6 +35,10 @@ export interface CreateWorkerDeps {
   reaperFullSweepEvery?: number;
   /** The returns in those records (the return workflow's activities); tests without returns may leave it out. */
   returns?: ReturnRecords;
+  /** Purchase-order and transfer records (their workflows' activities); tests without them may leave it out. */
+  stockMotion?: StockMotionRecords;
+  /** Called with the SKUs whose supply changed (promise dates); default none. */
+  supplyChanged?: (skus: string[]) => void;
   config: Pick<Config, 'warehouseMode' | 'carrierMode' | 'simulatedDelayMs' | 'reaperIntervalMs'> & { integration?: Config['integration'] };
   /** A pre-built bundle of `workflows/index.ts` (tests bundle once per file); default: bundle at start. */
   workflowBundle?: WorkflowBundle;
@@ -89,13 +96,16 @@ export async function createWorker(deps: CreateWorkerDeps): Promise<Worker> {
     fullSweepEvery: deps.reaperFullSweepEvery,
   });
   const returnActivities = createReturnActivities({ ledger: deps.ledger, returns: deps.returns, wakeStock: (skus) => waker.wake(skus) });
+  const motion = { wakeStock: (skus: string[]) => waker.wake(skus), supplyChanged: deps.supplyChanged };
+  const purchaseOrderActivities = createPurchaseOrderActivities({ purchaseOrders: deps.stockMotion?.purchaseOrders, ...motion });
+  const transferActivities = createTransferActivities({ transfers: deps.stockMotion?.transfers, ...motion });
 
   const worker = await Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: { ...activities, ...reaper, ...returnActivities, ...(deps.maintenance?.activities ?? {}) },
+    activities: { ...activities, ...reaper, ...returnActivities, ...purchaseOrderActivities, ...transferActivities, ...(deps.maintenance?.activities ?? {}) },
     maxConcurrentActivityTaskExecutions: deps.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: deps.maxConcurrentWorkflowTaskExecutions,
     maxCachedWorkflows: deps.maxCachedWorkflows,

@@ -28,6 +28,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
     ledger: core.ledger,
     records: core.records,
     returns: core.returns,
+    stockMotion: core.stockMotion,
     config,
     shutdownGraceTime: config.shutdownGraceMs,
     maxCachedWorkflows: config.workerMaxCachedWorkflows,

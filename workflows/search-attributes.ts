@@ -8,6 +8,10 @@ export const WarehouseIdsKey = defineSearchAttributeKey('WarehouseIds', SearchAt
 export const HoldReasonsKey = defineSearchAttributeKey('HoldReasons', SearchAttributeType.KEYWORD_LIST);
 /** Set by return workflows only (authorized, received, expired). */
 export const ReturnStatusKey = defineSearchAttributeKey('ReturnStatus', SearchAttributeType.KEYWORD);
+/** Set by purchase-order workflows only (docs/design.md §15). */
+export const PurchaseOrderStatusKey = defineSearchAttributeKey('PurchaseOrderStatus', SearchAttributeType.KEYWORD);
+/** Set by transfer workflows only (docs/design.md §15). */
+export const TransferStatusKey = defineSearchAttributeKey('TransferStatus', SearchAttributeType.KEYWORD);
 
 /** name → type as the Temporal CLI's --search-attribute flag and the operator service expect. */
 export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'KeywordList'> = {
@@ -18,4 +22,6 @@ export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'KeywordList'> = {
   WarehouseIds: 'KeywordList',
   HoldReasons: 'KeywordList',
   ReturnStatus: 'Keyword',
+  PurchaseOrderStatus: 'Keyword',
+  TransferStatus: 'Keyword',
 };

@@ -7,6 +7,8 @@ import { notFound } from '../errors';
 import { idempotencyKeyOf } from '../ids';
 import type { StockWaker } from '../../infra/stock-waker';
 import { defineRoute, type AnyRoute } from '../route';
+import type { StockInMotion } from '../../orders/supply';
+import type { SkuLevels } from '../../ledger/types';
 import {
   adjustmentBodySchema,
   alertListSchema,
@@ -28,8 +30,8 @@ function ledgerKey(req: Request, kind: 'receipt' | 'adjustment'): string {
   return `http:${kind}:${idempotencyKeyOf(req) ?? randomUUID()}`;
 }
 
-export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; closedOrdersCheck?: ClosedOrdersCheck }): AnyRoute[] {
-  const { ledger, stockWaker, closedOrdersCheck } = deps;
+export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; closedOrdersCheck?: ClosedOrdersCheck; motion?: (sku: string) => Promise<StockInMotion> }): AnyRoute[] {
+  const { ledger, stockWaker, closedOrdersCheck, motion } = deps;
 
   const receipt = defineRoute({
     method: 'post',
@@ -113,6 +115,9 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     operationId: 'getStockLevels',
     tag: 'inventory',
     summary: "A SKU's stock levels",
+    description:
+      'On hand, reserved and available per warehouse, with **incoming** (outstanding units of open purchase orders) and **in transit** (shipped toward the warehouse by a transfer, not yet received), ' +
+      'and `supply`: each PO and transfer on its way, earliest `expectedAt` first (undated last). Channel availability counts neither incoming nor in transit.',
     access: READ,
     params: skuParamsSchema,
     responses: {
@@ -122,7 +127,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     async handler({ params }) {
       const result = await ledger.levels(params.sku);
       if (!result) throw notFound(`SKU ${params.sku}`, { sku: params.sku });
-      return { status: 200, body: result };
+      return { status: 200, body: withMotion(result, motion ? await motion(params.sku) : undefined) };
     },
   });
 
@@ -149,4 +154,17 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
 
   // /inventory/alerts and /inventory/reconciliation before /inventory/:sku.
   return [receipt, adjustment, alerts, reconciliation, levels, movements] as AnyRoute[];
+}
+
+/** Levels with incoming and in transit per warehouse (0 when none) and totals; warehouses with only units in motion listed too. */
+export function withMotion(levels: SkuLevels, motion: StockInMotion | undefined) {
+  const incoming = motion?.incoming ?? new Map<string, number>();
+  const inTransit = motion?.inTransit ?? new Map<string, number>();
+  const rows = levels.levels.map((l) => ({ ...l, incoming: incoming.get(l.warehouseId) ?? 0, inTransit: inTransit.get(l.warehouseId) ?? 0 }));
+  const listed = new Set(rows.map((l) => l.warehouseId));
+  for (const w of [...new Set([...incoming.keys(), ...inTransit.keys()])].sort()) {
+    if (!listed.has(w)) rows.push({ warehouseId: w, onHand: 0, reserved: 0, available: 0, incoming: incoming.get(w) ?? 0, inTransit: inTransit.get(w) ?? 0 });
+  }
+  const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  return { ...levels, incoming: sum(incoming), inTransit: sum(inTransit), levels: rows, supply: motion?.supply ?? [] };
 }

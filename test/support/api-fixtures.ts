@@ -13,6 +13,7 @@ import { loadConfig, type Config, type Role } from '../../config/config';
 import { createLedger } from '../../ledger/ledger';
 import { createReturnRecords, type OrderRecords } from '../../orders';
 import { createRecordsWithEvents } from '../../infra/order-records';
+import { createStockMotionRecords } from '../../infra/stock-motion-records';
 import type { Ledger } from '../../ledger/types';
 import { createWorker } from '../../worker/create-worker';
 import { createApp, type AppDeps, type AppTimeouts } from '../../api/app';
@@ -95,6 +96,7 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
   const ledger = createLedger(knex);
   const records = createRecordsWithEvents(knex, config.cursorSecret);
   const returns = createReturnRecords(knex, records);
+  const stockMotion = createStockMotionRecords(knex, config.cursorSecret);
   // The same codec as production wiring whenever the suite's env sets PAYLOAD_ENCRYPTION_KEYS.
   const converter = dataConverter(config.security.encryptionKeys);
   const { client, connection } = await connectClient(converter);
@@ -111,6 +113,7 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
       ledger,
       records,
       returns,
+      stockMotion,
       config,
       workflowBundle: await orderWorkflowBundle(),
       startReaper: false,
@@ -124,6 +127,7 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
     ledger,
     records,
     knex,
+    stockMotion,
     client,
     logger: opts.logger ?? silentLogger,
     timeouts: { queryMs: 5_000, updateMs: 20_000, rpcMs: 5_000, healthMs: 1_500, ...opts.timeouts },

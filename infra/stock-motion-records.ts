@@ -1,0 +1,20 @@
+/** The purchase-order and transfer records as every process uses them: each step's webhooks go out in its transaction. */
+import type { Knex } from 'knex';
+import { createPurchaseOrderRecords, createTransferRecords, type EmitDocumentEvents, type PurchaseOrderRecords, type TransferRecords } from '../orders';
+import type { WebhookEventType } from '../webhooks/event-types';
+import { emitEvents } from '../webhooks/outbox';
+
+export interface StockMotionRecords {
+  purchaseOrders: PurchaseOrderRecords;
+  transfers: TransferRecords;
+}
+
+export function createStockMotionRecords(knex: Knex, cursorSecret: string): StockMotionRecords {
+  const emit: EmitDocumentEvents = async (trx, events) => {
+    await emitEvents(
+      trx,
+      events.map((e) => ({ type: e.type as WebhookEventType, data: e.data, id: e.id })),
+    );
+  };
+  return { purchaseOrders: createPurchaseOrderRecords(knex, { cursorSecret, emit }), transfers: createTransferRecords(knex, { cursorSecret, emit }) };
+}
