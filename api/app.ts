@@ -21,6 +21,7 @@ import { returnRoutes } from './routes/returns';
 import { createStockMotionRecords, type StockMotionRecords } from '../infra/stock-motion-records';
 import { PurchaseOrderService } from './purchase-order-service';
 import { stockInMotion } from '../orders/supply';
+import { createPromiseStore } from '../orders/promises';
 import { TransferService } from './transfer-service';
 import { purchaseOrderRoutes } from './routes/purchase-orders';
 import { transferRoutes } from './routes/transfers';
@@ -96,7 +97,8 @@ export function createApp(deps: AppDeps): express.Express {
     updateTimeoutMs: deps.timeouts?.updateMs ?? 30_000,
     rpcTimeoutMs: deps.timeouts?.rpcMs ?? 10_000,
   });
-  const store = new OrderStore({ records: deps.records, gateway: orders });
+  const promiseStore = deps.knex ? createPromiseStore(deps.knex) : undefined;
+  const store = new OrderStore({ records: deps.records, gateway: orders, promiseOf: promiseStore ? (id) => promiseStore.get(id) : undefined });
   const closedOrdersCheck = deps.closedOrdersCheck ?? deps.isOrderClosed ?? createRecordClosedCheck(deps.records, createClosedOrdersCheck(client, namespace));
 
   const stockWaker =

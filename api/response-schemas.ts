@@ -129,7 +129,10 @@ const orderViewFields = z.object({
 const _orderViewMatches: SameType<z.output<typeof orderViewFields>, OrderView> = true;
 
 export const orderViewSchema = named(
-  orderViewFields.extend({ links: orderLinksSchema.optional() }),
+  orderViewFields.extend({
+    links: orderLinksSchema.optional(),
+    promisedAt: z.string().nullable().optional().describe('Backordered orders: the expectedAt of the supply that covers the last backordered unit; null when none does (docs/design.md §15)'),
+  }),
   'Order',
   "The order's state: the answer of the workflow's status query",
 );

@@ -81,6 +81,7 @@ const schema = z.object({
   ATTENTION_TIMEOUT: duration('72h'),
   RETURN_TIMEOUT: duration('30d'),
   TRANSFER_TIMEOUT: duration('14d'),
+  PROMISE_INTERVAL: duration('2s'),
   REAPER_INTERVAL: duration('30s'),
   CURSOR_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SHUTDOWN_GRACE: duration('30s'),
@@ -141,6 +142,8 @@ export interface Config {
   returns: { timeoutMs: number };
   /** How long a transfer may be in transit before it needs attention (docs/design.md §15). */
   transfers: { timeoutMs: number };
+  /** How often promise dates are recomputed (docs/design.md §15: within 5 s of a change). */
+  promiseIntervalMs: number;
   reaperIntervalMs: number;
   shutdownGraceMs: number;
   /** Where the Temporal runtime serves its Prometheus metrics (0 = not at all). */
@@ -218,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     returns: { timeoutMs: e.RETURN_TIMEOUT },
     transfers: { timeoutMs: e.TRANSFER_TIMEOUT },
+    promiseIntervalMs: e.PROMISE_INTERVAL,
     reaperIntervalMs: e.REAPER_INTERVAL,
     shutdownGraceMs: e.SHUTDOWN_GRACE,
     metricsPort: e.METRICS_PORT,

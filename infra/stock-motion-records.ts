@@ -9,12 +9,15 @@ export interface StockMotionRecords {
   transfers: TransferRecords;
 }
 
+/** Document events into the webhook outbox, in the caller's transaction. */
+export const emitDocumentEvents: EmitDocumentEvents = async (trx, events) => {
+  await emitEvents(
+    trx,
+    events.map((e) => ({ type: e.type as WebhookEventType, data: e.data, id: e.id })),
+  );
+};
+
 export function createStockMotionRecords(knex: Knex, cursorSecret: string): StockMotionRecords {
-  const emit: EmitDocumentEvents = async (trx, events) => {
-    await emitEvents(
-      trx,
-      events.map((e) => ({ type: e.type as WebhookEventType, data: e.data, id: e.id })),
-    );
-  };
+  const emit = emitDocumentEvents;
   return { purchaseOrders: createPurchaseOrderRecords(knex, { cursorSecret, emit }), transfers: createTransferRecords(knex, { cursorSecret, emit }) };
 }

@@ -81,6 +81,15 @@ CREATE TABLE transfer_lines (
 );
 CREATE INDEX transfer_lines_open_by_sku ON transfer_lines (sku) WHERE status IN ('requested', 'in_transit', 'needs_attention');
 
+-- The promise date of each backordered order (orders/promises.ts). changes counts the
+-- changes, so each order.promise_changed has its own event id however many replicas compute it.
+CREATE TABLE order_promises (
+  order_id text PRIMARY KEY,
+  promised_at timestamptz,
+  changes integer NOT NULL DEFAULT 0,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
 CREATE TABLE transfer_idempotency_keys (
   key text PRIMARY KEY,
   transfer_id text NOT NULL REFERENCES transfers (transfer_id) ON DELETE CASCADE
@@ -88,7 +97,7 @@ CREATE TABLE transfer_idempotency_keys (
 `;
 
 const DOWN_SQL = `
-DROP TABLE IF EXISTS transfer_idempotency_keys, transfer_lines, transfers, purchase_order_idempotency_keys, purchase_order_lines, purchase_orders;
+DROP TABLE IF EXISTS order_promises, transfer_idempotency_keys, transfer_lines, transfers, purchase_order_idempotency_keys, purchase_order_lines, purchase_orders;
 ALTER TABLE stock_movements DROP CONSTRAINT IF EXISTS stock_movements_kind_check;
 ALTER TABLE stock_movements ADD CONSTRAINT stock_movements_kind_check CHECK (kind IN (${KINDS_BEFORE}));
 `;

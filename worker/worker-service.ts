@@ -8,6 +8,8 @@ import { connectionOptions } from '../infra/temporal-connection';
 import { maintenanceOptions } from './maintenance';
 import { startWebhookLoops } from '../webhooks/loops';
 import { createWorker } from './create-worker';
+import { startPromiseLoop } from '../infra/promise-loop';
+import { emitDocumentEvents } from '../infra/stock-motion-records';
 
 export interface WorkerService {
   worker: Worker;
@@ -39,6 +41,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
   const running = worker.run();
   // Beside the Temporal worker, not inside it: see webhooks/loops.ts.
   const webhookLoops = startWebhookLoops(core.knex, config.webhooks);
+  const promises = startPromiseLoop({ knex: core.knex, intervalMs: config.promiseIntervalMs, emit: emitDocumentEvents, log });
   return {
     worker,
     running,
@@ -46,6 +49,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch((err: unknown) => log.error('worker failed', { err }));
       await webhookLoops.stop();
+      await promises.stop();
       await closeQuietly(log, 'worker connection', () => workerConnection.close());
     },
   };
