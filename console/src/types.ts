@@ -76,6 +76,8 @@ export interface OrderView {
   edits: number;
   cancelReason?: string;
   links?: Links;
+  /** Backordered orders (docs/design.md §15). */
+  promisedAt?: string | null;
 }
 
 export interface OrderSummary {
@@ -94,7 +96,9 @@ export interface OrderSummary {
 export interface OrderList { orders: OrderSummary[]; nextCursor?: string }
 
 export interface Levels { onHand: number; reserved: number; available: number }
-export interface SkuLevels extends Levels { sku: string; levels: Array<Levels & { warehouseId: string }> }
+export interface Motion { incoming: number; inTransit: number }
+export interface Supply { warehouseId: string; quantity: number; expectedAt: string | null; source: 'purchase_order' | 'transfer'; id: string }
+export interface SkuLevels extends Levels, Motion { sku: string; levels: Array<Levels & Motion & { warehouseId: string }>; supply: Supply[] }
 
 export interface Movement {
   id: string;
@@ -109,3 +113,30 @@ export interface Movement {
 }
 
 export interface Alert { id: string; sku: string; available: number; reorderPoint: number; openedAt: string }
+
+/** docs/design.md §15. */
+export interface DocHistory { at: string; status: string; note?: string }
+export interface PurchaseOrder {
+  purchaseOrderId: string;
+  supplier: string;
+  warehouseId: string;
+  status: string;
+  late: boolean;
+  expectedAt: string;
+  lines: Array<{ sku: string; ordered: number; received: number; outstanding: number }>;
+  receipts: Array<{ receiptId: string; at: string; lines: Line[] }>;
+  createdAt: string;
+  history: DocHistory[];
+}
+export interface Transfer {
+  transferId: string;
+  fromWarehouseId: string;
+  toWarehouseId: string;
+  status: string;
+  expectedAt?: string;
+  lines: Array<{ sku: string; quantity: number; shipped: number; received: number; lost: number }>;
+  carrier?: string;
+  trackingNumber?: string;
+  createdAt: string;
+  history: DocHistory[];
+}
