@@ -102,7 +102,7 @@ async function checkDocuments(w: World, m: Motion, delivered: (sku: string) => n
     const expected = SEED * WAREHOUSES.length + (m.receivedByPo[sku] ?? 0) - delivered(sku);
     if (onHand + inTransit + lost !== expected) w.problems.push(`conservation ${sku}: on hand ${onHand} + in transit ${inTransit} + lost ${lost} ≠ seeded + received − delivered ${expected}`);
   }
-  w.notes.push(`${m.pos.size} POs (${m.pos.size * 4} receipts, each sent twice), ${m.transfers.size} transfers (ship and receive each sent twice)`);
+  w.notes.push(`${m.pos.size} POs (${m.pos.size * 2} receipts, each sent twice), ${m.transfers.size} transfers (ship and receive each sent twice)`);
 }
 
 export const STOCK_MOTION_RUNS: RunDef[] = [
