@@ -9,7 +9,11 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { eventually } from './support/temporal';
 import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { transferWorkflowId } from '../domain/transfers';
+import { createReaperActivities, type ReaperReport } from '../activities/reaper-activities';
+import { createClosedTransfersFinder } from '../infra/closed-transfers';
+import { createStockMotionRecords } from '../infra/stock-motion-records';
 
 const levelsOf = async (app: Express, sku: string) => (await request(app).get(`/inventory/${sku}`).set(as('ops')).expect(200)).body;
 const at = async (app: Express, sku: string, warehouseId: string) =>
@@ -151,6 +155,34 @@ describe('API: transfers', () => {
       return r.body.status !== 'awaiting_stock' ? r.body : undefined;
     });
     expect(woken.allocations).toEqual([{ warehouseId: a, sku, quantity: 1 }]);
+    expect(await reconciliation(h.app, sku)).toEqual({ ok: true, problems: [] });
+  });
+
+  it('a transfer whose workflow was terminated while requested: the reaper cancels it and releases its units', async () => {
+    const { warehouseId: a, sku } = await seedStock(h.app, 3);
+    const { warehouseId: b } = await seedStock(h.app, 0, { sku });
+    const since = new Date().toISOString();
+    const t = (await request(h.app).post('/transfers').set(as('admin')).send({ fromWarehouseId: a, toWarehouseId: b, lines: [{ sku, quantity: 3 }] }).expect(201)).body;
+    await h.client.workflow.getHandle(transferWorkflowId(t.transferId)).terminate('operator pressed Terminate');
+    expect(await at(h.app, sku, a)).toMatchObject({ onHand: 3, reserved: 3 });
+
+    const reaper = createReaperActivities({
+      ledger: h.ledger,
+      findClosedSince: async () => [],
+      isWorkflowClosed: async () => new Set(),
+      intervalMs: 1_000,
+      fullSweepEvery: 0,
+      transfers: createStockMotionRecords(h.knex, h.config.cursorSecret).transfers,
+      findClosedTransfersSince: createClosedTransfersFinder(h.client, h.client.options.namespace),
+    });
+    const env = new MockActivityEnvironment();
+    // Visibility is eventually consistent: the terminated transfer shows up in a pass or two.
+    await eventually(async () => {
+      const r = (await env.run(reaper.reapClosedOrders, { since, pass: 1 })) as ReaperReport;
+      return r.releasedTransfers?.includes(t.transferId) ? r : undefined;
+    });
+    expect(await at(h.app, sku, a)).toMatchObject({ onHand: 3, reserved: 0 });
+    expect((await request(h.app).get(`/transfers/${t.transferId}`).set(as('ops'))).body.status).toBe('cancelled');
     expect(await reconciliation(h.app, sku)).toEqual({ ok: true, problems: [] });
   });
 });

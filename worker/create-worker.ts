@@ -7,6 +7,7 @@ import type { Ledger } from '../ledger/types';
 import { createActivities } from '../activities/order-activities';
 import { createReaperActivities } from '../activities/reaper-activities';
 import { createClosedOrdersFinder, type ClosedOrdersFinder } from '../infra/closed-orders';
+import { createClosedTransfersFinder } from '../infra/closed-transfers';
 import type { OrderRecords } from '../orders';
 import { createReturnActivities } from '../activities/return-activities';
 import type { ReturnRecords } from '../orders/returns';
@@ -94,6 +95,8 @@ export async function createWorker(deps: CreateWorkerDeps): Promise<Worker> {
     isWorkflowClosed: createClosedOrdersCheck(deps.client, deps.namespace, { notFoundGraceMs: deps.reaperNotFoundGraceMs }),
     intervalMs: config.reaperIntervalMs,
     fullSweepEvery: deps.reaperFullSweepEvery,
+    transfers: deps.stockMotion?.transfers,
+    findClosedTransfersSince: deps.stockMotion ? createClosedTransfersFinder(deps.client, deps.namespace) : undefined,
   });
   const returnActivities = createReturnActivities({ ledger: deps.ledger, returns: deps.returns, wakeStock: (skus) => waker.wake(skus) });
   const motion = { wakeStock: (skus: string[]) => waker.wake(skus), supplyChanged: deps.supplyChanged };
