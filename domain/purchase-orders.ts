@@ -119,6 +119,10 @@ export const canCancel = (po: Pick<PurchaseOrderView, 'status' | 'receipts'>): b
 
 /** ISO 8601 with a time zone or a date: what `expectedAt` accepts. */
 export const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+/** Years 1970–9999: what Postgres and JavaScript both hold without surprises. */
 export function isIsoDate(value: string): boolean {
-  return ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value));
+  if (!ISO_DATE_TIME.test(value)) return false;
+  const t = Date.parse(value);
+  const year = Number(value.slice(0, 4));
+  return !Number.isNaN(t) && year >= 1970 && year <= 9999;
 }
