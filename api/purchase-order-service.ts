@@ -131,7 +131,8 @@ export class PurchaseOrderService {
         lines: over,
       });
     }
-    return this.update(po, receivePurchaseOrderUpdate, [{ receiptId: body.receiptId, lines: body.lines }], `receipt-${body.receiptId}`);
+    // The lines are in the id: a re-send joins the first; the same receipt id with other lines is decided (409) by the record.
+    return this.update(po, receivePurchaseOrderUpdate, [{ receiptId: body.receiptId, lines: body.lines }], `receipt-${body.receiptId}-${canonicalHash(mergeStockLines(body.lines)).slice(0, 16)}`);
   }
 
   async moveDate(id: string, expectedAt: string): Promise<PurchaseOrderView> {

@@ -10,6 +10,7 @@ import { isTransferClosed, overTransferReceiptOf, sameTransferReceipt, transferW
 import type { Ledger } from '../ledger/types';
 import { cancelTransferUpdate, receiveTransferUpdate, shipTransferUpdate } from '../workflows/transfer/messages';
 import { transferStartOptions } from '../workflows/transfer/start-options';
+import { canonicalHash } from './canonical';
 import { documentIdFor, executeDocumentUpdate, requestHashOf, startOnce, type DocumentUpdateOptions } from './document-updates';
 import { ApiError, invalidCursor, notFound } from './errors';
 import { requireCatalog } from './purchase-order-service';
@@ -112,7 +113,7 @@ export class TransferService {
     if (over.length > 0) {
       throw new ApiError(422, 'over_receipt', `The receipt has more than shipped on transfer ${id} (${over.map((o) => `${o.sku}: ${o.requested} > ${o.shipped}`).join('; ')})`, { transferId: id, lines: over });
     }
-    return this.update(t, receiveTransferUpdate, [body], `receipt-${body.receiptId}`);
+    return this.update(t, receiveTransferUpdate, [body], `receipt-${body.receiptId}-${canonicalHash(mergeStockLines(body.lines)).slice(0, 16)}`);
   }
 
   async cancel(id: string, reason: string): Promise<TransferView> {
