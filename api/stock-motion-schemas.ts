@@ -1,6 +1,6 @@
 /** zod schemas of the purchase-order and transfer routes (docs/design.md §15), registered for OpenAPI. */
 import { z } from 'zod';
-import { isIsoDate, PURCHASE_ORDER_STATUSES } from '../domain/purchase-orders';
+import { ISO_DATE_TIME, isIsoDate, PURCHASE_ORDER_STATUSES } from '../domain/purchase-orders';
 import { TRANSFER_STATUSES } from '../domain/transfers';
 import { apiSchemas } from './schema-registry';
 import { identifier, NO_CONTROL_CHARS, skuCodeSchema, warehouseIdSchema } from './schema-primitives';
@@ -18,7 +18,12 @@ const text = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .regex(NO_CONTROL_CHARS, 'must not contain control characters');
 
-export const isoDateSchema = z.string().max(40).refine(isIsoDate, 'must be an ISO 8601 date or date-time with a time zone (2026-12-24 or 2026-12-24T10:00:00Z)');
+// The pattern states the rule for the OpenAPI document; the refine is a guard that never fires on a match.
+export const isoDateSchema = z
+  .string()
+  .max(40)
+  .regex(ISO_DATE_TIME, 'must be an ISO 8601 date or date-time with a time zone (2026-12-24 or 2026-12-24T10:00:00Z), years 1970-8999')
+  .refine(isIsoDate, 'must be a date JavaScript can read');
 
 const lineSchema = z
   .object({

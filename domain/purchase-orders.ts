@@ -117,12 +117,14 @@ export const canMoveDate = canReceive;
 export const canClose = canReceive;
 export const canCancel = (po: Pick<PurchaseOrderView, 'status' | 'receipts'>): boolean => po.status === 'open' && po.receipts.length === 0;
 
-/** ISO 8601 with a time zone or a date: what `expectedAt` accepts. */
-export const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-/** Years 1970–9999: what Postgres and JavaScript both hold without surprises. */
+/**
+ * ISO 8601: a date, or a date-time with minutes (seconds and fractions optional) and a zone.
+ * Field ranges are in the pattern so an API schema can state them; years 1970–8999 keep every
+ * instant, shifted by any zone, within what Postgres and JavaScript both hold.
+ */
+const YEAR = '(19[7-9][0-9]|[2-8][0-9]{3})';
+const TIME = 'T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])';
+export const ISO_DATE_TIME = new RegExp(`^${YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(${TIME})?$`);
 export function isIsoDate(value: string): boolean {
-  if (!ISO_DATE_TIME.test(value)) return false;
-  const t = Date.parse(value);
-  const year = Number(value.slice(0, 4));
-  return !Number.isNaN(t) && year >= 1970 && year <= 9999;
+  return ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value));
 }
