@@ -86,7 +86,8 @@ export function createPromiseStore(knex: Knex, emit?: EmitDocumentEvents) {
       }
       // Orders that no longer wait keep no promise.
       const waiting = orders.map((o) => o.orderId);
-      await knex('order_promises').whereNotIn('order_id', waiting.length > 0 ? waiting : ['']).delete();
+      // One array binding, however many orders wait.
+      await knex.raw('DELETE FROM order_promises WHERE NOT (order_id = ANY(?::text[]))', [waiting]);
       lastInputs = fingerprint;
       return { changed, skipped: false };
     },
