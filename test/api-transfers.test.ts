@@ -59,6 +59,11 @@ describe('API: transfers', () => {
     expect(await at(h.app, sku, b)).toMatchObject({ onHand: 0, inTransit: 4 });
     expect((await levelsOf(h.app, sku)).inTransit).toBe(4);
     expect(await reconciliation(h.app, sku)).toEqual({ ok: true, problems: [] });
+    // A channel over both warehouses is offered what is on hand, never what is on the road (§12).
+    const channel = uid('chan');
+    await request(h.app).put(`/channels/${channel}`).set(as('admin')).send({ name: 'Both', warehouseIds: [a, b] }).expect(201);
+    const offered = await request(h.app).get(`/channels/${channel}/availability?sku=${sku}`).set(as('ops')).expect(200);
+    expect(offered.body.items).toEqual([{ sku, available: 6 }]);
     expect((await request(h.app).post(`/transfers/${transferId}/cancel`).set(as('admin')).send({ reason: 'late' })).status).toBe(409);
 
     const over = await request(h.app).post(`/transfers/${transferId}/receive`).set(as('system')).send({ receiptId: 'g1', lines: [{ sku, quantity: 5 }] });
