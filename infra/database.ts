@@ -1,6 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
 import { Client } from 'pg';
-import { migrationSource } from '../migrations';
+import { installSqlFunctions, migrationSource } from '../migrations';
 
 export class DatabaseUnreachableError extends Error {
   constructor(databaseUrl: string, cause: unknown) {
@@ -67,8 +67,10 @@ export function createKnex(databaseUrl: string, poolMax = 10): Knex {
   });
 }
 
+/** The DDL migrations not yet applied, then every function's current .sql (migrations/sql-functions.ts). */
 export async function migrate(knex: Knex): Promise<string[]> {
   const [, applied] = (await knex.migrate.latest({ migrationSource })) as [number, string[]];
+  await installSqlFunctions(knex);
   return applied;
 }
 

@@ -9,6 +9,8 @@ import { orderIdempotencyKeysMigration } from './007_order_idempotency_keys';
 import { orderRecordSaveMigration } from './008_order_record_save';
 import { webhookSubscriptionBackoffMigration } from './009_webhook_subscription_backoff';
 
+export { installSqlFunctions } from './sql-functions';
+
 export interface Migration {
   name: string;
   up(knex: Knex): Promise<void>;
@@ -19,6 +21,7 @@ export interface Migration {
  * Migrations are listed here rather than discovered on disk so the same code runs
  * from TypeScript under jest and from compiled JavaScript in dist/ without knex
  * needing a TypeScript loader. Append new ones; never edit or reorder landed ones.
+ * Database functions are not migrations: see sql-functions.ts (installed after the last one).
  */
 export const MIGRATIONS: Migration[] = [
   ledgerMigration,

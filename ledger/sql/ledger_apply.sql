@@ -13,103 +13,27 @@
  * Statements inside a volatile plpgsql function each take a fresh snapshot under
  * READ COMMITTED, so a read after a lock wait sees what the lock holder committed.
  *
- * Never use "?" in this SQL: knex.raw treats it as a binding placeholder.
- */
-export const LEDGER_FUNCTIONS_SQL = String.raw`
-CREATE FUNCTION ledger_lock_order(p_order_id text) RETURNS void LANGUAGE sql AS $$
-  -- Two-key form, first key 'LDG' in ASCII, keeps clear of other advisory lock users.
-  SELECT pg_advisory_xact_lock(4998215, hashtext(p_order_id))
-$$;
-
-CREATE FUNCTION ledger_context(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE
-  v_order text := p->>'order_id';
-  v_skus text[] := ARRAY(SELECT jsonb_array_elements_text(coalesce(p->'skus', '[]'::jsonb)));
-BEGIN
-  IF coalesce((p->>'lock')::boolean, false) THEN
-    IF v_order IS NOT NULL THEN
-      PERFORM ledger_lock_order(v_order);
-    END IF;
-  END IF;
-  IF v_order IS NOT NULL THEN
-    v_skus := v_skus || ARRAY(SELECT d.sku FROM order_demands d WHERE d.order_id = v_order);
-  END IF;
-  IF coalesce((p->>'lock')::boolean, false) THEN
-    PERFORM 1 FROM stock_levels sl JOIN warehouses w ON w.id = sl.warehouse_id AND w.active
-      WHERE sl.sku = ANY (v_skus)
-      ORDER BY sl.warehouse_id COLLATE "C", sl.sku COLLATE "C"
-      FOR UPDATE OF sl;
-  END IF;
-  RETURN jsonb_build_object(
-    'stored', (SELECT jsonb_build_object('op', i.op, 'hash', i.request_hash, 'result', i.result)
-                 FROM ledger_idempotency i WHERE i.key = p->>'key'),
-    'order', (SELECT jsonb_build_object('version', o.version, 'status', o.status)
-                FROM ledger_orders o WHERE o.order_id = v_order),
-    'demand', coalesce((SELECT jsonb_agg(jsonb_build_object('sku', d.sku, 'quantity', d.quantity))
-                          FROM order_demands d WHERE d.order_id = v_order), '[]'::jsonb),
-    'reservations', coalesce((SELECT jsonb_agg(jsonb_build_object('warehouseId', r.warehouse_id, 'sku', r.sku,
-                                      'status', r.status, 'quantity', r.quantity))
-                                FROM reservations r WHERE r.order_id = v_order), '[]'::jsonb),
-    'returned', coalesce((SELECT jsonb_agg(jsonb_build_object('warehouseId', x.warehouse_id, 'sku', x.sku, 'quantity', x.q))
-                            FROM (SELECT m.warehouse_id, m.sku, sum(m.on_hand_delta) AS q FROM stock_movements m
-                                   WHERE m.order_id = v_order AND m.kind = 'return'
-                                   GROUP BY m.warehouse_id, m.sku) x), '[]'::jsonb),
-    'knownSkus', coalesce((SELECT jsonb_agg(s.sku) FROM skus s WHERE s.sku = ANY (v_skus)), '[]'::jsonb),
-    'warehouse', (SELECT jsonb_build_object('id', w.id, 'active', w.active) FROM warehouses w WHERE w.id = p->>'warehouse_id'),
-    'hasActiveWarehouse', EXISTS (SELECT 1 FROM warehouses w WHERE w.active),
-    'levels', coalesce((SELECT jsonb_agg(jsonb_build_object('warehouseId', sl.warehouse_id, 'priority', w.priority,
-                                'sku', sl.sku, 'available', sl.on_hand - sl.reserved))
-                          FROM stock_levels sl JOIN warehouses w ON w.id = sl.warehouse_id AND w.active
-                         WHERE sl.sku = ANY (v_skus)), '[]'::jsonb)
-  );
-END $$;
-
--- Caller holds the skus row lock, so the crossing is decided once per SKU at a time.
-CREATE FUNCTION ledger_evaluate_alert(p_sku text) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-  v_point integer;
-  v_available bigint;
-  v_open bigint;
-BEGIN
-  SELECT s.reorder_point,
-         (SELECT coalesce(sum(sl.on_hand - sl.reserved), 0) FROM stock_levels sl WHERE sl.sku = p_sku),
-         (SELECT a.id FROM reorder_alerts a WHERE a.sku = p_sku AND a.cleared_at IS NULL)
-    INTO v_point, v_available, v_open
-    FROM skus s WHERE s.sku = p_sku;
-  IF v_available <= v_point THEN
-    IF v_open IS NULL THEN
-      INSERT INTO reorder_alerts (sku, available, reorder_point) VALUES (p_sku, v_available, v_point);
-    END IF;
-  ELSIF v_open IS NOT NULL THEN
-    UPDATE reorder_alerts SET cleared_at = now() WHERE id = v_open;
-  END IF;
-END $$;
-
-CREATE FUNCTION ledger_evaluate_alerts(p_skus text[]) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-  v_sku text;
-BEGIN
-  FOR v_sku IN SELECT DISTINCT x COLLATE "C" FROM unnest(p_skus) x ORDER BY 1 LOOP
-    PERFORM 1 FROM skus s WHERE s.sku = v_sku FOR NO KEY UPDATE;
-    PERFORM ledger_evaluate_alert(v_sku);
-  END LOOP;
-END $$;
-
-/*
+ * It keeps order_demands.open in step with the order's status (migration 002: the partial
+ * index on open demand is what keeps receipts and ordersAwaiting() from reading closed
+ * orders), and its backorder check ignores the warehouses the request excluded (a
+ * warehouse that rejected an order's fulfillment may still have stock).
+ *
  * p: key, op, hash, order_id?, checked?, expected_version?, order_status?, demand?,
  *    changes[{warehouse_id, sku, kind, on_hand_delta, reserved_delta, on_fail, reason}],
  *    transitions[{warehouse_id, sku, from_status, to_status, quantity}],
- *    backordered_skus[], result (null: the first change's balance is the result).
+ *    backordered_skus[], backorder_exclude[] (warehouses the backorder check ignores: the
+ *    order may not use them), result (null: the first change's balance is the result).
  * Returns {replay: true, op, hash, result} when the key was already used, else
  * {replay: false, result}.
  */
-CREATE FUNCTION ledger_apply(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION ledger_apply(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_key text := p->>'key';
   v_order text := p->>'order_id';
   v_result jsonb := coalesce(p->'result', 'null'::jsonb);
   v_changes jsonb := coalesce(p->'changes', '[]'::jsonb);
   v_backordered text[] := ARRAY(SELECT jsonb_array_elements_text(coalesce(p->'backordered_skus', '[]'::jsonb)));
+  v_exclude text[] := ARRAY(SELECT jsonb_array_elements_text(coalesce(p->'backorder_exclude', '[]'::jsonb)));
   v_touched text[] := '{}';
   v_version integer;
   v_on_hand integer;
@@ -172,6 +96,12 @@ BEGIN
     INSERT INTO order_demands (order_id, sku, quantity)
     SELECT v_order, x.sku, x.quantity FROM jsonb_to_recordset(p->'demand') AS x(sku text, quantity integer);
   END IF;
+  -- Only an open order's demand is in the index receipts and ordersAwaiting() read.
+  IF v_order IS NOT NULL AND (p->>'order_status' IS NOT NULL OR jsonb_typeof(p->'demand') = 'array') THEN
+    UPDATE order_demands d SET open = (o.status = 'open')
+      FROM ledger_orders o
+     WHERE o.order_id = v_order AND d.order_id = v_order AND d.open IS DISTINCT FROM (o.status = 'open');
+  END IF;
 
   INSERT INTO stock_movements (warehouse_id, sku, kind, on_hand_delta, reserved_delta, order_id, idempotency_key, reason)
   SELECT c.warehouse_id, c.sku, c.kind, c.on_hand_delta, c.reserved_delta, v_order,
@@ -229,80 +159,10 @@ BEGIN
     END IF;
     IF v_sku = ANY (v_backordered) AND EXISTS (
       SELECT 1 FROM stock_levels sl JOIN warehouses w ON w.id = sl.warehouse_id AND w.active
-       WHERE sl.sku = v_sku AND sl.on_hand > sl.reserved) THEN
+       WHERE sl.sku = v_sku AND sl.on_hand > sl.reserved AND sl.warehouse_id <> ALL (v_exclude)) THEN
       RAISE EXCEPTION 'stock of % arrived since it was read', v_sku USING ERRCODE = 'LDG01';
     END IF;
   END LOOP;
 
   RETURN jsonb_build_object('replay', false, 'result', v_result);
 END $$;
-
-/*
- * One round trip for the common reservation: a new order that one active warehouse can
- * fill completely. It applies allocate()'s first rule (the highest-priority warehouse,
- * lowest number first, ties by id, that has every line) and hands the rest — splits,
- * backorders, amended or released orders, unknown SKUs — back to the TypeScript planner
- * by returning {fallback: true}. test/ledger.fastpath.test.ts keeps the two in step.
- * p: key, op, hash, order_id, lines[{sku, quantity}] (merged, sorted).
- */
-CREATE FUNCTION ledger_reserve_single(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE
-  v_order text := p->>'order_id';
-  v_lines jsonb := p->'lines';
-  v_skus text[] := ARRAY(SELECT l->>'sku' FROM jsonb_array_elements(v_lines) l);
-  v_quantities integer[] := ARRAY(SELECT (l->>'quantity')::integer FROM jsonb_array_elements(v_lines) l);
-  v_stored record;
-  v_candidate text;
-  v_warehouse text;
-  v_fits boolean;
-BEGIN
-  PERFORM ledger_lock_order(v_order);
-  SELECT i.op, i.request_hash, i.result INTO v_stored FROM ledger_idempotency i WHERE i.key = p->>'key';
-  IF FOUND THEN
-    RETURN jsonb_build_object('replay', true, 'op', v_stored.op, 'hash', v_stored.request_hash, 'result', v_stored.result);
-  END IF;
-  IF EXISTS (SELECT 1 FROM ledger_orders o WHERE o.order_id = v_order) THEN
-    RETURN jsonb_build_object('fallback', true);
-  END IF;
-  -- Row-at-a-time key lookups rather than one join: a join against a set-returning
-  -- function is planned for 100 rows and tends to a sequential scan of stock_levels.
-  FOR v_candidate IN
-    SELECT sl.warehouse_id FROM stock_levels sl JOIN warehouses w ON w.id = sl.warehouse_id AND w.active
-     WHERE sl.sku = v_skus[1] AND sl.on_hand - sl.reserved >= v_quantities[1]
-     ORDER BY w.priority, sl.warehouse_id COLLATE "C"
-  LOOP
-    v_fits := true;
-    FOR i IN 2 .. cardinality(v_skus) LOOP
-      v_fits := EXISTS (SELECT 1 FROM stock_levels sl WHERE sl.warehouse_id = v_candidate AND sl.sku = v_skus[i]
-                                                      AND sl.on_hand - sl.reserved >= v_quantities[i]);
-      EXIT WHEN NOT v_fits;
-    END LOOP;
-    IF v_fits THEN
-      v_warehouse := v_candidate;
-      EXIT;
-    END IF;
-  END LOOP;
-  IF v_warehouse IS NULL THEN
-    RETURN jsonb_build_object('fallback', true);
-  END IF;
-  RETURN ledger_apply(jsonb_build_object(
-    'key', p->>'key', 'op', p->>'op', 'hash', p->>'hash', 'order_id', v_order, 'checked', true,
-    'expected_version', NULL, 'order_status', 'open', 'demand', v_lines,
-    'changes', (SELECT jsonb_agg(jsonb_build_object('warehouse_id', v_warehouse, 'sku', l.sku, 'kind', 'reserve',
-                  'on_hand_delta', 0, 'reserved_delta', l.quantity, 'on_fail', 'stale', 'reason', NULL))
-                  FROM jsonb_to_recordset(v_lines) AS l(sku text, quantity integer)),
-    'transitions', (SELECT jsonb_agg(jsonb_build_object('warehouse_id', v_warehouse, 'sku', l.sku,
-                      'from_status', NULL, 'to_status', 'held', 'quantity', l.quantity))
-                      FROM jsonb_to_recordset(v_lines) AS l(sku text, quantity integer)),
-    'result', jsonb_build_object(
-      'allocations', (SELECT jsonb_agg(jsonb_build_object('warehouseId', v_warehouse, 'sku', e.line->>'sku',
-                                                          'quantity', (e.line->>'quantity')::integer) ORDER BY e.n)
-                        FROM jsonb_array_elements(v_lines) WITH ORDINALITY AS e(line, n)),
-      'backordered', '[]'::jsonb)));
-END $$;
-`;
-
-export const DROP_LEDGER_FUNCTIONS_SQL = `
-DROP FUNCTION IF EXISTS ledger_reserve_single(jsonb), ledger_apply(jsonb), ledger_evaluate_alerts(text[]), ledger_evaluate_alert(text),
-  ledger_context(jsonb), ledger_lock_order(text);
-`;
