@@ -22,6 +22,7 @@ import { requestLogging } from './request-context';
 import { methodNotAllowed, mountRoute, staticMethodNotAllowed, type AnyRoute } from './route';
 import { catalogRoutes } from './routes/catalog';
 import { docRoutes } from './routes/docs';
+import { buildOpenApiDocument } from './openapi';
 import { editRoutes } from './routes/edits';
 import { eventRoutes } from './routes/events';
 import { holdRoutes } from './routes/holds';
@@ -133,6 +134,8 @@ export function createApp(deps: AppDeps): express.Express {
   routes.push(...docRoutes(() => routes));
 
   const app = express();
+  // What GET /openapi.json serves, for the build that generates the console's API types (api/openapi-document.ts).
+  app.locals.openApiDocument = (): Record<string, unknown> => buildOpenApiDocument(routes);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLogging(logger));
