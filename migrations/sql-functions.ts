@@ -5,7 +5,8 @@ import type { Knex } from 'knex';
 /*
  * The database's functions are code, not schema: each one's single current definition is a
  * `.sql` file beside the code it serves (ledger/sql/, orders/sql/, webhooks/sql/, …), holding
- * one `CREATE OR REPLACE` of the function named like the file (docs/database-functions.md).
+ * one `CREATE OR REPLACE` of the function named like the file and nothing else but comments (it
+ * runs at every start: triggers and data changes belong in migrations). docs/database-functions.md
  *
  * installSqlFunctions() runs after the DDL migrations at every migrate (prepareDatabase: npm
  * start, every process entry, the tests' global setup): every `<folder>/sql/*.sql` directly under

@@ -22,6 +22,14 @@ function parse(file: string): SqlFunction {
   expect(text).toMatch(/CREATE\s+OR\s+REPLACE\s+FUNCTION/i);
   const quoted = /\bAS\s+(\$\w*\$)([^]*?)\1/i.exec(text);
   if (!quoted) throw new Error(`${file}: no dollar-quoted body`);
+  // Nothing but comments around the one statement: the file runs again at every start, so a
+  // CREATE TRIGGER or a data change in it would fail or repeat.
+  const comments = (s: string) => s.replace(/\/\*[^]*?\*\//g, '').replace(/--[^\n]*/g, '').trim();
+  expect({ file, before: comments(text.slice(0, text.search(DEFINITION))), after: comments(text.slice(quoted.index + quoted[0].length)) }).toEqual({
+    file,
+    before: '',
+    after: ';',
+  });
   return { file, name: names[0], body: quoted[2] };
 }
 
