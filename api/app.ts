@@ -123,9 +123,9 @@ export function createApp(deps: AppDeps): express.Express {
     ...holdRoutes({ orders }),
     ...editRoutes({ orders, limits: config.limits }),
     ...returnRoutes({ returns }),
-    ...catalogRoutes({ ledger, integrationSecretSet: config.integration?.secret !== undefined }),
+    ...catalogRoutes({ ledger, integrationSecretSet: config.integration?.secret !== undefined, outbound: config.outbound }),
     ...inventoryRoutes({ ledger, stockWaker, closedOrdersCheck }),
-    ...webhookRoutes({ db }),
+    ...webhookRoutes({ db, outbound: config.outbound }),
     ...channelRoutes({ db }),
   ];
   const metrics = createApiMetrics({ ledger, knex: deps.knex, sources: deps.metricsSources ?? config.metricsSources });

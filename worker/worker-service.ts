@@ -7,6 +7,7 @@ import { dataConverter } from '../infra/payload-codec';
 import { connectionOptions } from '../infra/temporal-connection';
 import { maintenanceOptions } from './maintenance';
 import { startWebhookLoops } from '../webhooks/loops';
+import { createOutboundClient } from '../integrations/outbound-http';
 import { createWorker } from './create-worker';
 
 export interface WorkerService {
@@ -37,7 +38,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
   });
   const running = worker.run();
   // Beside the Temporal worker, not inside it: see webhooks/loops.ts.
-  const webhookLoops = startWebhookLoops(core.knex, config.webhooks);
+  const webhookLoops = startWebhookLoops(core.knex, config.webhooks, undefined, createOutboundClient({ policy: config.outbound }));
   return {
     worker,
     running,
