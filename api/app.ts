@@ -36,6 +36,7 @@ import { EncryptionCodec } from '../infra/payload-codec';
 import { CODEC_PATH, codecServer } from './codec-server';
 import { securityHeaders, writeRateLimit } from './security-middleware';
 import { whoamiRoutes } from './routes/whoami';
+import { authOffGuards } from './auth-off';
 import { CONSOLE_PATH, consoleAssets, defaultConsoleDir } from './console-assets';
 import { DOCS_ASSETS_PATH, docsAssets } from './docs-page';
 
@@ -138,6 +139,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestLogging(logger));
   app.use(metrics.middleware);
   app.use(securityHeaders());
+  // Auth off: only this machine's own names, and JSON writes only (docs/design.md §20).
+  if (!keys.enabled) app.use(authOffGuards());
   // The UI's decode calls are reads in POST clothing: not counted as writes.
   app.use(writeRateLimit({ keys, perMinute: config.security.rateLimitWritesPerMinute, exempt: (req) => req.path.startsWith(CODEC_PATH) }));
   const { encryptionKeys, codecCorsOrigins } = config.security;
