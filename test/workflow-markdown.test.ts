@@ -21,7 +21,7 @@ describe('order workflow · markdown in the UI details', () => {
     expect(details).toContain('**Ship to:** \\[x\\]\\(https\\://evil\\), \\*\\*Status:\\*\\* paid, SW1Y 4JH \\# London');
     // Nothing of the outside text is left active: no link, no emphasis, no new line of its own.
     expect(details).not.toMatch(/(^|[^\\])\[x\]\(/);
-    expect(details.split('\n\n').every((row) => row.startsWith('**'))).toBe(true);
+    expect((details ?? "").split('\n\n').every((row) => row.startsWith('**'))).toBe(true);
 
     const reason = '**Status:** delivered [refund here](https://evil) <b>now</b>';
     await handle.executeUpdate(cancelUpdate, { args: [{ reason }] });
