@@ -37,6 +37,7 @@ import { CODEC_PATH, codecServer } from './codec-server';
 import { securityHeaders, writeRateLimit } from './security-middleware';
 import { whoamiRoutes } from './routes/whoami';
 import { authOffGuards } from './auth-off';
+import { authFailureLimit } from './auth-failures';
 import { CONSOLE_PATH, consoleAssets, defaultConsoleDir } from './console-assets';
 import { DOCS_ASSETS_PATH, docsAssets } from './docs-page';
 
@@ -143,6 +144,8 @@ export function createApp(deps: AppDeps): express.Express {
   if (!keys.enabled) app.use(authOffGuards());
   // The UI's decode calls are reads in POST clothing: not counted as writes.
   app.use(writeRateLimit({ keys, perMinute: config.security.rateLimitWritesPerMinute, exempt: (req) => req.path.startsWith(CODEC_PATH) }));
+  // Guessing keys: failed authentications per client address (docs/design.md §20).
+  if (keys.enabled) app.use(authFailureLimit({ perMinute: config.authFailuresPerMinute ?? 0 }));
   const { encryptionKeys, codecCorsOrigins } = config.security;
   app.use(CODEC_PATH, codecServer({ keys, codec: encryptionKeys.length ? new EncryptionCodec(encryptionKeys) : undefined, corsOrigins: codecCorsOrigins }));
   app.use((_req, res, next) => {

@@ -6,6 +6,7 @@ import { INTEGRATION_SHAPE, integrationConfig, type IntegrationConfig } from './
 import { SECURITY_SHAPE, securityConfig, type SecurityConfig } from './security';
 import { destinationProblem, OUTBOUND_SHAPE, outboundConfig, type OutboundConfig } from './outbound';
 import { keyFingerprint } from '../api/key-fingerprint';
+import { authFailuresPerMinute, HYGIENE_SHAPE } from './hygiene';
 
 export type Role = 'system' | 'support' | 'ops' | 'admin';
 export const ROLES: readonly Role[] = ['system', 'support', 'ops', 'admin'];
@@ -108,6 +109,7 @@ const schema = z.object({
   ...SECURITY_SHAPE,
   ...INTEGRATION_SHAPE,
   ...OUTBOUND_SHAPE,
+  ...HYGIENE_SHAPE,
 });
 
 type Parsed = z.output<typeof schema>;
@@ -162,6 +164,8 @@ export interface Config {
   integration: IntegrationConfig;
   /** Where outbound requests (webhooks, warehouses, the carrier) may connect (docs/design.md §20). */
   outbound: OutboundConfig;
+  /** AUTH_FAILURES_PER_MINUTE: 401s per client address per minute before its key-bearing requests get 429 (0 = unlimited). */
+  authFailuresPerMinute: number;
   /** The most units one order, and one of its lines, may ask for: at intake and in edits. */
   limits: UnitLimits;
   /** The worker's sticky workflow cache (Worker option maxCachedWorkflows): memory against replays; default the SDK's, from the heap size. */
@@ -243,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cursorSecret: e.CURSOR_SECRET ?? createHash('sha256').update(`order-list-cursor:${e.DATABASE_URL}`).digest('hex'),
     integration,
     outbound,
+    authFailuresPerMinute: authFailuresPerMinute(e),
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     limits: { maxUnitsPerOrder: e.MAX_UNITS_PER_ORDER, maxUnitsPerLine: e.MAX_UNITS_PER_LINE },
   };

@@ -27,6 +27,8 @@ describe('production start refusals', () => {
   it('the production baseline starts', () => {
     expect(problemsOf(PRODUCTION)).toEqual([]);
     expect(loadConfig(PRODUCTION).outbound).toMatchObject({ allowLoopback: false, refuseAtRegistration: true, allowedNetworks: [] });
+    expect(loadConfig(PRODUCTION).authFailuresPerMinute).toBe(30);
+    expect(loadConfig({ ...PRODUCTION, AUTH_FAILURES_PER_MINUTE: '0' }).authFailuresPerMinute).toBe(0);
   });
 
   it('no CURSOR_SECRET: refused, naming it (the database URL is no secret to derive it from)', () => {
