@@ -2,6 +2,8 @@
  * What NODE_ENV=production refuses at start (docs/design.md §20, "Hygiene" and "Outbound
  * destinations"), each naming its variable, and never printing a key.
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../config/config';
 import { keyFingerprint } from '../api/key-fingerprint';
 
@@ -73,5 +75,31 @@ describe('production start refusals', () => {
   it('OUTBOUND_ALLOWED_NETWORKS: a malformed entry is refused naming the variable', () => {
     expect(problemsOf({ ...PRODUCTION, OUTBOUND_ALLOWED_NETWORKS: '10.0.0.0/8, nonsense' })).toEqual([expect.stringMatching(/^OUTBOUND_ALLOWED_NETWORKS: entry 2 \("nonsense"\) must be a CIDR/)]);
     expect(loadConfig({ ...PRODUCTION, OUTBOUND_ALLOWED_NETWORKS: '127.0.0.0/8,fd00::/8' }).outbound.allowedNetworks.map((n) => n.text)).toEqual(['127.0.0.0/8', 'fd00::/8']);
+  });
+});
+
+describe('the API process refuses to start', () => {
+  const root = path.resolve(__dirname, '..');
+  const start = (env: Record<string, string>) =>
+    new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(process.execPath, ['-r', `${root}/test/support/swc-register.js`, `${root}/api/main.ts`], {
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/none', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+      child.on('exit', (code) => resolve({ code, output }));
+    });
+
+  it('names CURSOR_SECRET and the short key by fingerprint, and prints no key', async () => {
+    const short = 'tooshort-admin-key';
+    const { CURSOR_SECRET: _unused, ...env } = PRODUCTION;
+    const res = await start({ ...env, API_KEYS: `${ADMIN_KEY}:admin,${short}:support` });
+    expect(res.code).toBe(1);
+    expect(res.output).toContain('CURSOR_SECRET: required when NODE_ENV=production');
+    expect(res.output).toContain(`API_KEYS: keys must be at least 32 characters when NODE_ENV=production; too short: entry 2 (${keyFingerprint(short)})`);
+    expect(res.output).not.toContain(short);
+    expect(res.output).not.toContain(ADMIN_KEY);
   });
 });
