@@ -37,6 +37,8 @@ import { EncryptionCodec } from '../infra/payload-codec';
 import { CODEC_PATH, codecServer } from './codec-server';
 import { securityHeaders, writeRateLimit } from './security-middleware';
 import { whoamiRoutes } from './routes/whoami';
+import { authOffGuards } from './auth-off';
+import { authFailureLimit } from './auth-failures';
 import { CONSOLE_PATH, consoleAssets, defaultConsoleDir } from './console-assets';
 import { DOCS_ASSETS_PATH, docsAssets } from './docs-page';
 
@@ -124,9 +126,9 @@ export function createApp(deps: AppDeps): express.Express {
     ...holdRoutes({ orders }),
     ...editRoutes({ orders, limits: config.limits }),
     ...returnRoutes({ returns }),
-    ...catalogRoutes({ ledger, integrationSecretSet: config.integration?.secret !== undefined }),
+    ...catalogRoutes({ ledger, integrationSecretSet: config.integration?.secret !== undefined, outbound: config.outbound }),
     ...inventoryRoutes({ ledger, stockWaker, closedOrdersCheck }),
-    ...webhookRoutes({ db }),
+    ...webhookRoutes({ db, outbound: config.outbound }),
     ...channelRoutes({ db }),
   ];
   const metrics = createApiMetrics({ ledger, knex: deps.knex, sources: deps.metricsSources ?? config.metricsSources });
@@ -141,8 +143,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestLogging(logger));
   app.use(metrics.middleware);
   app.use(securityHeaders());
+  // Auth off: only this machine's own names, and JSON writes only (docs/design.md §20).
+  if (!keys.enabled) app.use(authOffGuards());
   // The UI's decode calls are reads in POST clothing: not counted as writes.
   app.use(writeRateLimit({ keys, perMinute: config.security.rateLimitWritesPerMinute, exempt: (req) => req.path.startsWith(CODEC_PATH) }));
+  // Guessing keys: failed authentications per client address (docs/design.md §20).
+  if (keys.enabled) app.use(authFailureLimit({ perMinute: config.authFailuresPerMinute ?? 0 }));
   const { encryptionKeys, codecCorsOrigins } = config.security;
   app.use(CODEC_PATH, codecServer({ keys, codec: encryptionKeys.length ? new EncryptionCodec(encryptionKeys) : undefined, corsOrigins: codecCorsOrigins }));
   app.use((_req, res, next) => {

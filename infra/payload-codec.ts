@@ -60,7 +60,13 @@ export class EncryptionCodec implements PayloadCodec {
   }
 }
 
-/** The data converter for clients and workers: the codec when keys are configured, else the default. */
+/** Encodes failure messages and stack traces into a payload, which the codec then seals (infra/failure-converter.ts). */
+export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
+/**
+ * The data converter for clients and workers: the codec when keys are configured — with failure
+ * messages encoded, so they are encrypted too (docs/design.md §20) — else the default.
+ */
 export function dataConverter(keys: readonly EncryptionKey[]): DataConverter | undefined {
-  return keys.length > 0 ? { payloadCodecs: [new EncryptionCodec(keys)] } : undefined;
+  return keys.length > 0 ? { payloadCodecs: [new EncryptionCodec(keys)], failureConverterPath: FAILURE_CONVERTER_PATH } : undefined;
 }

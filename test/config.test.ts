@@ -56,7 +56,7 @@ describe('loadConfig', () => {
 
   it('refuses production without API keys', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/API_KEYS/);
-    expect(loadConfig({ NODE_ENV: 'production', API_KEYS: 'k:admin' }).nodeEnv).toBe('production');
+    expect(loadConfig({ NODE_ENV: 'production', API_KEYS: `${'k'.repeat(32)}:admin`, CURSOR_SECRET: 'c'.repeat(32) }).nodeEnv).toBe('production');
   });
 });
 

@@ -7,6 +7,7 @@ import { dataConverter } from '../infra/payload-codec';
 import { connectionOptions } from '../infra/temporal-connection';
 import { maintenanceOptions } from './maintenance';
 import { startWebhookLoops } from '../webhooks/loops';
+import { createOutboundClient } from '../integrations/outbound-http';
 import { createWorker } from './create-worker';
 
 export interface WorkerService {
@@ -20,7 +21,10 @@ export interface WorkerService {
 /** The fulfillment worker of `config`, running. */
 export async function startWorkerService(config: Config, core: CoreServices, log: Logger): Promise<WorkerService> {
   const workerConnection = await NativeConnection.connect(connectionOptions(config.temporal));
+  // One policed transport for webhooks, warehouses and the carrier (docs/design.md §20).
+  const outbound = createOutboundClient({ policy: config.outbound });
   const worker = await createWorker({
+    outbound,
     connection: workerConnection,
     client: core.client,
     namespace: config.temporal.namespace,
@@ -37,7 +41,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
   });
   const running = worker.run();
   // Beside the Temporal worker, not inside it: see webhooks/loops.ts.
-  const webhookLoops = startWebhookLoops(core.knex, config.webhooks);
+  const webhookLoops = startWebhookLoops(core.knex, config.webhooks, undefined, outbound);
   return {
     worker,
     running,
@@ -45,6 +49,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch((err: unknown) => log.error('worker failed', { err }));
       await webhookLoops.stop();
+      outbound.close();
       await closeQuietly(log, 'worker connection', () => workerConnection.close());
     },
   };

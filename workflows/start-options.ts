@@ -4,6 +4,7 @@
  */
 import { WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
 import { boundedKeywords } from './keyword-list';
+import { md } from './markdown';
 import { ChannelKey, CustomerIdKey, OrderStatusKey, SkusKey } from './search-attributes';
 import { orderWorkflowId, type OrderInput } from './types';
 
@@ -22,11 +23,12 @@ export function orderStartOptions(input: OrderInput, taskQueue: string): OrderSt
   const skus = boundedKeywords(input.lines.map((l) => l.sku));
   const units = input.lines.reduce((n, l) => n + l.quantity, 0);
   const a = input.shippingAddress;
+  // Every value from outside goes through md(): the UI renders this as markdown (docs/design.md §20).
   const details = [
-    `**Customer:** ${input.customer.id}${input.customer.name ? ` (${input.customer.name})` : ''}`,
-    `**Channel:** ${input.channel} · **Shipping:** ${input.shippingMethod}`,
-    `**Ship to:** ${[a.name, a.line1, a.line2, `${a.postalCode} ${a.city}`, a.region, a.country].filter(Boolean).join(', ')}`,
-    `**Lines (${units} units):** ${input.lines.map((l) => `${l.sku} ×${l.quantity}`).join(', ')}`,
+    `**Customer:** ${md(input.customer.id)}${input.customer.name ? ` (${md(input.customer.name)})` : ''}`,
+    `**Channel:** ${md(input.channel)} · **Shipping:** ${md(input.shippingMethod)}`,
+    `**Ship to:** ${[a.name, a.line1, a.line2, `${a.postalCode} ${a.city}`, a.region, a.country].filter(Boolean).map(md).join(', ')}`,
+    `**Lines (${units} units):** ${input.lines.map((l) => `${md(l.sku)} ×${l.quantity}`).join(', ')}`,
   ].join('\n\n');
   return {
     workflowId: orderWorkflowId(input.orderId),
@@ -39,7 +41,7 @@ export function orderStartOptions(input: OrderInput, taskQueue: string): OrderSt
       { key: ChannelKey, value: input.channel },
       { key: SkusKey, value: skus },
     ],
-    staticSummary: `Order ${input.orderId} · ${input.lines.length} line${input.lines.length === 1 ? '' : 's'} · ${input.channel}`,
+    staticSummary: `Order ${md(input.orderId)} · ${input.lines.length} line${input.lines.length === 1 ? '' : 's'} · ${md(input.channel)}`,
     staticDetails: details,
   };
 }

@@ -3,6 +3,7 @@
  * register (workflows/order/compensation.ts): cancel the pick task, void the label, put committed
  * units back. Each undo first confirms a call whose answer was lost by replaying its key.
  */
+import { md } from '../markdown';
 import { COMPENSATION, acts } from './activity-options';
 import { carry } from './record';
 import { activeHolds, fulfillmentView, type FulfillmentRun, type OrderState } from './state';
@@ -44,7 +45,7 @@ export async function cancelPickTask(s: OrderState, run: FulfillmentRun): Promis
   }
   if (!run.taskOpen || !f.pickTaskId) return;
   const taskId = f.pickTaskId;
-  await acts.cancelPickTask.executeWithOptions({ ...COMPENSATION, summary: `Cancel pick task ${taskId}` }, [
+  await acts.cancelPickTask.executeWithOptions({ ...COMPENSATION, summary: `Cancel pick task ${md(taskId)}` }, [
     { orderId: s.id, fulfillmentId: run.id, warehouseId: run.warehouseId, taskId, key: `${pickKey(s, run)}:cancel`, reason: stopReason(s) },
   ]);
   run.taskOpen = false;
@@ -73,7 +74,7 @@ export async function voidLabel(s: OrderState, run: FulfillmentRun): Promise<voi
   }
   const label = run.label;
   if (!label) return;
-  await acts.voidLabel.executeWithOptions({ ...COMPENSATION, summary: `Void label ${label.labelId}` }, [
+  await acts.voidLabel.executeWithOptions({ ...COMPENSATION, summary: `Void label ${md(label.labelId)}` }, [
     { orderId: s.id, fulfillmentId: run.id, labelId: label.labelId, key: `${s.id}:${run.id}:label:void` },
   ]);
   run.label = undefined;

@@ -6,6 +6,7 @@
  * (those paths, and the predicates the handlers share, are in fulfillment-stops.ts).
  */
 import { isCancellation, log } from '@temporalio/workflow';
+import { md } from '../markdown';
 import { DELIVERY_TIMEOUT, PICK_FAILED } from '../failure-types';
 import { ADAPTER, acts } from './activity-options';
 import { dropUndo, hasUndo, pushUndo, undoNow } from './compensation';
@@ -100,7 +101,7 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
       const taskId = f.pickTaskId!;
       const outcome = await waitFor({
         step: 'pick',
-        summary: `Wait for pick task ${taskId}`,
+        summary: `Wait for pick task ${md(taskId)}`,
         run: (o) => acts.awaitPick.executeWithOptions(o, [{ ...ctx(), taskId }]),
         onCompleted: () => (run.picked = true),
         done: () => run.picked || run.pickFailure !== undefined,
@@ -124,7 +125,7 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
       const taskId = f.pickTaskId!;
       const outcome = await waitFor({
         step: 'pack',
-        summary: `Pack ${run.id} (task ${taskId})`,
+        summary: `Pack ${run.id} (task ${md(taskId)})`,
         run: (o) => acts.packOrder.executeWithOptions(o, [{ ...ctx(), taskId }]),
         onCompleted: () => (run.packed = true),
         done: () => run.packed,
@@ -175,7 +176,7 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
       enterStep(s, `awaiting carrier pickup ${run.id}`);
       const outcome = await waitFor({
         step: 'ship',
-        summary: run.label ? `Hand parcel ${run.label.trackingNumber} to ${run.label.carrier}` : `Wait for carrier pickup of ${run.id}`,
+        summary: run.label ? `Hand parcel ${md(run.label.trackingNumber)} to ${md(run.label.carrier)}` : `Wait for carrier pickup of ${run.id}`,
         run: (o) => acts.awaitPickup.executeWithOptions(o, [{ ...ctx(), label: run.label }]),
         onCompleted: () => (run.handedOver = true),
         done: () => run.handedOver || run.pendingShipment !== undefined,
@@ -191,7 +192,7 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
         enterStep(s, `in transit ${run.id}`);
         const outcome = await waitFor({
           step: 'deliver',
-          summary: `Track delivery${f.shipment?.trackingNumber ? ` of ${f.shipment.trackingNumber}` : ''}`,
+          summary: `Track delivery${f.shipment?.trackingNumber ? ` of ${md(f.shipment.trackingNumber)}` : ''}`,
           run: (o) => acts.awaitDelivery.executeWithOptions(o, [{ ...ctx(), trackingNumber: f.shipment?.trackingNumber }]),
           onCompleted: () => (run.delivered = true),
           done: () => run.delivered,

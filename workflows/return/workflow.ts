@@ -7,6 +7,7 @@
  */
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { allHandlersFinished, condition, log, proxyActivities, setCurrentDetails, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { md } from '../markdown';
 import type { ReturnActivities } from '../../activities/return-activities';
 import { NON_RETRYABLE_TYPES } from '../failure-types';
 import { INVALID_TRANSITION } from '../messages';
@@ -32,11 +33,11 @@ const nowIso = () => new Date(Date.now()).toISOString();
 function publish(s: ReturnState, deadline: string): void {
   upsertSearchAttributes([{ key: ReturnStatusKey, value: s.view.status }]);
   const v = s.view;
-  const inspected = (v.inspected ?? []).map((l) => `${l.sku} ×${l.quantity} ${l.disposition}`).join(', ');
+  const inspected = (v.inspected ?? []).map((l) => `${md(l.sku)} ×${l.quantity} ${md(l.disposition)}`).join(', ');
   setCurrentDetails(
     [
       `**Status:** ${v.status}${v.status === 'authorized' ? ` · waiting for the parcel until ${deadline}` : ''}`,
-      v.warehouseId ? `**Received at:** ${v.warehouseId} (${v.receivedAt ?? ''})` : '',
+      v.warehouseId ? `**Received at:** ${md(v.warehouseId)} (${md(v.receivedAt)})` : '',
       inspected ? `**Inspected:** ${inspected}` : '',
     ]
       .filter(Boolean)
