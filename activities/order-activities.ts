@@ -11,7 +11,7 @@ export interface ActivityDeps {
   ledger: Ledger;
   warehouse: WarehouseAdapter;
   carrier: CarrierAdapter;
-  /** The order records (DESIGN §9): activities write the view the workflow hands them. */
+  /** The order records (docs/design.md §9): activities write the view the workflow hands them. */
   records?: RecordWriter;
   /** Told which SKUs had units released, so orders awaiting them re-check (returns at once). */
   wakeStock?: (skus: string[]) => void;

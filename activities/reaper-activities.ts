@@ -1,5 +1,5 @@
 /**
- * The reaper's pass (DESIGN §4 invariant 4): release the held stock of orders whose workflow
+ * The reaper's pass (docs/design.md §4 invariant 4): release the held stock of orders whose workflow
  * closed without compensating — terminated from the UI, timed out or failed at the workflow
  * level — and close their records. Each pass asks visibility only for executions closed since
  * the last pass, so its cost follows the number of such orders, not the number holding stock;

@@ -1,5 +1,5 @@
 /**
- * The return workflow's activities (DESIGN §13). Each is idempotent on its own: the ledger
+ * The return workflow's activities (docs/design.md §13). Each is idempotent on its own: the ledger
  * write carries `<returnId>:receive`, and the record changes only move a return that is
  * still `authorized`, so a retry after a crash between the two finishes the job once.
  */

@@ -1,5 +1,5 @@
 /**
- * Orders as records (DESIGN §9): the intake that makes an order id the order's for ever, and
+ * Orders as records (docs/design.md §9): the intake that makes an order id the order's for ever, and
  * the reads that answer from Postgres — for closed orders whose workflow Temporal no longer
  * keeps, and with no worker running. The running saga stays in Temporal (order-gateway.ts).
  */

@@ -1,4 +1,4 @@
-/** zod schemas of the return routes (DESIGN §6, §13), registered for OpenAPI. */
+/** zod schemas of the return routes (docs/design.md §6, §13), registered for OpenAPI. */
 import { z } from 'zod';
 import { RETURN_DISPOSITIONS } from '../workflows/types';
 import { ID_PATTERN, ID_RULE } from './ids';

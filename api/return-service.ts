@@ -1,5 +1,5 @@
 /**
- * Returns over HTTP (DESIGN §13): the record decides authorization (under the order record's
+ * Returns over HTTP (docs/design.md §13): the record decides authorization (under the order record's
  * row lock, so two returns of the last unit cannot both pass), then the return's workflow is
  * started; a receipt goes to that workflow as its `receive` Update.
  */

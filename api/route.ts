@@ -180,7 +180,7 @@ export function staticMethodNotAllowed(routes: AnyRoute[]): RequestHandler {
 
 /**
  * After every route: a path some route serves, asked with another method, is 405 with `Allow`
- * (DESIGN §6) rather than the catch-all's 404.
+ * (docs/design.md §6) rather than the catch-all's 404.
  */
 export function methodNotAllowed(routes: AnyRoute[]): RequestHandler {
   const allowedAt = allowedMethods(routes);

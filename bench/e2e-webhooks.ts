@@ -5,7 +5,7 @@
  * with one subscription to every event type whose receiver is dead. Nothing listens on its
  * loopback port (connection refused) until half the measured orders are delivered (by their
  * records, polled twice a second in both runs alike); from then on a receiver answers 500 to
- * everything. DESIGN §11: a slow or dead receiver never delays an order, so both runs should
+ * everything. docs/design.md §11: a slow or dead receiver never delays an order, so both runs should
  * be as fast.
  *
  * The 500 receiver is a child process: a real receiver is elsewhere, so its HTTP work must

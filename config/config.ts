@@ -136,7 +136,7 @@ export interface Config {
   carrierMode: AdapterMode;
   simulatedDelayMs: number;
   timeouts: OrderTimeouts;
-  /** How long an authorized return waits for its parcel before it expires (DESIGN §13). */
+  /** How long an authorized return waits for its parcel before it expires (docs/design.md §13). */
   returns: { timeoutMs: number };
   reaperIntervalMs: number;
   shutdownGraceMs: number;
@@ -153,7 +153,7 @@ export interface Config {
   security: SecurityConfig;
   /** Signs GET /orders cursors; every API replica needs the same one. */
   cursorSecret: string;
-  /** Warehouses and the carrier over HTTP (DESIGN §10). */
+  /** Warehouses and the carrier over HTTP (docs/design.md §10). */
   integration: IntegrationConfig;
   /** The most units one order, and one of its lines, may ask for: at intake and in edits. */
   limits: UnitLimits;

@@ -1,5 +1,5 @@
 /**
- * AES-256-GCM payload encryption (DESIGN section 14). Every payload a client or worker
+ * AES-256-GCM payload encryption (docs/design.md §14). Every payload a client or worker
  * sends to Temporal — inputs, results, Update arguments and results, memo, summaries and
  * details — leaves as `binary/encrypted` with the key id in its metadata, so the server
  * (and anyone reading its database or the UI without the codec server) sees no personal

@@ -21,7 +21,7 @@ export interface CoreServices {
   knex: Knex;
   ledger: Ledger;
   records: OrderRecords;
-  /** The returns kept in those records (DESIGN §13). */
+  /** The returns kept in those records (docs/design.md §13). */
   returns: ReturnRecords;
   connection: Connection;
   client: Client;

@@ -27,7 +27,7 @@ export interface Warehouse {
   name: string;
   priority: number;
   active: boolean;
-  /** Where its fulfillment requests go (DESIGN §10); null: the warehouse runs on WAREHOUSE_MODE. */
+  /** Where its fulfillment requests go (docs/design.md §10); null: the warehouse runs on WAREHOUSE_MODE. */
   fulfillmentUrl: string | null;
 }
 
@@ -43,7 +43,7 @@ export interface Sku {
   sku: string;
   name: string;
   reorderPoint: number;
-  /** Units no channel is offered (DESIGN §12). */
+  /** Units no channel is offered (docs/design.md §12). */
   safetyStock: number;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Returns in the order records (DESIGN §13): a return is part of its order's record, changed
+ * Returns in the order records (docs/design.md §13): a return is part of its order's record, changed
  * under that record's row lock, so two returns of one order are decided one after the other
  * and never lose each other. `order_returns` finds the order of a return id.
  */

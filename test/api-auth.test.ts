@@ -5,7 +5,7 @@ import { createApp } from '../api/app';
 import { createLogger } from '../infra/logger';
 import { as, KEYS, startApi, uid, type ApiHarness } from './support/api-fixtures';
 
-/** The role matrix of DESIGN section 6, written out independently of the code. */
+/** The role matrix of docs/design.md §6, written out independently of the code. */
 const ALL: Role[] = ['system', 'support', 'ops', 'admin'];
 interface Case {
   method: 'get' | 'post' | 'put' | 'delete';

@@ -37,7 +37,7 @@ describe('API: OpenAPI document and docs page', () => {
     expect(documented).toHaveLength(new Set(documented).size);
   });
 
-  it('covers the contract table of DESIGN section 6', () => {
+  it('covers the contract table of docs/design.md §6', () => {
     const contract = [
       'post /orders',
       'get /orders/{orderId}',

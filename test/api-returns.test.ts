@@ -1,5 +1,5 @@
 /**
- * Returns over HTTP (DESIGN §13) against the real order and return workflows: simulated
+ * Returns over HTTP (docs/design.md §13) against the real order and return workflows: simulated
  * warehouse and carrier deliver orders in well under a second.
  */
 import request from 'supertest';

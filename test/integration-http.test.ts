@@ -4,7 +4,7 @@ import { eventually, OrderSuite, orderInput, orderSuiteHooks, type OrderHandle }
 import { event, forOrder, startPeers, warehouseUrl, type Peers } from './support/http-peers';
 
 /**
- * Warehouses and the carrier over HTTP (DESIGN §10), against real loopback services that verify
+ * Warehouses and the carrier over HTTP (docs/design.md §10), against real loopback services that verify
  * every signature. The worker's own adapters: routing (HTTP for warehouses with a URL, simulated
  * for the others) and the HTTP carrier (CARRIER_URL).
  */

@@ -30,7 +30,7 @@ export interface DispatcherOptions {
   retry?: Partial<RetryPolicy>;
   /** Deliveries claimed per pass, and the most POSTs in flight at once. Default 20. */
   batchSize?: number;
-  /** Per POST. Default 10 s (DESIGN §10). */
+  /** Per POST. Default 10 s (docs/design.md §10). */
   timeoutMs?: number;
   /** How long a claim is exclusive. Default timeout + 20 s. */
   leaseMs?: number;

@@ -1,5 +1,5 @@
 /**
- * The webhook events an order-record write implies (DESIGN §11), pure. A save hands every
+ * The webhook events an order-record write implies (docs/design.md §11), pure. A save hands every
  * candidate with its gate to the database, which emits those new against the stored view in
  * the same statement (orders/event-gates.ts); intake and mutate, which hold the previous view,
  * use `orderEventsFor(previous, next)`. Ids are derived from the order and the transition, so

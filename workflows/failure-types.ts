@@ -18,7 +18,7 @@ export const UNKNOWN_FULFILLMENT = 'UnknownFulfillment';
 export const UNKNOWN_HOLD = 'UnknownHold';
 /** An edit's body is malformed (empty lines, bad quantity) (HTTP 400/422). */
 export const INVALID_EDIT = 'InvalidEdit';
-/** A deadline of DESIGN §5 passed (recorded in lastError when the order parks in needs_attention). */
+/** A deadline of docs/design.md §5 passed (recorded in lastError when the order parks in needs_attention). */
 export const DELIVERY_TIMEOUT = 'DeliveryTimeout';
 /** An adapter (warehouse or carrier) refused a request for good. */
 export const ADAPTER_REJECTED = 'AdapterRejected';

@@ -163,7 +163,7 @@ export interface OrderView {
   /** How many edits were applied. */
   edits: number;
   cancelReason?: string;
-  /** Returns authorized after delivery (DESIGN §13); written by the API and the return workflows. */
+  /** Returns authorized after delivery (docs/design.md §13); written by the API and the return workflows. */
   returns?: ReturnView[];
 }
 

@@ -1,4 +1,4 @@
-/** POST /orders/:orderId/edits: replace lines, address or method before picking (DESIGN §5 "Edits"). */
+/** POST /orders/:orderId/edits: replace lines, address or method before picking (docs/design.md §5 "Edits"). */
 import { ORDER_SUPPORT } from '../auth';
 import type { UnitLimits } from '../../config/config';
 import { idempotencyKeyOf } from '../ids';

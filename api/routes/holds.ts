@@ -1,4 +1,4 @@
-/** /orders/:orderId/holds: place and release holds (DESIGN §5 "Holds"). */
+/** /orders/:orderId/holds: place and release holds (docs/design.md §5 "Holds"). */
 import { createHash, randomBytes } from 'node:crypto';
 import { ORDER_HOLD } from '../auth';
 import { idempotencyKeyOf } from '../ids';

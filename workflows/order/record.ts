@@ -1,5 +1,5 @@
 /**
- * Keeping the order's record in Postgres current (DESIGN §9) without a history event per
+ * Keeping the order's record in Postgres current (docs/design.md §9) without a history event per
  * transition: the next activity the order schedules carries the view as it stands (its worker
  * writes it before the activity's own work); what no activity carries — a hold placed while the
  * order waits, the final status — a local activity writes. Versions only grow within a run, so

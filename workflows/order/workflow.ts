@@ -1,5 +1,5 @@
 /**
- * The order saga of DESIGN §5: validate → reserve → (await stock) → one fulfillment per
+ * The order saga of docs/design.md §5: validate → reserve → (await stock) → one fulfillment per
  * warehouse (pick → pack → ship → deliver, side by side) → delivered; holds, edits, rejected
  * fulfillments re-routed, and compensation on cancel and on the deadlines.
  *

@@ -1,5 +1,5 @@
 /**
- * One return of a delivered order (DESIGN §13), id `return-<returnId>`: waits for the parcel
+ * One return of a delivered order (docs/design.md §13), id `return-<returnId>`: waits for the parcel
  * until RETURN_TIMEOUT (fixed in the input), then `expired`; a `receive` Update restocks what
  * was inspected as `restock` and marks the return `received`. Its own workflow because the
  * order's has closed at delivery; the return lives on in the order's record, which the API
