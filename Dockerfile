@@ -7,7 +7,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY config config
-COPY infra infra
+COPY domain domain
+COPY platform platform
+COPY app app
+COPY clients clients
 COPY ledger ledger
 COPY orders orders
 COPY migrations migrations

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { LedgerError } from '../ledger/errors';
 import type { LedgerErrorCode } from '../ledger/types';
-import { ADAPTER_REJECTED, LEDGER_ERROR_CODES } from '../workflows/failure-types';
+import { ADAPTER_REJECTED, LEDGER_ERROR_CODES } from '../domain/failure-types';
 import { AdapterRejectedError } from './adapters/types';
 
 /** A LedgerError (also one from another copy of the module, recognised by name and code). */

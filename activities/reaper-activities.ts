@@ -9,10 +9,10 @@
 import { createHash } from 'node:crypto';
 import { Context, log } from '@temporalio/activity';
 import type { ClosedOrdersCheck, Ledger, ReconciliationProblem } from '../ledger/types';
-import type { ClosedOrdersFinder } from '../infra/closed-orders';
+import type { ClosedOrdersFinder } from '../clients/closed-orders';
 import type { OrderRecords } from '../orders';
-import { isTerminal } from '../workflows/order/rules';
-import type { Allocation, OrderView } from '../workflows/types';
+import { isTerminal } from '../domain/order-rules';
+import type { Allocation, OrderView } from '../domain/types';
 import { mapErrors } from './errors';
 import { recordReconciliation } from './ledger-metrics';
 

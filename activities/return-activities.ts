@@ -7,7 +7,7 @@ import { log } from '@temporalio/activity';
 import type { Ledger } from '../ledger/types';
 import type { ReturnRecords } from '../orders/returns';
 import { restockLines } from '../orders/return-rules';
-import type { InspectedLine, ReturnView } from '../workflows/types';
+import type { InspectedLine, ReturnView } from '../domain/types';
 import { mapErrors } from './errors';
 
 export interface ReturnActivityDeps {

@@ -5,9 +5,9 @@
  * SHUTDOWN_GRACE, close the pools, exit 0.
  */
 import { ConfigError, loadConfig } from '../config/config';
-import { createLogger } from '../infra/logger';
-import { createStockWaker } from '../infra/stock-waker';
-import { connectCoreServices, onShutdown, serveHttp } from '../infra/services';
+import { createLogger } from '../platform/logger';
+import { createStockWaker } from '../clients/stock-waker';
+import { connectCoreServices, onShutdown, serveHttp } from '../app/services';
 import { createApp } from './app';
 
 async function main(): Promise<void> {

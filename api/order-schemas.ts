@@ -4,7 +4,7 @@ import { ISO_COUNTRY_CODES } from './countries';
 import { ID_RULE } from './ids';
 import { named } from './schema-registry';
 import { channelSchema, identifier, orderIdSchema, skuCodeSchema, text, warehouseIdSchema } from './schema-primitives';
-import { HOLD_REASONS, ORDER_STATUSES, type OrderEvent } from '../workflows/types';
+import { HOLD_REASONS, ORDER_STATUSES, type OrderEvent } from '../domain/types';
 
 /**
  * A customer id is searchable in Temporal visibility (CustomerId): printable, and without

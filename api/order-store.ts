@@ -4,9 +4,9 @@
  * keeps, and with no worker running. The running saga stays in Temporal (order-gateway.ts).
  */
 import { IdempotencyKeyConflictError, InvalidCursorError, type OrderRecord, type OrderRecordFilters, type OrderRecords } from '../orders';
-import { initialView } from '../workflows/order/initial-view';
-import { orderWorkflowId, type OrderInput, type OrderStatus, type OrderView } from '../workflows/types';
-import { isTerminal } from '../workflows/order/rules';
+import { initialView } from '../domain/initial-view';
+import { orderWorkflowId, type OrderInput, type OrderStatus, type OrderView } from '../domain/types';
+import { isTerminal } from '../domain/order-rules';
 import { ApiError, invalidCursor, notFound } from './errors';
 import type { OrderLinks, OrderSummary } from './order-summary';
 import type { OrderGateway } from './order-gateway';

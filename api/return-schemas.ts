@@ -1,6 +1,6 @@
 /** zod schemas of the return routes (docs/design.md §6, §13), registered for OpenAPI. */
 import { z } from 'zod';
-import { RETURN_DISPOSITIONS } from '../workflows/types';
+import { RETURN_DISPOSITIONS } from '../domain/types';
 import { ID_PATTERN, ID_RULE } from './ids';
 import { apiSchemas, MAX_QUANTITY, NO_CONTROL_CHARS, orderLineSchema, returnViewSchema, skuCodeSchema, warehouseIdSchema } from './schemas';
 

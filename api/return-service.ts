@@ -9,11 +9,11 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUp
 import { ApplicationFailure } from '@temporalio/common';
 import type { Ledger } from '../ledger/types';
 import { receiptProblems, sameReceipt, type ReturnRecords } from '../orders';
-import { INVALID_TRANSITION } from '../workflows/messages';
+import { INVALID_TRANSITION } from '../workflows/order/messages';
 import { INVALID_RECEIPT, receiveReturnUpdate } from '../workflows/return/messages';
 import { returnStartOptions } from '../workflows/return/start-options';
 import type { returnWorkflow } from '../workflows/return/workflow';
-import { returnWorkflowId, type InspectedLine, type OrderLine, type ReturnInput, type ReturnView } from '../workflows/types';
+import { returnWorkflowId, type InspectedLine, type OrderLine, type ReturnInput, type ReturnView } from '../domain/types';
 import { canonicalHash } from './canonical';
 import { ApiError, notFound, serviceUnavailable } from './errors';
 import { isAbortedWithWorkflowTask, isTemporalUnavailable } from './temporal-errors';

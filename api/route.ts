@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { Role } from '../config/config';
 import { authorize, type Access, type KeyStore } from './auth';
 import { ApiError, validationFailed, type IssueDetail } from './errors';
-import type { Logger } from '../infra/logger';
+import type { Logger } from '../platform/logger';
 import { requestContext } from './request-context';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';

@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import type { Knex } from 'knex';
 import { loadConfig, type Config } from '../config/config';
-import { freePort } from '../infra/dev-server';
+import { freePort } from '../platform/dev-server';
 import { WEBHOOK_EVENT_TYPES } from '../webhooks/event-types';
 import { startWebhookLoops } from '../webhooks/loops';
 import { createSubscription, deleteSubscription } from '../webhooks/subscriptions';

@@ -3,7 +3,7 @@
  * phantom; no oversell; no units held for closed orders; balances equal their movements; no
  * workflow FAILED / TERMINATED / TIMED_OUT. What a single run expects on top lives in faults.ts.
  */
-import { decodePayload } from '../infra/payload';
+import { decodePayload } from '../platform/payload';
 import { waitFor } from './common';
 import { httpJson } from './http';
 import type { ExecInfo, World } from './fault-world';

@@ -6,15 +6,15 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { createApp } from '../api/app';
 import { ConfigError, loadConfig, type Config } from '../config/config';
-import { prepareDatabase } from '../infra/database';
-import { SQLITE_FAST_PRAGMAS, startDevServer, type DevServer } from '../infra/dev-server';
-import { createLogger, type Logger } from '../infra/logger';
-import { installRuntime } from '../infra/runtime';
-import { registerSearchAttributes } from '../infra/search-attributes';
-import { createStockWaker } from '../infra/stock-waker';
-import { connectCoreServices, onShutdown, serveHttp } from '../infra/services';
-import { findTemporalCli, PROJECT_ROOT } from '../infra/temporal-cli';
-import { connectionOptions, temporalAnswers } from '../infra/temporal-connection';
+import { prepareDatabase } from '../platform/database';
+import { SQLITE_FAST_PRAGMAS, startDevServer, type DevServer } from '../platform/dev-server';
+import { createLogger, type Logger } from '../platform/logger';
+import { installRuntime } from '../platform/runtime';
+import { registerSearchAttributes } from '../platform/search-attributes';
+import { createStockWaker } from '../clients/stock-waker';
+import { connectCoreServices, onShutdown, serveHttp } from '../app/services';
+import { findTemporalCli, PROJECT_ROOT } from '../platform/temporal-cli';
+import { connectionOptions, temporalAnswers } from '../platform/temporal-connection';
 import { startWorkerService } from '../worker/worker-service';
 
 function isLocal(address: string): boolean {

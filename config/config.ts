@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { MAX_LINE_QUANTITY } from '../ledger/limits';
+import { MAX_LINE_QUANTITY } from '../domain/limits';
 import { parseDuration } from './duration';
 import { INTEGRATION_SHAPE, integrationConfig, type IntegrationConfig } from './integration';
 import { SECURITY_SHAPE, securityConfig, type SecurityConfig } from './security';

@@ -1,5 +1,5 @@
 import { LedgerError } from './errors';
-import { MAX_LINE_QUANTITY, MAX_QUANTITY } from './limits';
+import { MAX_LINE_QUANTITY, MAX_QUANTITY } from '../domain/limits';
 import type { Allocation, OrderLine } from './types';
 
 export { MAX_QUANTITY };

@@ -4,7 +4,7 @@
  * same transaction as a ledger write.
  */
 import type { Knex } from 'knex';
-import { orderWorkflowId, type OrderStatus, type OrderView } from '../workflows/types';
+import { orderWorkflowId, type OrderStatus, type OrderView } from '../domain/types';
 import { createCursorCodec, IdempotencyKeyConflictError } from './cursor';
 import { listRecords } from './list';
 import { RECORD_COLUMNS, RECORD_COLUMNS_SQL, scalarColumns, skusOf, toRecord, warehousesOf, type OrderRecordRow } from './rows';

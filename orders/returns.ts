@@ -4,7 +4,7 @@
  * and never lose each other. `order_returns` finds the order of a return id.
  */
 import type { Knex } from 'knex';
-import type { InspectedLine, OrderLine, OrderStatus, ReturnView } from '../workflows/types';
+import type { InspectedLine, OrderLine, OrderStatus, ReturnView } from '../domain/types';
 import { authorizedNote, excessOf, expiredNote, receivedNote, withReturn, type ReturnExcess } from './return-rules';
 import type { OrderRecord, OrderRecords } from './types';
 

@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import type { Role } from '../config/config';
 import { createApp } from '../api/app';
-import { createLogger } from '../infra/logger';
+import { createLogger } from '../platform/logger';
 import { as, KEYS, startApi, uid, type ApiHarness } from './support/api-fixtures';
 
 /** The role matrix of docs/design.md §6, written out independently of the code. */

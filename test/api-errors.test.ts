@@ -4,8 +4,8 @@ import type { Ledger } from '../ledger/types';
 import { createLedger } from '../ledger/ledger';
 import knexFactory from 'knex';
 import { createApp } from '../api/app';
-import { createLogger } from '../infra/logger';
-import { ORDER_STATUSES } from '../workflows/types';
+import { createLogger } from '../platform/logger';
+import { ORDER_STATUSES } from '../domain/types';
 import { apiTestConfig, as, orderBody, startApi, uid, unreachableTemporalClient, type ApiHarness } from './support/api-fixtures';
 
 /** A ledger every call of which fails the test: proves bad input never reaches it. */

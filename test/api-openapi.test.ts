@@ -1,7 +1,7 @@
 import type { OrderRecords } from '../orders';
 import request from 'supertest';
 import { createApp } from '../api/app';
-import { silentLogger } from '../infra/logger';
+import { silentLogger } from '../platform/logger';
 import type { Ledger } from '../ledger/types';
 import { apiTestConfig, as, unreachableTemporalClient } from './support/api-fixtures';
 

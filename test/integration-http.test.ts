@@ -1,4 +1,4 @@
-import { cancelUpdate, holdUpdate, releaseHoldUpdate, statusQuery } from '../workflows/messages';
+import { cancelUpdate, holdUpdate, releaseHoldUpdate, statusQuery } from '../workflows/order/messages';
 import { eventually, OrderSuite, orderInput, orderSuiteHooks, type OrderHandle } from './support/order-fixtures';
 
 import { event, forOrder, startPeers, warehouseUrl, type Peers } from './support/http-peers';

@@ -5,7 +5,7 @@
  * use `orderEventsFor(previous, next)`. Ids are derived from the order and the transition, so
  * a retried activity that writes the same transition again emits nothing new.
  */
-import type { OrderView, ReturnView } from '../workflows/types';
+import type { OrderView, ReturnView } from '../domain/types';
 import type { WebhookEventType } from './event-types';
 import { openEvents, type EventGate } from '../orders/event-gates';
 import { eventIdOf } from './outbox';

@@ -4,9 +4,9 @@
  * the pools. Nothing imports this file.
  */
 import { ConfigError, loadConfig } from '../config/config';
-import { createLogger } from '../infra/logger';
-import { installRuntime } from '../infra/runtime';
-import { connectCoreServices, onShutdown } from '../infra/services';
+import { createLogger } from '../platform/logger';
+import { installRuntime } from '../platform/runtime';
+import { connectCoreServices, onShutdown } from '../app/services';
 import { startWorkerService } from './worker-service';
 
 async function main(): Promise<void> {

@@ -1,10 +1,10 @@
 /** The fulfillment worker of a process (worker/main.ts, cli/start.ts) on its own native connection. */
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Config } from '../config/config';
-import type { Logger } from '../infra/logger';
-import { closeQuietly, type CoreServices } from '../infra/services';
-import { dataConverter } from '../infra/payload-codec';
-import { connectionOptions } from '../infra/temporal-connection';
+import type { Logger } from '../platform/logger';
+import { closeQuietly, type CoreServices } from '../app/services';
+import { dataConverter } from '../platform/payload-codec';
+import { connectionOptions } from '../platform/temporal-connection';
 import { maintenanceOptions } from './maintenance';
 import { startWebhookLoops } from '../webhooks/loops';
 import { createWorker } from './create-worker';

@@ -1,7 +1,7 @@
 /** /orders: start, read, list, cancel, retry. */
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config/config';
-import type { OrderInput, OrderStatus } from '../../workflows/types';
+import type { OrderInput, OrderStatus } from '../../domain/types';
 import { ORDER_SUPPORT, ORDER_WRITE, READ } from '../auth';
 import { canonicalHash } from '../canonical';
 import { idempotencyKeyOf } from '../ids';

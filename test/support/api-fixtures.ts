@@ -12,13 +12,13 @@ import { bundleWorkflowCode, type NativeConnection, type Worker, type WorkflowBu
 import { loadConfig, type Config, type Role } from '../../config/config';
 import { createLedger } from '../../ledger/ledger';
 import { createReturnRecords, type OrderRecords } from '../../orders';
-import { createRecordsWithEvents } from '../../infra/order-records';
+import { createRecordsWithEvents } from '../../app/order-records';
 import type { Ledger } from '../../ledger/types';
 import { createWorker } from '../../worker/create-worker';
 import { createApp, type AppDeps, type AppTimeouts } from '../../api/app';
-import { silentLogger, type Logger } from '../../infra/logger';
+import { silentLogger, type Logger } from '../../platform/logger';
 import { testKnex } from './db';
-import { dataConverter } from '../../infra/payload-codec';
+import { dataConverter } from '../../platform/payload-codec';
 import { connectClient, connectWorker, temporalEnv, uniqueTaskQueue } from './temporal';
 
 export const KEYS: Record<Role, string> = {

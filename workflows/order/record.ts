@@ -6,7 +6,7 @@
  * a late or retried write of an older view changes nothing.
  */
 import { condition } from '@temporalio/workflow';
-import type { OrderView } from '../types';
+import type { OrderView } from '../../domain/types';
 import { localActs } from './activity-options';
 import type { OrderState } from './state';
 

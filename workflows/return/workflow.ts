@@ -8,10 +8,10 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { allHandlersFinished, condition, log, proxyActivities, setCurrentDetails, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ReturnActivities } from '../../activities/return-activities';
-import { NON_RETRYABLE_TYPES } from '../failure-types';
-import { INVALID_TRANSITION } from '../messages';
+import { NON_RETRYABLE_TYPES } from '../../domain/failure-types';
+import { INVALID_TRANSITION } from '../order/messages';
 import { ReturnStatusKey } from '../search-attributes';
-import type { InspectedLine, ReceiveReturnRequest, ReturnInput, ReturnView } from '../types';
+import type { InspectedLine, ReceiveReturnRequest, ReturnInput, ReturnView } from '../../domain/types';
 import { INVALID_RECEIPT, receiveReturnUpdate, returnStatusQuery } from './messages';
 
 // The parcel is on the shelf whatever the database says: keep trying until the write lands.

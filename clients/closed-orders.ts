@@ -6,7 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { orderWorkflowId } from '../workflows/types';
+import { orderWorkflowId } from '../domain/types';
 
 export interface ClosedOrder {
   orderId: string;

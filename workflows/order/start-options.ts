@@ -3,9 +3,9 @@
  * queue, the search attributes and the UI summary are the same everywhere. Pure.
  */
 import { WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
-import { boundedKeywords } from './keyword-list';
-import { ChannelKey, CustomerIdKey, OrderStatusKey, SkusKey } from './search-attributes';
-import { orderWorkflowId, type OrderInput } from './types';
+import { boundedKeywords } from '../keyword-list';
+import { ChannelKey, CustomerIdKey, OrderStatusKey, SkusKey } from '../search-attributes';
+import { orderWorkflowId, type OrderInput } from '../../domain/types';
 
 export interface OrderStartOptions {
   workflowId: string;

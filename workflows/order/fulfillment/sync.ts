@@ -5,8 +5,8 @@
  * fulfillment never opens beside one at the same warehouse that has not committed its stock
  * yet, since the ledger commits a warehouse's held units of the order together.
  */
-import type { Allocation, FulfillmentStatus, OrderLine } from '../types';
-import { fulfillmentView, type FulfillmentRun, type OrderState } from './state';
+import type { Allocation, FulfillmentStatus, OrderLine } from '../../../domain/types';
+import { fulfillmentView, type FulfillmentRun, type OrderState } from '../state';
 
 const DEAD: readonly FulfillmentStatus[] = ['cancelled', 'rejected'];
 

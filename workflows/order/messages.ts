@@ -1,6 +1,6 @@
 /** Messages of the order workflow, defined once and shared by the workflow and its clients. */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { EditRequest, Hold, HoldRequest, OrderEvent, OrderView, ReleaseHoldRequest } from './types';
+import type { EditRequest, Hold, HoldRequest, OrderEvent, OrderView, ReleaseHoldRequest } from '../../domain/types';
 
 export interface CancelRequest {
   reason: string;

@@ -6,7 +6,7 @@
  */
 import type { ClosedOrdersCheck } from '../ledger/types';
 import type { OrderRecords } from '../orders';
-import { isTerminal } from '../workflows/order/rules';
+import { isTerminal } from '../domain/order-rules';
 
 export function createRecordClosedCheck(records: Pick<OrderRecords, 'statuses'>, withoutRecord: ClosedOrdersCheck): ClosedOrdersCheck {
   return async (orderIds) => {

@@ -1,10 +1,10 @@
 /**
  * The order's messages: cancel, retry, events, holds, edits (Updates with validators, and
  * signals for the Temporal UI's "Send a Signal"), stockArrived and the status query. Whether a
- * message fits is decided by rules.ts; handlers only apply it and wait for its effect.
+ * message fits is decided by domain/order-rules.ts; handlers only apply it and wait for its effect.
  */
 import { CancellationScope, condition, log, setHandler } from '@temporalio/workflow';
-import { FULFILLMENT_REQUIRED, INVALID_EDIT, INVALID_EVENT, UNKNOWN_FULFILLMENT, UNKNOWN_HOLD } from '../failure-types';
+import { FULFILLMENT_REQUIRED, INVALID_EDIT, INVALID_EVENT, UNKNOWN_FULFILLMENT, UNKNOWN_HOLD } from '../../../domain/failure-types';
 import {
   cancelSignal,
   cancelUpdate,
@@ -20,13 +20,13 @@ import {
   stockArrivedSignal,
   type CancelRequest,
 } from '../messages';
-import { HOLD_REASONS, type EditRequest, type Hold, type HoldRequest, type OrderEvent, type ReleaseHoldRequest } from '../types';
-import { invalidTransition, refusal } from './failures';
-import { cancelPending, holdStops } from './fulfillment-stops';
-import { amendLines } from './ledger-steps';
-import { cancelFits, editFits, eventFit, holdFits, isTerminal, releaseFits, retryFits, type EventStage } from './rules';
-import { anyHandedOver, fulfillmentView, liveRuns, nowIso, type CancelSource, type FulfillmentRun, type OrderState } from './state';
-import { refresh } from './visibility';
+import { HOLD_REASONS, type EditRequest, type Hold, type HoldRequest, type OrderEvent, type ReleaseHoldRequest } from '../../../domain/types';
+import { invalidTransition, refusal } from '../failures';
+import { cancelPending, holdStops } from '../fulfillment/stops';
+import { amendLines } from '../ledger-steps';
+import { cancelFits, editFits, eventFit, holdFits, isTerminal, releaseFits, retryFits, type EventStage } from '../../../domain/order-rules';
+import { anyHandedOver, fulfillmentView, liveRuns, nowIso, type CancelSource, type FulfillmentRun, type OrderState } from '../state';
+import { refresh } from '../visibility';
 
 const closingOrPending = (s: OrderState) => s.closing || cancelPending(s) || s.timedOut !== undefined;
 

@@ -3,20 +3,20 @@
  * deliver, at one warehouse, with its own keys, deadlines and undo stack. Branches of one order
  * run side by side in the order's workflow; the order's status is the least advanced of them.
  * A branch returns when it is done, when a hold, a cancel, a deadline or a rejection stops it
- * (those paths, and the predicates the handlers share, are in fulfillment-stops.ts).
+ * (those paths, and the predicates the handlers share, are in stops.ts).
  */
 import { isCancellation, log } from '@temporalio/workflow';
-import { DELIVERY_TIMEOUT, PICK_FAILED } from '../failure-types';
-import { ADAPTER, acts } from './activity-options';
-import { dropUndo, hasUndo, pushUndo, undoNow } from './compensation';
-import { describeFailure, StepFailed } from './failures';
-import { ledgerStep, plural, units } from './ledger-steps';
-import { carry } from './record';
-import { cancelPickTask, commitKey, labelRequest, pickRequest, restock, voidLabel } from './fulfillment-calls';
-import { fulfillmentView, nowIso, type FulfillmentRun, type OrderState } from './state';
-import { enterStep, refresh } from './visibility';
-import { waitFor } from './wait';
-import { attention, finishDelivered, holdStops, orderStopping, PICK_TASK, reject, STEP_NAME, stopForHold, timeout, type BranchEnd } from './fulfillment-stops';
+import { DELIVERY_TIMEOUT, PICK_FAILED } from '../../../domain/failure-types';
+import { ADAPTER, acts } from '../activity-options';
+import { dropUndo, hasUndo, pushUndo, undoNow } from '../compensation';
+import { describeFailure, StepFailed } from '../failures';
+import { ledgerStep, plural, units } from '../ledger-steps';
+import { carry } from '../record';
+import { cancelPickTask, commitKey, labelRequest, pickRequest, restock, voidLabel } from './calls';
+import { fulfillmentView, nowIso, type FulfillmentRun, type OrderState } from '../state';
+import { enterStep, refresh } from '../visibility';
+import { waitFor } from '../wait';
+import { attention, finishDelivered, holdStops, orderStopping, PICK_TASK, reject, STEP_NAME, stopForHold, timeout, type BranchEnd } from './stops';
 
 export function runFulfillment(s: OrderState, run: FulfillmentRun): Promise<BranchEnd> {
   run.running = true;

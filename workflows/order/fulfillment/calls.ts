@@ -3,9 +3,9 @@
  * register (workflows/order/compensation.ts): cancel the pick task, void the label, put committed
  * units back. Each undo first confirms a call whose answer was lost by replaying its key.
  */
-import { COMPENSATION, acts } from './activity-options';
-import { carry } from './record';
-import { activeHolds, fulfillmentView, type FulfillmentRun, type OrderState } from './state';
+import { COMPENSATION, acts } from '../activity-options';
+import { carry } from '../record';
+import { activeHolds, fulfillmentView, type FulfillmentRun, type OrderState } from '../state';
 
 /** The pick task request of the run's current attempt: the same key and content on every retry and replay. */
 export function pickRequest(s: OrderState, run: FulfillmentRun) {

@@ -1,10 +1,10 @@
 /**
  * Order metrics recorded through the workflow's meter: the SDK drops them while a
  * workflow replays, so a worker restart does not count an order twice. They reach
- * Prometheus through the Temporal runtime's exporter (see infra/runtime.ts).
+ * Prometheus through the Temporal runtime's exporter (see platform/runtime.ts).
  */
 import { metricMeter } from '@temporalio/workflow';
-import { TERMINAL_STATUSES, type OrderStatus } from './types';
+import { TERMINAL_STATUSES, type OrderStatus } from '../../domain/types';
 
 export function recordOrderStarted(channel: string): void {
   metricMeter.createCounter('fulfillment_orders_started', 'orders', 'Order workflows started').withTags({ channel }).add(1);

@@ -12,10 +12,10 @@ import { createLedger } from '../ledger/ledger';
 import type { Ledger } from '../ledger/types';
 import { createReturnRecords, type OrderRecords, type ReturnRecords } from '../orders';
 import { createRecordsWithEvents } from './order-records';
-import { createKnex } from './database';
-import type { Logger } from './logger';
-import { dataConverter } from './payload-codec';
-import { connectionOptions } from './temporal-connection';
+import { createKnex } from '../platform/database';
+import type { Logger } from '../platform/logger';
+import { dataConverter } from '../platform/payload-codec';
+import { connectionOptions } from '../platform/temporal-connection';
 
 export interface CoreServices {
   knex: Knex;

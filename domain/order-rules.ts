@@ -2,7 +2,7 @@
  * Which message fits which state, and which status an order shows: one pure table, unit-tested
  * without Temporal (test/order-rules.test.ts). Imports nothing but types.
  */
-import type { FulfillmentStatus, OrderEventType, OrderStatus } from '../types';
+import type { FulfillmentStatus, OrderEventType, OrderStatus } from './types';
 
 export const TERMINAL: readonly OrderStatus[] = ['delivered', 'rejected', 'cancelled', 'timed_out'];
 export const isTerminal = (s: OrderStatus): boolean => TERMINAL.includes(s);

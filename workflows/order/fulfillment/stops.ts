@@ -1,13 +1,13 @@
 /**
- * How a fulfillment branch stops or ends, beside its steps (fulfillment.ts): the predicates the
+ * How a fulfillment branch stops or ends, beside its steps (branch.ts): the predicates the
  * branch and the handlers ask, and the paths that are not a step — delivered, timed out, parked
  * for attention, stopped by a hold, rejected by the warehouse.
  */
 import { condition, log } from '@temporalio/workflow';
-import { dropUndo, undoNow } from './compensation';
-import { ledgerStep, withLedger } from './ledger-steps';
-import { activeHolds, anyHandedOver, fulfillmentView, nowIso, type FulfillmentRun, type FulfillmentStep, type OrderState } from './state';
-import { enterStep, refresh } from './visibility';
+import { dropUndo, undoNow } from '../compensation';
+import { ledgerStep, withLedger } from '../ledger-steps';
+import { activeHolds, anyHandedOver, fulfillmentView, nowIso, type FulfillmentRun, type FulfillmentStep, type OrderState } from '../state';
+import { enterStep, refresh } from '../visibility';
 
 export type BranchEnd = 'done' | 'stopped' | 'rejected' | 'cancel' | 'timeout';
 

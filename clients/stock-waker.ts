@@ -6,9 +6,9 @@
  * Used by the receipt route, and meant for activities that free stock (wired by the worker).
  */
 import type { Client } from '@temporalio/client';
-import { stockArrivedSignal } from '../workflows/messages';
-import { orderWorkflowId } from '../workflows/types';
-import type { Logger } from './logger';
+import { stockArrivedSignal } from '../workflows/order/messages';
+import { orderWorkflowId } from '../domain/types';
+import type { Logger } from '../platform/logger';
 
 export interface StockWakerOptions {
   client: Client;

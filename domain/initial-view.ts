@@ -1,5 +1,5 @@
 /** What an accepted order looks like before its workflow has moved it: shared by the workflow and the API's intake. Pure. */
-import type { OrderInput, OrderView } from '../types';
+import type { OrderInput, OrderView } from './types';
 
 export function initialView(input: OrderInput, at: string): OrderView {
   return {

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { ClosedOrdersCheck } from '../ledger/types';
-import { orderWorkflowId } from '../workflows/types';
+import { orderWorkflowId } from '../domain/types';
 
 const RUNNING = temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
 const GRPC_NOT_FOUND = 5;
