@@ -2,4 +2,5 @@ export { createActivities, orderProblems, type ActivityDeps, type OrderActivitie
 export { createReaperActivities, type ReaperActivities, type ReaperReport } from './reaper-activities';
 export { createClosedOrdersCheck, orderWorkflowState, type ClosedOrdersCheckOptions, type WorkflowState } from '../clients/order-closed';
 export * from './adapters';
-export { asActivityFailure, isLedgerError } from './errors';
+export { asActivityFailure } from './errors';
+export { isLedgerError } from '../ledger/errors';

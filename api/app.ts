@@ -80,7 +80,7 @@ export function createApp(deps: AppDeps): express.Express {
   const { config, ledger, client } = deps;
   const logger = deps.logger ?? createLogger({ level: config.logLevel, base: { service: 'api' } });
   const namespace = client.options.namespace ?? config.temporal.namespace;
-  const orders = new OrderGateway(client, {
+  const gateway = new OrderGateway(client, {
     namespace,
     taskQueue: config.taskQueue,
     uiUrl: config.temporal.uiUrl,
@@ -88,7 +88,7 @@ export function createApp(deps: AppDeps): express.Express {
     updateTimeoutMs: deps.timeouts?.updateMs ?? 30_000,
     rpcTimeoutMs: deps.timeouts?.rpcMs ?? 10_000,
   });
-  const store = new OrderStore({ records: deps.records, gateway: orders });
+  const store = new OrderStore({ records: deps.records, gateway });
   const closedOrdersCheck = deps.closedOrdersCheck ?? deps.isOrderClosed ?? createRecordClosedCheck(deps.records, createClosedOrdersCheck(client, namespace));
 
   const stockWaker =
@@ -117,11 +117,11 @@ export function createApp(deps: AppDeps): express.Express {
 
   const routes: AnyRoute[] = [
     ...whoamiRoutes({ keys }),
-    ...healthRoutes({ ledger, orders, timeoutMs: deps.timeouts?.healthMs ?? 2_000 }),
-    ...orderRoutes({ config, orders, store }),
-    ...eventRoutes({ orders, store }),
-    ...holdRoutes({ orders }),
-    ...editRoutes({ orders, limits: config.limits }),
+    ...healthRoutes({ ledger, gateway, timeoutMs: deps.timeouts?.healthMs ?? 2_000 }),
+    ...orderRoutes({ config, gateway, store }),
+    ...eventRoutes({ gateway, store }),
+    ...holdRoutes({ gateway }),
+    ...editRoutes({ gateway, limits: config.limits }),
     ...returnRoutes({ returns }),
     ...catalogRoutes({ ledger, integrationSecretSet: config.integration?.secret !== undefined }),
     ...inventoryRoutes({ ledger, stockWaker, closedOrdersCheck }),

@@ -4,6 +4,7 @@ import { ISO_COUNTRY_CODES } from './countries';
 import { ID_RULE } from './ids';
 import { named } from './schema-registry';
 import { channelSchema, identifier, orderIdSchema, skuCodeSchema, text, warehouseIdSchema } from './schema-primitives';
+import { MAX_LINE_QUANTITY } from '../domain/limits';
 import { HOLD_REASONS, ORDER_STATUSES, type OrderEvent } from '../domain/types';
 
 /**
@@ -40,13 +41,11 @@ export const shippingAddressSchema = named(
   'ShippingAddress',
 );
 
-export const MAX_QUANTITY = 100_000;
-
 export const orderLineSchema = named(
   z
     .object({
       sku: skuCodeSchema,
-      quantity: z.number().int('must be an integer').min(1, 'must be at least 1').max(MAX_QUANTITY, `must be at most ${MAX_QUANTITY}`),
+      quantity: z.number().int('must be an integer').min(1, 'must be at least 1').max(MAX_LINE_QUANTITY, `must be at most ${MAX_LINE_QUANTITY}`),
     })
     .strict(),
   'OrderLine',

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { RETURN_DISPOSITIONS } from '../domain/types';
 import { ID_PATTERN, ID_RULE } from './ids';
-import { apiSchemas, MAX_QUANTITY, NO_CONTROL_CHARS, orderLineSchema, returnViewSchema, skuCodeSchema, warehouseIdSchema } from './schemas';
+import { MAX_LINE_QUANTITY } from '../domain/limits';
+import { apiSchemas, NO_CONTROL_CHARS, orderLineSchema, returnViewSchema, skuCodeSchema, warehouseIdSchema } from './schemas';
 
 const named = <T extends z.ZodType>(schema: T, id: string, description?: string): T => {
   apiSchemas.add(schema, description === undefined ? { id } : { id, description });
@@ -33,7 +34,7 @@ export const inspectedLineSchema = named(
   z
     .object({
       sku: skuCodeSchema,
-      quantity: z.number().int('must be an integer').min(1, 'must be at least 1').max(MAX_QUANTITY, `must be at most ${MAX_QUANTITY}`),
+      quantity: z.number().int('must be an integer').min(1, 'must be at least 1').max(MAX_LINE_QUANTITY, `must be at most ${MAX_LINE_QUANTITY}`),
       disposition: z.enum(RETURN_DISPOSITIONS, { error: `must be one of ${RETURN_DISPOSITIONS.join(', ')}` }),
     })
     .strict(),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { MAX_LINE_QUANTITY } from '../domain/limits';
+import type { OrderTimeouts } from '../domain/types';
 import { parseDuration } from './duration';
 import { INTEGRATION_SHAPE, integrationConfig, type IntegrationConfig } from './integration';
 import { SECURITY_SHAPE, securityConfig, type SecurityConfig } from './security';
@@ -107,14 +108,7 @@ const schema = z.object({
 
 type Parsed = z.output<typeof schema>;
 
-/** The timeouts an order workflow runs with, fixed at its start so replays agree. */
-export interface OrderTimeouts {
-  backorderMs: number;
-  pickMs: number;
-  packMs: number;
-  deliveryMs: number;
-  attentionMs: number;
-}
+export type { OrderTimeouts };
 
 export interface Config {
   nodeEnv: Parsed['NODE_ENV'];

@@ -2,8 +2,6 @@
  * ApplicationFailure types shared by the activities and the order workflow. Pure constants:
  * safe to import from workflow code and from the API (to map failures onto HTTP answers).
  */
-import type { LedgerErrorCode } from '../ledger/types';
-
 /** The order itself is invalid (unknown SKU, no active warehouse, incomplete address): ends `rejected`. */
 export const ORDER_INVALID = 'OrderInvalid';
 /** An event's payload is malformed (missing reason, carrier or tracking number). */
@@ -24,15 +22,17 @@ export const DELIVERY_TIMEOUT = 'DeliveryTimeout';
 export const ADAPTER_REJECTED = 'AdapterRejected';
 
 /** LedgerError codes: business errors, never worth retrying. */
-export const LEDGER_ERROR_CODES: readonly LedgerErrorCode[] = [
+export const LEDGER_ERROR_CODES = [
   'UNKNOWN_SKU',
   'UNKNOWN_WAREHOUSE',
   'NO_ACTIVE_WAREHOUSE',
   'INSUFFICIENT_STOCK',
   'INVALID_QUANTITY',
   'IDEMPOTENCY_CONFLICT',
+  /** The balance would pass the column's integer range: a well-formed request the stock cannot take. */
   'LEVEL_OUT_OF_RANGE',
-];
+] as const;
+export type LedgerErrorCode = (typeof LEDGER_ERROR_CODES)[number];
 
 /** Failure types an activity retry policy must not retry. */
 export const NON_RETRYABLE_TYPES: readonly string[] = [ORDER_INVALID, INVALID_EVENT, ADAPTER_REJECTED, ...LEDGER_ERROR_CODES];

@@ -4,8 +4,9 @@
  */
 import type { FulfillmentStatus, OrderEventType, OrderStatus } from './types';
 
-export const TERMINAL: readonly OrderStatus[] = ['delivered', 'rejected', 'cancelled', 'timed_out'];
-export const isTerminal = (s: OrderStatus): boolean => TERMINAL.includes(s);
+/** The statuses an order never leaves: the one list (metrics, records, the reaper and the API ask isTerminal). */
+export const TERMINAL_STATUSES: readonly OrderStatus[] = ['delivered', 'rejected', 'cancelled', 'timed_out'];
+export const isTerminal = (s: OrderStatus): boolean => TERMINAL_STATUSES.includes(s);
 
 /** A fulfillment as events see it: its status, or one of the two waits in needs_attention. */
 export type EventStage = FulfillmentStatus | 'pick_failed' | 'delivery_overdue';

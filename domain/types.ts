@@ -1,8 +1,25 @@
 /** Pure types shared by the workflow, its activities and the API. No runtime imports. */
-import type { Allocation, OrderLine } from '../ledger/types';
-import type { OrderTimeouts } from '../config/config';
 
-export type { Allocation, OrderLine, OrderTimeouts };
+export interface OrderLine {
+  sku: string;
+  quantity: number;
+}
+
+/** Units of one SKU held (or shipped) for an order at one warehouse. */
+export interface Allocation {
+  warehouseId: string;
+  sku: string;
+  quantity: number;
+}
+
+/** The timeouts an order workflow runs with, fixed at its start so replays agree. */
+export interface OrderTimeouts {
+  backorderMs: number;
+  pickMs: number;
+  packMs: number;
+  deliveryMs: number;
+  attentionMs: number;
+}
 
 export const ORDER_STATUSES = [
   'received',
@@ -20,8 +37,6 @@ export const ORDER_STATUSES = [
   'timed_out',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-export const TERMINAL_STATUSES: readonly OrderStatus[] = ['delivered', 'rejected', 'cancelled', 'timed_out'];
 
 export interface Customer {
   id: string;

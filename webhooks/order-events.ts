@@ -10,13 +10,13 @@ import type { WebhookEventType } from './event-types';
 import { openEvents, type EventGate } from '../orders/event-gates';
 import { eventIdOf } from './outbox';
 
-export interface OrderEvent {
+export interface OrderWebhookEvent {
   type: WebhookEventType;
   id: string;
   data: Record<string, unknown>;
 }
 
-export interface GatedOrderEvent extends OrderEvent {
+export interface GatedOrderEvent extends OrderWebhookEvent {
   gate: EventGate;
 }
 
@@ -111,6 +111,6 @@ export function orderEventCandidates(next: OrderRecord): GatedOrderEvent[] {
 }
 
 /** The events `next` implies against the view it replaces (`previous` undefined: a new record). */
-export function orderEventsFor(previous: OrderRecord | undefined, next: OrderRecord): OrderEvent[] {
-  return openEvents(orderEventCandidates(next), previous) as OrderEvent[];
+export function orderEventsFor(previous: OrderRecord | undefined, next: OrderRecord): OrderWebhookEvent[] {
+  return openEvents(orderEventCandidates(next), previous) as OrderWebhookEvent[];
 }

@@ -4,7 +4,8 @@
  * Prometheus through the Temporal runtime's exporter (see platform/runtime.ts).
  */
 import { metricMeter } from '@temporalio/workflow';
-import { TERMINAL_STATUSES, type OrderStatus } from '../../domain/types';
+import { isTerminal } from '../../domain/order-rules';
+import type { OrderStatus } from '../../domain/types';
 
 export function recordOrderStarted(channel: string): void {
   metricMeter.createCounter('fulfillment_orders_started', 'orders', 'Order workflows started').withTags({ channel }).add(1);
@@ -16,7 +17,7 @@ export function recordTransition(from: OrderStatus, to: OrderStatus, secondsInFr
     .createHistogram('fulfillment_order_step_duration', 'float', 's', 'Time an order spent in a status before leaving it')
     .withTags({ status: from })
     .record(Math.max(0, secondsInFrom));
-  if (TERMINAL_STATUSES.includes(to)) {
+  if (isTerminal(to)) {
     metricMeter.createCounter('fulfillment_orders_finished', 'orders', 'Orders that reached a terminal status').withTags({ status: to, channel }).add(1);
   }
 }
