@@ -7,7 +7,7 @@
  * restarting anything. Continues as new periodically to bound its history.
  */
 import { condition, continueAsNew, defineSignal, log, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { ReaperActivities } from '../activities/reaper-activities';
+import type { ReaperActivities } from '../../activities/reaper-activities';
 
 export interface ReaperInput {
   /** Used until the first pass answers the worker's interval. */

@@ -6,7 +6,7 @@
  * pass that fails is retried by whichever worker is alive, and the last pass shows in the UI.
  */
 import { continueAsNew, log, proxyActivities, setCurrentDetails, sleep, workflowInfo } from '@temporalio/workflow';
-import type { MaintenanceActivities } from '../activities/maintenance-activities';
+import type { MaintenanceActivities } from '../../activities/maintenance-activities';
 
 export interface MaintenanceInput {
   intervalMs: number;
