@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import type { orderWorkflow } from '../workflows/order/workflow';
+import type { orderWorkflow } from '../workflows';
 import { orderStartOptions } from '../workflows/order/start-options';
 import { cancelUpdate, editUpdate, eventUpdate, holdUpdate, releaseHoldUpdate, retryUpdate } from '../workflows/order/messages';
 import { OrderStatusKey } from '../workflows/search-attributes';

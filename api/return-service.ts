@@ -12,7 +12,7 @@ import { receiptProblems, sameReceipt, type ReturnRecords } from '../orders';
 import { INVALID_TRANSITION } from '../workflows/order/messages';
 import { INVALID_RECEIPT, receiveReturnUpdate } from '../workflows/return/messages';
 import { returnStartOptions } from '../workflows/return/start-options';
-import type { returnWorkflow } from '../workflows/return/workflow';
+import type { returnWorkflow } from '../workflows';
 import { returnWorkflowId, type InspectedLine, type OrderLine, type ReturnInput, type ReturnView } from '../domain/types';
 import { canonicalHash } from './canonical';
 import { ApiError, notFound, serviceUnavailable } from './errors';

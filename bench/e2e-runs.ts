@@ -6,7 +6,7 @@ import { decodePayload } from '../platform/payload';
 import type { Ledger } from '../ledger/types';
 import { createWorker } from '../worker/create-worker';
 import { createRecordsWithEvents } from '../app/order-records';
-import type { orderWorkflow } from '../workflows/order/workflow';
+import type { orderWorkflow } from '../workflows';
 import { orderStartOptions } from '../workflows/order/start-options';
 import type { OrderInput } from '../domain/types';
 import { hex } from './common';

@@ -11,7 +11,7 @@ import type { Client } from '@temporalio/client';
 import { freePort } from '../platform/dev-server';
 import { canonicalHash } from '../api/canonical';
 import { REQUEST_HASH_MEMO } from '../api/order-gateway';
-import type { orderWorkflow } from '../workflows/order/workflow';
+import type { orderWorkflow } from '../workflows';
 import { orderStartOptions } from '../workflows/order/start-options';
 import { fmt, hex, latencies, sleep, type Cleanup, type Latencies } from './common';
 import { benchOrderInput } from './e2e';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Migration } from './index';
+import type { Migration } from './migration';
 import { LEDGER_FUNCTIONS_SQL, DROP_LEDGER_FUNCTIONS_SQL } from './001_ledger.functions';
 
 /*

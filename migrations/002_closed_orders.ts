@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Migration } from './index';
+import type { Migration } from './migration';
 import { DROP_LEDGER_FUNCTIONS_SQL, LEDGER_FUNCTIONS_SQL } from './001_ledger.functions';
 import { LEDGER_APPLY_002_SQL } from './002_closed_orders.functions';
 

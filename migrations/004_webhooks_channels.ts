@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /*
  * Webhooks (DESIGN §11) as a transactional outbox, and channels (§12).

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /*
  * A warehouse with a fulfillment_url is reached over HTTP (DESIGN §10); null keeps it on

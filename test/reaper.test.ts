@@ -6,7 +6,7 @@ import { createRecordsWithEvents } from '../app/order-records';
 import { createClosedOrdersCheck } from '../clients/order-closed';
 import type { Ledger } from '../ledger/types';
 import { startReaper } from '../worker/create-worker';
-import { reaperWorkflowId } from '../workflows/reaper/workflow';
+import { reaperWorkflowId } from '../workflows/reaper/start-options';
 import { orderWorkflowId } from '../domain/types';
 import { loadConfig } from '../config/config';
 import { OrderSuite, bundleWorkflows, eventually, orderInput, uid } from './support/order-fixtures';

@@ -14,8 +14,8 @@ import { createConfiguredCarrierAdapter, createRoutedWarehouseAdapter, type Carr
 import { createClosedOrdersCheck } from '../clients/order-closed';
 import { createStockWaker, type StockWaker } from '../clients/stock-waker';
 import { silentLogger, type Logger } from '../platform/logger';
-import { reaperWorkflowId, type ReaperInput } from '../workflows/reaper/workflow';
-import type { reaperWorkflow } from '../workflows/reaper/workflow';
+import type { reaperWorkflow } from '../workflows';
+import { reaperWorkflowId, type ReaperInput } from '../workflows/reaper/start-options';
 import { startMaintenance, type MaintenanceOptions } from './maintenance';
 
 export interface CreateWorkerDeps {

@@ -15,7 +15,7 @@ import { createRecordsWithEvents } from '../../app/order-records';
 import type { Ledger, OrderLine, ReconciliationReport } from '../../ledger/types';
 import { createClosedOrdersCheck } from '../../clients/order-closed';
 import { createWorker, type CreateWorkerDeps } from '../../worker/create-worker';
-import type { orderWorkflow } from '../../workflows/order/workflow';
+import type { orderWorkflow } from '../../workflows';
 import { statusQuery } from '../../workflows/order/messages';
 import { orderStartOptions } from '../../workflows/order/start-options';
 import type { OrderInput, OrderStatus, OrderView } from '../../domain/types';

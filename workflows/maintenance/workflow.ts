@@ -7,14 +7,7 @@
  */
 import { continueAsNew, log, proxyActivities, setCurrentDetails, sleep, workflowInfo } from '@temporalio/workflow';
 import type { MaintenanceActivities } from '../../activities/maintenance-activities';
-
-export interface MaintenanceInput {
-  intervalMs: number;
-  /** Passes before continue-as-new (default 100; earlier when the server suggests it). */
-  passesPerRun?: number;
-}
-
-export const maintenanceWorkflowId = (taskQueue: string): string => `maintenance-${taskQueue}`;
+import type { MaintenanceInput } from './start-options';
 
 const { expireIdempotencyRecords } = proxyActivities<MaintenanceActivities>({
   // Batches of 1000 rows, at most 1000 of them: minutes at worst on a large backlog.

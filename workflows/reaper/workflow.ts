@@ -8,21 +8,10 @@
  */
 import { condition, continueAsNew, defineSignal, log, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ReaperActivities } from '../../activities/reaper-activities';
-
-export interface ReaperInput {
-  /** Used until the first pass answers the worker's interval. */
-  intervalMs: number;
-  /** Passes before continue-as-new (default 100; earlier when the server suggests it). */
-  passesPerRun?: number;
-  /** Carried across continue-as-new: the last pass's watermark and count. */
-  watermark?: string;
-  pass?: number;
-}
+import type { ReaperInput } from './start-options';
 
 /** Runs a pass now instead of at the next interval (ops, tests). */
 export const reapNowSignal = defineSignal('reapNow');
-
-export const reaperWorkflowId = (taskQueue: string): string => `reaper-${taskQueue}`;
 
 const { reapClosedOrders } = proxyActivities<ReaperActivities>({
   startToCloseTimeout: '5m',
