@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { Context, log } from '@temporalio/activity';
 import type { ClosedOrdersCheck, Ledger, ReconciliationProblem } from '../ledger/types';
-import type { ClosedOrdersFinder } from '../clients/closed-orders';
+import type { ClosedOrdersFinder } from '../clients/order-closed';
 import type { OrderRecords } from '../orders';
 import { isTerminal } from '../domain/order-rules';
 import type { Allocation, OrderView } from '../domain/types';

@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config/config';
 import type { ClosedOrdersCheck, Ledger } from '../ledger/types';
 import { createClosedOrdersCheck } from '../clients/order-closed';
-import { createRecordClosedCheck } from '../clients/record-closed-check';
+import { createRecordClosedCheck } from '../clients/order-closed';
 import { keyStore } from './auth';
 import { errorHandler, serviceUnavailable, unknownRoute } from './errors';
 import { createLogger, type Logger } from '../platform/logger';

@@ -1,9 +1,8 @@
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createReaperActivities, type ReaperReport } from '../activities/reaper-activities';
-import { createClosedOrdersFinder } from '../clients/closed-orders';
+import { createClosedOrdersCheck, createClosedOrdersFinder } from '../clients/order-closed';
 import { createRecordsWithEvents } from '../app/order-records';
-import { createClosedOrdersCheck } from '../clients/order-closed';
 import type { Ledger } from '../ledger/types';
 import { startReaper } from '../worker/create-worker';
 import { reaperWorkflowId } from '../workflows/reaper/start-options';
