@@ -15,7 +15,7 @@ import { createStockWaker } from '../clients/stock-waker';
 import { connectCoreServices, onShutdown, serveHttp } from '../app/services';
 import { findTemporalCli, PROJECT_ROOT } from '../platform/temporal-cli';
 import { connectionOptions, temporalAnswers } from '../platform/temporal-connection';
-import { startWorkerService } from '../worker/worker-service';
+import { startWorkerService } from '../app/worker-service';
 
 function isLocal(address: string): boolean {
   return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+$/.test(address);

@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from '../config/config';
 import { createLogger } from '../platform/logger';
 import { installRuntime } from '../platform/runtime';
 import { connectCoreServices, onShutdown } from '../app/services';
-import { startWorkerService } from './worker-service';
+import { startWorkerService } from '../app/worker-service';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -2,12 +2,12 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Config } from '../config/config';
 import type { Logger } from '../platform/logger';
-import { closeQuietly, type CoreServices } from '../app/services';
+import { closeQuietly, type CoreServices } from './services';
 import { dataConverter } from '../platform/payload-codec';
 import { connectionOptions } from '../platform/temporal-connection';
-import { maintenanceOptions } from './maintenance';
+import { maintenanceOptions } from '../worker/maintenance';
 import { startWebhookLoops } from '../webhooks/loops';
-import { createWorker } from './create-worker';
+import { createWorker } from '../worker/create-worker';
 
 export interface WorkerService {
   worker: Worker;
