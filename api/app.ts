@@ -1,18 +1,17 @@
 /**
  * The express app factory: every dependency injected, nothing read from the
- * environment. `api/main.ts` and `cli/start.ts` wire it to real services.
+ * environment. The composition root (app/api.ts, for api/main.ts and cli/start.ts) wires it
+ * to the real services.
  */
 import express from 'express';
 import type { Knex } from 'knex';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/config';
 import type { ClosedOrdersCheck, Ledger } from '../ledger/types';
-import { createClosedOrdersCheck } from '../clients/order-closed';
-import { createRecordClosedCheck } from '../clients/order-closed';
 import { keyStore } from './auth';
 import { errorHandler, serviceUnavailable, unknownRoute } from './errors';
 import { createLogger, type Logger } from '../platform/logger';
-import { createStockWaker, type StockWaker } from '../clients/stock-waker';
+import type { StockWaker } from '../clients/stock-waker';
 import { OrderGateway } from './order-gateway';
 import { OrderStore } from './order-store';
 import { createReturnRecords, type OrderRecords, type ReturnRecords } from '../orders';
@@ -57,15 +56,13 @@ export interface AppDeps {
   client: Client;
   /** The order records: GET /orders and GET /orders/:id read them; POST /orders writes one first. */
   records: OrderRecords;
-  /** For the reconciliation's "no held stock of a closed order" check; default: asks Temporal. */
-  closedOrdersCheck?: ClosedOrdersCheck;
-  /** Alias of closedOrdersCheck. */
-  isOrderClosed?: ClosedOrdersCheck;
+  /** For the reconciliation's "no held stock of a closed order" check (app/services.ts builds it). */
+  closedOrdersCheck: ClosedOrdersCheck;
   /** Default: JSON lines on stdout at config.logLevel. */
   logger?: Logger;
   timeouts?: AppTimeouts;
-  /** Wakes the orders awaiting a received SKU; default: one on this client and ledger (pass your own to drain it at shutdown). */
-  stockWaker?: StockWaker;
+  /** Wakes the orders awaiting a received SKU (the process's one, app/services.ts; drained at shutdown). */
+  stockWaker: StockWaker;
   /** Prometheus endpoints (Temporal runtime of a worker) whose text GET /metrics appends. */
   metricsSources?: string[];
   /** The returns in the order records; default: on `knex` and `records`. */
@@ -89,10 +86,7 @@ export function createApp(deps: AppDeps): express.Express {
     rpcTimeoutMs: deps.timeouts?.rpcMs ?? 10_000,
   });
   const store = new OrderStore({ records: deps.records, gateway });
-  const closedOrdersCheck = deps.closedOrdersCheck ?? deps.isOrderClosed ?? createRecordClosedCheck(deps.records, createClosedOrdersCheck(client, namespace));
-
-  const stockWaker =
-    deps.stockWaker ?? createStockWaker({ client, taskQueue: config.taskQueue, log: logger, findWaiting: (sku) => ledger.ordersAwaiting(sku), signalTimeoutMs: deps.timeouts?.rpcMs });
+  const { closedOrdersCheck, stockWaker } = deps;
 
   const db = (): Knex => {
     if (!deps.knex) throw serviceUnavailable('No database pool was given to the app (AppDeps.knex)');

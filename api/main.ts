@@ -6,25 +6,14 @@
  */
 import { ConfigError, loadConfig } from '../config/config';
 import { createLogger } from '../platform/logger';
-import { createStockWaker } from '../clients/stock-waker';
+import { composeApi } from '../app/api';
 import { connectCoreServices, onShutdown, serveHttp } from '../app/services';
-import { createApp } from './app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, base: { service: 'api', pid: process.pid } });
   const core = await connectCoreServices(config, logger);
-  const stockWaker = createStockWaker({ client: core.client, taskQueue: config.taskQueue, log: logger, findWaiting: (sku) => core.ledger.ordersAwaiting(sku) });
-  const app = createApp({
-    config,
-    ledger: core.ledger,
-    records: core.records,
-    returns: core.returns,
-    knex: core.knex,
-    client: core.client,
-    stockWaker,
-    logger,
-  });
+  const app = composeApi(config, core, logger);
   const server = await serveHttp(app, config.port, config.security.host, logger);
   logger.info('api listening', {
     port: server.port,
@@ -39,7 +28,6 @@ async function main(): Promise<void> {
 
   onShutdown(logger, config.shutdownGraceMs + 15_000, async () => {
     await server.close(config.shutdownGraceMs);
-    await stockWaker.drain();
     await core.close();
   });
 }

@@ -1,7 +1,9 @@
 /**
- * The wiring every process entry shares (api/main.ts, worker/main.ts, cli/start.ts): the
- * Postgres pool and ledger, the Temporal client, an HTTP server that drains on shutdown, and
- * the signal handling that closes them in order. The worker's part is worker/worker-service.ts.
+ * The composition root: the wiring every process entry shares (api/main.ts, worker/main.ts,
+ * cli/start.ts): the Postgres pool and ledger, the Temporal client, the one stock waker and
+ * closed-order check of the process, an HTTP server that drains on shutdown, and the signal
+ * handling that closes them in order. The worker's part is app/worker-service.ts, the API's
+ * app/api.ts.
  */
 import http from 'node:http';
 import type { RequestListener } from 'node:http';
@@ -9,7 +11,9 @@ import type { Knex } from 'knex';
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config/config';
 import { createLedger } from '../ledger/ledger';
-import type { Ledger } from '../ledger/types';
+import type { ClosedOrdersCheck, Ledger } from '../ledger/types';
+import { createClosedOrdersCheck, createRecordClosedCheck } from '../clients/order-closed';
+import { createStockWaker, type StockWaker } from '../clients/stock-waker';
 import { createReturnRecords, type OrderRecords, type ReturnRecords } from '../orders';
 import { createRecordsWithEvents } from './order-records';
 import { createKnex } from '../platform/database';
@@ -25,8 +29,33 @@ export interface CoreServices {
   returns: ReturnRecords;
   connection: Connection;
   client: Client;
-  /** Closes the Temporal connection and the pool (errors logged, never thrown). */
+  /** Wakes the orders awaiting a SKU: the API's receipts and the worker's activities share it. */
+  stockWaker: StockWaker;
+  /** The reconciliation's "is this order closed" (records first, then Temporal). */
+  closedOrdersCheck: ClosedOrdersCheck;
+  /** Drains the stock waker, then closes the Temporal connection and the pool (errors logged, never thrown). */
   close(): Promise<void>;
+}
+
+export interface OrderServices {
+  stockWaker: StockWaker;
+  closedOrdersCheck: ClosedOrdersCheck;
+}
+
+/** The process's one stock waker and closed-order check, on `client` (tests build theirs here too). */
+export function createOrderServices(o: {
+  client: Client;
+  namespace: string;
+  taskQueue: string;
+  ledger: Pick<Ledger, 'ordersAwaiting'>;
+  records: Pick<OrderRecords, 'statuses'>;
+  log: Logger;
+  signalTimeoutMs?: number;
+}): OrderServices {
+  return {
+    stockWaker: createStockWaker({ client: o.client, taskQueue: o.taskQueue, log: o.log, findWaiting: (sku) => o.ledger.ordersAwaiting(sku), signalTimeoutMs: o.signalTimeoutMs }),
+    closedOrdersCheck: createRecordClosedCheck(o.records, createClosedOrdersCheck(o.client, o.namespace)),
+  };
 }
 
 export async function connectCoreServices(config: Config, log: Logger): Promise<CoreServices> {
@@ -35,6 +64,7 @@ export async function connectCoreServices(config: Config, log: Logger): Promise<
   const records = createRecordsWithEvents(knex, config.cursorSecret);
   const connection = await Connection.connect(connectionOptions(config.temporal));
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config.security.encryptionKeys) });
+  const services = createOrderServices({ client, namespace: config.temporal.namespace, taskQueue: config.taskQueue, ledger, records, log });
   return {
     knex,
     ledger,
@@ -42,7 +72,9 @@ export async function connectCoreServices(config: Config, log: Logger): Promise<
     returns: createReturnRecords(knex, records),
     connection,
     client,
+    ...services,
     async close() {
+      await services.stockWaker.drain();
       await closeQuietly(log, 'temporal connection', () => connection.close());
       await closeQuietly(log, 'database pool', () => knex.destroy());
     },

@@ -27,6 +27,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
     taskQueue: config.taskQueue,
     ledger: core.ledger,
     records: core.records,
+    stockWaker: core.stockWaker,
     returns: core.returns,
     config,
     shutdownGraceTime: config.shutdownGraceMs,

@@ -11,6 +11,7 @@ import type { Ledger } from '../ledger/types';
 import { orderStartOptions } from '../workflows/order/start-options';
 import type { OrderView } from '../domain/types';
 import { orderInput, uid } from './support/order-fixtures';
+import { appServices } from './support/api-fixtures';
 import { testKnex } from './support/db';
 import { connectClient, eventually, uniqueTaskQueue } from './support/temporal';
 import { exitOf, spawnWorkerProcess } from './support/worker-process';
@@ -51,11 +52,13 @@ describe('GET /metrics', () => {
     const view = (await handle.result()) as OrderView;
     expect(view.status).toBe('delivered');
 
+    const records = createOrderRecords(knex, { cursorSecret: 'metrics-test-cursor-secret' });
     const app = createApp({
       config: loadConfig({ ...process.env, TASK_QUEUE: taskQueue, METRICS_PORT: '0' }),
       ledger,
-      records: createOrderRecords(knex, { cursorSecret: 'metrics-test-cursor-secret' }),
+      records,
       client,
+      ...appServices(client, ledger, records),
       logger: silentLogger,
       metricsSources: [`http://127.0.0.1:${metricsPort}/metrics`],
     });

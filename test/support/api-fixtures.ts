@@ -16,6 +16,7 @@ import { createRecordsWithEvents } from '../../app/order-records';
 import type { Ledger } from '../../ledger/types';
 import { createWorker } from '../../worker/create-worker';
 import { createApp, type AppDeps, type AppTimeouts } from '../../api/app';
+import { createOrderServices, type OrderServices } from '../../app/services';
 import { silentLogger, type Logger } from '../../platform/logger';
 import { testKnex } from './db';
 import { dataConverter } from '../../platform/payload-codec';
@@ -125,6 +126,7 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
     records,
     knex,
     client,
+    ...createOrderServices({ client, namespace: temporalEnv().namespace, taskQueue: config.taskQueue, ledger, records, log: opts.logger ?? silentLogger, signalTimeoutMs: opts.timeouts?.rpcMs ?? 5_000 }),
     logger: opts.logger ?? silentLogger,
     timeouts: { queryMs: 5_000, updateMs: 20_000, rpcMs: 5_000, healthMs: 1_500, ...opts.timeouts },
   };
@@ -176,6 +178,11 @@ export async function seedStock(app: Express, quantity: number, opts: { warehous
     await request(app).post('/inventory/receipts').set(as('admin')).send({ warehouseId, sku, quantity }).expect(201);
   }
   return { warehouseId, sku };
+}
+
+/** The stock waker and closed-order check createApp takes, built as the composition root builds them. */
+export function appServices(client: Client, ledger: Pick<Ledger, 'ordersAwaiting'>, records: Pick<OrderRecords, 'statuses'>, signalTimeoutMs?: number): OrderServices {
+  return createOrderServices({ client, namespace: client.options.namespace ?? 'default', taskQueue: 'api-test', ledger, records, log: silentLogger, signalTimeoutMs });
 }
 
 /**
