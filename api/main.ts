@@ -7,7 +7,9 @@
 import { ConfigError, loadConfig } from '../config/config';
 import { createLogger } from '../platform/logger';
 import { composeApi } from '../app/api';
-import { connectCoreServices, onShutdown, serveHttp } from '../app/services';
+import { connectCoreServices } from '../app/services';
+import { serveHttp } from '../platform/http-server';
+import { onShutdown } from '../platform/shutdown';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -1,12 +1,10 @@
 /**
  * The composition root: the wiring every process entry shares (api/main.ts, worker/main.ts,
  * cli/start.ts): the Postgres pool and ledger, the Temporal client, the one stock waker and
- * closed-order check of the process, an HTTP server that drains on shutdown, and the signal
- * handling that closes them in order. The worker's part is app/worker-service.ts, the API's
- * app/api.ts.
+ * closed-order check of the process. The worker's part is app/worker-service.ts, the API's
+ * app/api.ts; the HTTP server that drains and the signal handling are plumbing
+ * (platform/http-server.ts, platform/shutdown.ts).
  */
-import http from 'node:http';
-import type { RequestListener } from 'node:http';
 import type { Knex } from 'knex';
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config/config';
@@ -20,6 +18,7 @@ import { createKnex } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { dataConverter } from '../platform/payload-codec';
 import { connectionOptions } from '../platform/temporal-connection';
+import { closeQuietly } from '../platform/shutdown';
 
 export interface CoreServices {
   knex: Knex;
@@ -79,80 +78,4 @@ export async function connectCoreServices(config: Config, log: Logger): Promise<
       await closeQuietly(log, 'database pool', () => knex.destroy());
     },
   };
-}
-
-export interface HttpService {
-  port: number;
-  /** The address actually bound (127.0.0.1 when auth is off and no HOST was given). */
-  host: string;
-  /** Stops accepting, lets in-flight requests finish within `graceMs`, then cuts the rest. */
-  close(graceMs: number): Promise<void>;
-}
-
-export async function serveHttp(app: RequestListener, port: number, host: string, log: Logger): Promise<HttpService> {
-  let stopping = false;
-  const server = http.createServer((req, res) => {
-    // While draining, tell keep-alive clients to reconnect (to another replica).
-    if (stopping) res.setHeader('Connection', 'close');
-    app(req, res);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address();
-  return {
-    port: typeof address === 'object' && address ? address.port : port,
-    host: typeof address === 'object' && address ? address.address : host,
-    async close(graceMs) {
-      stopping = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const grace = setTimeout(() => {
-        log.warn('grace period over: closing the remaining connections');
-        server.closeAllConnections();
-      }, graceMs);
-      grace.unref();
-      await closed;
-      clearTimeout(grace);
-    },
-  };
-}
-
-/**
- * Runs `stop` once on the first SIGTERM/SIGINT (or a call of the returned function), then exits:
- * 0 when it finished, 1 when it threw or took longer than `forceAfterMs`.
- */
-export function onShutdown(log: Logger, forceAfterMs: number, stop: (reason: string) => Promise<void>): (reason: string) => void {
-  let stopping = false;
-  const trigger = (reason: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info('shutting down', { reason });
-    setTimeout(() => {
-      log.error('shutdown took too long: exiting', { forceAfterMs });
-      process.exit(1);
-    }, forceAfterMs).unref();
-    stop(reason).then(
-      () => {
-        log.info('stopped');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        log.error('shutdown failed', { err });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => trigger('SIGTERM'));
-  process.on('SIGINT', () => trigger('SIGINT'));
-  return trigger;
-}
-
-export async function closeQuietly(log: Logger, what: string, close: () => Promise<unknown>): Promise<void> {
-  try {
-    await close();
-  } catch (err) {
-    log.warn(`could not close the ${what}`, { err });
-  }
 }

@@ -2,7 +2,8 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Config } from '../config/config';
 import type { Logger } from '../platform/logger';
-import { closeQuietly, type CoreServices } from './services';
+import { closeQuietly } from '../platform/shutdown';
+import type { CoreServices } from './services';
 import { dataConverter } from '../platform/payload-codec';
 import { connectionOptions } from '../platform/temporal-connection';
 import { maintenanceOptions } from '../worker/maintenance';

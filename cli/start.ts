@@ -11,7 +11,9 @@ import { SQLITE_FAST_PRAGMAS, startDevServer, type DevServer } from '../platform
 import { createLogger, type Logger } from '../platform/logger';
 import { installRuntime } from '../platform/runtime';
 import { registerSearchAttributes } from '../platform/search-attributes';
-import { connectCoreServices, onShutdown, serveHttp } from '../app/services';
+import { connectCoreServices } from '../app/services';
+import { serveHttp } from '../platform/http-server';
+import { onShutdown } from '../platform/shutdown';
 import { findTemporalCli, PROJECT_ROOT } from '../platform/temporal-cli';
 import { connectionOptions, temporalAnswers } from '../platform/temporal-connection';
 import { startWorkerService } from '../app/worker-service';

@@ -6,7 +6,8 @@
 import { ConfigError, loadConfig } from '../config/config';
 import { createLogger } from '../platform/logger';
 import { installRuntime } from '../platform/runtime';
-import { connectCoreServices, onShutdown } from '../app/services';
+import { connectCoreServices } from '../app/services';
+import { onShutdown } from '../platform/shutdown';
 import { startWorkerService } from '../app/worker-service';
 
 async function main(): Promise<void> {
