@@ -11,6 +11,10 @@ COPY domain domain
 COPY platform platform
 COPY app app
 COPY clients clients
+COPY integrations integrations
+COPY webhooks webhooks
+COPY channels channels
+COPY examples examples
 COPY ledger ledger
 COPY orders orders
 COPY migrations migrations
