@@ -41,11 +41,14 @@ export const shippingAddressSchema = named(
   'ShippingAddress',
 );
 
+/** Units of one line: an order's, a return's, an inspected one (domain/limits.ts). */
+export const lineQuantitySchema = z.number().int('must be an integer').min(1, 'must be at least 1').max(MAX_LINE_QUANTITY, `must be at most ${MAX_LINE_QUANTITY}`);
+
 export const orderLineSchema = named(
   z
     .object({
       sku: skuCodeSchema,
-      quantity: z.number().int('must be an integer').min(1, 'must be at least 1').max(MAX_LINE_QUANTITY, `must be at most ${MAX_LINE_QUANTITY}`),
+      quantity: lineQuantitySchema,
     })
     .strict(),
   'OrderLine',

@@ -2,8 +2,7 @@
 import { z } from 'zod';
 import { RETURN_DISPOSITIONS } from '../domain/types';
 import { ID_PATTERN, ID_RULE } from './ids';
-import { MAX_LINE_QUANTITY } from '../domain/limits';
-import { apiSchemas, NO_CONTROL_CHARS, orderLineSchema, returnViewSchema, skuCodeSchema, warehouseIdSchema } from './schemas';
+import { apiSchemas, lineQuantitySchema, NO_CONTROL_CHARS, orderLineSchema, returnViewSchema, skuCodeSchema, warehouseIdSchema } from './schemas';
 
 const named = <T extends z.ZodType>(schema: T, id: string, description?: string): T => {
   apiSchemas.add(schema, description === undefined ? { id } : { id, description });
@@ -34,7 +33,7 @@ export const inspectedLineSchema = named(
   z
     .object({
       sku: skuCodeSchema,
-      quantity: z.number().int('must be an integer').min(1, 'must be at least 1').max(MAX_LINE_QUANTITY, `must be at most ${MAX_LINE_QUANTITY}`),
+      quantity: lineQuantitySchema,
       disposition: z.enum(RETURN_DISPOSITIONS, { error: `must be one of ${RETURN_DISPOSITIONS.join(', ')}` }),
     })
     .strict(),

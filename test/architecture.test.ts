@@ -147,21 +147,25 @@ describe('architecture: the import graph (docs/design.md §3)', () => {
   });
 
   it('flags each kind of wrong arrow (the rules above can fail)', () => {
-    const wrong: Edge[] = [
-      { from: 'domain/types.ts', to: 'ledger/types.ts' },
-      { from: 'platform/logger.ts', to: 'api/errors.ts' },
-      { from: 'ledger/reserve.ts', to: 'workflows/order/messages.ts' },
-      { from: 'api/order-store.ts', to: 'workflows/order/state.ts' },
-      { from: 'test/x.test.ts', to: 'workflows/order/fulfillment/branch.ts' },
-      { from: 'bench/x.ts', to: 'cli/start.ts' },
-    ];
-    const fine: Edge[] = [
-      { from: 'api/order-gateway.ts', to: 'workflows/order/messages.ts' },
-      { from: 'api/return-service.ts', to: 'workflows/return/start-options.ts' },
-      { from: 'worker/create-worker.ts', to: 'workflows/index.ts' },
-      { from: 'ledger/types.ts', to: 'domain/types.ts' },
-      { from: 'platform/database.ts', to: 'migrations/index.ts' },
-    ];
+    const edge = (arrow: string): Edge => {
+      const [from, to] = arrow.split(' → ');
+      return { from, to };
+    };
+    const wrong = [
+      'domain/types.ts → ledger/types.ts',
+      'platform/logger.ts → api/errors.ts',
+      'ledger/reserve.ts → workflows/order/messages.ts',
+      'api/order-store.ts → workflows/order/state.ts',
+      'test/x.test.ts → workflows/order/fulfillment/branch.ts',
+      'bench/x.ts → cli/start.ts',
+    ].map(edge);
+    const fine = [
+      'api/order-gateway.ts → workflows/order/messages.ts',
+      'api/return-service.ts → workflows/return/start-options.ts',
+      'worker/create-worker.ts → workflows/index.ts',
+      'ledger/types.ts → domain/types.ts',
+      'platform/database.ts → migrations/index.ts',
+    ].map(edge);
     expect(show(rules.domainOutward(wrong))).toEqual(['domain/types.ts → ledger/types.ts']);
     expect(show(rules.lowImportsHigh(wrong))).toEqual(['platform/logger.ts → api/errors.ts', 'ledger/reserve.ts → workflows/order/messages.ts']);
     expect(show(rules.workflowInternals(wrong))).toEqual(['api/order-store.ts → workflows/order/state.ts', 'test/x.test.ts → workflows/order/fulfillment/branch.ts']);
