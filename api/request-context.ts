@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler, Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Role } from '../config/config';
-import { silentLogger, wrapPino, type Logger } from '../infra/logger';
+import { silentLogger, wrapPino, type Logger } from '../platform/logger';
 import { keyFingerprint } from './key-fingerprint';
 
 export interface RequestContext {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { MAX_LINE_QUANTITY } from '../ledger/limits';
+import { MAX_LINE_QUANTITY } from '../domain/limits';
+import type { OrderTimeouts } from '../domain/types';
 import { parseDuration } from './duration';
 import { INTEGRATION_SHAPE, integrationConfig, type IntegrationConfig } from './integration';
 import { SECURITY_SHAPE, securityConfig, type SecurityConfig } from './security';
@@ -114,14 +115,7 @@ const schema = z.object({
 
 type Parsed = z.output<typeof schema>;
 
-/** The timeouts an order workflow runs with, fixed at its start so replays agree. */
-export interface OrderTimeouts {
-  backorderMs: number;
-  pickMs: number;
-  packMs: number;
-  deliveryMs: number;
-  attentionMs: number;
-}
+export type { OrderTimeouts };
 
 export interface Config {
   nodeEnv: Parsed['NODE_ENV'];
@@ -143,7 +137,7 @@ export interface Config {
   carrierMode: AdapterMode;
   simulatedDelayMs: number;
   timeouts: OrderTimeouts;
-  /** How long an authorized return waits for its parcel before it expires (DESIGN §13). */
+  /** How long an authorized return waits for its parcel before it expires (docs/design.md §13). */
   returns: { timeoutMs: number };
   reaperIntervalMs: number;
   shutdownGraceMs: number;
@@ -160,7 +154,7 @@ export interface Config {
   security: SecurityConfig;
   /** Signs GET /orders cursors; every API replica needs the same one. */
   cursorSecret: string;
-  /** Warehouses and the carrier over HTTP (DESIGN §10). */
+  /** Warehouses and the carrier over HTTP (docs/design.md §10). */
   integration: IntegrationConfig;
   /** Where outbound requests (webhooks, warehouses, the carrier) may connect (docs/design.md §20). */
   outbound: OutboundConfig;

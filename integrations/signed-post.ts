@@ -1,5 +1,5 @@
 /**
- * The one outbound HTTP client: a JSON POST signed per Standard Webhooks (DESIGN §10)
+ * The one outbound HTTP client: a JSON POST signed per Standard Webhooks (docs/design.md §10)
  * with the reference implementation, classified into delivered / permanent / retryable.
  * Webhook delivery and the warehouse and carrier adapters use it, so it knows nothing of
  * what it sends or of retry policy — callers decide what to do with the outcome. Where it
@@ -22,7 +22,7 @@ export interface SignedPostInput {
   timestamp?: Date;
   /** Sent as is when a string, else JSON-encoded once (the signed bytes are the sent bytes). */
   body: unknown;
-  /** Default 10 s (DESIGN §10). */
+  /** Default 10 s (docs/design.md §10). */
   timeoutMs?: number;
   /** Aborts the request early (shutdown); the result is then `retryable`. */
   signal?: AbortSignal;

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Migration } from './migration';
 import { ledgerMigration } from './001_ledger';
 import { closedOrdersMigration } from './002_closed_orders';
 import { orderRecordsMigration } from './003_order_records';
@@ -11,11 +12,7 @@ import { webhookSubscriptionBackoffMigration } from './009_webhook_subscription_
 
 export { installSqlFunctions } from './sql-functions';
 
-export interface Migration {
-  name: string;
-  up(knex: Knex): Promise<void>;
-  down(knex: Knex): Promise<void>;
-}
+export type { Migration };
 
 /**
  * Migrations are listed here rather than discovered on disk so the same code runs

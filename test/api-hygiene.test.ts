@@ -6,9 +6,9 @@
 import request from 'supertest';
 import { createApp } from '../api/app';
 import { keyFingerprint } from '../api/key-fingerprint';
-import { createLogger } from '../infra/logger';
+import { createLogger } from '../platform/logger';
 import type { Ledger } from '../ledger/types';
-import { as, KEYS, seedStock, startApi, type ApiHarness } from './support/api-fixtures';
+import { as, KEYS, seedStock, startApi, type ApiHarness, appServices } from './support/api-fixtures';
 
 describe('API hygiene', () => {
   let h: ApiHarness;
@@ -36,7 +36,7 @@ describe('API hygiene', () => {
 
   it('failed authentications: past the limit an address gets 429 with Retry-After, right key or wrong', async () => {
     const limited = (perMinute: number) =>
-      createApp({ config: { ...h.config, authFailuresPerMinute: perMinute }, ledger: h.ledger, records: h.records, client: h.client, knex: h.knex, logger: createLogger({ write: () => undefined }) });
+      createApp({ config: { ...h.config, authFailuresPerMinute: perMinute }, ledger: h.ledger, records: h.records, client: h.client, knex: h.knex, ...appServices(h.client, h.ledger, h.records), logger: createLogger({ write: () => undefined }) });
     const app = limited(3);
     // A burst of good requests is never counted.
     const good = await Promise.all(Array.from({ length: 10 }, () => request(app).get('/whoami').set(as('ops'))));
@@ -58,7 +58,7 @@ describe('API hygiene', () => {
 
   it('request logs name the key by its fingerprint, never the key', async () => {
     const lines: string[] = [];
-    const app = createApp({ config: h.config, ledger: h.ledger, records: h.records, client: h.client, knex: h.knex, logger: createLogger({ write: (l) => lines.push(l) }) });
+    const app = createApp({ config: h.config, ledger: h.ledger, records: h.records, client: h.client, knex: h.knex, ...appServices(h.client, h.ledger, h.records), logger: createLogger({ write: (l: string) => lines.push(l) }) });
     await request(app).get('/warehouses').set(as('support')).expect(200);
     await request(app).get('/warehouses').set({ Authorization: 'Bearer not-a-key-at-all' }).expect(401);
     const requests = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request');

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../config/config';
 import { formatDuration, parseDuration } from '../config/duration';
-import { prepareDatabase } from '../infra/database';
-import { findTemporalCli, TemporalCliNotFoundError } from '../infra/temporal-cli';
+import { prepareDatabase } from '../platform/database';
+import { findTemporalCli, TemporalCliNotFoundError } from '../platform/temporal-cli';
 
 describe('parseDuration', () => {
   it.each([

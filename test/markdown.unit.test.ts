@@ -1,4 +1,4 @@
-import { md } from '../workflows/markdown';
+import { md } from '../domain/markdown';
 
 /** The characters that survive when `s` is rendered: escapes dropped, entities decoded. */
 const rendered = (s: string) => s.replace(/\\(.)/g, '$1').replace(/&amp;/g, '&');

@@ -10,7 +10,7 @@ import { emitEvent } from '../webhooks/outbox';
 import { drainMarks } from '../webhooks/availability-watcher';
 import { deliveryAttempts } from '../webhooks/delivery-log';
 import { orderEventsFor } from '../webhooks/order-events';
-import type { OrderView } from '../workflows/types';
+import type { OrderView } from '../domain/types';
 import { as, seedStock, uid, type ApiHarness } from './support/api-fixtures';
 import { eventually } from './support/temporal';
 import { closedPort } from './support/webhook-receiver';

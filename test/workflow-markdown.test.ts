@@ -2,7 +2,7 @@
  * Outside values reach the Temporal UI's markdown escaped (docs/design.md §20, "Hygiene"): the
  * start details a describe answers, and the current details the UI's metadata query answers.
  */
-import { cancelUpdate } from '../workflows/messages';
+import { cancelUpdate } from '../workflows/order/messages';
 import { OrderSuite, orderInput, orderSuiteHooks } from './support/order-fixtures';
 
 describe('order workflow · markdown in the UI details', () => {

@@ -38,7 +38,7 @@ export interface DispatcherOptions {
   perSubscription?: number;
   /** The policed transport built from config.outbound; default development's (loopback allowed). */
   outbound?: OutboundClient;
-  /** Per POST. Default 10 s (DESIGN §10). */
+  /** Per POST. Default 10 s (docs/design.md §10). */
   timeoutMs?: number;
   /** How long a claim is exclusive. Default timeout + 20 s. */
   leaseMs?: number;

@@ -6,17 +6,16 @@ import type { Config } from '../config/config';
 import type { Ledger } from '../ledger/types';
 import { createActivities } from '../activities/order-activities';
 import { createReaperActivities } from '../activities/reaper-activities';
-import { createClosedOrdersFinder, type ClosedOrdersFinder } from '../infra/closed-orders';
+import { createClosedOrdersCheck, createClosedOrdersFinder, type ClosedOrdersFinder } from '../clients/order-closed';
 import type { OrderRecords } from '../orders';
 import { createReturnActivities } from '../activities/return-activities';
 import type { ReturnRecords } from '../orders/returns';
 import { createOutboundClient, type OutboundClient } from '../integrations/outbound-http';
 import { createConfiguredCarrierAdapter, createRoutedWarehouseAdapter, type CarrierAdapter, type WarehouseAdapter } from '../activities/adapters';
-import { createClosedOrdersCheck } from '../infra/workflow-state';
-import { createStockWaker, type StockWaker } from '../infra/stock-waker';
-import { silentLogger, type Logger } from '../infra/logger';
-import { reaperWorkflowId, type ReaperInput } from '../workflows/reaper-workflow';
-import type { reaperWorkflow } from '../workflows/reaper-workflow';
+import { createStockWaker, type StockWaker } from '../clients/stock-waker';
+import { silentLogger, type Logger } from '../platform/logger';
+import type { reaperWorkflow } from '../workflows';
+import { reaperWorkflowId, type ReaperInput } from '../workflows/reaper/start-options';
 import { startMaintenance, type MaintenanceOptions } from './maintenance';
 
 export interface CreateWorkerDeps {

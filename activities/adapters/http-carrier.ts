@@ -1,5 +1,5 @@
 /**
- * The carrier reached over HTTP at CARRIER_URL (DESIGN §10): labels are bought and voided
+ * The carrier reached over HTTP at CARRIER_URL (docs/design.md §10): labels are bought and voided
  * with signed messages; the carrier reports `shipped` (first scan) and `delivered` as events,
  * so the waits answer completed:false.
  */

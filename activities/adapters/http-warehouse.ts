@@ -1,5 +1,5 @@
 /**
- * A warehouse reached over HTTP at its `fulfillmentUrl` (DESIGN §10): fulfillment requests
+ * A warehouse reached over HTTP at its `fulfillmentUrl` (docs/design.md §10): fulfillment requests
  * and cancellations are pushed as signed messages; picking and packing are reported back by
  * the warehouse as events (`POST /orders/:id/events` with the fulfillmentId), so the waits
  * answer completed:false.

@@ -6,7 +6,7 @@ import type { ClosedOrdersCheck, Ledger } from '../../ledger/types';
 import { ADMIN, READ } from '../auth';
 import { notFound } from '../errors';
 import { idempotencyKeyOf } from '../ids';
-import type { StockWaker } from '../../infra/stock-waker';
+import type { StockWaker } from '../../clients/stock-waker';
 import { defineRoute, type AnyRoute } from '../route';
 import {
   adjustmentBodySchema,

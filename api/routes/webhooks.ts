@@ -1,4 +1,4 @@
-/** /webhooks: subscriptions and their delivery log (DESIGN §11). Admin only: a subscription is a data feed. */
+/** /webhooks: subscriptions and their delivery log (docs/design.md §11). Admin only: a subscription is a data feed. */
 import type { Knex } from 'knex';
 import { createSubscription, deleteSubscription, getSubscription, listSubscriptions } from '../../webhooks/subscriptions';
 import { listDeliveries, redeliver } from '../../webhooks/delivery-log';

@@ -1,5 +1,5 @@
 /**
- * The console's only way to the API: same origin, the public endpoints of DESIGN §6, the
+ * The console's only way to the API: same origin, the public endpoints of docs/design.md §6, the
  * key from the session as a Bearer token. A refusal throws ApiFailure carrying the API's
  * own `{error, message}` so pages can show it verbatim.
  */

@@ -1,5 +1,5 @@
 /**
- * What people see: the status (derived from the state by rules.ts), the timeline, the search
+ * What people see: the status (derived from the state by domain/order-rules.ts), the timeline, the search
  * attributes ops filter on and the current details in the Temporal UI. Each upsert is a
  * history event, so only what changed is sent.
  */
@@ -7,10 +7,10 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { ChannelKey, CustomerIdKey, HoldReasonsKey, OrderStatusKey, SkusKey, WarehouseIdsKey } from '../search-attributes';
 import { boundedKeywords } from '../keyword-list';
-import { md } from '../markdown';
-import { recordTransition } from '../order-metrics';
-import type { OrderStatus } from '../types';
-import { deriveStatus, isTerminal } from './rules';
+import { md } from '../../domain/markdown';
+import { recordTransition } from './metrics';
+import type { OrderStatus } from '../../domain/types';
+import { deriveStatus, isTerminal } from '../../domain/order-rules';
 import { activeHolds, nowIso, type OrderState } from './state';
 
 const uniqueSorted = (values: string[]) => [...new Set(values)].sort();

@@ -1,8 +1,8 @@
 /** How a return workflow is started: the API and the tests share the id, the attributes and the UI summary. Pure. */
 import { WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
 import { ReturnStatusKey } from '../search-attributes';
-import { md } from '../markdown';
-import { returnWorkflowId, type ReturnInput } from '../types';
+import { md } from '../../domain/markdown';
+import { returnWorkflowId, type ReturnInput } from '../../domain/types';
 
 export interface ReturnStartOptions {
   workflowId: string;
