@@ -41,7 +41,8 @@ export const ORDER_STATUSES = every<OrderStatus>()([
   'received', 'awaiting_stock', 'reserved', 'on_hold', 'picking', 'packing', 'shipping', 'shipped',
   'needs_attention', 'delivered', 'rejected', 'cancelled', 'timed_out',
 ]);
-export const TERMINAL: readonly OrderStatus[] = ['delivered', 'rejected', 'cancelled', 'timed_out'];
+/** The one list of terminal statuses (domain/order-rules.ts), shared with the server. */
+export { TERMINAL_STATUSES as TERMINAL } from '../../domain/order-rules';
 
 export const HOLD_REASONS = every<HoldReason>()(['fraud_check', 'address_verification', 'payment', 'customer_request', 'inventory', 'other']);
 
