@@ -7,7 +7,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { PurchaseOrderView, StockLine } from '../domain/purchase-orders';
 import type { PurchaseOrderOutcome, PurchaseOrderRecords } from '../orders/purchase-orders';
-import { INVALID_TRANSITION } from '../workflows/messages';
+import { INVALID_TRANSITION } from '../workflows/order/messages';
 import { OVER_RECEIPT, RECEIPT_CONFLICT } from '../workflows/purchase-order/messages';
 import { mapErrors } from './errors';
 

@@ -6,7 +6,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ReceiveTransferRequest, ShipTransferRequest, TransferView } from '../domain/transfers';
 import type { TransferOutcome, TransferRecords } from '../orders/transfers';
-import { INVALID_TRANSITION } from '../workflows/messages';
+import { INVALID_TRANSITION } from '../workflows/order/messages';
 import { OVER_RECEIPT } from '../workflows/purchase-order/messages';
 import { mapErrors } from './errors';
 

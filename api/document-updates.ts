@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { INVALID_TRANSITION } from '../workflows/messages';
+import { INVALID_TRANSITION } from '../workflows/order/messages';
 import { OVER_RECEIPT, RECEIPT_CONFLICT } from '../workflows/purchase-order/messages';
 import { canonicalHash } from './canonical';
 import { ApiError, serviceUnavailable } from './errors';

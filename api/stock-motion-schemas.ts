@@ -4,7 +4,8 @@ import { ISO_DATE_TIME, isIsoDate, PURCHASE_ORDER_STATUSES } from '../domain/pur
 import { TRANSFER_STATUSES } from '../domain/transfers';
 import { apiSchemas } from './schema-registry';
 import { identifier, NO_CONTROL_CHARS, skuCodeSchema, warehouseIdSchema } from './schema-primitives';
-import { MAX_QUANTITY } from './order-schemas';
+import { MAX_LINE_QUANTITY } from '../domain/limits';
+import { lineQuantitySchema } from './order-schemas';
 
 const named = <T extends z.ZodType>(schema: T, id: string, description?: string): T => {
   apiSchemas.add(schema, description === undefined ? { id } : { id, description });
@@ -28,7 +29,7 @@ export const isoDateSchema = z
 const lineSchema = z
   .object({
     sku: skuCodeSchema,
-    quantity: z.number().int('must be an integer').min(1, 'must be at least 1').max(MAX_QUANTITY, `must be at most ${MAX_QUANTITY}`),
+    quantity: lineQuantitySchema,
   })
   .strict();
 const linesSchema = z.array(lineSchema).min(1, 'at least 1 line').max(100, 'at most 100 lines');
@@ -97,7 +98,7 @@ export const receiveTransferBodySchema = named(
     .object({
       receiptId: identifier('receipt id'),
       lines: z
-        .array(z.object({ sku: skuCodeSchema, quantity: z.number().int('must be an integer').min(0, 'must be at least 0').max(MAX_QUANTITY) }).strict())
+        .array(z.object({ sku: skuCodeSchema, quantity: z.number().int('must be an integer').min(0, 'must be at least 0').max(MAX_LINE_QUANTITY) }).strict())
         .min(1)
         .max(100),
     })

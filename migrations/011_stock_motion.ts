@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /*
  * Stock in motion (docs/design.md §15): purchase orders and transfers as records that answer

@@ -14,7 +14,7 @@ export interface DocumentEvent {
   id: string;
 }
 
-/** Emits webhook events in the caller's transaction (infra wires the outbox). */
+/** Emits webhook events in the caller's transaction (app/stock-motion-records.ts wires the outbox). */
 export type EmitDocumentEvents = (trx: Knex.Transaction, events: DocumentEvent[]) => Promise<void>;
 
 export const MAX_DOCUMENT_PAGE = 200;

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { promiseDates, type PromiseOrder, type PromiseSupply } from '../domain/promises';
-import type { OrderView } from '../workflows/types';
+import type { OrderView } from '../domain/types';
 import type { EmitDocumentEvents } from './document-records';
 import { supplyBySku } from './supply';
 

@@ -24,7 +24,8 @@ import {
   type StockLine,
 } from '../domain/purchase-orders';
 import { receivePurchaseOrder } from '../ledger/documents';
-import { createCursorCodec, IdempotencyKeyConflictError } from './cursor';
+import { createCursorCodec } from './cursor';
+import { IdempotencyKeyConflictError } from './errors';
 import { claimKey, listDocuments, mutateDocument, type DocumentEvent, type EmitDocumentEvents, type PageRequest } from './document-records';
 
 const T = { table: 'purchase_orders', idColumn: 'purchase_order_id' };

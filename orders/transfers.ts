@@ -20,7 +20,8 @@ import {
   type TransferView,
 } from '../domain/transfers';
 import { receiveTransfer, releaseTransfer, reserveTransfer, shipTransfer } from '../ledger/documents';
-import { createCursorCodec, IdempotencyKeyConflictError } from './cursor';
+import { createCursorCodec } from './cursor';
+import { IdempotencyKeyConflictError } from './errors';
 import { claimKey, listDocuments, mutateDocument, type DocumentEvent, type EmitDocumentEvents, type PageRequest } from './document-records';
 
 const T = { table: 'transfers', idColumn: 'transfer_id' };

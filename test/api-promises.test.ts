@@ -1,14 +1,14 @@
 /**
  * Promise dates (docs/design.md §15) end to end: real order workflows waiting for stock, POs
- * and a transfer as supply, the promise loop (infra/promise-loop.ts) recomputing, GET
+ * and a transfer as supply, the promise loop (app/promise-loop.ts) recomputing, GET
  * /orders/:id showing promisedAt and `order.promise_changed` in the outbox.
  */
 import request from 'supertest';
 import type { Express } from 'express';
 import { eventually } from './support/temporal';
 import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
-import { startPromiseLoop, type PromiseLoop } from '../infra/promise-loop';
-import { emitDocumentEvents } from '../infra/stock-motion-records';
+import { startPromiseLoop, type PromiseLoop } from '../app/promise-loop';
+import { emitDocumentEvents } from '../app/stock-motion-records';
 
 const d1 = '2030-06-01T00:00:00.000Z';
 const d2 = '2030-06-10T00:00:00.000Z';

@@ -6,9 +6,10 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { eventually } from './support/temporal';
-import { as, seedStock, startApi, uid, unreachableTemporalClient, type ApiHarness } from './support/api-fixtures';
+import { appServices, as, seedStock, startApi, uid, unreachableTemporalClient, type ApiHarness } from './support/api-fixtures';
 import { createApp } from '../api/app';
-import { silentLogger } from '../infra/logger';
+import { silentLogger } from '../platform/logger';
+import { createStockMotionRecords } from '../app/stock-motion-records';
 import { purchaseOrderWorkflowId } from '../domain/purchase-orders';
 
 const levelsOf = async (app: Express, sku: string) => (await request(app).get(`/inventory/${sku}`).set(as('ops')).expect(200)).body;
@@ -91,7 +92,17 @@ describe('API: purchase orders', () => {
     expect(described.searchAttributes.PurchaseOrderStatus).toEqual(['closed_short']);
     // The dev server deletes asynchronously; an app whose Temporal is unreachable shows the read never asks it.
     await h.client.workflowService.deleteWorkflowExecution({ namespace: h.client.options.namespace, workflowExecution: { workflowId: handle.workflowId } });
-    const offline = createApp({ config: h.config, ledger: h.ledger, records: h.records, knex: h.knex, client: unreachableTemporalClient(), logger: silentLogger });
+    const unreachable = unreachableTemporalClient();
+    const offline = createApp({
+      config: h.config,
+      ledger: h.ledger,
+      records: h.records,
+      knex: h.knex,
+      stockMotion: createStockMotionRecords(h.knex, h.config.cursorSecret),
+      client: unreachable,
+      ...appServices(unreachable, h.ledger, h.records),
+      logger: silentLogger,
+    });
     const after = await request(offline).get(`/purchase-orders/${purchaseOrderId}`).set(as('ops'));
     expect(after.status).toBe(200);
     expect(after.body).toMatchObject({ purchaseOrderId, status: 'closed_short', lines: [{ sku, ordered: 10, received: 4, outstanding: 6 }] });

@@ -12,8 +12,8 @@ import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './supp
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { transferWorkflowId } from '../domain/transfers';
 import { createReaperActivities, type ReaperReport } from '../activities/reaper-activities';
-import { createClosedTransfersFinder } from '../infra/closed-transfers';
-import { createStockMotionRecords } from '../infra/stock-motion-records';
+import { createClosedTransfersFinder } from '../clients/closed-transfers';
+import { createStockMotionRecords } from '../app/stock-motion-records';
 
 const levelsOf = async (app: Express, sku: string) => (await request(app).get(`/inventory/${sku}`).set(as('ops')).expect(200)).body;
 const at = async (app: Express, sku: string, warehouseId: string) =>

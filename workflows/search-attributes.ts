@@ -13,15 +13,4 @@ export const PurchaseOrderStatusKey = defineSearchAttributeKey('PurchaseOrderSta
 /** Set by transfer workflows only (docs/design.md §15). */
 export const TransferStatusKey = defineSearchAttributeKey('TransferStatus', SearchAttributeType.KEYWORD);
 
-/** name → type as the Temporal CLI's --search-attribute flag and the operator service expect. */
-export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'KeywordList'> = {
-  OrderStatus: 'Keyword',
-  CustomerId: 'Keyword',
-  Channel: 'Keyword',
-  Skus: 'KeywordList',
-  WarehouseIds: 'KeywordList',
-  HoldReasons: 'KeywordList',
-  ReturnStatus: 'Keyword',
-  PurchaseOrderStatus: 'Keyword',
-  TransferStatus: 'Keyword',
-};
+export { SEARCH_ATTRIBUTES } from '../domain/search-attributes';

@@ -1,6 +1,7 @@
 /** How a purchase-order workflow is started: the API and the tests share id, attributes and summary. Pure. */
 import { WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
 import { purchaseOrderWorkflowId, type PurchaseOrderView } from '../../domain/purchase-orders';
+import { md } from '../../domain/markdown';
 import { PurchaseOrderStatusKey } from '../search-attributes';
 
 export interface PurchaseOrderStartOptions {
@@ -22,7 +23,8 @@ export function purchaseOrderStartOptions(po: PurchaseOrderView, taskQueue: stri
     args: [po],
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     typedSearchAttributes: [{ key: PurchaseOrderStatusKey, value: po.status }],
-    staticSummary: `Purchase order ${po.purchaseOrderId} · ${units} unit${units === 1 ? '' : 's'} into ${po.warehouseId}`,
-    staticDetails: [`**Supplier:** ${po.supplier}`, `**Lines:** ${po.lines.map((l) => `${l.sku} ×${l.ordered}`).join(', ')}`, `**Expected:** ${po.expectedAt}`].join('\n\n'),
+    // Values from outside through md(): the UI renders these as markdown (docs/design.md §20).
+    staticSummary: `Purchase order ${md(po.purchaseOrderId)} · ${units} unit${units === 1 ? '' : 's'} into ${md(po.warehouseId)}`,
+    staticDetails: [`**Supplier:** ${md(po.supplier)}`, `**Lines:** ${po.lines.map((l) => `${md(l.sku)} ×${l.ordered}`).join(', ')}`, `**Expected:** ${md(po.expectedAt)}`].join('\n\n'),
   };
 }

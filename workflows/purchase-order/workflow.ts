@@ -9,8 +9,9 @@ import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { allHandlersFinished, condition, log, proxyActivities, setCurrentDetails, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { PurchaseOrderActivities } from '../../activities/purchase-order-activities';
 import { canCancel, canReceive, isPurchaseOrderClosed, outstandingUnits, type PurchaseOrderView } from '../../domain/purchase-orders';
-import { NON_RETRYABLE_TYPES } from '../failure-types';
-import { INVALID_TRANSITION } from '../messages';
+import { md } from '../../domain/markdown';
+import { NON_RETRYABLE_TYPES } from '../../domain/failure-types';
+import { INVALID_TRANSITION } from '../order/messages';
 import { PurchaseOrderStatusKey } from '../search-attributes';
 import {
   cancelPurchaseOrderUpdate,
@@ -57,8 +58,8 @@ export async function purchaseOrderWorkflow(initial: PurchaseOrderView): Promise
     setCurrentDetails(
       [
         `**Status:** ${view.status}${view.late ? ' · late' : ''}`,
-        `**Expected:** ${view.expectedAt}`,
-        `**Lines:** ${view.lines.map((l) => `${l.sku} ${l.received}/${l.ordered}`).join(', ')}`,
+        `**Expected:** ${md(view.expectedAt)}`,
+        `**Lines:** ${view.lines.map((l) => `${md(l.sku)} ${l.received}/${l.ordered}`).join(', ')}`,
       ].join('\n\n'),
     );
   };
@@ -88,13 +89,13 @@ export async function purchaseOrderWorkflow(initial: PurchaseOrderView): Promise
     },
   });
   setHandler(purchaseOrderQuery, () => view);
-  setHandler(receivePurchaseOrderUpdate, (req) => step(() => acts.receivePurchaseOrder.executeWithOptions({ summary: `Receipt ${req.receiptId}` }, [{ purchaseOrderId: id, receiptId: req.receiptId, lines: req.lines, at: nowIso() }]), true), {
+  setHandler(receivePurchaseOrderUpdate, (req) => step(() => acts.receivePurchaseOrder.executeWithOptions({ summary: `Receipt ${md(req.receiptId)}` }, [{ purchaseOrderId: id, receiptId: req.receiptId, lines: req.lines, at: nowIso() }]), true), {
     // A repeat of a receipt already applied passes: the activity answers the PO unchanged.
     validator: (req) => {
       if (!view.receipts.some((r) => r.receiptId === req?.receiptId) && !canReceive(view.status)) throw invalid(view);
     },
   });
-  setHandler(movePurchaseOrderDateUpdate, (req) => step(() => acts.movePurchaseOrderDate.executeWithOptions({ summary: `Expected at ${req.expectedAt}` }, [{ purchaseOrderId: id, expectedAt: req.expectedAt, at: nowIso() }]), true), whileOpen<{ expectedAt: string }>());
+  setHandler(movePurchaseOrderDateUpdate, (req) => step(() => acts.movePurchaseOrderDate.executeWithOptions({ summary: `Expected at ${md(req.expectedAt)}` }, [{ purchaseOrderId: id, expectedAt: req.expectedAt, at: nowIso() }]), true), whileOpen<{ expectedAt: string }>());
   setHandler(closePurchaseOrderUpdate, (req) => step(() => acts.closePurchaseOrder.executeWithOptions({ summary: 'Close' }, [{ purchaseOrderId: id, reason: req.reason, at: nowIso() }]), true), whileOpen<{ reason: string }>());
   setHandler(cancelPurchaseOrderUpdate, (req) => step(() => acts.cancelPurchaseOrder.executeWithOptions({ summary: 'Cancel' }, [{ purchaseOrderId: id, reason: req.reason, at: nowIso() }]), true), {
     validator: (_req: { reason: string }) => {

@@ -10,8 +10,9 @@ import { CancellationScope, allHandlersFinished, condition, isCancellation, log,
 import { ApplicationFailure } from '@temporalio/common';
 import type { TransferActivities } from '../../activities/transfer-activities';
 import { isTransferClosed, type ReceiveTransferRequest, type ShipTransferRequest, type TransferView } from '../../domain/transfers';
-import { NON_RETRYABLE_TYPES } from '../failure-types';
-import { INVALID_TRANSITION } from '../messages';
+import { md } from '../../domain/markdown';
+import { NON_RETRYABLE_TYPES } from '../../domain/failure-types';
+import { INVALID_TRANSITION } from '../order/messages';
 import { OVER_RECEIPT, RECEIPT_CONFLICT } from '../purchase-order/messages';
 import { refusalOf } from '../purchase-order/workflow';
 import { TransferStatusKey } from '../search-attributes';
@@ -41,7 +42,7 @@ export async function transferWorkflow(initial: TransferView, opts: { timeoutMs:
       published = view.status;
     }
     setCurrentDetails(
-      [`**Status:** ${view.status}`, `**Route:** ${view.fromWarehouseId} → ${view.toWarehouseId}`, `**Lines:** ${view.lines.map((l) => `${l.sku} ${l.received}/${l.shipped}/${l.quantity}${l.lost ? ` (${l.lost} lost)` : ''}`).join(', ')}`].join('\n\n'),
+      [`**Status:** ${view.status}`, `**Route:** ${md(view.fromWarehouseId)} → ${md(view.toWarehouseId)}`, `**Lines:** ${view.lines.map((l) => `${md(l.sku)} ${l.received}/${l.shipped}/${l.quantity}${l.lost ? ` (${l.lost} lost)` : ''}`).join(', ')}`].join('\n\n'),
     );
   };
 
@@ -68,7 +69,7 @@ export async function transferWorkflow(initial: TransferView, opts: { timeoutMs:
       if (view.status === 'cancelled') throw invalid(view);
     },
   });
-  setHandler(receiveTransferUpdate, (req) => step(() => acts.receiveTransfer.executeWithOptions({ summary: `Receipt ${req.receiptId}` }, [{ transferId: id, request: req, at: nowIso() }]), true), {
+  setHandler(receiveTransferUpdate, (req) => step(() => acts.receiveTransfer.executeWithOptions({ summary: `Receipt ${md(req.receiptId)}` }, [{ transferId: id, request: req, at: nowIso() }]), true), {
     validator: (_req: ReceiveTransferRequest) => {
       if (view.status === 'requested' || view.status === 'cancelled') throw invalid(view);
     },
