@@ -110,7 +110,7 @@ export function createApp(deps: AppDeps): express.Express {
     updateTimeoutMs: deps.timeouts?.updateMs ?? 30_000,
   });
 
-  const keys = keyStore(config.apiKeys);
+  const keys = keyStore(config.apiKeys, config.apiKeyScopes);
   if (!keys.enabled) {
     logger.warn('API authentication is OFF: API_KEYS is empty, every caller has every role (set API_KEYS=key:role,… to turn it on)');
   }
@@ -120,9 +120,9 @@ export function createApp(deps: AppDeps): express.Express {
     ...healthRoutes({ ledger, orders, timeoutMs: deps.timeouts?.healthMs ?? 2_000 }),
     ...orderRoutes({ config, orders, store }),
     ...eventRoutes({ orders, store }),
-    ...holdRoutes({ orders }),
+    ...holdRoutes({ orders, store }),
     ...editRoutes({ orders, limits: config.limits }),
-    ...returnRoutes({ returns }),
+    ...returnRoutes({ returns, store }),
     ...catalogRoutes({ ledger, integrationSecretSet: config.integration?.secret !== undefined }),
     ...inventoryRoutes({ ledger, stockWaker, closedOrdersCheck }),
     ...webhookRoutes({ db }),

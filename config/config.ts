@@ -5,8 +5,11 @@ import { parseDuration } from './duration';
 import { INTEGRATION_SHAPE, integrationConfig, type IntegrationConfig } from './integration';
 import { SECURITY_SHAPE, securityConfig, type SecurityConfig } from './security';
 
-export type Role = 'system' | 'support' | 'ops' | 'admin';
-export const ROLES: readonly Role[] = ['system', 'support', 'ops', 'admin'];
+import { ROLES, type KeyScope, type Role } from '../domain/principal';
+import { apiKeysSchema } from './api-keys';
+import { SECRETS_SHAPE, secretsConfig, type SecretsConfig } from './secrets';
+
+export { ROLES, type Role };
 export type AdapterMode = 'simulated' | 'manual';
 
 const duration = (fallback: string, allowZero = false) =>
@@ -27,25 +30,6 @@ const bool = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
     .optional()
     .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
-
-const apiKeys = z
-  .string()
-  .optional()
-  .transform((value, ctx) => {
-    const keys = new Map<string, Role>();
-    if (value === undefined || value.trim() === '') return keys;
-    for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
-      const at = entry.lastIndexOf(':');
-      const key = entry.slice(0, at);
-      const role = entry.slice(at + 1) as Role;
-      if (at <= 0 || !ROLES.includes(role)) {
-        ctx.addIssue({ code: 'custom', message: `entry "${entry.replace(/^(.{3}).*(:.*)$/, '$1…$2')}" must be key:role with role one of ${ROLES.join('|')}` });
-        return z.NEVER;
-      }
-      keys.set(key, role);
-    }
-    return keys;
-  });
 
 const url = (fallback: string) =>
   z
@@ -70,7 +54,7 @@ const schema = z.object({
   TEMPORAL_UI_PORT: port(8233),
   TASK_QUEUE: z.string().min(1).default('fulfillment'),
   PORT: port(3000),
-  API_KEYS: apiKeys,
+  API_KEYS: apiKeysSchema,
   WAREHOUSE_MODE: z.enum(['simulated', 'manual']).default('simulated'),
   CARRIER_MODE: z.enum(['simulated', 'manual']).default('simulated'),
   SIMULATED_DELAY: duration('2s', true),
@@ -103,6 +87,7 @@ const schema = z.object({
   MAX_UNITS_PER_LINE: z.coerce.number().int().min(1).max(MAX_LINE_QUANTITY, `must be at most ${MAX_LINE_QUANTITY} (the ledger's line maximum)`).default(MAX_LINE_QUANTITY),
   ...SECURITY_SHAPE,
   ...INTEGRATION_SHAPE,
+  ...SECRETS_SHAPE,
 });
 
 type Parsed = z.output<typeof schema>;
@@ -132,6 +117,8 @@ export interface Config {
   taskQueue: string;
   port: number;
   apiKeys: Map<string, Role>;
+  /** The scope of each scoped system key in API_KEYS (docs/design.md §20); unscoped keys are absent. */
+  apiKeyScopes: Map<string, KeyScope>;
   warehouseMode: AdapterMode;
   carrierMode: AdapterMode;
   simulatedDelayMs: number;
@@ -155,6 +142,8 @@ export interface Config {
   cursorSecret: string;
   /** Warehouses and the carrier over HTTP (DESIGN §10). */
   integration: IntegrationConfig;
+  /** SECRETS_KEY, SIGNING_SECRET_GRACE, CARRIER_SECRET (docs/design.md §20). */
+  secrets: SecretsConfig;
   /** The most units one order, and one of its lines, may ask for: at intake and in edits. */
   limits: UnitLimits;
   /** The worker's sticky workflow cache (Worker option maxCachedWorkflows): memory against replays; default the SDK's, from the heap size. */
@@ -186,6 +175,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const integration = integrationConfig(e);
   if (Array.isArray(integration)) throw new ConfigError(integration);
+  const secrets = secretsConfig(e);
+  if (Array.isArray(secrets)) throw new ConfigError(secrets);
   if (e.WEBHOOK_RETRY_BASE > e.WEBHOOK_RETRY_MAX) throw new ConfigError(['WEBHOOK_RETRY_BASE: must not be longer than WEBHOOK_RETRY_MAX']);
   return {
     nodeEnv: e.NODE_ENV,
@@ -202,7 +193,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     taskQueue: e.TASK_QUEUE,
     port: e.PORT,
-    apiKeys: e.API_KEYS,
+    apiKeys: new Map([...e.API_KEYS].map(([key, grant]) => [key, grant.role])),
+    apiKeyScopes: new Map([...e.API_KEYS].flatMap(([key, grant]) => (grant.scope ? [[key, grant.scope] as const] : []))),
     warehouseMode: e.WAREHOUSE_MODE,
     carrierMode: e.CARRIER_MODE,
     simulatedDelayMs: e.SIMULATED_DELAY,
@@ -233,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // URL is enough to make forged cursors fail fast; set CURSOR_SECRET to rotate it.
     cursorSecret: e.CURSOR_SECRET ?? createHash('sha256').update(`order-list-cursor:${e.DATABASE_URL}`).digest('hex'),
     integration,
+    secrets,
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     limits: { maxUnitsPerOrder: e.MAX_UNITS_PER_ORDER, maxUnitsPerLine: e.MAX_UNITS_PER_LINE },
   };

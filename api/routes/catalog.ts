@@ -1,6 +1,5 @@
 /** Warehouses and SKUs: admin writes, every role reads. */
 import type { Ledger } from '../../ledger/types';
-import { ADMIN, READ } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { defineRoute, type AnyRoute } from '../route';
 import {
@@ -22,7 +21,7 @@ export function catalogRoutes(deps: { ledger: Ledger; integrationSecretSet: bool
     operationId: 'putWarehouse',
     tag: 'catalog',
     summary: 'Create or update a warehouse',
-    access: ADMIN,
+    access: 'catalog.write',
     params: warehouseParamsSchema,
     body: putWarehouseBodySchema,
     responses: {
@@ -47,7 +46,7 @@ export function catalogRoutes(deps: { ledger: Ledger; integrationSecretSet: bool
     operationId: 'listWarehouses',
     tag: 'catalog',
     summary: 'All warehouses',
-    access: READ,
+    access: 'catalog.read',
     responses: { 200: { description: 'The warehouses', schema: warehouseListSchema } },
     async handler() {
       return { status: 200, body: { warehouses: await ledger.listWarehouses() } };
@@ -60,7 +59,7 @@ export function catalogRoutes(deps: { ledger: Ledger; integrationSecretSet: bool
     operationId: 'putSku',
     tag: 'catalog',
     summary: 'Create or update a SKU',
-    access: ADMIN,
+    access: 'catalog.write',
     params: skuParamsSchema,
     body: putSkuBodySchema,
     responses: {
@@ -79,7 +78,7 @@ export function catalogRoutes(deps: { ledger: Ledger; integrationSecretSet: bool
     operationId: 'getSku',
     tag: 'catalog',
     summary: 'A SKU',
-    access: READ,
+    access: 'catalog.read',
     params: skuParamsSchema,
     responses: {
       200: { description: 'The SKU', schema: skuSchema },

@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { ClosedOrdersCheck, Ledger } from '../../ledger/types';
-import { ADMIN, READ } from '../auth';
 import { notFound } from '../errors';
 import { idempotencyKeyOf } from '../ids';
 import type { StockWaker } from '../../infra/stock-waker';
@@ -40,7 +39,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     description:
       'Adds units on hand at a warehouse. Afterwards every order awaiting this SKU gets the `stockArrived` signal, in the background after the answer (best effort: a failed signal is logged, the receipt stands, and waiting orders re-check by themselves every few minutes). ' +
       'Unknown warehouse or SKU: 422 (`unknown_warehouse`, `unknown_sku`).',
-    access: ADMIN,
+    access: 'inventory.write',
     body: receiptBodySchema,
     idempotencyKey: LEDGER_KEY_DOC,
     responses: {
@@ -62,7 +61,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     tag: 'inventory',
     summary: 'Correct a count',
     description: 'Adds `delta` (may be negative) to on hand. Refused with 409 `insufficient_stock` when on hand would drop below reserved (or below zero).',
-    access: ADMIN,
+    access: 'inventory.write',
     body: adjustmentBodySchema,
     idempotencyKey: LEDGER_KEY_DOC,
     responses: {
@@ -82,7 +81,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     operationId: 'listReorderAlerts',
     tag: 'inventory',
     summary: 'Open reorder alerts',
-    access: READ,
+    access: 'inventory.read',
     responses: { 200: { description: 'SKUs whose available stock is at or below their reorder point', schema: alertListSchema } },
     async handler() {
       return { status: 200, body: { alerts: await ledger.openAlerts() } };
@@ -98,7 +97,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     description:
       'Balances within 0 ≤ reserved ≤ on hand; balances equal the sums of their movements; reserved equals held reservations; no held reservation of a closed order workflow. ' +
       '`skus` narrows the run to some SKUs.',
-    access: READ,
+    access: 'inventory.read',
     query: reconciliationQuerySchema,
     responses: { 200: { description: '`ok` is true when no problem was found', schema: reconciliationSchema } },
     async handler({ query }) {
@@ -113,7 +112,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     operationId: 'getStockLevels',
     tag: 'inventory',
     summary: "A SKU's stock levels",
-    access: READ,
+    access: 'inventory.read',
     params: skuParamsSchema,
     responses: {
       200: { description: 'Totals and one line per warehouse', schema: skuLevelsSchema },
@@ -132,7 +131,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     operationId: 'listStockMovements',
     tag: 'inventory',
     summary: 'The ledger of a SKU, newest first',
-    access: READ,
+    access: 'inventory.read',
     params: skuParamsSchema,
     query: movementsQuerySchema,
     responses: {

@@ -32,9 +32,13 @@ export interface Hold {
   note?: string;
   until?: string;
   placedAt: string;
+  /** Who placed it: role, scope, key fingerprint (docs/access-control.md). */
+  placedBy?: Actor;
   releasedAt?: string;
-  releasedBy?: 'request' | 'until';
+  releasedBy?: Actor | 'request' | 'until';
 }
+
+export interface Actor { role: string; scope?: string; key: string }
 
 export const RETURN_DISPOSITIONS = ['restock', 'damaged'] as const;
 export type Disposition = (typeof RETURN_DISPOSITIONS)[number];
@@ -55,7 +59,8 @@ export interface OrderReturn {
 
 export interface Warehouse { id: string; name: string; active: boolean }
 
-export interface Address { name: string; line1: string; line2?: string; city: string; region?: string; postalCode: string; country: string }
+/** name and line1 are absent for ops (personal data by role). */
+export interface Address { name?: string; line1?: string; line2?: string; city: string; region?: string; postalCode: string; country: string }
 
 export interface OrderView {
   orderId: string;

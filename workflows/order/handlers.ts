@@ -3,8 +3,9 @@
  * signals for the Temporal UI's "Send a Signal"), stockArrived and the status query. Whether a
  * message fits is decided by rules.ts; handlers only apply it and wait for its effect.
  */
-import { CancellationScope, condition, log, setHandler } from '@temporalio/workflow';
-import { FULFILLMENT_REQUIRED, INVALID_EDIT, INVALID_EVENT, UNKNOWN_FULFILLMENT, UNKNOWN_HOLD } from '../failure-types';
+import { CancellationScope, condition, log, patched, setHandler } from '@temporalio/workflow';
+import { MAX_HOLDS_PER_ORDER } from '../../domain/principal';
+import { FULFILLMENT_REQUIRED, INVALID_EDIT, INVALID_EVENT, TOO_MANY_HOLDS, UNKNOWN_FULFILLMENT, UNKNOWN_HOLD } from '../failure-types';
 import {
   cancelSignal,
   cancelUpdate,
@@ -145,10 +146,18 @@ function reflected(s: OrderState, run: FulfillmentRun, event: OrderEvent): boole
   }
 }
 
-function checkHold(s: OrderState, req: HoldRequest): Hold | undefined {
+/**
+ * `limit`: refuse a hold beyond MAX_HOLDS_PER_ORDER (docs/design.md §20). The Update's validator
+ * always asks (validators do not run on replay); the handler does not (the validator already
+ * refused); the signal asks behind patched() so a history that placed more replays as it ran.
+ */
+function checkHold(s: OrderState, req: HoldRequest, limit: () => boolean = () => false): Hold | undefined {
   if (!req || typeof req.holdId !== 'string' || req.holdId === '') throw refusal(INVALID_EVENT, 'a hold needs a holdId');
   const existing = s.view.holds.find((h) => h.holdId === req.holdId);
   if (existing) return existing;
+  if (s.view.holds.length >= MAX_HOLDS_PER_ORDER && limit()) {
+    throw refusal(TOO_MANY_HOLDS, `order ${s.id} has had ${s.view.holds.length} holds: at most ${MAX_HOLDS_PER_ORDER} over its life`, { limit: MAX_HOLDS_PER_ORDER });
+  }
   if (!HOLD_REASONS.includes(req.reason)) throw refusal(INVALID_EVENT, `hold reason must be one of ${HOLD_REASONS.join(', ')}`);
   if (req.until !== undefined && Number.isNaN(Date.parse(req.until))) throw refusal(INVALID_EVENT, 'until must be an ISO date-time');
   if (!holdFits(s.view.status, { closing: closingOrPending(s) })) throw invalidTransition('hold', s.view.status, 'holds are accepted before shipping');
@@ -158,7 +167,14 @@ function checkHold(s: OrderState, req: HoldRequest): Hold | undefined {
 function placeHold(s: OrderState, req: HoldRequest): Hold {
   const existing = checkHold(s, req);
   if (existing) return existing;
-  const hold: Hold = { holdId: req.holdId, reason: req.reason, placedAt: nowIso(), ...(req.note ? { note: req.note } : {}), ...(req.until ? { until: req.until } : {}) };
+  const hold: Hold = {
+    holdId: req.holdId,
+    reason: req.reason,
+    placedAt: nowIso(),
+    ...(req.note ? { note: req.note } : {}),
+    ...(req.until ? { until: req.until } : {}),
+    ...(req.placedBy ? { placedBy: req.placedBy } : {}),
+  };
   s.view.holds.push(hold);
   refresh(s, `hold ${hold.reason} placed${hold.note ? `: ${hold.note}` : ''}`);
   if (hold.until !== undefined) void releaseAtUntil(s, hold);
@@ -172,7 +188,7 @@ async function releaseAtUntil(s: OrderState, hold: Hold): Promise<void> {
   if (hold.releasedAt === undefined && !isTerminal(s.view.status)) releaseHold(s, hold, 'until');
 }
 
-function releaseHold(s: OrderState, hold: Hold, by: 'request' | 'until'): void {
+function releaseHold(s: OrderState, hold: Hold, by: NonNullable<Hold['releasedBy']>): void {
   hold.releasedAt = nowIso();
   hold.releasedBy = by;
   refresh(s, `hold ${hold.reason} released${by === 'until' ? ' (until reached)' : ''}`);
@@ -297,12 +313,12 @@ export function installHandlers(s: OrderState): void {
     { validator: (event) => void eventCheck(s, event) },
   );
 
-  setHandler(holdUpdate, (req) => update(async () => placeHold(s, req)), { validator: (req) => void checkHold(s, req) });
-  setHandler(holdSignal, (req) => signal('hold', () => checkHold(s, req), () => placeHold(s, req)));
+  setHandler(holdUpdate, (req) => update(async () => placeHold(s, req)), { validator: (req) => void checkHold(s, req, () => true) });
+  setHandler(holdSignal, (req) => signal('hold', () => checkHold(s, req, () => patched('hold-limit')), () => placeHold(s, req)));
 
   const release = (req: ReleaseHoldRequest) => {
     const hold = checkRelease(s, req);
-    if (hold.releasedAt === undefined) releaseHold(s, hold, 'request');
+    if (hold.releasedAt === undefined) releaseHold(s, hold, req.releasedBy ?? 'request');
     return s.view;
   };
   setHandler(releaseHoldUpdate, (req) => update(async () => release(req)), { validator: (req) => void checkRelease(s, req) });
