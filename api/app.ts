@@ -16,6 +16,7 @@ import { createStockWaker, type StockWaker } from '../infra/stock-waker';
 import { OrderGateway } from './order-gateway';
 import { OrderStore } from './order-store';
 import { createReturnRecords, type OrderRecords, type ReturnRecords } from '../orders';
+import { warehouseSecretStore } from '../integrations/stored-secrets';
 import { ReturnService } from './return-service';
 import { returnRoutes } from './routes/returns';
 import { requestLogging } from './request-context';
@@ -123,9 +124,15 @@ export function createApp(deps: AppDeps): express.Express {
     ...holdRoutes({ orders, store }),
     ...editRoutes({ orders, limits: config.limits }),
     ...returnRoutes({ returns, store }),
-    ...catalogRoutes({ ledger, integrationSecretSet: config.integration?.secret !== undefined }),
+    ...catalogRoutes({
+      ledger,
+      integrationSecretSet: config.integration?.secret !== undefined,
+      secrets: warehouseSecretStore(db, config.secrets?.key),
+      signingGraceMs: config.secrets?.signingGraceMs ?? 86_400_000,
+      integrationSecret: () => config.integration?.secret,
+    }),
     ...inventoryRoutes({ ledger, stockWaker, closedOrdersCheck }),
-    ...webhookRoutes({ db }),
+    ...webhookRoutes({ db, secretsKey: config.secrets.key }),
     ...channelRoutes({ db }),
   ];
   const metrics = createApiMetrics({ ledger, knex: deps.knex, sources: deps.metricsSources ?? config.metricsSources });

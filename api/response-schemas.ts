@@ -186,6 +186,22 @@ export const warehouseSchema = named(
   }),
   'Warehouse',
 );
+export const warehouseWithSecretSchema = named(
+  warehouseSchema.extend({
+    signingSecret: z
+      .string()
+      .optional()
+      .describe("Only in the answer that created it: the warehouse's own signing secret (`whsec_…`), created on its first fulfillmentUrl when INTEGRATION_SECRET is unset. Shown once."),
+  }),
+  'WarehouseWithSecret',
+);
+export const signingSecretSchema = named(
+  z.object({
+    signingSecret: z.string().describe('`whsec_…`: messages to the warehouse are signed with it from now on. Shown only here.'),
+    previousValidUntil: isoDate.optional().describe('Until then messages also carry a signature under the previous secret (SIGNING_SECRET_GRACE)'),
+  }),
+  'SigningSecret',
+);
 export const warehouseListSchema = named(z.object({ warehouses: z.array(warehouseSchema) }), 'WarehouseList');
 
 export const skuSchema = named(z.object({ sku: z.string(), name: z.string(), reorderPoint: z.number().int(), safetyStock: z.number().int() }), 'Sku');

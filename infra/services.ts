@@ -13,6 +13,7 @@ import type { Ledger } from '../ledger/types';
 import { createReturnRecords, type OrderRecords, type ReturnRecords } from '../orders';
 import { createRecordsWithEvents } from './order-records';
 import { createKnex } from './database';
+import { prepareSecrets } from './secrets-at-start';
 import type { Logger } from './logger';
 import { dataConverter } from './payload-codec';
 import { connectionOptions } from './temporal-connection';
@@ -31,6 +32,7 @@ export interface CoreServices {
 
 export async function connectCoreServices(config: Config, log: Logger): Promise<CoreServices> {
   const knex = createKnex(config.databaseUrl, config.databasePoolMax);
+  await prepareSecrets(knex, config, log);
   const ledger = createLedger(knex);
   const records = createRecordsWithEvents(knex, config.cursorSecret);
   const connection = await Connection.connect(connectionOptions(config.temporal));

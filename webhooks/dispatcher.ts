@@ -15,6 +15,7 @@
  * out (webhooks/claim.ts): while paused it is sent one probe per backoff step, with the
  * delivery policy's base and cap, and its backlog goes once a probe gets through.
  */
+import { openSecret } from '../infra/secret-box';
 import type { Knex } from 'knex';
 import { DEFAULT_TIMEOUT_MS, signedPost, type SignedPostResult } from '../integrations/signed-post';
 import { afterFailure, DEFAULT_RETRY_POLICY, receiverDown, retryDelayMs, type RetryPolicy } from './backoff';
@@ -40,6 +41,8 @@ export interface DispatcherOptions {
    */
   subscriptionIds?: readonly string[];
   log?: DispatcherLog;
+  /** SECRETS_KEY: opens the subscriptions' sealed secrets (infra/secret-box.ts). */
+  secretsKey?: Buffer;
 }
 
 export interface Dispatcher {
@@ -83,7 +86,15 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   async function deliver(c: Claimed): Promise<void> {
-    const result = await signedPost({ url: c.url, secret: c.secret, id: c.event_id, body: envelope(c), timeoutMs, signal: abort.signal });
+    let secret: string;
+    try {
+      secret = openSecret(c.secret, options.secretsKey);
+    } catch (err) {
+      // Nothing is sent unsigned: the attempt fails saying why, and is retried like any other.
+      await record(c, { outcome: 'retryable', error: (err as Error).message, durationMs: 0 });
+      return;
+    }
+    const result = await signedPost({ url: c.url, secret, id: c.event_id, body: envelope(c), timeoutMs, signal: abort.signal });
     if (abandon) return; // a simulated crash: the lease brings the delivery back
     try {
       await record(c, result);

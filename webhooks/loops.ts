@@ -12,8 +12,8 @@ export interface WebhookLoops {
   stop(): Promise<void>;
 }
 
-export function startWebhookLoops(knex: Knex, config: Config['webhooks'], log?: DispatcherLog): WebhookLoops {
-  const dispatcher = config.deliver ? startDispatcher({ knex, pollIntervalMs: config.pollIntervalMs, retry: { baseDelayMs: config.retryBaseMs, maxDelayMs: config.retryMaxMs, horizonMs: config.retryHorizonMs }, log }) : undefined;
+export function startWebhookLoops(knex: Knex, config: Config['webhooks'] & { secretsKey?: Buffer }, log?: DispatcherLog): WebhookLoops {
+  const dispatcher = config.deliver ? startDispatcher({ knex, secretsKey: config.secretsKey, pollIntervalMs: config.pollIntervalMs, retry: { baseDelayMs: config.retryBaseMs, maxDelayMs: config.retryMaxMs, horizonMs: config.retryHorizonMs }, log }) : undefined;
   const watcher = startAvailabilityWatcher({ knex, windowMs: config.availabilityWindowMs, log });
   return {
     async stop() {

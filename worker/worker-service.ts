@@ -8,6 +8,7 @@ import { connectionOptions } from '../infra/temporal-connection';
 import { maintenanceOptions } from './maintenance';
 import { startWebhookLoops } from '../webhooks/loops';
 import { createWorker } from './create-worker';
+import { warehouseSecretStore } from '../integrations/stored-secrets';
 
 export interface WorkerService {
   worker: Worker;
@@ -29,6 +30,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
     records: core.records,
     returns: core.returns,
     config,
+    warehouseSecrets: warehouseSecretStore(core.knex, config.secrets.key),
     shutdownGraceTime: config.shutdownGraceMs,
     maxCachedWorkflows: config.workerMaxCachedWorkflows,
     logger: log,
@@ -37,7 +39,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
   });
   const running = worker.run();
   // Beside the Temporal worker, not inside it: see webhooks/loops.ts.
-  const webhookLoops = startWebhookLoops(core.knex, config.webhooks);
+  const webhookLoops = startWebhookLoops(core.knex, { ...config.webhooks, secretsKey: config.secrets.key });
   return {
     worker,
     running,

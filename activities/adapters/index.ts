@@ -28,12 +28,14 @@ export function createRoutedWarehouseAdapter(opts: {
   simulatedDelayMs: number;
   listWarehouses: () => Promise<Warehouse[]>;
   secret: string | undefined;
+  ownSecrets?: (warehouseId: string) => Promise<string[] | undefined>;
   catalogTtlMs?: number;
 }): WarehouseAdapter {
   return routingWarehouse({
     fallback: createWarehouseAdapter(opts.mode, opts.simulatedDelayMs),
     urlOf: cachedWarehouseUrls(opts.listWarehouses, opts.catalogTtlMs),
     secret: opts.secret,
+    ownSecrets: opts.ownSecrets,
   });
 }
 

@@ -38,11 +38,13 @@ export interface RoutingWarehouseOptions {
   fallback: WarehouseAdapter;
   urlOf: (warehouseId: string) => Promise<string | undefined>;
   secret: string | undefined;
+  /** Each warehouse's own signing secrets (docs/design.md §20); INTEGRATION_SECRET signs for the others. */
+  ownSecrets?: (warehouseId: string) => Promise<string[] | undefined>;
   timeoutMs?: number;
 }
 
 export function routingWarehouse(opts: RoutingWarehouseOptions): WarehouseAdapter {
-  const http = httpWarehouse({ secret: opts.secret, urlOf: opts.urlOf, timeoutMs: opts.timeoutMs });
+  const http = httpWarehouse({ secret: opts.secret, ownSecrets: opts.ownSecrets, urlOf: opts.urlOf, timeoutMs: opts.timeoutMs });
   const pick = async (warehouseId: string | undefined): Promise<WarehouseAdapter> =>
     warehouseId !== undefined && (await opts.urlOf(warehouseId)) ? http : opts.fallback;
   return {

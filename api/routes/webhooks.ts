@@ -16,7 +16,7 @@ import {
 } from '../webhook-schemas';
 import { emptyQuerySchema } from '../schemas';
 
-export function webhookRoutes(deps: { db: () => Knex }): AnyRoute[] {
+export function webhookRoutes(deps: { db: () => Knex; secretsKey?: Buffer }): AnyRoute[] {
   const { db } = deps;
 
   const create = defineRoute({
@@ -36,7 +36,7 @@ export function webhookRoutes(deps: { db: () => Knex }): AnyRoute[] {
       400: { description: 'Bad URL (not http/https, or with credentials) or unknown event type' },
     },
     async handler({ body }) {
-      const sub = await createSubscription(db(), body);
+      const sub = await createSubscription(db(), body, deps.secretsKey);
       return { status: 201, body: sub, headers: { Location: `/webhooks/${sub.id}` } };
     },
   });

@@ -15,6 +15,7 @@ import { createReturnRecords, type OrderRecords } from '../../orders';
 import { createRecordsWithEvents } from '../../infra/order-records';
 import type { Ledger } from '../../ledger/types';
 import { createWorker } from '../../worker/create-worker';
+import { warehouseSecretStore } from '../../integrations/stored-secrets';
 import { createApp, type AppDeps, type AppTimeouts } from '../../api/app';
 import { silentLogger, type Logger } from '../../infra/logger';
 import { testKnex } from './db';
@@ -112,6 +113,7 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
       records,
       returns,
       config,
+      warehouseSecrets: warehouseSecretStore(knex, config.secrets.key),
       workflowBundle: await orderWorkflowBundle(),
       startReaper: false,
       shutdownGraceTime: '1s',
