@@ -42,7 +42,7 @@ function Holds({ order, canRelease, onRelease }: { order: OrderView; canRelease:
               {h.placedBy ? ` by ${who(h.placedBy)}` : ''}
             </td>
             <td>{when(h.until)}</td>
-            <td>{h.releasedAt ? `${when(h.releasedAt)} (${h.releasedBy === 'until' ? 'by its time' : typeof h.releasedBy === 'object' ? `by ${who(h.releasedBy)}` : 'by hand'})` : 'active'}</td>
+            <td>{h.releasedAt ? `${when(h.releasedAt)} (${h.releasedBy === 'until' ? 'by its time' : typeof h.releasedBy === 'object' ? `by hand: ${who(h.releasedBy)}` : 'by hand'})` : 'active'}</td>
             <td>
               {!h.releasedAt && canRelease && !TERMINAL.includes(order.status) && (
                 <button type="button" onClick={() => onRelease(h)}>
