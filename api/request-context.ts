@@ -37,6 +37,8 @@ const pathOf = (req: IncomingMessage): string => ((req as { originalUrl?: string
 /** Assigns the request id, echoes it, and logs one line per finished (or aborted) request. */
 export function requestLogging(logger: Logger): RequestHandler {
   const roleOf = (res: ServerResponse) => requestContext(res as Response).role;
+  // The key by its fingerprint (docs/design.md §20), never the key: which integration did what.
+  const keyOf = (res: ServerResponse) => requestContext(res as Response).principal?.key;
   const httpLogger = pinoHttp({
     logger: logger.pino,
     quietReqLogger: true,
@@ -58,6 +60,7 @@ export function requestLogging(logger: Logger): RequestHandler {
       status: res.statusCode,
       durationMs: val.responseTime,
       role: roleOf(res),
+      key: keyOf(res),
     }),
     customErrorObject: (req, res, _err, val: { responseTime: number }) => ({
       method: req.method,
@@ -65,6 +68,7 @@ export function requestLogging(logger: Logger): RequestHandler {
       status: res.statusCode,
       durationMs: val.responseTime,
       role: roleOf(res),
+      key: keyOf(res),
     }),
   });
   return (req, res, next) => {

@@ -8,6 +8,7 @@ import { eventually } from './support/temporal';
 import { API_KEYS_ENV, as, KEYS, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
 import { keyFingerprint } from '../api/key-fingerprint';
 import { orderViewSchema } from '../api/schemas';
+import { createLogger } from '../infra/logger';
 
 const WH_A = uid('wh-a');
 const WH_B = uid('wh-b');
@@ -24,8 +25,9 @@ async function untilStatus(app: Express, orderId: string, status: string) {
 
 describe('scoped keys, hold actors and personal data over HTTP', () => {
   let h: ApiHarness;
+  const lines: string[] = [];
   beforeAll(async () => {
-    h = await startApi({ worker: true, env: { API_KEYS: `${API_KEYS_ENV},${WH_B_KEY}:system/warehouse=${WH_B},${WEB_KEY}:system/channel=web` } });
+    h = await startApi({ worker: true, logger: createLogger({ level: 'info', write: (line) => lines.push(line) }), env: { API_KEYS: `${API_KEYS_ENV},${WH_B_KEY}:system/warehouse=${WH_B},${WEB_KEY}:system/channel=web` } });
   });
   afterAll(async () => {
     await h?.stop();
@@ -152,5 +154,13 @@ describe('scoped keys, hold actors and personal data over HTTP', () => {
     const support = (await request(h.app).get(`/orders/${orderId}`).set(as('support')).expect(200)).body;
     expect(support.customer).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com' });
     expect(support.shippingAddress).toMatchObject({ name: 'Ada Lovelace', line1: '12 St James Square', line2: 'Flat 2' });
+  });
+
+  // Reads the lines of the requests the tests above made (jest runs a file's tests in order).
+  it('request log lines name the key by its fingerprint, never the key', () => {
+    const requests = lines.map((l) => JSON.parse(l) as { msg?: string; key?: string }).filter((l) => l.msg === 'request');
+    expect(requests.some((l) => l.key === keyFingerprint(WEB_KEY))).toBe(true);
+    expect(requests.some((l) => l.key === keyFingerprint(WH_B_KEY))).toBe(true);
+    for (const key of [WEB_KEY, WH_B_KEY, KEYS.support, KEYS.admin]) expect(lines.join('\n')).not.toContain(key);
   });
 });
