@@ -4,7 +4,7 @@
  * action, resource)` before they act; an unscoped principal costs nothing more than the call.
  */
 import type { Principal } from '../domain/principal';
-import type { OrderView } from '../workflows/types';
+import type { OrderView } from '../domain/types';
 import { decide, type Action, type Resource } from './authorization';
 import { ApiError } from './errors';
 

@@ -7,7 +7,7 @@
  * reads of a key and stay as they are. Pure.
  */
 import type { Principal } from '../domain/principal';
-import type { Customer, ShippingAddress } from '../workflows/types';
+import type { Customer, ShippingAddress } from '../domain/types';
 
 export type AddressShown = Omit<ShippingAddress, 'name' | 'line1' | 'line2'> & Partial<Pick<ShippingAddress, 'name' | 'line1' | 'line2'>>;
 

@@ -9,7 +9,8 @@ import type { RequestHandler, Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Role } from '../config/config';
 import type { Principal } from '../domain/principal';
-import { silentLogger, wrapPino, type Logger } from '../infra/logger';
+import { silentLogger, wrapPino, type Logger } from '../platform/logger';
+import { keyFingerprint } from './key-fingerprint';
 
 export interface RequestContext {
   requestId: string;
@@ -32,13 +33,17 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
+/** Which key a request presented, by its fingerprint (docs/design.md §20): never the key. */
+const keyOf = (req: IncomingMessage): string | undefined => {
+  const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(req.headers.authorization ?? '');
+  return match ? keyFingerprint(match[1]) : undefined;
+};
+
 const pathOf = (req: IncomingMessage): string => ((req as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0];
 
 /** Assigns the request id, echoes it, and logs one line per finished (or aborted) request. */
 export function requestLogging(logger: Logger): RequestHandler {
   const roleOf = (res: ServerResponse) => requestContext(res as Response).role;
-  // The key by its fingerprint (docs/design.md §20), never the key: which integration did what.
-  const keyOf = (res: ServerResponse) => requestContext(res as Response).principal?.key;
   const httpLogger = pinoHttp({
     logger: logger.pino,
     quietReqLogger: true,
@@ -60,7 +65,7 @@ export function requestLogging(logger: Logger): RequestHandler {
       status: res.statusCode,
       durationMs: val.responseTime,
       role: roleOf(res),
-      key: keyOf(res),
+      keyFingerprint: keyOf(req),
     }),
     customErrorObject: (req, res, _err, val: { responseTime: number }) => ({
       method: req.method,
@@ -68,7 +73,7 @@ export function requestLogging(logger: Logger): RequestHandler {
       status: res.statusCode,
       durationMs: val.responseTime,
       role: roleOf(res),
-      key: keyOf(res),
+      keyFingerprint: keyOf(req),
     }),
   });
   return (req, res, next) => {

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../config/config';
-import { createKnex, prepareDatabase } from '../infra/database';
-import { prepareSecrets } from '../infra/secrets-at-start';
-import { createLogger } from '../infra/logger';
+import { createKnex, prepareDatabase } from '../platform/database';
+import { prepareSecrets } from '../app/secrets-at-start';
+import { createLogger } from '../platform/logger';
 
 /** One-shot migration entry for deployments that run it before scaling the app out. */
 async function main(): Promise<void> {

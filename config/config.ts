@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { MAX_LINE_QUANTITY } from '../ledger/limits';
+import { MAX_LINE_QUANTITY } from '../domain/limits';
+import type { OrderTimeouts } from '../domain/types';
 import { parseDuration } from './duration';
 import { INTEGRATION_SHAPE, integrationConfig, type IntegrationConfig } from './integration';
 import { SECURITY_SHAPE, securityConfig, type SecurityConfig } from './security';
-
+import { destinationProblem, OUTBOUND_SHAPE, outboundConfig, type OutboundConfig } from './outbound';
+import { keyFingerprint } from '../api/key-fingerprint';
+import { authFailuresPerMinute, HYGIENE_SHAPE } from './hygiene';
 import { ROLES, type KeyScope, type Role } from '../domain/principal';
 import { apiKeysSchema } from './api-keys';
 import { SECRETS_SHAPE, secretsConfig, type SecretsConfig } from './secrets';
@@ -88,18 +91,13 @@ const schema = z.object({
   ...SECURITY_SHAPE,
   ...INTEGRATION_SHAPE,
   ...SECRETS_SHAPE,
+  ...OUTBOUND_SHAPE,
+  ...HYGIENE_SHAPE,
 });
 
 type Parsed = z.output<typeof schema>;
 
-/** The timeouts an order workflow runs with, fixed at its start so replays agree. */
-export interface OrderTimeouts {
-  backorderMs: number;
-  pickMs: number;
-  packMs: number;
-  deliveryMs: number;
-  attentionMs: number;
-}
+export type { OrderTimeouts };
 
 export interface Config {
   nodeEnv: Parsed['NODE_ENV'];
@@ -123,7 +121,7 @@ export interface Config {
   carrierMode: AdapterMode;
   simulatedDelayMs: number;
   timeouts: OrderTimeouts;
-  /** How long an authorized return waits for its parcel before it expires (DESIGN §13). */
+  /** How long an authorized return waits for its parcel before it expires (docs/design.md §13). */
   returns: { timeoutMs: number };
   reaperIntervalMs: number;
   shutdownGraceMs: number;
@@ -140,10 +138,14 @@ export interface Config {
   security: SecurityConfig;
   /** Signs GET /orders cursors; every API replica needs the same one. */
   cursorSecret: string;
-  /** Warehouses and the carrier over HTTP (DESIGN §10). */
+  /** Warehouses and the carrier over HTTP (docs/design.md §10). */
   integration: IntegrationConfig;
   /** SECRETS_KEY, SIGNING_SECRET_GRACE, CARRIER_SECRET (docs/design.md §20). */
   secrets: SecretsConfig;
+  /** Where outbound requests (webhooks, warehouses, the carrier) may connect (docs/design.md §20). */
+  outbound: OutboundConfig;
+  /** AUTH_FAILURES_PER_MINUTE: 401s per client address per minute before its key-bearing requests get 429 (0 = unlimited). */
+  authFailuresPerMinute: number;
   /** The most units one order, and one of its lines, may ask for: at intake and in edits. */
   limits: UnitLimits;
   /** The worker's sticky workflow cache (Worker option maxCachedWorkflows): memory against replays; default the SDK's, from the heap size. */
@@ -170,13 +172,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = result.data;
-  if (e.NODE_ENV === 'production' && e.API_KEYS.size === 0) {
-    throw new ConfigError(['API_KEYS: required when NODE_ENV=production (format key1:system,key2:support)']);
-  }
+  const production = productionProblems(e);
+  if (production.length > 0) throw new ConfigError(production);
   const integration = integrationConfig(e);
   if (Array.isArray(integration)) throw new ConfigError(integration);
   const secrets = secretsConfig(e);
-  if (Array.isArray(secrets)) throw new ConfigError(secrets);
+  const outbound = outboundConfig(e);
+  const carrierProblem = e.CARRIER_URL === undefined ? undefined : destinationProblem(e.CARRIER_URL, outbound);
+  if (carrierProblem) throw new ConfigError([`CARRIER_URL: ${carrierProblem}`]);
   if (e.WEBHOOK_RETRY_BASE > e.WEBHOOK_RETRY_MAX) throw new ConfigError(['WEBHOOK_RETRY_BASE: must not be longer than WEBHOOK_RETRY_MAX']);
   return {
     nodeEnv: e.NODE_ENV,
@@ -221,14 +224,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       availabilityWindowMs: e.AVAILABILITY_EVENT_WINDOW,
     },
     security: securityConfig({ ...e, authOn: e.API_KEYS.size > 0, temporalUiUrl: e.TEMPORAL_UI_URL }),
-    // A cursor only pages the caller's own query, so a secret derived from the shared database
-    // URL is enough to make forged cursors fail fast; set CURSOR_SECRET to rotate it.
+    // Development only (production requires CURSOR_SECRET): a secret derived from the database
+    // URL makes forged cursors fail fast, but anyone holding cursors could test password guesses.
     cursorSecret: e.CURSOR_SECRET ?? createHash('sha256').update(`order-list-cursor:${e.DATABASE_URL}`).digest('hex'),
     integration,
     secrets,
+    outbound,
+    authFailuresPerMinute: authFailuresPerMinute(e),
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     limits: { maxUnitsPerOrder: e.MAX_UNITS_PER_ORDER, maxUnitsPerLine: e.MAX_UNITS_PER_LINE },
   };
+}
+
+/** API keys shorter than this are refused in production (docs/design.md §20). */
+export const MIN_PRODUCTION_KEY_LENGTH = 32;
+
+/** What NODE_ENV=production requires beyond the schema (docs/design.md §20, "Hygiene"), each naming its variable. */
+function productionProblems(e: Parsed): string[] {
+  if (e.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  if (e.API_KEYS.size === 0) problems.push('API_KEYS: required when NODE_ENV=production (format key1:system,key2:support)');
+  const short = [...e.API_KEYS.keys()].map((key, i) => ({ key, i })).filter(({ key }) => key.length < MIN_PRODUCTION_KEY_LENGTH);
+  if (short.length > 0) {
+    const which = short.map(({ key, i }) => `entry ${i + 1} (${keyFingerprint(key)})`).join(', ');
+    problems.push(`API_KEYS: keys must be at least ${MIN_PRODUCTION_KEY_LENGTH} characters when NODE_ENV=production; too short: ${which} (e.g. \`openssl rand -hex 24\`)`);
+  }
+  if (e.SECRETS_KEY === undefined) {
+    problems.push('SECRETS_KEY: required when NODE_ENV=production (32 bytes in base64, e.g. `openssl rand -base64 32`): webhook and warehouse signing secrets are stored encrypted with it');
+  }
+  if (e.CURSOR_SECRET === undefined) problems.push('CURSOR_SECRET: required when NODE_ENV=production (at least 16 characters, the same on every API replica, e.g. `openssl rand -hex 32`)');
+  return problems;
 }
 
 /** The variables loadConfig reads: compose validation checks against this list. */

@@ -42,11 +42,8 @@ const grace = z
 
 export const SECRETS_SHAPE = { SECRETS_KEY: secretsKeySchema, SIGNING_SECRET_GRACE: grace, CARRIER_SECRET: integrationSecretSchema };
 
-/** The section, or the problems (each naming its variable). */
-export function secretsConfig(e: { NODE_ENV: string; SECRETS_KEY?: string; SIGNING_SECRET_GRACE: number; CARRIER_SECRET?: string }): SecretsConfig | string[] {
-  if (e.NODE_ENV === 'production' && e.SECRETS_KEY === undefined) {
-    return ['SECRETS_KEY: required when NODE_ENV=production (32 bytes in base64, e.g. `openssl rand -base64 32`): webhook and warehouse signing secrets are stored encrypted with it'];
-  }
+/** The section. (SECRETS_KEY's production requirement is with the other production refusals in config/config.ts.) */
+export function secretsConfig(e: { SECRETS_KEY?: string; SIGNING_SECRET_GRACE: number; CARRIER_SECRET?: string }): SecretsConfig {
   const section = { signingGraceMs: e.SIGNING_SECRET_GRACE } as SecretsConfig;
   Object.defineProperty(section, 'key', { value: e.SECRETS_KEY === undefined ? undefined : Buffer.from(e.SECRETS_KEY, 'base64'), enumerable: false });
   Object.defineProperty(section, 'carrierSecret', { value: e.CARRIER_SECRET, enumerable: false });

@@ -1,12 +1,12 @@
 /**
  * Signing secrets kept in Postgres (docs/design.md §20): each HTTP warehouse's own secret with
  * its previous one during SIGNING_SECRET_GRACE, and the sealing of every stored secret with
- * SECRETS_KEY (infra/secret-box.ts). No HTTP, no Temporal: the API creates and rotates, the
+ * SECRETS_KEY (platform/secret-box.ts). No HTTP, no Temporal: the API creates and rotates, the
  * worker reads what to sign with at every send (one indexed row; a rotation applies to the next
  * message, never a cached old secret).
  */
 import type { Knex } from 'knex';
-import { isSealed, openSecret, sealSecret } from '../infra/secret-box';
+import { isSealed, openSecret, sealSecret } from '../platform/secret-box';
 import { generateSecret } from './signed-post';
 
 export interface WarehouseSecretStore {

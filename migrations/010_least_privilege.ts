@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /*
  * Signing secrets per warehouse (docs/design.md §20): the current secret of each warehouse that
  * has its own, and the previous one with the end of its grace, both stored sealed with
- * SECRETS_KEY (infra/secret-box.ts). A warehouse without a row is signed for with
+ * SECRETS_KEY (platform/secret-box.ts). A warehouse without a row is signed for with
  * INTEGRATION_SECRET (compatibility).
  *
  * Existing webhook subscription secrets are sealed by sealStoredSecrets

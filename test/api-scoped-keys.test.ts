@@ -8,7 +8,7 @@ import { eventually } from './support/temporal';
 import { API_KEYS_ENV, as, KEYS, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
 import { keyFingerprint } from '../api/key-fingerprint';
 import { orderViewSchema } from '../api/schemas';
-import { createLogger } from '../infra/logger';
+import { createLogger } from '../platform/logger';
 
 const WH_A = uid('wh-a');
 const WH_B = uid('wh-b');
@@ -158,9 +158,9 @@ describe('scoped keys, hold actors and personal data over HTTP', () => {
 
   // Reads the lines of the requests the tests above made (jest runs a file's tests in order).
   it('request log lines name the key by its fingerprint, never the key', () => {
-    const requests = lines.map((l) => JSON.parse(l) as { msg?: string; key?: string }).filter((l) => l.msg === 'request');
-    expect(requests.some((l) => l.key === keyFingerprint(WEB_KEY))).toBe(true);
-    expect(requests.some((l) => l.key === keyFingerprint(WH_B_KEY))).toBe(true);
+    const requests = lines.map((l) => JSON.parse(l) as { msg?: string; keyFingerprint?: string }).filter((l) => l.msg === 'request');
+    expect(requests.some((l) => l.keyFingerprint === keyFingerprint(WEB_KEY))).toBe(true);
+    expect(requests.some((l) => l.keyFingerprint === keyFingerprint(WH_B_KEY))).toBe(true);
     for (const key of [WEB_KEY, WH_B_KEY, KEYS.support, KEYS.admin]) expect(lines.join('\n')).not.toContain(key);
   });
 });

@@ -24,7 +24,7 @@ import { webhookRoutes } from '../api/routes/webhooks';
 import { whoamiRoutes } from '../api/routes/whoami';
 import { loadConfig } from '../config/config';
 import { actorOf, type Principal } from '../domain/principal';
-import type { Fulfillment, OrderView } from '../workflows/types';
+import type { Fulfillment, OrderView } from '../domain/types';
 
 const P: Record<string, Principal> = {
   y: { role: 'system', key: 'key_system' },
@@ -40,11 +40,11 @@ function allRoutes(): AnyRoute[] {
   const none = {} as never;
   const routes: AnyRoute[] = [
     ...whoamiRoutes({ keys: none }),
-    ...healthRoutes({ ledger: none, orders: none, timeoutMs: 1 }),
-    ...orderRoutes({ config, orders: none, store: none }),
-    ...eventRoutes({ orders: none, store: none }),
-    ...holdRoutes({ orders: none, store: none }),
-    ...editRoutes({ orders: none, limits: config.limits }),
+    ...healthRoutes({ ledger: none, gateway: none, timeoutMs: 1 }),
+    ...orderRoutes({ config, gateway: none, store: none }),
+    ...eventRoutes({ gateway: none, store: none }),
+    ...holdRoutes({ gateway: none, store: none }),
+    ...editRoutes({ gateway: none, limits: config.limits }),
     ...returnRoutes({ returns: none, store: none }),
     ...catalogRoutes({ ledger: none, integrationSecretSet: false, secrets: none, signingGraceMs: 0 }),
     ...inventoryRoutes({ ledger: none, stockWaker: none, closedOrdersCheck: none }),

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { openSecret, sealSecret, SecretsKeyError } from '../infra/secret-box';
+import { openSecret, sealSecret, SecretsKeyError } from '../platform/secret-box';
 import { sealStoredSecrets, warehouseSecretStore } from '../integrations/stored-secrets';
 import { generateSecret } from '../integrations/signed-post';
 import { startDispatcher } from '../webhooks/dispatcher';

@@ -1,5 +1,5 @@
 /** Webhook subscriptions: who wants which event types at which URL. The secret leaves only on create. */
-import { sealSecret } from '../infra/secret-box';
+import { sealSecret } from '../platform/secret-box';
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { generateSecret } from '../integrations/signed-post';

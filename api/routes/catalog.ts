@@ -1,4 +1,6 @@
 /** Warehouses and SKUs: admin writes, every role reads. */
+import type { OutboundConfig } from '../../config/outbound';
+import { checkDestination } from '../destination-check';
 import type { Ledger } from '../../ledger/types';
 import type { WarehouseSecretStore } from '../../integrations/stored-secrets';
 import { notFound } from '../errors';
@@ -19,6 +21,8 @@ import { signingSecretSchema, warehouseWithSecretSchema } from '../response-sche
 export interface CatalogDeps {
   ledger: Ledger;
   integrationSecretSet: boolean;
+  /** Where a fulfillmentUrl may point (docs/design.md §20, outbound destinations). */
+  outbound?: OutboundConfig;
   /** Each HTTP warehouse's own signing secret (docs/design.md §20). */
   secrets: WarehouseSecretStore;
   /** SIGNING_SECRET_GRACE. */
@@ -45,8 +49,10 @@ export function catalogRoutes(deps: CatalogDeps): AnyRoute[] {
     responses: {
       201: { description: 'Created', schema: warehouseWithSecretSchema },
       200: { description: 'Updated', schema: warehouseWithSecretSchema },
+      422: { description: 'destination_not_allowed: in production, a fulfillmentUrl at a loopback, private, link-local, CGNAT, unique-local or unspecified address or `localhost` (unless OUTBOUND_ALLOWED_NETWORKS lists it)' },
     },
     async handler({ params, body }) {
+      if (typeof body.fulfillmentUrl === 'string') checkDestination('fulfillmentUrl', body.fulfillmentUrl, deps.outbound);
       const { warehouse, created } = await ledger.upsertWarehouse({ id: params.id, ...body });
       // A PUT repeated after a lost answer finds the secret made and shows nothing: POST …/signing-secret makes a new one.
       const signingSecret = typeof body.fulfillmentUrl === 'string' && !deps.integrationSecretSet ? await secrets.createIfMissing(warehouse.id) : undefined;

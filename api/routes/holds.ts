@@ -1,4 +1,4 @@
-/** /orders/:orderId/holds: place and release holds (DESIGN §5 "Holds"). */
+/** /orders/:orderId/holds: place and release holds (docs/design.md §5 "Holds"). */
 import { createHash, randomBytes } from 'node:crypto';
 import { actorOf, type Principal } from '../../domain/principal';
 import { authorize, orderResource } from '../access';
@@ -18,8 +18,8 @@ function holdIdFor(orderId: string, key: string | undefined): string {
   return `hold-${createHash('sha256').update(`${orderId}\0${key}`).digest('hex').slice(0, 16)}`;
 }
 
-export function holdRoutes(deps: { orders: OrderGateway; store: OrderStore }): AnyRoute[] {
-  const { orders, store } = deps;
+export function holdRoutes(deps: { gateway: OrderGateway; store: OrderStore }): AnyRoute[] {
+  const { gateway, store } = deps;
 
   /** A channel key holds and releases its own channel's orders only; others are 404 to it (docs/design.md §20). */
   async function authorizeOn(principal: Principal, action: Action, orderId: string): Promise<void> {
@@ -54,12 +54,12 @@ export function holdRoutes(deps: { orders: OrderGateway; store: OrderStore }): A
     async handler({ params, body, req, log, principal }) {
       await authorizeOn(principal, 'order.hold', params.orderId);
       const holdId = holdIdFor(params.orderId, idempotencyKeyOf(req));
-      const hold = await orders.hold(params.orderId, { holdId, ...body, placedBy: actorOf(principal) });
+      const hold = await gateway.hold(params.orderId, { holdId, ...body, placedBy: actorOf(principal) });
       log.info('hold placed', { orderId: params.orderId, holdId, reason: hold.reason });
       const placed = { holdId: hold.holdId, reason: hold.reason, note: hold.note, until: hold.until, placedAt: hold.placedAt };
       return {
         status: 201,
-        headers: { Location: `${orders.links(params.orderId).self}/holds/${encodeURIComponent(hold.holdId)}` },
+        headers: { Location: `${gateway.links(params.orderId).self}/holds/${encodeURIComponent(hold.holdId)}` },
         body: Object.fromEntries(Object.entries(placed).filter(([, v]) => v !== undefined)),
       };
     },
@@ -82,9 +82,9 @@ export function holdRoutes(deps: { orders: OrderGateway; store: OrderStore }): A
     },
     async handler({ params, log, principal }) {
       await authorizeOn(principal, 'order.release', params.orderId);
-      const view = await orders.releaseHold(params.orderId, params.holdId, actorOf(principal));
+      const view = await gateway.releaseHold(params.orderId, params.holdId, actorOf(principal));
       log.info('hold released', { orderId: params.orderId, holdId: params.holdId, status: view.status, by: principal.key });
-      return { status: 200, body: shownTo(principal, { ...view, links: orders.links(params.orderId) }) };
+      return { status: 200, body: shownTo(principal, { ...view, links: gateway.links(params.orderId) }) };
     },
   });
 

@@ -1,4 +1,4 @@
-/** Returns of delivered orders (DESIGN §13): authorize, read, receive. */
+/** Returns of delivered orders (docs/design.md §13): authorize, read, receive. */
 import { authorize, orderResource } from '../access';
 import type { OrderStore } from '../order-store';
 import { idempotencyKeyOf } from '../ids';
