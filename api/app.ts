@@ -15,6 +15,7 @@ import type { StockWaker } from '../clients/stock-waker';
 import { OrderGateway } from './order-gateway';
 import { OrderStore } from './order-store';
 import { createReturnRecords, type OrderRecords, type ReturnRecords, type StockMotionRecords } from '../orders';
+import { warehouseSecretStore } from '../integrations/stored-secrets';
 import { ReturnService } from './return-service';
 import { returnRoutes } from './routes/returns';
 import { PurchaseOrderService } from './purchase-order-service';
@@ -121,7 +122,7 @@ export function createApp(deps: AppDeps): express.Express {
   const purchaseOrders = new PurchaseOrderService({ ...documentTimeouts, records: stockMotion?.purchaseOrders ?? unavailable(), ledger, taskQueue: config.taskQueue });
   const transfers = new TransferService({ ...documentTimeouts, records: stockMotion?.transfers ?? unavailable(), ledger, taskQueue: config.taskQueue, timeoutMs: config.transfers.timeoutMs });
 
-  const keys = keyStore(config.apiKeys);
+  const keys = keyStore(config.apiKeys, config.apiKeyScopes);
   if (!keys.enabled) {
     logger.warn('API authentication is OFF: API_KEYS is empty, every caller has every role (set API_KEYS=key:role,… to turn it on)');
   }
@@ -131,14 +132,21 @@ export function createApp(deps: AppDeps): express.Express {
     ...healthRoutes({ ledger, gateway, timeoutMs: deps.timeouts?.healthMs ?? 2_000 }),
     ...orderRoutes({ config, gateway, store }),
     ...eventRoutes({ gateway, store }),
-    ...holdRoutes({ gateway }),
+    ...holdRoutes({ gateway, store }),
     ...editRoutes({ gateway, limits: config.limits }),
-    ...returnRoutes({ returns }),
+    ...returnRoutes({ returns, store }),
     ...purchaseOrderRoutes({ purchaseOrders }),
     ...transferRoutes({ transfers }),
-    ...catalogRoutes({ ledger, integrationSecretSet: config.integration?.secret !== undefined, outbound: config.outbound }),
+    ...catalogRoutes({
+      ledger,
+      integrationSecretSet: config.integration?.secret !== undefined,
+      outbound: config.outbound,
+      secrets: warehouseSecretStore(db, config.secrets?.key),
+      signingGraceMs: config.secrets?.signingGraceMs ?? 86_400_000,
+      integrationSecret: () => config.integration?.secret,
+    }),
     ...inventoryRoutes({ ledger, stockWaker, closedOrdersCheck, motion: deps.knex ? (sku) => stockInMotion(db(), sku) : undefined }),
-    ...webhookRoutes({ db, outbound: config.outbound }),
+    ...webhookRoutes({ db, outbound: config.outbound, secretsKey: config.secrets.key }),
     ...channelRoutes({ db }),
   ];
   const metrics = createApiMetrics({ ledger, knex: deps.knex, sources: deps.metricsSources ?? config.metricsSources });

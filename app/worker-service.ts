@@ -9,6 +9,7 @@ import { connectionOptions } from '../platform/temporal-connection';
 import { maintenanceOptions } from '../worker/maintenance';
 import { startWebhookLoops } from '../webhooks/loops';
 import { createOutboundClient } from '../integrations/outbound-http';
+import { warehouseSecretStore } from '../integrations/stored-secrets';
 import { createWorker } from '../worker/create-worker';
 import { startPromiseLoop } from './promise-loop';
 import { emitDocumentEvents } from './stock-motion-records';
@@ -38,6 +39,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
     returns: core.returns,
     stockMotion: core.stockMotion,
     config,
+    warehouseSecrets: warehouseSecretStore(core.knex, config.secrets.key),
     shutdownGraceTime: config.shutdownGraceMs,
     maxCachedWorkflows: config.workerMaxCachedWorkflows,
     logger: log,
@@ -46,7 +48,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
   });
   const running = worker.run();
   // Beside the Temporal worker, not inside it: see webhooks/loops.ts.
-  const webhookLoops = startWebhookLoops(core.knex, config.webhooks, undefined, outbound);
+  const webhookLoops = startWebhookLoops(core.knex, { ...config.webhooks, secretsKey: config.secrets.key }, undefined, outbound);
   const promises = startPromiseLoop({ knex: core.knex, intervalMs: config.promiseIntervalMs, emit: emitDocumentEvents, log });
   return {
     worker,

@@ -3,7 +3,6 @@ import { singleFlight } from '../single-flight';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { ClosedOrdersCheck, Ledger } from '../../ledger/types';
-import { ADMIN, READ } from '../auth';
 import { notFound } from '../errors';
 import { idempotencyKeyOf } from '../ids';
 import type { StockWaker } from '../../clients/stock-waker';
@@ -51,7 +50,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     description:
       'Adds units on hand at a warehouse. Afterwards every order awaiting this SKU gets the `stockArrived` signal, in the background after the answer (best effort: a failed signal is logged, the receipt stands, and waiting orders re-check by themselves every few minutes). ' +
       'Unknown warehouse or SKU: 422 (`unknown_warehouse`, `unknown_sku`).',
-    access: ADMIN,
+    access: 'inventory.write',
     body: receiptBodySchema,
     idempotencyKey: LEDGER_KEY_DOC,
     responses: {
@@ -73,7 +72,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     tag: 'inventory',
     summary: 'Correct a count',
     description: 'Adds `delta` (may be negative) to on hand. Refused with 409 `insufficient_stock` when on hand would drop below reserved (or below zero).',
-    access: ADMIN,
+    access: 'inventory.write',
     body: adjustmentBodySchema,
     idempotencyKey: LEDGER_KEY_DOC,
     responses: {
@@ -93,7 +92,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     operationId: 'listReorderAlerts',
     tag: 'inventory',
     summary: 'Open reorder alerts',
-    access: READ,
+    access: 'inventory.read',
     responses: { 200: { description: 'SKUs whose available stock is at or below their reorder point', schema: alertListSchema } },
     async handler() {
       return { status: 200, body: { alerts: await ledger.openAlerts() } };
@@ -109,7 +108,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     description:
       'Balances within 0 ≤ reserved ≤ on hand; balances equal the sums of their movements; reserved equals held reservations; no held reservation of a closed order workflow. ' +
       '`skus` narrows the run to some SKUs. One run at a time: callers asking the same while a run is going, or within 5 s of its start, share its result.',
-    access: READ,
+    access: 'inventory.read',
     query: reconciliationQuerySchema,
     responses: { 200: { description: '`ok` is true when no problem was found', schema: reconciliationSchema } },
     async handler({ query }) {
@@ -127,7 +126,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     description:
       'On hand, reserved and available per warehouse, with **incoming** (outstanding units of open purchase orders) and **in transit** (shipped toward the warehouse by a transfer, not yet received), ' +
       'and `supply`: each PO and transfer on its way, earliest `expectedAt` first (undated last). Channel availability counts neither incoming nor in transit.',
-    access: READ,
+    access: 'inventory.read',
     params: skuParamsSchema,
     responses: {
       200: { description: 'Totals and one line per warehouse', schema: skuLevelsSchema },
@@ -146,7 +145,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     operationId: 'listStockMovements',
     tag: 'inventory',
     summary: 'The ledger of a SKU, newest first',
-    access: READ,
+    access: 'inventory.read',
     params: skuParamsSchema,
     query: movementsQuerySchema,
     responses: {

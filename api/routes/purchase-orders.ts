@@ -1,5 +1,6 @@
 /** Purchase orders (docs/design.md §15): open, read, receive, move the date, close, cancel. */
-import { ADMIN, READ, STOCK_MOVE } from '../auth';
+import { authorize } from '../access';
+import { ADMIN, READ } from '../auth';
 import { idempotencyKeyOf } from '../ids';
 import type { PurchaseOrderService } from '../purchase-order-service';
 import { defineRoute, type AnyRoute } from '../route';
@@ -81,7 +82,7 @@ export function purchaseOrderRoutes(deps: { purchaseOrders: PurchaseOrderService
     description:
       'On hand +q at the PO\'s warehouse (`receipt` movements keyed `po:<id>:receipt:<receiptId>:<warehouse>:<sku>`, reason naming the PO and the receipt), incoming −q; orders awaiting the SKUs are woken. ' +
       'The same `receiptId` and lines again → 200, nothing moves.',
-    access: STOCK_MOVE,
+    access: 'purchase_order.receive',
     params: purchaseOrderParamsSchema,
     body: purchaseOrderReceiptBodySchema,
     responses: {
@@ -90,7 +91,9 @@ export function purchaseOrderRoutes(deps: { purchaseOrders: PurchaseOrderService
       409: { description: `The receiptId was used with other lines (\`receipt_conflict\`); or ${notOpen.description}` },
       422: { description: 'A line beyond its outstanding units or a SKU not on the PO (`over_receipt`, `details.lines`); nothing applied' },
     },
-    async handler({ params, body }) {
+    async handler({ params, body, principal }) {
+      // A warehouse key receives at its own warehouse only (docs/design.md §20); unscoped keys need no read.
+      if (principal.scope !== undefined) authorize(principal, 'purchase_order.receive', { warehouseId: (await purchaseOrders.get(params.purchaseOrderId)).warehouseId });
       return { status: 200, body: await purchaseOrders.receive(params.purchaseOrderId, body) };
     },
   });

@@ -1,5 +1,6 @@
 /** Transfers between warehouses (docs/design.md §15): request, read, ship, receive, cancel. */
-import { ADMIN, READ, STOCK_MOVE } from '../auth';
+import { authorize } from '../access';
+import { ADMIN, READ } from '../auth';
 import { idempotencyKeyOf } from '../ids';
 import { defineRoute, type AnyRoute } from '../route';
 import {
@@ -77,12 +78,14 @@ export function transferRoutes(deps: { transfers: TransferService }): AnyRoute[]
     tag: 'transfers',
     summary: 'The parcel left',
     description: 'On hand and reserved −q at the source (`transfer_out`); the units are in transit toward the destination. A repeat → 200, nothing moves.',
-    access: STOCK_MOVE,
+    access: 'transfer.ship',
     params: transferParamsSchema,
     body: shipTransferBodySchema,
     bodyOptional: true,
     responses: { 200: { description: 'The transfer, in transit', schema: transferSchema }, 404: { description: 'No such transfer' }, 409: { description: 'Cancelled (`invalid_transition`)' } },
-    async handler({ params, body }) {
+    async handler({ params, body, principal }) {
+      // A warehouse key ships from its own warehouse only (docs/design.md §20).
+      if (principal.scope !== undefined) authorize(principal, 'transfer.ship', { warehouseId: (await transfers.get(params.transferId)).fromWarehouseId });
       return { status: 200, body: await transfers.ship(params.transferId, body) };
     },
   });
@@ -94,7 +97,7 @@ export function transferRoutes(deps: { transfers: TransferService }): AnyRoute[]
     tag: 'transfers',
     summary: 'It arrived',
     description: 'On hand +q at the destination (`transfer_in`), waiting orders woken; units shipped and not received are lost on their line. The same receipt again → 200, nothing moves.',
-    access: STOCK_MOVE,
+    access: 'transfer.receive',
     params: transferParamsSchema,
     body: receiveTransferBodySchema,
     responses: {
@@ -103,7 +106,9 @@ export function transferRoutes(deps: { transfers: TransferService }): AnyRoute[]
       409: { description: 'Not shipped, cancelled, or another receipt after the first (`invalid_transition`)' },
       422: { description: 'More than shipped, or a SKU not on the transfer (`over_receipt`)' },
     },
-    async handler({ params, body }) {
+    async handler({ params, body, principal }) {
+      // A warehouse key receives at its own warehouse only (docs/design.md §20).
+      if (principal.scope !== undefined) authorize(principal, 'transfer.receive', { warehouseId: (await transfers.get(params.transferId)).toWarehouseId });
       return { status: 200, body: await transfers.receive(params.transferId, body) };
     },
   });

@@ -16,6 +16,7 @@ import { createRecordsWithEvents } from '../../app/order-records';
 import { createStockMotionRecords } from '../../app/stock-motion-records';
 import type { Ledger } from '../../ledger/types';
 import { createWorker } from '../../worker/create-worker';
+import { warehouseSecretStore } from '../../integrations/stored-secrets';
 import { createApp, type AppDeps, type AppTimeouts } from '../../api/app';
 import { createOrderServices, type OrderServices } from '../../app/services';
 import { silentLogger, type Logger } from '../../platform/logger';
@@ -116,6 +117,7 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
       returns,
       stockMotion,
       config,
+      warehouseSecrets: warehouseSecretStore(knex, config.secrets.key),
       workflowBundle: await orderWorkflowBundle(),
       startReaper: false,
       shutdownGraceTime: '1s',
