@@ -26,6 +26,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# Migrations read the .sql files of ledger functions at run time (migrations/sql-file.ts).
+COPY --from=build /app/ledger/sql ./ledger/sql
 USER node
 EXPOSE 3000
 CMD ["node", "dist/api/main.js"]

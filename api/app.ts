@@ -31,6 +31,7 @@ import { metricsRoutes } from './routes/metrics';
 import { createApiMetrics } from './metrics';
 import { orderRoutes } from './routes/orders';
 import { channelRoutes } from './routes/channels';
+import { channelOrderTerms } from '../channels/store';
 import { webhookRoutes } from './routes/webhooks';
 import { EncryptionCodec } from '../infra/payload-codec';
 import { CODEC_PATH, codecServer } from './codec-server';
@@ -118,7 +119,7 @@ export function createApp(deps: AppDeps): express.Express {
   const routes: AnyRoute[] = [
     ...whoamiRoutes({ keys }),
     ...healthRoutes({ ledger, orders, timeoutMs: deps.timeouts?.healthMs ?? 2_000 }),
-    ...orderRoutes({ config, orders, store }),
+    ...orderRoutes({ config, orders, store, channelTerms: (channel) => channelOrderTerms(db(), channel) }),
     ...eventRoutes({ orders, store }),
     ...holdRoutes({ orders }),
     ...editRoutes({ orders, limits: config.limits }),

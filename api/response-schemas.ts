@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ROLES } from '../config/config';
 import { named } from './schema-registry';
 import { orderStatusSchema, shippingMethodSchema } from './order-schemas';
+import { sourcingOutcomeSchema } from './sourcing-schemas';
 import { FULFILLMENT_STATUSES, HOLD_REASONS, RETURN_DISPOSITIONS, RETURN_STATUSES, type OrderView, type ReturnView } from '../workflows/types';
 
 /** True only when A and B are the same type (optional fields included). */
@@ -125,6 +126,9 @@ const orderViewFields = z.object({
   edits: z.number().int().describe('How many edits were applied'),
   cancelReason: z.string().optional(),
   returns: z.array(returnViewSchema).optional().describe('Returns authorized after delivery, whatever became of them'),
+  sourcing: sourcingOutcomeSchema.optional(),
+  shipBy: isoDate.optional().describe('When the order must have shipped'),
+  late: z.boolean().optional().describe('true once shipBy passed before the order shipped'),
 });
 const _orderViewMatches: SameType<z.output<typeof orderViewFields>, OrderView> = true;
 
@@ -163,6 +167,8 @@ export const warehouseSchema = named(
     priority: z.number().int(),
     active: z.boolean(),
     fulfillmentUrl: z.string().nullable().describe('null: the warehouse runs on WAREHOUSE_MODE'),
+    countries: z.array(z.string()).optional(),
+    dailyCapacity: z.number().int().optional(),
   }),
   'Warehouse',
 );

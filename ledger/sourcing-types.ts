@@ -54,3 +54,9 @@ export interface SourcingPlan {
   decisions: SourcingDecision[];
 }
 
+
+/** What an order's record shows of a sourcing decision. */
+export interface SourcingOutcome {
+  strategy: SourcingStrategy;
+  decisions: SourcingDecision[];
+}

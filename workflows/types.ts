@@ -1,5 +1,6 @@
 /** Pure types shared by the workflow, its activities and the API. No runtime imports. */
 import type { Allocation, OrderLine } from '../ledger/types';
+import type { SourcingOutcome, SourcingRule } from '../ledger/sourcing-types';
 import type { OrderTimeouts } from '../config/config';
 
 export type { Allocation, OrderLine, OrderTimeouts };
@@ -51,6 +52,14 @@ export interface OrderInput {
   shippingMethod: ShippingMethod;
   /** Fixed at start so every replay of this order sees the same durations. */
   timeouts: OrderTimeouts;
+  /**
+   * The channel's sourcing rule when the order was accepted (docs/design.md §17): fixed at
+   * intake, so its first allocation, re-routes and refills follow one rule, and a channel's
+   * change applies to orders placed after it. Absent: priority.
+   */
+  sourcing?: SourcingRule;
+  /** ISO 8601 (UTC): when the order must have shipped; from the body, else the channel's shipWithinHours. */
+  shipBy?: string;
 }
 
 export type OrderEventType = 'picked' | 'pick_failed' | 'packed' | 'shipped' | 'delivered' | 'rejected';
@@ -165,6 +174,12 @@ export interface OrderView {
   cancelReason?: string;
   /** Returns authorized after delivery (DESIGN §13); written by the API and the return workflows. */
   returns?: ReturnView[];
+  /** How the last allocation chose its warehouses, and why (docs/design.md §17). */
+  sourcing?: SourcingOutcome;
+  /** ISO 8601: when the order must have shipped. */
+  shipBy?: string;
+  /** true once shipBy passed before the order shipped. */
+  late?: boolean;
 }
 
 export const RETURN_STATUSES = ['authorized', 'received', 'expired'] as const;

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config/config';
 import type { OrderInput, OrderStatus } from '../../workflows/types';
+import type { SourcingRule } from '../../ledger/sourcing-types';
 import { ORDER_SUPPORT, ORDER_WRITE, READ } from '../auth';
 import { canonicalHash } from '../canonical';
 import { idempotencyKeyOf } from '../ids';
@@ -24,7 +25,17 @@ import { z } from 'zod';
 
 const emptyBodySchema = z.object({}).strict();
 
-export function orderRoutes(deps: { config: Config; orders: OrderGateway; store: OrderStore }): AnyRoute[] {
+/** What an order is placed with from its channel (docs/design.md §17). */
+export type ChannelTerms = (channel: string) => Promise<{ sourcing?: SourcingRule; shipWithinHours?: number }>;
+
+/** The body's shipBy (normalised to UTC), else creation plus the channel's shipWithinHours, else none. */
+export function shipByOf(bodyShipBy: string | undefined, createdAt: Date, shipWithinHours: number | undefined): string | undefined {
+  if (bodyShipBy !== undefined) return new Date(bodyShipBy).toISOString();
+  if (shipWithinHours === undefined) return undefined;
+  return new Date(createdAt.getTime() + Math.round(shipWithinHours * 3_600_000)).toISOString();
+}
+
+export function orderRoutes(deps: { config: Config; orders: OrderGateway; store: OrderStore; channelTerms?: ChannelTerms }): AnyRoute[] {
   const { config, orders, store } = deps;
 
   const createOrder = defineRoute({
@@ -60,9 +71,20 @@ export function orderRoutes(deps: { config: Config; orders: OrderGateway; store:
         shippingAddress: body.shippingAddress,
         lines: body.lines,
         shippingMethod: body.shippingMethod,
+        ...(body.shipBy === undefined ? {} : { shipBy: body.shipBy }),
       };
-      const input: OrderInput = { ...request, timeouts: config.timeouts };
-      const result = await store.accept(input, canonicalHash(request), key);
+      // The channel's terms are fixed into the order here, not hashed: a repeat of the same
+      // request after the channel changed is still the same order.
+      const terms = deps.channelTerms ? await deps.channelTerms(body.channel) : {};
+      const createdAt = new Date();
+      const shipBy = shipByOf(body.shipBy, createdAt, terms.shipWithinHours);
+      const input: OrderInput = {
+        ...request,
+        timeouts: config.timeouts,
+        ...(terms.sourcing ? { sourcing: terms.sourcing } : {}),
+        ...(shipBy === undefined ? {} : { shipBy }),
+      };
+      const result = await store.accept(input, canonicalHash(request), key, createdAt);
       log.info(result.created ? 'order started' : 'order request repeated', { orderId, status: result.status });
       const links = store.links(orderId);
       return {
@@ -98,6 +120,7 @@ export function orderRoutes(deps: { config: Config; orders: OrderGateway; store:
           warehouseId: query.warehouseId,
           createdAfter: query.createdAfter ? new Date(query.createdAfter) : undefined,
           createdBefore: query.createdBefore ? new Date(query.createdBefore) : undefined,
+          shipByBefore: query.shipByBefore,
         },
         query.limit,
         query.cursor,

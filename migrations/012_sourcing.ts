@@ -1,0 +1,49 @@
+import type { Knex } from 'knex';
+import type { Migration } from './index';
+import { readSql } from './sql-file';
+
+/*
+ * Sourcing and ship-by (docs/design.md §17). Warehouses gain where they ship to and how many
+ * fulfillments they can open per UTC day; channels gain their sourcing rule and ship-within
+ * hours. All nullable with no default: adding them rewrites no rows, and null means "as
+ * before" (priority, no capacity, no ship-by).
+ *
+ * warehouse_daily_opened is the count the capacity is held against, written by the ledger in
+ * the transaction that places an order at a warehouse (ledger_apply_sourced), so it holds
+ * across worker replicas. Only warehouses with a capacity are counted: a counter row per
+ * warehouse and day is a hot row every order there would queue on.
+ */
+const UP_SQL = `
+ALTER TABLE warehouses ADD COLUMN countries text[] NULL,
+  ADD COLUMN daily_capacity integer NULL CHECK (daily_capacity >= 0);
+ALTER TABLE channels ADD COLUMN sourcing jsonb NULL,
+  ADD COLUMN ship_within_hours double precision NULL CHECK (ship_within_hours > 0);
+CREATE TABLE warehouse_daily_opened (
+  warehouse_id text NOT NULL REFERENCES warehouses (id),
+  day date NOT NULL,
+  opened integer NOT NULL CHECK (opened >= 0),
+  PRIMARY KEY (warehouse_id, day)
+);
+CREATE INDEX order_records_ship_by ON order_records ((view->>'shipBy')) WHERE view->>'shipBy' IS NOT NULL;
+`;
+
+const DOWN_SQL = `
+DROP FUNCTION IF EXISTS ledger_reserve_single_sourced(jsonb), ledger_apply_sourced(jsonb), ledger_utc_day();
+DROP INDEX IF EXISTS order_records_ship_by;
+DROP TABLE IF EXISTS warehouse_daily_opened;
+ALTER TABLE channels DROP COLUMN IF EXISTS ship_within_hours, DROP COLUMN IF EXISTS sourcing;
+ALTER TABLE warehouses DROP COLUMN IF EXISTS daily_capacity, DROP COLUMN IF EXISTS countries;
+`;
+
+export const sourcingMigration: Migration = {
+  name: '012_sourcing',
+  async up(knex: Knex) {
+    await knex.raw(UP_SQL);
+    for (const file of ['ledger_utc_day', 'ledger_apply_sourced', 'ledger_reserve_single_sourced']) {
+      await knex.raw(readSql(`ledger/sql/${file}.sql`));
+    }
+  },
+  async down(knex: Knex) {
+    await knex.raw(DOWN_SQL);
+  },
+};
