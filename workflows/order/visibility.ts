@@ -96,6 +96,9 @@ function details(s: OrderState): string {
   if (v.fulfillments.length === 0) {
     rows.push(`**Allocations:** ${v.allocations.length ? v.allocations.map((a) => `${a.warehouseId}: ${a.sku} ×${a.quantity}`).join(', ') : '—'}`);
   }
+  const used = v.sourcing?.decisions.filter((d) => d.lines.length > 0) ?? [];
+  if (v.sourcing && used.length) rows.push(`**Sourcing (${v.sourcing.strategy}):** ${used.map((d) => `${d.warehouseId}: ${d.reason}`).join('; ')}`);
+  if (v.shipBy) rows.push(`**Ship by:** ${v.shipBy}${v.late ? ' · **LATE**' : ''}`);
   if (v.backordered.length) rows.push(`**Backordered:** ${v.backordered.map((l) => `${l.sku} ×${l.quantity}`).join(', ')}`);
   const holds = activeHolds(s);
   if (holds.length) rows.push(`**Holds:** ${holds.map((h) => `${h.reason}${h.until ? ` until ${h.until}` : ''}${h.note ? ` (${h.note})` : ''}`).join(', ')}`);

@@ -26,6 +26,7 @@ import { cancelPossible, installHandlers, requestCancel } from './handlers';
 import { awaitStock, reroute, reserve, validate } from './ledger-steps';
 import { flushRecords, recordsFlushed } from './record';
 import { isTerminal } from './rules';
+import { watchShipBy } from './ship-by';
 import { activeHolds, createState, type OrderState } from './state';
 import { adoptStartAttributes, enterStep, refresh } from './visibility';
 
@@ -48,6 +49,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     refresh(s);
     // The starter (the API's intake) wrote the record of the order as received.
     s.record.saved = s.record.version;
+    watchShipBy(s);
     const flusher = flushRecords(s);
     await saga(s);
     await recordsFlushed(s);
