@@ -7,9 +7,10 @@ import { requestHash } from './idempotency';
 import { mergeAllocations, mergeLines, sumBySku } from './lines';
 import { excludedWarehouses, withOptions } from './options';
 import { orderPosition, withStatus } from './position';
-import { source } from './sourcing';
-import { readWarehouseFacts, sourcingSnapshot, type WarehouseFacts } from './sourcing-facts';
-import { DEFAULT_SOURCING, type SourcingRule, type SourcingWarehouse } from './sourcing-types';
+import { planSourced, type SourcedPlan, type SourcingInput } from './plan-sourced';
+import { readWarehouseFacts } from './sourcing-facts';
+import { DEFAULT_SOURCING, type SourcingRule } from './sourcing-types';
+import { readWaitQueue } from './waiting';
 import { reserveSingle } from './store';
 import type { ApplyPlan } from './store';
 import type { Allocation, OrderLine, ReserveResult, SourcingOptions } from './types';
@@ -19,73 +20,34 @@ export function requireOrderId(orderId: unknown): asserts orderId is string {
   if (typeof orderId !== 'string' || orderId === '') throw new TypeError('an order id is required');
 }
 
-/** The order's sourcing inputs and the warehouse facts of this planning attempt (docs/design.md §17). */
-export interface SourcingInput {
-  rule: SourcingRule;
-  country?: string;
-  facts: ReadonlyMap<string, WarehouseFacts>;
-  /** Put the decisions in the result (callers that source an order ask; others get §4's shape). */
-  explain: boolean;
-}
-
 /**
  * Holds what can be held of the order's remainder (never at `exclude`) and returns its new
- * position. With `sourcing`, the channel's rule decides (ledger/sourcing.ts) and the plan
- * counts the fulfillments it opens against daily capacities; without, §4's allocation.
+ * position. With `sourcing`, the queue for scarce stock and the channel's rule decide
+ * (ledger/plan-sourced.ts) and the plan counts the fulfillments it opens against daily
+ * capacities; without, §4's allocation.
  */
 export function planHold(ctx: LedgerContext, demand: OrderLine[], touchOrder: boolean, exclude: readonly string[] = [], sourcing?: SourcingInput): ApplyPlan {
   const open = touchOrder || ctx.order?.status === 'open';
   const position = orderPosition(ctx, demand, open);
   let plan: { allocations: Allocation[]; backordered: OrderLine[] };
-  let extra: Pick<ReserveResult, 'sourcing'> = {};
-  let opened: ApplyPlan['opened'];
-  let passedOver: string[] = [];
-  if (sourcing) {
-    const snapshot = sourcingSnapshot(ctx, sourcing.facts);
-    const sourced = source(
-      { lines: position.remainder, country: sourcing.country, exclude, usedBy: position.allocations.map((a) => a.warehouseId) },
-      sourcing.rule,
-      snapshot,
-    );
-    passedOver = passedOverWith(sourced.backordered, sourced.allocations, snapshot);
-    plan = sourced;
-    if (sourcing.explain && position.remainder.length > 0) extra = { sourcing: { strategy: sourced.strategy, decisions: sourced.decisions } };
-    opened = sourced.opened.flatMap((id) => {
-      const f = sourcing.facts.get(id);
-      return f?.dailyCapacity === undefined ? [] : [{ warehouseId: id, expected: f.openedToday }];
-    });
-  } else {
-    plan = allocate(position.remainder, stockFromContext(ctx, new Set(exclude)));
-  }
+  let sourced: SourcedPlan | undefined;
+  if (sourcing) plan = sourced = planSourced(ctx, position, exclude, sourcing);
+  else plan = allocate(position.remainder, stockFromContext(ctx, new Set(exclude)));
   const result: ReserveResult = {
     allocations: mergeAllocations(position.allocations, plan.allocations),
     backordered: plan.backordered,
-    ...extra,
+    ...(sourced?.sourcing ? { sourcing: sourced.sourcing } : {}),
   };
   return {
-    opened,
     orderStatus: touchOrder || plan.allocations.length > 0 ? 'open' : undefined,
     demand: touchOrder ? demand : undefined,
     changes: plan.allocations.map((a) => ({ ...a, kind: 'reserve', onHandDelta: 0, reservedDelta: a.quantity, onFail: 'stale' })),
     transitions: plan.allocations.map((a) => ({ ...a, from: null, to: 'held' })),
     backorderedSkus: plan.backordered.map((b) => b.sku),
-    backorderExclude: [...new Set([...exclude, ...passedOver])].sort(),
+    backorderExclude: [...new Set([...exclude, ...(sourced?.passedOver ?? [])])].sort(),
     result,
+    ...(sourced ? { opened: sourced.opened, waits: sourced.waits } : {}),
   };
-}
-
-/**
- * Warehouses that still had units of a backordered SKU after the plan: the rule passed them
- * over (maxParcels), so their stock does not make the backorder wrong, and ledger_apply()'s
- * "did stock arrive since the read?" check leaves them out as it does excluded warehouses.
- */
-function passedOverWith(backordered: readonly OrderLine[], allocations: readonly Allocation[], snapshot: readonly SourcingWarehouse[]): string[] {
-  const short = new Set(backordered.map((b) => b.sku));
-  return snapshot
-    .filter((w) =>
-      [...short].some((sku) => (w.available.get(sku) ?? 0) > allocations.filter((a) => a.warehouseId === w.warehouseId && a.sku === sku).reduce((n, a) => n + a.quantity, 0)),
-    )
-    .map((w) => w.warehouseId);
 }
 
 /**
@@ -106,15 +68,28 @@ export function planReserve(ctx: LedgerContext, lines: OrderLine[], sourcing?: S
 }
 
 /** The sourcing options, checked and normalised; the default rule hashes as a call without it did. */
-export function sourcingOptions(opts: SourcingOptions | undefined): { rule: SourcingRule; country?: string; explain: boolean; hashed: Record<string, unknown> } {
+export function sourcingOptions(opts: SourcingOptions | undefined): { rule: SourcingRule; country?: string; shipBy: string | null; explain: boolean; hashed: Record<string, unknown> } {
   const rule = opts?.sourcing ?? DEFAULT_SOURCING;
   const country = opts?.country;
   if (country !== undefined && !/^[A-Z]{2}$/.test(country)) throw new TypeError('country must be an ISO alpha-2 code');
+  const shipBy = opts?.shipBy === undefined ? null : new Date(opts.shipBy).toISOString();
   const isDefault = rule.strategy === 'priority' && rule.maxParcels === undefined;
   const hashed: Record<string, unknown> = {};
   if (!isDefault) hashed.sourcing = { strategy: rule.strategy, ...(rule.maxParcels === undefined ? {} : { maxParcels: rule.maxParcels }) };
   if (!isDefault && country !== undefined) hashed.country = country;
-  return { rule, country, explain: opts !== undefined && ('sourcing' in opts || 'country' in opts), hashed };
+  if (shipBy !== null) hashed.shipBy = shipBy;
+  return { rule, country, shipBy, explain: opts !== undefined && ('sourcing' in opts || 'country' in opts), hashed };
+}
+
+/** What a planning attempt reads besides the context: warehouse facts and the queue of the order's SKUs. */
+async function sourcingInput(
+  db: Knex | Knex.Transaction,
+  ctx: LedgerContext,
+  base: Pick<SourcingInput, 'orderId' | 'rule' | 'country' | 'shipBy' | 'explain'>,
+): Promise<SourcingInput> {
+  const skus = [...new Set(ctx.levels.map((l) => l.sku))];
+  const [facts, queue] = await Promise.all([readWarehouseFacts(db), readWaitQueue(db, skus)]);
+  return { ...base, facts, queue, now: new Date().toISOString() };
 }
 
 /** The one-round-trip reservation picks what `priority` and `fewest_parcels` pick when one warehouse fills the order. */
@@ -133,12 +108,12 @@ export async function reserve(knex: Knex, orderId: string, lines: OrderLine[], k
   requireKey(key);
   const merged = mergeLines(lines);
   const skus = merged.map((l) => l.sku);
-  const { rule, country, explain, hashed } = sourcingOptions(opts);
+  const { rule, country, shipBy, explain, hashed } = sourcingOptions(opts);
   const hash = requestHash('reserve', { orderId, lines: merged, ...hashed });
   const result = await runWrite<ReserveResult>(
     knex,
     { op: 'reserve', key, hash, orderId, skus },
-    async (ctx, db) => planReserve(ctx, merged, { rule, country, explain, facts: await readWarehouseFacts(db) }),
+    async (ctx, db) => planReserve(ctx, merged, await sourcingInput(db, ctx, { orderId, rule, country, shipBy, explain })),
     fastPathFits(rule) ? () => reserveSingle(knex, { op: 'reserve', key, hash, orderId, lines: merged }) : undefined,
   );
   return explain ? withFastPathDecision(result, rule) : result;
@@ -149,10 +124,10 @@ export async function reserveMore(knex: Knex, orderId: string, key: string, opts
   requireOrderId(orderId);
   requireKey(key);
   const exclude = excludedWarehouses(opts);
-  const { rule, country, explain, hashed } = sourcingOptions(opts);
+  const { rule, country, shipBy, explain, hashed } = sourcingOptions(opts);
   const hash = requestHash('reserveMore', { ...withOptions({ orderId }, { exclude }), ...hashed });
   return runWrite(knex, { op: 'reserveMore', key, hash, orderId }, async (ctx, db) =>
-    planHold(ctx, ctx.demand, false, exclude, { rule, country, explain, facts: await readWarehouseFacts(db) }),
+    planHold(ctx, ctx.demand, false, exclude, await sourcingInput(db, ctx, { orderId, rule, country, shipBy, explain })),
   );
 }
 

@@ -41,6 +41,8 @@ export interface ApplyPlan {
    * the count of fulfillments opened there today the plan was made from (docs/design.md §17).
    */
   opened?: Array<{ warehouseId: string; expected: number }>;
+  /** The order's place in the scarce stock queue after this write (ledger/waiting.ts). */
+  waits?: { orderId: string; shipBy: string | null; skus: string[]; stale: Array<{ orderId: string; sku: string }> };
 }
 
 export interface ApplyRequest {
@@ -139,9 +141,12 @@ export async function applyPlan(db: Knex | Knex.Transaction, req: ApplyRequest, 
     backorder_exclude: plan.backorderExclude ?? [],
     result: plan.result === undefined ? null : plan.result,
     opened: (plan.opened ?? []).map((o) => ({ warehouse_id: o.warehouseId, expected: o.expected })),
+    waits: plan.waits
+      ? { order_id: plan.waits.orderId, ship_by: plan.waits.shipBy, skus: plan.waits.skus, stale: plan.waits.stale.map((x) => ({ order_id: x.orderId, sku: x.sku })) }
+      : null,
   };
-  // Only a write that counts against a daily capacity pays for the counter rows.
-  const fn = doc.opened.length > 0 ? 'ledger_apply_sourced' : 'ledger_apply';
+  // Only a sourced write pays for the counter rows and the queue.
+  const fn = doc.opened.length > 0 || doc.waits ? 'ledger_apply_sourced' : 'ledger_apply';
   const { rows } = await db.raw<{ rows: Array<{ r: ApplyOutcome }> }>(`SELECT ${fn}(?::jsonb) AS r`, [JSON.stringify(doc)]);
   return rows[0].r;
 }

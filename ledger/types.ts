@@ -27,6 +27,8 @@ export interface SourcingOptions {
   sourcing?: SourcingRule;
   /** Ship-to country, ISO alpha-2. */
   country?: string;
+  /** ISO 8601: the order's ship-by, its place in the queue for scarce stock (docs/design.md §17). */
+  shipBy?: string;
 }
 
 /** An order edit: its new whole position, and what this call released and newly held. */

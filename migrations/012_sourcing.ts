@@ -12,6 +12,11 @@ import { readSql } from './sql-file';
  * the transaction that places an order at a warehouse (ledger_apply_sourced), so it holds
  * across worker replicas. Only warehouses with a capacity are counted: a counter row per
  * warehouse and day is a hot row every order there would queue on.
+ *
+ * ledger_sku_waits is the queue for scarce stock: a row per (SKU, order) while the order has
+ * units of the SKU backordered, with its shipBy and since when it waits (compareWaiting's
+ * keys). Written by the same sourced writes; rows of orders that stopped waiting some other
+ * way (a release, an edit) are dropped by the next write that reads them.
  */
 const UP_SQL = `
 ALTER TABLE warehouses ADD COLUMN countries text[] NULL,
@@ -24,13 +29,21 @@ CREATE TABLE warehouse_daily_opened (
   opened integer NOT NULL CHECK (opened >= 0),
   PRIMARY KEY (warehouse_id, day)
 );
+CREATE TABLE ledger_sku_waits (
+  sku text NOT NULL,
+  order_id text NOT NULL,
+  ship_by timestamptz NULL,
+  waiting_since timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (sku, order_id)
+);
+CREATE INDEX ledger_sku_waits_by_order ON ledger_sku_waits (order_id);
 CREATE INDEX order_records_ship_by ON order_records ((view->>'shipBy')) WHERE view->>'shipBy' IS NOT NULL;
 `;
 
 const DOWN_SQL = `
 DROP FUNCTION IF EXISTS ledger_reserve_single_sourced(jsonb), ledger_apply_sourced(jsonb), ledger_utc_day();
 DROP INDEX IF EXISTS order_records_ship_by;
-DROP TABLE IF EXISTS warehouse_daily_opened;
+DROP TABLE IF EXISTS warehouse_daily_opened, ledger_sku_waits;
 ALTER TABLE channels DROP COLUMN IF EXISTS ship_within_hours, DROP COLUMN IF EXISTS sourcing;
 ALTER TABLE warehouses DROP COLUMN IF EXISTS daily_capacity, DROP COLUMN IF EXISTS countries;
 `;

@@ -57,10 +57,10 @@ export function applyPosition(s: OrderState, result: ReserveResult): void {
   s.positionVersion++;
 }
 
-/** What the ledger sources the order by: its channel's rule fixed at intake and where it ships to. */
-function sourcingArgs(s: OrderState): { sourcing?: OrderState['input']['sourcing']; country?: string } {
+/** What the ledger sources the order by: its channel's rule fixed at intake, where it ships to, its ship-by (its place in the queue for scarce stock). */
+function sourcingArgs(s: OrderState): { sourcing?: OrderState['input']['sourcing']; country?: string; shipBy?: string } {
   const country = s.view.shippingAddress?.country;
-  return { ...(s.input.sourcing ? { sourcing: s.input.sourcing } : {}), ...(country ? { country } : {}) };
+  return { ...(s.input.sourcing ? { sourcing: s.input.sourcing } : {}), ...(country ? { country } : {}), ...(s.input.shipBy ? { shipBy: s.input.shipBy } : {}) };
 }
 
 /** false: the order is invalid and ended `rejected`. */
