@@ -96,6 +96,8 @@ export class OrderStore {
       workflowStatus: closed ? 'CLOSED' : 'RUNNING',
       startedAt: r.createdAt.toISOString(),
       ...(closed ? { closedAt: r.updatedAt.toISOString() } : {}),
+      ...(v.shipBy ? { shipBy: v.shipBy } : {}),
+      ...(v.late ? { late: true } : {}),
       links: this.links(r.orderId, r.runId),
     };
   }

@@ -149,6 +149,8 @@ export const orderSummarySchema = named(
     workflowStatus: z.string().describe('RUNNING while the order is open, CLOSED once it reached a terminal status'),
     startedAt: isoDate,
     closedAt: isoDate.optional(),
+    shipBy: isoDate.optional().describe('When the order must have shipped'),
+    late: z.boolean().optional().describe('true once shipBy passed before the order shipped'),
     links: orderLinksSchema,
   }),
   'OrderSummary',

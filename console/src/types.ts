@@ -88,6 +88,8 @@ export interface OrderSummary {
   workflowStatus: string;
   startedAt: string;
   closedAt?: string;
+  shipBy?: string;
+  late?: boolean;
   links: Links;
 }
 
