@@ -144,6 +144,10 @@ describe('support console (browser)', () => {
     expect(at(late)).toBeLessThan(at(dueLater));
     expect(rows[at(late)]).toContain('late');
     expect(rows[at(dueLater)]).not.toContain('late');
+    // The order page says when it is due and where it ships from, and why.
+    await page.getByRole('link', { name: late }).click();
+    await seeText(page.getByTestId('ship-by'), 'late');
+    await seeText(page.locator('.decisions'), `${stock.warehouseId}: first warehouse in priority order that holds the whole order`);
     expect(foreign).toEqual([]);
     await page.context().close();
   });

@@ -75,6 +75,9 @@ export interface OrderView {
   failedStep?: string;
   edits: number;
   cancelReason?: string;
+  sourcing?: { strategy: string; decisions: Array<{ warehouseId: string; lines: Line[]; reason: string }> };
+  shipBy?: string;
+  late?: boolean;
   links?: Links;
 }
 
