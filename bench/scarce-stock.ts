@@ -6,9 +6,9 @@
  * dev server. Run with `node dist/bench/scarce-stock.js` (BENCH_WAITERS, BENCH_UNITS, BENCH_ROUNDS).
  * BENCH_PRODUCT_DIST runs another build's dist/ (the "before" of BENCHMARKS.md).
  */
-import { createKnex } from '../infra/database';
+import { createKnex } from '../platform/database';
 import { Cleanup, envInt, fmt, hex, mapLimit, scratchDatabase, startBenchDevServer, waitFor } from './common';
-import { freePort } from '../infra/dev-server';
+import { freePort } from '../platform/dev-server';
 import { httpJson } from './http';
 import { spawnProduct, waitApiReady, waitWorkerReady } from './processes';
 

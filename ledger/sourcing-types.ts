@@ -1,16 +1,11 @@
-/** The shapes of sourcing (docs/design.md §17). Pure types and constants: safe for workflow code. */
-import type { Allocation, OrderLine } from './types';
+/**
+ * The planner's shapes (docs/design.md §17). Pure types: safe for workflow code. The rule and
+ * the outcome an order carries are the domain's vocabulary (domain/types.ts), re-exported here.
+ */
+import type { Allocation, OrderLine, SourcingDecision, SourcingOutcome, SourcingRule, SourcingStrategy } from '../domain/types';
 
-export const SOURCING_STRATEGIES = ['priority', 'nearest', 'fewest_parcels'] as const;
-export type SourcingStrategy = (typeof SOURCING_STRATEGIES)[number];
-
-export interface SourcingRule {
-  strategy: SourcingStrategy;
-  /** Most warehouses the order may ship from (absent: no limit). */
-  maxParcels?: number;
-}
-
-export const DEFAULT_SOURCING: SourcingRule = { strategy: 'priority' };
+export { DEFAULT_SOURCING, SOURCING_STRATEGIES } from '../domain/types';
+export type { SourcingDecision, SourcingOutcome, SourcingRule, SourcingStrategy };
 
 export interface SourcingWarehouse {
   warehouseId: string;
@@ -38,13 +33,6 @@ export interface SourcingOrder {
   usedBy?: readonly string[];
 }
 
-export interface SourcingDecision {
-  warehouseId: string;
-  /** What this plan holds there (empty for a warehouse passed over). */
-  lines: OrderLine[];
-  reason: string;
-}
-
 export interface SourcingPlan {
   strategy: SourcingStrategy;
   allocations: Allocation[];
@@ -54,9 +42,3 @@ export interface SourcingPlan {
   decisions: SourcingDecision[];
 }
 
-
-/** What an order's record shows of a sourcing decision. */
-export interface SourcingOutcome {
-  strategy: SourcingStrategy;
-  decisions: SourcingDecision[];
-}

@@ -1,17 +1,8 @@
 /** Public shapes of the stock ledger. Pure types: safe to `import type` from workflow code. */
-import type { SourcingOutcome, SourcingRule } from './sourcing-types';
+import type { Allocation, OrderLine, SourcingOutcome, SourcingRule } from '../domain/types';
+import type { LedgerErrorCode } from '../domain/failure-types';
 
-export interface OrderLine {
-  sku: string;
-  quantity: number;
-}
-
-/** Units of one SKU held (or shipped) for an order at one warehouse. */
-export interface Allocation {
-  warehouseId: string;
-  sku: string;
-  quantity: number;
-}
+export type { Allocation, LedgerErrorCode, OrderLine };
 
 /** The order's whole position after a reserve / reserveMore call (cumulative, not the delta). */
 export interface ReserveResult {
@@ -39,7 +30,7 @@ export interface Warehouse {
   name: string;
   priority: number;
   active: boolean;
-  /** Where its fulfillment requests go (DESIGN §10); null: the warehouse runs on WAREHOUSE_MODE. */
+  /** Where its fulfillment requests go (docs/design.md §10); null: the warehouse runs on WAREHOUSE_MODE. */
   fulfillmentUrl: string | null;
   /** ISO alpha-2 codes it ships to fast and cheaply (docs/design.md §17). */
   countries?: string[];
@@ -63,7 +54,7 @@ export interface Sku {
   sku: string;
   name: string;
   reorderPoint: number;
-  /** Units no channel is offered (DESIGN §12). */
+  /** Units no channel is offered (docs/design.md §12). */
   safetyStock: number;
 }
 
@@ -149,15 +140,6 @@ export interface ReconcileOptions {
 /** Given order ids with held stock, answers which of them belong to closed workflows. */
 export type ClosedOrdersCheck = (orderIds: string[]) => Promise<Set<string>>;
 
-export type LedgerErrorCode =
-  | 'UNKNOWN_SKU'
-  | 'UNKNOWN_WAREHOUSE'
-  | 'NO_ACTIVE_WAREHOUSE'
-  | 'INSUFFICIENT_STOCK'
-  | 'INVALID_QUANTITY'
-  | 'IDEMPOTENCY_CONFLICT'
-  /** The balance would pass the column's integer range: a well-formed request the stock cannot take. */
-  | 'LEVEL_OUT_OF_RANGE';
 
 /**
  * The ledger's operations. Every write is one transaction that changes the balance and

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { Migration } from './index';
-import { readSql } from './sql-file';
+import type { Migration } from './migration';
+import { installSqlFiles } from './sql-functions';
 
 /*
  * Sourcing and ship-by (docs/design.md §17). Warehouses gain where they ship to and how many
@@ -48,13 +48,14 @@ ALTER TABLE channels DROP COLUMN IF EXISTS ship_within_hours, DROP COLUMN IF EXI
 ALTER TABLE warehouses DROP COLUMN IF EXISTS daily_capacity, DROP COLUMN IF EXISTS countries;
 `;
 
+// The functions this migration introduces (docs/database-functions.md); every migrate installs them again.
+const FUNCTION_FILES = ['ledger/sql/ledger_utc_day.sql', 'ledger/sql/ledger_apply_sourced.sql', 'ledger/sql/ledger_reserve_single_sourced.sql'];
+
 export const sourcingMigration: Migration = {
   name: '012_sourcing',
   async up(knex: Knex) {
     await knex.raw(UP_SQL);
-    for (const file of ['ledger_utc_day', 'ledger_apply_sourced', 'ledger_reserve_single_sourced']) {
-      await knex.raw(readSql(`ledger/sql/${file}.sql`));
-    }
+    await installSqlFiles(knex, FUNCTION_FILES);
   },
   async down(knex: Knex) {
     await knex.raw(DOWN_SQL);

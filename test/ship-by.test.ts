@@ -7,7 +7,7 @@ import request from 'supertest';
 import type { Knex } from 'knex';
 import { startDispatcher, type Dispatcher } from '../webhooks/dispatcher';
 import { ShipByKey } from '../workflows/search-attributes';
-import { orderWorkflowId } from '../workflows/types';
+import { orderWorkflowId } from '../domain/types';
 import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
 import { testKnex } from './support/db';
 import { eventually } from './support/temporal';

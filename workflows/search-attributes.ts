@@ -11,14 +11,4 @@ export const ShipByKey = defineSearchAttributeKey('ShipBy', SearchAttributeType.
 /** Set by return workflows only (authorized, received, expired). */
 export const ReturnStatusKey = defineSearchAttributeKey('ReturnStatus', SearchAttributeType.KEYWORD);
 
-/** name → type as the Temporal CLI's --search-attribute flag and the operator service expect. */
-export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'KeywordList' | 'Datetime'> = {
-  OrderStatus: 'Keyword',
-  CustomerId: 'Keyword',
-  Channel: 'Keyword',
-  Skus: 'KeywordList',
-  WarehouseIds: 'KeywordList',
-  HoldReasons: 'KeywordList',
-  ReturnStatus: 'Keyword',
-  ShipBy: 'Datetime',
-};
+export { SEARCH_ATTRIBUTES } from '../domain/search-attributes';

@@ -1,4 +1,4 @@
-/** POST /orders/:orderId/edits: replace lines, address or method before picking (DESIGN §5 "Edits"). */
+/** POST /orders/:orderId/edits: replace lines, address or method before picking (docs/design.md §5 "Edits"). */
 import { ORDER_SUPPORT } from '../auth';
 import type { UnitLimits } from '../../config/config';
 import { idempotencyKeyOf } from '../ids';
@@ -8,8 +8,8 @@ import { defineRoute, type AnyRoute } from '../route';
 import { UPDATE_LIMIT_409, UPDATE_LIMIT_RESPONSES } from '../update-limits-doc';
 import { editBodySchema, orderIdParamsSchema, orderViewSchema } from '../schemas';
 
-export function editRoutes(deps: { orders: OrderGateway; limits: UnitLimits }): AnyRoute[] {
-  const { orders, limits } = deps;
+export function editRoutes(deps: { gateway: OrderGateway; limits: UnitLimits }): AnyRoute[] {
+  const { gateway, limits } = deps;
   const editOrder = defineRoute({
     method: 'post',
     path: '/orders/:orderId/edits',
@@ -34,9 +34,9 @@ export function editRoutes(deps: { orders: OrderGateway; limits: UnitLimits }): 
     async handler({ params, body, req, log }) {
       checkUnitLimits(body.lines, limits);
       const key = idempotencyKeyOf(req);
-      const view = await orders.edit(params.orderId, body, key === undefined ? undefined : `edit-${key}`);
+      const view = await gateway.edit(params.orderId, body, key === undefined ? undefined : `edit-${key}`);
       log.info('order edited', { orderId: params.orderId, status: view.status, edits: view.edits });
-      return { status: 200, body: { ...view, links: orders.links(params.orderId) } };
+      return { status: 200, body: { ...view, links: gateway.links(params.orderId) } };
     },
   });
   return [editOrder] as AnyRoute[];

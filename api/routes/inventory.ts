@@ -1,11 +1,12 @@
 /** /inventory: receipts, adjustments, levels, movements, alerts, reconciliation. */
+import { singleFlight } from '../single-flight';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { ClosedOrdersCheck, Ledger } from '../../ledger/types';
 import { ADMIN, READ } from '../auth';
 import { notFound } from '../errors';
 import { idempotencyKeyOf } from '../ids';
-import type { StockWaker } from '../../infra/stock-waker';
+import type { StockWaker } from '../../clients/stock-waker';
 import { defineRoute, type AnyRoute } from '../route';
 import {
   adjustmentBodySchema,
@@ -28,8 +29,16 @@ function ledgerKey(req: Request, kind: 'receipt' | 'adjustment'): string {
   return `http:${kind}:${idempotencyKeyOf(req) ?? randomUUID()}`;
 }
 
+export const RECONCILIATION_MAX_AGE_MS = 5_000;
+
 export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; closedOrdersCheck?: ClosedOrdersCheck }): AnyRoute[] {
   const { ledger, stockWaker, closedOrdersCheck } = deps;
+  // A full scan any read key may ask for: one at a time, a result up to 5 s old shared (docs/design.md §20).
+  const reconciliations = singleFlight({
+    work: (skus: string[] | undefined) => ledger.reconcile(closedOrdersCheck, skus ? { skus } : undefined),
+    keyOf: (skus) => (skus ? [...new Set(skus)].sort().join(',') : '*'),
+    maxAgeMs: RECONCILIATION_MAX_AGE_MS,
+  });
 
   const receipt = defineRoute({
     method: 'post',
@@ -97,12 +106,12 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     summary: 'Run the invariant checks',
     description:
       'Balances within 0 ≤ reserved ≤ on hand; balances equal the sums of their movements; reserved equals held reservations; no held reservation of a closed order workflow. ' +
-      '`skus` narrows the run to some SKUs.',
+      '`skus` narrows the run to some SKUs. One run at a time: callers asking the same while a run is going, or within 5 s of its start, share its result.',
     access: READ,
     query: reconciliationQuerySchema,
     responses: { 200: { description: '`ok` is true when no problem was found', schema: reconciliationSchema } },
     async handler({ query }) {
-      const report = await ledger.reconcile(closedOrdersCheck, query.skus ? { skus: query.skus.split(',') } : undefined);
+      const report = await reconciliations.run(query.skus ? query.skus.split(',') : undefined);
       return { status: 200, body: report };
     },
   });

@@ -6,7 +6,7 @@
  */
 import { condition, isCancellation, patched } from '@temporalio/workflow';
 import { SHIP_BY_MISSED_NOTE } from '../../domain/ship-by';
-import { isTerminal } from './rules';
+import { isTerminal } from '../../domain/order-rules';
 import type { OrderState } from './state';
 import { refresh } from './visibility';
 
