@@ -8,6 +8,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'return.received',
   'inventory.available_changed',
   'inventory.reorder_alert',
+  'order.ship_by_missed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
