@@ -4,7 +4,7 @@
  * keys (workflows/search-attributes.ts).
  */
 /** name → type as the Temporal CLI's --search-attribute flag and the operator service expect. */
-export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'KeywordList'> = {
+export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'KeywordList' | 'Datetime'> = {
   OrderStatus: 'Keyword',
   CustomerId: 'Keyword',
   Channel: 'Keyword',
@@ -14,4 +14,5 @@ export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'KeywordList'> = {
   ReturnStatus: 'Keyword',
   PurchaseOrderStatus: 'Keyword',
   TransferStatus: 'Keyword',
+  ShipBy: 'Datetime',
 };

@@ -11,6 +11,7 @@ import { orderRecordSaveMigration } from './008_order_record_save';
 import { webhookSubscriptionBackoffMigration } from './009_webhook_subscription_backoff';
 import { leastPrivilegeMigration } from './010_least_privilege';
 import { stockMotionMigration } from './011_stock_motion';
+import { sourcingMigration } from './012_sourcing';
 
 export { installSqlFunctions } from './sql-functions';
 
@@ -34,6 +35,7 @@ export const MIGRATIONS: Migration[] = [
   webhookSubscriptionBackoffMigration,
   leastPrivilegeMigration,
   stockMotionMigration,
+  sourcingMigration,
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

@@ -12,6 +12,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'purchase_order.late',
   'transfer.received',
   'order.promise_changed',
+  'order.ship_by_missed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from './api';
 import { ErrorNote } from './components/ErrorNote';
 import { AttentionPage } from './pages/AttentionPage';
+import { AtRiskPage } from './pages/AtRiskPage';
 import { OrderPage } from './pages/OrderPage';
 import { SearchPage } from './pages/SearchPage';
 import { SignIn } from './pages/SignIn';
@@ -27,6 +28,7 @@ function Page({ me }: { me: Identity }) {
   const transfer = /^\/transfers\/([^/]+)\/?$/.exec(path);
   if (transfer) return <TransferPage id={decodeURIComponent(transfer[1])} me={me} />;
   if (path === '/transfers') return <TransfersPage me={me} />;
+  if (path === '/at-risk') return <AtRiskPage />;
   if (path === '/' || path === '') return <SearchPage />;
   return (
     <main>
@@ -79,6 +81,7 @@ export function App() {
             <Link to="/attention">Needs attention</Link>
             <Link to="/purchase-orders">Purchase orders</Link>
             <Link to="/transfers">Transfers</Link>
+            <Link to="/at-risk">At risk</Link>
             <a href="/docs">API docs</a>
           </nav>
         )}
