@@ -15,10 +15,11 @@ import { activeHolds, nowIso, type OrderState } from './state';
 const uniqueSorted = (values: string[]) => [...new Set(values)].sort();
 
 /**
- * Recomputes the status; a change (or a note) goes on the timeline. `record: false` for a detail
- * that is not a transition (a label bought): it reaches the record with the next write.
+ * Recomputes the status; a change (or a note) goes on the timeline. Every call bumps the record's
+ * version, details that are not transitions (a label bought) included: the order may rest right
+ * after, and its record must show all the workflow knows (docs/design.md §9, record.ts).
  */
-export function refresh(s: OrderState, note?: string, final?: OrderStatus, opts: { record?: boolean } = {}): void {
+export function refresh(s: OrderState, note?: string, final?: OrderStatus): void {
   const v = s.view;
   const status = deriveStatus({
     final: final ?? (isTerminal(v.status) ? v.status : undefined),
@@ -35,7 +36,7 @@ export function refresh(s: OrderState, note?: string, final?: OrderStatus, opts:
     v.status = status;
   }
   if (changed || note) v.history.push({ at: nowIso(), status, ...(note ? { note } : {}) });
-  if (changed || note || opts.record !== false) s.record.version++;
+  s.record.version++;
   const first = v.fulfillments[0];
   v.pickTaskId = first?.pickTaskId;
   v.shipment = first?.shipment;
