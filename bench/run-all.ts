@@ -107,6 +107,10 @@ async function main(): Promise<number> {
         idle = await runIdleBench({
           orders: envInt('BENCH_IDLE_ORDERS', 500),
           maxCachedWorkflows: envIntOpt('BENCH_IDLE_CACHE'),
+          steps: (process.env.BENCH_IDLE_STEPS ?? '').split(',').filter(Boolean).map(Number),
+          restart: process.env.BENCH_IDLE_RESTART === '1',
+          shippedShare: Number(process.env.BENCH_IDLE_SHIPPED_SHARE ?? '0'),
+          workerEnv: process.env.BENCH_IDLE_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_IDLE_WORKER_NODE_OPTIONS } : undefined,
           address: server.address,
           databaseUrl,
           cleanup: idleCleanup,
