@@ -16,6 +16,7 @@ import { createStockWaker, type StockWaker } from '../infra/stock-waker';
 import { silentLogger, type Logger } from '../infra/logger';
 import { reaperWorkflowId, type ReaperInput } from '../workflows/reaper-workflow';
 import type { reaperWorkflow } from '../workflows/reaper-workflow';
+import { limitWorkflowThreadHeap } from './workflow-heap';
 import { startMaintenance, type MaintenanceOptions } from './maintenance';
 
 export interface CreateWorkerDeps {
@@ -41,6 +42,8 @@ export interface CreateWorkerDeps {
   maxConcurrentWorkflowTaskExecutions?: number;
   /** Default: the SDK's, from the heap size. */
   maxCachedWorkflows?: number;
+  /** The workflow thread's V8 heap limit in MB (worker/workflow-heap.ts); default V8's. */
+  workflowHeapMb?: number;
   /** Replace the adapters chosen by warehouseMode / carrierMode (tests: failing or recording adapters). */
   adapters?: { warehouse?: WarehouseAdapter; carrier?: CarrierAdapter };
   /** How long an order whose workflow is not found must stay missing before the reaper counts it closed (default 10 min). */
@@ -90,6 +93,7 @@ export async function createWorker(deps: CreateWorkerDeps): Promise<Worker> {
   });
   const returnActivities = createReturnActivities({ ledger: deps.ledger, returns: deps.returns, wakeStock: (skus) => waker.wake(skus) });
 
+  limitWorkflowThreadHeap(deps.workflowHeapMb);
   const worker = await Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,

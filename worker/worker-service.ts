@@ -31,6 +31,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
     config,
     shutdownGraceTime: config.shutdownGraceMs,
     maxCachedWorkflows: config.workerMaxCachedWorkflows,
+    workflowHeapMb: config.workerWorkflowHeapMb,
     logger: log,
     dataConverter: dataConverter(config.security.encryptionKeys),
     maintenance: maintenanceOptions({ knex: core.knex, retentionMs: config.idempotency.retentionMs, intervalMs: config.idempotency.cleanupIntervalMs }),
