@@ -2,7 +2,7 @@
  * Billable Temporal Cloud actions of one workflow, counted from its history with the mapping
  * Temporal documents (docs.temporal.io/cloud/actions, "Temporal Cloud Actions"): a start, each
  * activity attempt, all local activities (markers) of one workflow task together as one, each
- * search-attribute upsert (those given at start are free), each timer, each signal, each accepted
+ * search-attribute upsert (those given at start, and TemporalChangeVersion, are free), each timer, each signal, each accepted
  * Update. Not in a history, so not counted here: queries, activity heartbeats that reach the
  * server, rejected Updates (the documented exclusions of the history-based estimate). The
  * dev server (temporal CLI) exposes no `action` metric on `--metrics-port`, hence the history.
@@ -11,6 +11,13 @@
 export interface HistoryEvent {
   eventType?: unknown;
   activityTaskStartedEventAttributes?: { attempt?: number | null } | null;
+  upsertWorkflowSearchAttributesEventAttributes?: { searchAttributes?: { indexedFields?: Record<string, unknown> | null } | null } | null;
+}
+
+/** TemporalChangeVersion (written for patched()) is exempt from action counting. */
+function billableUpsert(e: HistoryEvent): boolean {
+  const fields = Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
+  return fields.length === 0 || fields.some((f) => f !== 'TemporalChangeVersion');
 }
 const T = 'EVENT_TYPE_';
 
@@ -54,7 +61,7 @@ export function billableActions(events: HistoryEvent[], names: Record<number, st
         }
         break;
       case 'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES':
-        add('search attribute upserts');
+        if (billableUpsert(e)) add('search attribute upserts');
         break;
       case 'TIMER_STARTED':
         add('timers');

@@ -23,11 +23,14 @@ describe('billable Temporal Cloud actions counted from a history (the documented
       { eventType: 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED' },
       { eventType: 'EVENT_TYPE_MARKER_RECORDED' },
       { eventType: 'EVENT_TYPE_TIMER_STARTED' },
+      // patched() makes core upsert TemporalChangeVersion: exempt.
+      { eventType: 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES', upsertWorkflowSearchAttributesEventAttributes: { searchAttributes: { indexedFields: { TemporalChangeVersion: {} } } } },
+      { eventType: 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES', upsertWorkflowSearchAttributesEventAttributes: { searchAttributes: { indexedFields: { OrderStatus: {} } } } },
       { eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED' },
       { eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED' },
       { eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED' },
     ];
-    expect(billableActions(events).total).toBe(1 + 2 + 3 + 1 + 1 + 1);
+    expect(billableActions(events).total).toBe(1 + 2 + 3 + 1 + 1 + 1 + 1);
   });
 
   it('reads enum event types from the gRPC client with the enum names given', () => {

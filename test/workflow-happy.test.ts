@@ -33,11 +33,18 @@ describe('order workflow · simulated mode', () => {
 
     // The lean history: the ledger steps are local activities (markers), no deadline or close
     // timer when the activities finish the steps, no upsert of what the starter set: one upsert
-    // per later status, no patch marker, and one record write the last activity could not carry.
+    // per status the order rests in (`reserved`, passed through, is not published — §5), the
+    // publish-at-rest patch marker and the TemporalChangeVersion upsert core adds for it (no
+    // billable action), and one record write the last activity could not carry.
     const types = await historyEventTypes(handle);
     const counts: Record<string, number> = {};
     for (const type of types) counts[type] = (counts[type] ?? 0) + 1;
-    expect(counts).toMatchObject({ UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: 6, MARKER_RECORDED: 4, ACTIVITY_TASK_COMPLETED: 6, WORKFLOW_TASK_COMPLETED: 7 });
+    expect(counts).toMatchObject({ UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: 6, MARKER_RECORDED: 5, ACTIVITY_TASK_COMPLETED: 6, WORKFLOW_TASK_COMPLETED: 7 });
+    const upserts = ((await handle.fetchHistory()).events ?? [])
+      .map((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields)
+      .filter((f) => f)
+      .map((f) => Object.keys(f!).sort().join(','));
+    expect(upserts).toEqual(['TemporalChangeVersion', 'OrderStatus,WarehouseIds', 'OrderStatus', 'OrderStatus', 'OrderStatus', 'OrderStatus']);
     expect(types.length).toBeLessThanOrEqual(60);
     expect(counts.TIMER_STARTED).toBeUndefined();
   });

@@ -15,6 +15,13 @@ import { activeHolds, nowIso, type OrderState } from './state';
 const uniqueSorted = (values: string[]) => [...new Set(values)].sort();
 
 /**
+ * Statuses an order passes through on its way (docs/design.md §5): not published, since each
+ * upsert is a history event, a visibility write and a billable action. The next status, where
+ * the order rests, is published with everything that changed meanwhile.
+ */
+const PASSING: ReadonlySet<string> = new Set(['received', 'reserved']);
+
+/**
  * Recomputes the status; a change (or a note) goes on the timeline. Every call bumps the record's
  * version, details that are not transitions (a label bought) included: the order may rest right
  * after, and its record must show all the workflow knows (docs/design.md §9, record.ts).
@@ -70,6 +77,10 @@ function publish(s: OrderState): void {
   const holds = uniqueSorted(activeHolds(s).map((h) => h.reason));
   const holdsJson = JSON.stringify(holds);
   const first = s.published.status === '';
+  if (s.publishAtRest && !first && PASSING.has(v.status)) {
+    setCurrentDetails(details(s));
+    return;
+  }
   const pairs: SearchAttributeUpdatePair[] = [];
   if (v.status !== s.published.status) pairs.push({ key: OrderStatusKey, value: v.status });
   if (first) {
