@@ -1,3 +1,5 @@
+import { temporal } from '@temporalio/proto';
+import { billableActions } from '../bench/billable-actions';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { stockArrivedSignal } from '../workflows/messages';
 import { ORDER_INVALID } from '../workflows/failure-types';
@@ -45,6 +47,10 @@ describe('order workflow · simulated mode', () => {
       .filter((f) => f)
       .map((f) => Object.keys(f!).sort().join(','));
     expect(upserts).toEqual(['TemporalChangeVersion', 'OrderStatus,WarehouseIds', 'OrderStatus', 'OrderStatus', 'OrderStatus', 'OrderStatus']);
+    // Temporal Cloud's bill for it (bench/billable-actions.ts): start 1, activities 6, workflow
+    // tasks with local activities 3 (validate+reserve and the patch marker, commit, final record), upserts 5.
+    const names = temporal.api.enums.v1.EventType as unknown as Record<number, string>;
+    expect(billableActions((await handle.fetchHistory()).events ?? [], names).total).toBe(15);
     expect(types.length).toBeLessThanOrEqual(60);
     expect(counts.TIMER_STARTED).toBeUndefined();
   });
