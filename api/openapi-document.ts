@@ -6,8 +6,9 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config/config';
-import { silentLogger } from '../infra/logger';
-import type { Ledger } from '../ledger/types';
+import type { StockWaker } from '../clients/stock-waker';
+import { silentLogger } from '../platform/logger';
+import type { ClosedOrdersCheck, Ledger } from '../ledger/types';
 import type { OrderRecords } from '../orders';
 import { createApp } from './app';
 
@@ -15,7 +16,7 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
   const connection = Connection.lazy({ address: '127.0.0.1:1' });
   const client = new Client({ connection, namespace: 'default' });
   try {
-    const app = createApp({ config: loadConfig({}), ledger: {} as Ledger, records: {} as OrderRecords, client, logger: silentLogger });
+    const app = createApp({ config: loadConfig({}), ledger: {} as Ledger, records: {} as OrderRecords, client, logger: silentLogger, closedOrdersCheck: (() => Promise.resolve(new Set<string>())) satisfies ClosedOrdersCheck, stockWaker: {} as StockWaker });
     return (app.locals.openApiDocument as () => Record<string, unknown>)();
   } finally {
     await connection.close();

@@ -1,12 +1,12 @@
 /**
- * Orders as records (DESIGN §9): the intake that makes an order id the order's for ever, and
+ * Orders as records (docs/design.md §9): the intake that makes an order id the order's for ever, and
  * the reads that answer from Postgres — for closed orders whose workflow Temporal no longer
  * keeps, and with no worker running. The running saga stays in Temporal (order-gateway.ts).
  */
 import { IdempotencyKeyConflictError, InvalidCursorError, type OrderRecord, type OrderRecordFilters, type OrderRecords } from '../orders';
-import { initialView } from '../workflows/order/initial-view';
-import { orderWorkflowId, type OrderInput, type OrderStatus, type OrderView } from '../workflows/types';
-import { isTerminal } from '../workflows/order/rules';
+import { initialView } from '../domain/initial-view';
+import { orderWorkflowId, type OrderInput, type OrderStatus, type OrderView } from '../domain/types';
+import { isTerminal } from '../domain/order-rules';
 import { ApiError, invalidCursor, notFound } from './errors';
 import type { OrderLinks, OrderSummary } from './order-summary';
 import type { OrderGateway } from './order-gateway';
@@ -30,13 +30,13 @@ export class OrderStore {
    * a workflow is started only for a record that has no run yet (its first start was lost), so an
    * order whose workflow Temporal dropped long ago is never run twice.
    */
-  async accept(input: OrderInput, requestHash: string, idempotencyKey?: string): Promise<{ created: boolean; status: OrderStatus }> {
+  async accept(input: OrderInput, requestHash: string, idempotencyKey?: string, at: Date = new Date()): Promise<{ created: boolean; status: OrderStatus }> {
     const { records, gateway } = this.deps;
     const { created, record } = await records
       .accept({
         orderId: input.orderId,
         requestHash,
-        view: initialView(input, new Date().toISOString()),
+        view: initialView(input, at.toISOString()),
         workflowId: orderWorkflowId(input.orderId),
         idempotencyKey,
       })
@@ -96,6 +96,8 @@ export class OrderStore {
       workflowStatus: closed ? 'CLOSED' : 'RUNNING',
       startedAt: r.createdAt.toISOString(),
       ...(closed ? { closedAt: r.updatedAt.toISOString() } : {}),
+      ...(v.shipBy ? { shipBy: v.shipBy } : {}),
+      ...(v.late ? { late: true } : {}),
       links: this.links(r.orderId, r.runId),
     };
   }

@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
-import type { Migration } from './index';
+import type { Migration } from './migration';
 import { installSqlFiles } from './sql-functions';
 
 /*
- * Webhooks (DESIGN §11) as a transactional outbox, and channels (§12).
+ * Webhooks (docs/design.md §11) as a transactional outbox, and channels (§12).
  *
  * webhook_emit() is the one writer of events and their deliveries: emitEvent() (TS)
  * calls it inside the caller's transaction, and the reorder-alert trigger calls it inside

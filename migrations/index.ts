@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Migration } from './migration';
 import { ledgerMigration } from './001_ledger';
 import { closedOrdersMigration } from './002_closed_orders';
 import { orderRecordsMigration } from './003_order_records';
@@ -8,14 +9,12 @@ import { orderReturnsMigration } from './006_order_returns';
 import { orderIdempotencyKeysMigration } from './007_order_idempotency_keys';
 import { orderRecordSaveMigration } from './008_order_record_save';
 import { webhookSubscriptionBackoffMigration } from './009_webhook_subscription_backoff';
+import { leastPrivilegeMigration } from './010_least_privilege';
+import { sourcingMigration } from './012_sourcing';
 
 export { installSqlFunctions } from './sql-functions';
 
-export interface Migration {
-  name: string;
-  up(knex: Knex): Promise<void>;
-  down(knex: Knex): Promise<void>;
-}
+export type { Migration };
 
 /**
  * Migrations are listed here rather than discovered on disk so the same code runs
@@ -33,6 +32,8 @@ export const MIGRATIONS: Migration[] = [
   orderIdempotencyKeysMigration,
   orderRecordSaveMigration,
   webhookSubscriptionBackoffMigration,
+  leastPrivilegeMigration,
+  sourcingMigration,
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

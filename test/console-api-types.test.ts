@@ -6,10 +6,10 @@ import { promisify } from 'node:util';
 import request from 'supertest';
 import { createApp } from '../api/app';
 import { openApiDocument } from '../api/openapi-document';
-import { silentLogger } from '../infra/logger';
+import { silentLogger } from '../platform/logger';
 import type { Ledger } from '../ledger/types';
 import type { OrderRecords } from '../orders';
-import { apiTestConfig, unreachableTemporalClient } from './support/api-fixtures';
+import { apiTestConfig, unreachableTemporalClient, appServices } from './support/api-fixtures';
 
 const root = path.resolve(__dirname, '..');
 
@@ -20,7 +20,7 @@ const root = path.resolve(__dirname, '..');
  */
 describe('console API types (console/src/api-types.ts)', () => {
   const client = unreachableTemporalClient();
-  const app = createApp({ config: apiTestConfig(), ledger: {} as Ledger, records: {} as OrderRecords, client, logger: silentLogger });
+  const app = createApp({ config: apiTestConfig(), ledger: {} as Ledger, records: {} as OrderRecords, client, logger: silentLogger, ...appServices(client, {} as Ledger, {} as OrderRecords) });
   const dir = mkdtempSync(path.join(tmpdir(), 'api-types-'));
   let served: Record<string, unknown>;
   beforeAll(async () => {

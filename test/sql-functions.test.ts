@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createKnex, dropDatabase, prepareDatabase } from '../infra/database';
+import { createKnex, dropDatabase, prepareDatabase } from '../platform/database';
 import { sqlFunctionFiles, sqlRoot } from '../migrations/sql-functions';
 import { testKnex } from './support/db';
 

@@ -1,11 +1,11 @@
 /** /inventory: receipts, adjustments, levels, movements, alerts, reconciliation. */
+import { singleFlight } from '../single-flight';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { ClosedOrdersCheck, Ledger } from '../../ledger/types';
-import { ADMIN, READ } from '../auth';
 import { notFound } from '../errors';
 import { idempotencyKeyOf } from '../ids';
-import type { StockWaker } from '../../infra/stock-waker';
+import type { StockWaker } from '../../clients/stock-waker';
 import { defineRoute, type AnyRoute } from '../route';
 import {
   adjustmentBodySchema,
@@ -28,8 +28,16 @@ function ledgerKey(req: Request, kind: 'receipt' | 'adjustment'): string {
   return `http:${kind}:${idempotencyKeyOf(req) ?? randomUUID()}`;
 }
 
+export const RECONCILIATION_MAX_AGE_MS = 5_000;
+
 export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; closedOrdersCheck?: ClosedOrdersCheck }): AnyRoute[] {
   const { ledger, stockWaker, closedOrdersCheck } = deps;
+  // A full scan any read key may ask for: one at a time, a result up to 5 s old shared (docs/design.md §20).
+  const reconciliations = singleFlight({
+    work: (skus: string[] | undefined) => ledger.reconcile(closedOrdersCheck, skus ? { skus } : undefined),
+    keyOf: (skus) => (skus ? [...new Set(skus)].sort().join(',') : '*'),
+    maxAgeMs: RECONCILIATION_MAX_AGE_MS,
+  });
 
   const receipt = defineRoute({
     method: 'post',
@@ -40,7 +48,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     description:
       'Adds units on hand at a warehouse. Afterwards every order awaiting this SKU gets the `stockArrived` signal, in the background after the answer (best effort: a failed signal is logged, the receipt stands, and waiting orders re-check by themselves every few minutes). ' +
       'Unknown warehouse or SKU: 422 (`unknown_warehouse`, `unknown_sku`).',
-    access: ADMIN,
+    access: 'inventory.write',
     body: receiptBodySchema,
     idempotencyKey: LEDGER_KEY_DOC,
     responses: {
@@ -62,7 +70,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     tag: 'inventory',
     summary: 'Correct a count',
     description: 'Adds `delta` (may be negative) to on hand. Refused with 409 `insufficient_stock` when on hand would drop below reserved (or below zero).',
-    access: ADMIN,
+    access: 'inventory.write',
     body: adjustmentBodySchema,
     idempotencyKey: LEDGER_KEY_DOC,
     responses: {
@@ -82,7 +90,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     operationId: 'listReorderAlerts',
     tag: 'inventory',
     summary: 'Open reorder alerts',
-    access: READ,
+    access: 'inventory.read',
     responses: { 200: { description: 'SKUs whose available stock is at or below their reorder point', schema: alertListSchema } },
     async handler() {
       return { status: 200, body: { alerts: await ledger.openAlerts() } };
@@ -97,12 +105,12 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     summary: 'Run the invariant checks',
     description:
       'Balances within 0 ≤ reserved ≤ on hand; balances equal the sums of their movements; reserved equals held reservations; no held reservation of a closed order workflow. ' +
-      '`skus` narrows the run to some SKUs.',
-    access: READ,
+      '`skus` narrows the run to some SKUs. One run at a time: callers asking the same while a run is going, or within 5 s of its start, share its result.',
+    access: 'inventory.read',
     query: reconciliationQuerySchema,
     responses: { 200: { description: '`ok` is true when no problem was found', schema: reconciliationSchema } },
     async handler({ query }) {
-      const report = await ledger.reconcile(closedOrdersCheck, query.skus ? { skus: query.skus.split(',') } : undefined);
+      const report = await reconciliations.run(query.skus ? query.skus.split(',') : undefined);
       return { status: 200, body: report };
     },
   });
@@ -113,7 +121,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     operationId: 'getStockLevels',
     tag: 'inventory',
     summary: "A SKU's stock levels",
-    access: READ,
+    access: 'inventory.read',
     params: skuParamsSchema,
     responses: {
       200: { description: 'Totals and one line per warehouse', schema: skuLevelsSchema },
@@ -132,7 +140,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     operationId: 'listStockMovements',
     tag: 'inventory',
     summary: 'The ledger of a SKU, newest first',
-    access: READ,
+    access: 'inventory.read',
     params: skuParamsSchema,
     query: movementsQuerySchema,
     responses: {

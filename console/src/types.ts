@@ -17,6 +17,8 @@ export type Fulfillment = Schemas['Fulfillment'];
 export type Shipment = Schemas['Shipment'];
 export type Hold = Schemas['Hold'];
 export type HoldReason = Hold['reason'];
+/** Who placed or released a hold: role, scope, key fingerprint (docs/access-control.md). */
+export type Actor = Schemas['Actor'];
 /** A return as the order's record holds it (docs/design.md §13, the contract's `Return`). */
 export type OrderReturn = Schemas['Return'];
 export type InspectedLine = Schemas['InspectedLine'];
@@ -41,7 +43,8 @@ export const ORDER_STATUSES = every<OrderStatus>()([
   'received', 'awaiting_stock', 'reserved', 'on_hold', 'picking', 'packing', 'shipping', 'shipped',
   'needs_attention', 'delivered', 'rejected', 'cancelled', 'timed_out',
 ]);
-export const TERMINAL: readonly OrderStatus[] = ['delivered', 'rejected', 'cancelled', 'timed_out'];
+/** The one list of terminal statuses (domain/order-rules.ts), shared with the server. */
+export { TERMINAL_STATUSES as TERMINAL } from '../../domain/order-rules';
 
 export const HOLD_REASONS = every<HoldReason>()(['fraud_check', 'address_verification', 'payment', 'customer_request', 'inventory', 'other']);
 

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { prepareDatabase } from '../../infra/database';
-import { startDevServer, type DevServer } from '../../infra/dev-server';
-import { findTemporalCli } from '../../infra/temporal-cli';
+import { prepareDatabase } from '../../platform/database';
+import { startDevServer, type DevServer } from '../../platform/dev-server';
+import { findTemporalCli } from '../../platform/temporal-cli';
 
 /**
  * The console's browser suite needs dist/console; a Vite build takes a few seconds, so every run makes a fresh one,
