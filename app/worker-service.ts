@@ -42,6 +42,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
     warehouseSecrets: warehouseSecretStore(core.knex, config.secrets.key),
     shutdownGraceTime: config.shutdownGraceMs,
     maxCachedWorkflows: config.workerMaxCachedWorkflows,
+    workflowHeapMb: config.workerWorkflowHeapMb,
     logger: log,
     dataConverter: dataConverter(config.security.encryptionKeys),
     maintenance: maintenanceOptions({ knex: core.knex, retentionMs: config.idempotency.retentionMs, intervalMs: config.idempotency.cleanupIntervalMs }),

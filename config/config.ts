@@ -87,7 +87,9 @@ const schema = z.object({
   WEBHOOK_RETRY_BASE: duration('10s'),
   WEBHOOK_RETRY_MAX: duration('1h'),
   AVAILABILITY_EVENT_WINDOW: duration('2s'),
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  // docs/design.md §19: 10,000 idle orders in 500 MB; memory follows the cache, so both are bounded.
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+  WORKER_WORKFLOW_HEAP_MB: z.coerce.number().int().min(64).max(65_536).default(256),
   MAX_UNITS_PER_ORDER: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
   MAX_UNITS_PER_LINE: z.coerce.number().int().min(1).max(MAX_LINE_QUANTITY, `must be at most ${MAX_LINE_QUANTITY} (the ledger's line maximum)`).default(MAX_LINE_QUANTITY),
   ...SECURITY_SHAPE,
@@ -154,8 +156,10 @@ export interface Config {
   authFailuresPerMinute: number;
   /** The most units one order, and one of its lines, may ask for: at intake and in edits. */
   limits: UnitLimits;
-  /** The worker's sticky workflow cache (Worker option maxCachedWorkflows): memory against replays; default the SDK's, from the heap size. */
-  workerMaxCachedWorkflows?: number;
+  /** The worker's sticky workflow cache (Worker option maxCachedWorkflows): memory against replays. */
+  workerMaxCachedWorkflows: number;
+  /** The V8 heap limit of the worker's workflow thread, in MB (worker/workflow-heap.ts). */
+  workerWorkflowHeapMb: number;
 }
 
 export interface UnitLimits {
@@ -240,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outbound,
     authFailuresPerMinute: authFailuresPerMinute(e),
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+    workerWorkflowHeapMb: e.WORKER_WORKFLOW_HEAP_MB,
     limits: { maxUnitsPerOrder: e.MAX_UNITS_PER_ORDER, maxUnitsPerLine: e.MAX_UNITS_PER_LINE },
   };
 }

@@ -20,6 +20,7 @@ import { createStockWaker, type StockWaker } from '../clients/stock-waker';
 import { silentLogger, type Logger } from '../platform/logger';
 import type { reaperWorkflow } from '../workflows';
 import { reaperWorkflowId, type ReaperInput } from '../workflows/reaper/start-options';
+import { limitWorkflowThreadHeap } from './workflow-heap';
 import { startMaintenance, type MaintenanceOptions } from './maintenance';
 
 export interface CreateWorkerDeps {
@@ -51,6 +52,8 @@ export interface CreateWorkerDeps {
   maxConcurrentWorkflowTaskExecutions?: number;
   /** Default: the SDK's, from the heap size. */
   maxCachedWorkflows?: number;
+  /** The workflow thread's V8 heap limit in MB (worker/workflow-heap.ts); default V8's. */
+  workflowHeapMb?: number;
   /** Replace the adapters chosen by warehouseMode / carrierMode (tests: failing or recording adapters). */
   adapters?: { warehouse?: WarehouseAdapter; carrier?: CarrierAdapter };
   /** How long an order whose workflow is not found must stay missing before the reaper counts it closed (default 10 min). */
@@ -118,6 +121,7 @@ export async function createWorker(deps: CreateWorkerDeps): Promise<Worker> {
   const purchaseOrderActivities = createPurchaseOrderActivities({ purchaseOrders: deps.stockMotion?.purchaseOrders, ...motion });
   const transferActivities = createTransferActivities({ transfers: deps.stockMotion?.transfers, ...motion });
 
+  limitWorkflowThreadHeap(deps.workflowHeapMb);
   const worker = await Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
