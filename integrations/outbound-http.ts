@@ -103,19 +103,22 @@ export function createOutboundClient(opts: OutboundClientOptions): OutboundClien
         agent: agents[url.protocol],
         headers: { ...r.headers, 'content-length': String(Buffer.byteLength(r.body)) },
       });
+      // Declared before anything can fail: a signal already aborted fails at once (it used to
+      // reach `cleanup` before its declaration and throw a ReferenceError instead).
+      const deadline: { timer?: NodeJS.Timeout } = {};
+      const onAbort = () => fail(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+      const cleanup = () => {
+        clearTimeout(deadline.timer);
+        r.signal?.removeEventListener('abort', onAbort);
+      };
       const fail = (err: Error) => {
         cleanup();
         req.destroy();
         reject(err);
       };
-      const timer = setTimeout(() => fail(Object.assign(new Error('timed out'), { name: 'TimeoutError' })), r.timeoutMs);
-      const onAbort = () => fail(Object.assign(new Error('aborted'), { name: 'AbortError' }));
       if (r.signal?.aborted) return onAbort();
+      deadline.timer = setTimeout(() => fail(Object.assign(new Error('timed out'), { name: 'TimeoutError' })), r.timeoutMs);
       r.signal?.addEventListener('abort', onAbort, { once: true });
-      const cleanup = () => {
-        clearTimeout(timer);
-        r.signal?.removeEventListener('abort', onAbort);
-      };
 
       req.on('error', fail);
       req.on('response', (res) => {

@@ -61,7 +61,7 @@ describe('API: order records', () => {
     expect(other.body.error).toBe('order_conflict');
     expect(onlyTheFirst(await runsOf())).toBe(true);
     expect((await request(h.app).get(`/inventory/${sku}`).set(as('ops')).expect(200)).body).toEqual(levels);
-    expect(levels.levels).toEqual([{ warehouseId, onHand: 3, reserved: 0, available: 3 }]);
+    expect(levels.levels).toEqual([{ warehouseId, onHand: 3, reserved: 0, available: 3, incoming: 0, inTransit: 0 }]);
   });
 
   it('the record, not Temporal, decides: an order Temporal has no trace of is never started again', async () => {

@@ -92,6 +92,15 @@ describe('webhooks: outbox → dispatcher → receiver', () => {
       ...orderEventsFor(shipped, delivered),
       ...orderEventsFor(delivered, withReturn),
       ...orderEventsFor({ ...base, orderId: cancelledOrder.orderId }, cancelledOrder),
+      // The stock documents' and promises' own events (their suites check when they are emitted):
+      // here, that each travels the same outbox, signature and envelope.
+      ...([
+        { type: 'purchase_order.received', data: { purchaseOrderId: `po-${orderId}`, receiptId: 'r1', warehouseId: 'w', lines: [{ sku: 'S', quantity: 1 }] } },
+        { type: 'purchase_order.late', data: { purchaseOrderId: `po-${orderId}`, expectedAt: new Date().toISOString(), outstanding: 1 } },
+        { type: 'transfer.received', data: { transferId: `tr-${orderId}`, toWarehouseId: 'w', lines: [{ sku: 'S', quantity: 1, received: 1, lost: 0 }] } },
+        { type: 'order.promise_changed', data: { orderId, promisedAt: new Date().toISOString(), previousPromisedAt: null } },
+        { type: 'order.ship_by_missed', data: { orderId, shipBy: new Date().toISOString(), status: 'picking' } },
+      ] as const).map((e, i) => ({ ...e, id: `evt_${orderId}-doc-${i}` })),
     ];
     await knex.transaction(async (trx) => {
       for (const e of events) await emitEvent(trx, e);
