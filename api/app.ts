@@ -38,6 +38,9 @@ import { securityHeaders, writeRateLimit } from './security-middleware';
 import { whoamiRoutes } from './routes/whoami';
 import { CONSOLE_PATH, consoleAssets, defaultConsoleDir } from './console-assets';
 import { DOCS_ASSETS_PATH, docsAssets } from './docs-page';
+import { countRoutes } from './routes/counts';
+import { createCountRecords } from '../orders/counts';
+import { createCursorCodec } from '../orders/cursor';
 
 export interface AppTimeouts {
   /** GET /orders/:id: how long to wait for a worker to answer the status query (default 5 s). */
@@ -128,6 +131,10 @@ export function createApp(deps: AppDeps): express.Express {
     ...webhookRoutes({ db }),
     ...channelRoutes({ db }),
   ];
+  if (deps.knex) {
+    const counts = createCountRecords(deps.knex, createCursorCodec(config.cursorSecret));
+    routes.push(...countRoutes({ config, ledger, counts, client, stockWaker, logger, rpcTimeoutMs: deps.timeouts?.rpcMs ?? 10_000 }));
+  }
   const metrics = createApiMetrics({ ledger, knex: deps.knex, sources: deps.metricsSources ?? config.metricsSources });
   routes.push(...metricsRoutes({ metrics }));
   routes.push(...docRoutes(() => routes));

@@ -188,7 +188,7 @@ export const movementSchema = named(
     id: z.string(),
     warehouseId: z.string(),
     sku: z.string(),
-    kind: z.enum(['receipt', 'adjustment', 'reserve', 'release', 'ship', 'return']),
+    kind: z.enum(['receipt', 'adjustment', 'reserve', 'release', 'ship', 'return', 'count']),
     onHandDelta: z.number().int(),
     reservedDelta: z.number().int(),
     orderId: z.string().nullable(),

@@ -98,6 +98,8 @@ const schema = z.object({
   WEBHOOK_RETRY_BASE: duration('10s'),
   WEBHOOK_RETRY_MAX: duration('1h'),
   AVAILABILITY_EVENT_WINDOW: duration('2s'),
+  COUNT_AUTO_APPROVE_UNITS: z.coerce.number().int().min(0).max(1_000_000).default(5),
+  COUNT_MAX_AGE: duration('7d'),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   MAX_UNITS_PER_ORDER: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
   MAX_UNITS_PER_LINE: z.coerce.number().int().min(1).max(MAX_LINE_QUANTITY, `must be at most ${MAX_LINE_QUANTITY} (the ledger's line maximum)`).default(MAX_LINE_QUANTITY),
@@ -157,6 +159,8 @@ export interface Config {
   integration: IntegrationConfig;
   /** The most units one order, and one of its lines, may ask for: at intake and in edits. */
   limits: UnitLimits;
+  /** Counts (docs/design.md §16): the largest |variance| applied without an admin, and how old countedAt may be. */
+  counts: { autoApproveUnits: number; maxAgeMs: number };
   /** The worker's sticky workflow cache (Worker option maxCachedWorkflows): memory against replays; default the SDK's, from the heap size. */
   workerMaxCachedWorkflows?: number;
 }
@@ -235,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     integration,
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     limits: { maxUnitsPerOrder: e.MAX_UNITS_PER_ORDER, maxUnitsPerLine: e.MAX_UNITS_PER_LINE },
+    counts: { autoApproveUnits: e.COUNT_AUTO_APPROVE_UNITS, maxAgeMs: e.COUNT_MAX_AGE },
   };
 }
 

@@ -62,7 +62,7 @@ export interface SkuLevels {
   levels: WarehouseLevel[];
 }
 
-export type MovementKind = 'receipt' | 'adjustment' | 'reserve' | 'release' | 'ship' | 'return';
+export type MovementKind = 'receipt' | 'adjustment' | 'reserve' | 'release' | 'ship' | 'return' | 'count';
 
 export interface Movement {
   id: string;

@@ -8,6 +8,7 @@ import { orderReturnsMigration } from './006_order_returns';
 import { orderIdempotencyKeysMigration } from './007_order_idempotency_keys';
 import { orderRecordSaveMigration } from './008_order_record_save';
 import { webhookSubscriptionBackoffMigration } from './009_webhook_subscription_backoff';
+import { countsKitsMigration } from './013_counts_kits';
 
 export interface Migration {
   name: string;
@@ -30,6 +31,7 @@ export const MIGRATIONS: Migration[] = [
   orderIdempotencyKeysMigration,
   orderRecordSaveMigration,
   webhookSubscriptionBackoffMigration,
+  countsKitsMigration,
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

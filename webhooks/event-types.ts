@@ -8,6 +8,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'return.received',
   'inventory.available_changed',
   'inventory.reorder_alert',
+  'inventory.count_applied',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

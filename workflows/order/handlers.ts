@@ -18,6 +18,7 @@ import {
   retryUpdate,
   statusQuery,
   stockArrivedSignal,
+  stockShortfallSignal,
   type CancelRequest,
 } from '../messages';
 import { HOLD_REASONS, type EditRequest, type Hold, type HoldRequest, type OrderEvent, type ReleaseHoldRequest } from '../types';
@@ -27,6 +28,7 @@ import { amendLines } from './ledger-steps';
 import { cancelFits, editFits, eventFit, holdFits, isTerminal, releaseFits, retryFits, type EventStage } from './rules';
 import { anyHandedOver, fulfillmentView, liveRuns, nowIso, type CancelSource, type FulfillmentRun, type OrderState } from './state';
 import { refresh } from './visibility';
+import { applyShortfall } from './shortfall';
 
 const closingOrPending = (s: OrderState) => s.closing || cancelPending(s) || s.timedOut !== undefined;
 
@@ -315,5 +317,6 @@ export function installHandlers(s: OrderState): void {
     if (arrival?.sku && !s.view.backordered.some((l) => l.sku === arrival.sku)) return;
     s.stockCheckRequested = true;
   });
+  setHandler(stockShortfallSignal, (sf) => applyShortfall(s, sf));
 }
 

@@ -134,7 +134,12 @@ export async function reroute(s: OrderState): Promise<void> {
   s.rerouteNeeded = false;
   const seq = ++s.seq.reroute;
   const result = await withLedger(s, () =>
-    ledgerStep('reserveMoreStock', `Re-route units away from ${s.excluded.join(', ')}`, [{ orderId: s.id, key: `${s.id}:reroute:${seq}`, exclude: s.excluded }]),
+    ledgerStep(
+      'reserveMoreStock',
+      // A count's shortfall re-routes with nothing excluded (docs/design.md §16).
+      s.excluded.length > 0 ? `Re-route units away from ${s.excluded.join(', ')}` : 'Re-allocate units a count found missing',
+      [{ orderId: s.id, key: `${s.id}:reroute:${seq}`, exclude: s.excluded }],
+    ),
   );
   applyPosition(s, result);
   refresh(s, result.backordered.length > 0 ? `re-routed; ${plural(units(result.backordered), 'unit')} backordered` : 're-routed');
