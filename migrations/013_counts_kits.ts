@@ -33,9 +33,14 @@ CREATE INDEX stock_counts_by_status ON stock_counts (status, created_at DESC, co
 CREATE INDEX stock_counts_by_warehouse ON stock_counts (warehouse_id, created_at DESC, count_id DESC);
 
 CREATE INDEX stock_movements_on_hand_by_time ON stock_movements (warehouse_id, sku, created_at) WHERE on_hand_delta <> 0;
+
+-- inventory.available_changed carries a per-SKU sequence (docs/design.md §18): the counter
+-- lives on the row that records what was last sent, moved in the same UPDATE.
+ALTER TABLE channel_availability_sent ADD COLUMN sequence bigint NOT NULL DEFAULT 0;
 `;
 
 const DOWN_SQL = `
+ALTER TABLE channel_availability_sent DROP COLUMN IF EXISTS sequence;
 DROP INDEX IF EXISTS stock_movements_on_hand_by_time;
 DROP TABLE IF EXISTS stock_counts;
 `;

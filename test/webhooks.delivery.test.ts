@@ -100,6 +100,8 @@ describe('webhooks: outbox → dispatcher → receiver', () => {
     const { warehouseId, sku } = await seedStock(h.app, 10);
     await request(h.app).put(`/skus/${sku}`).set(as('admin')).send({ name: 'Thing', reorderPoint: 3 }).expect(200);
     await request(h.app).post('/inventory/adjustments').set(as('admin')).send({ warehouseId, sku, delta: -8, reason: 'count' }).expect(201);
+    // A count that agrees with the ledger is applied (variance 0): inventory.count_applied.
+    const count = await request(h.app).post('/counts').set(as('admin')).send({ warehouseId, countedAt: new Date().toISOString(), source: 'cycle_count', lines: [{ sku, counted: 2 }] }).expect(201);
     await drainMarks(knex);
     dispatcher();
 
@@ -113,9 +115,9 @@ describe('webhooks: outbox → dispatcher → receiver', () => {
       types.add(e.type);
     }
     const ledgerEvents = await eventually(async () => {
-      const mine = rx.received.filter((r) => r.verified && r.body?.data.sku === sku);
+      const mine = rx.received.filter((r) => r.verified && (r.body?.data.sku === sku || r.body?.data.countId === count.body.countId));
       const kinds = new Set(mine.map((r) => r.body!.type));
-      return kinds.has('inventory.available_changed') && kinds.has('inventory.reorder_alert') ? mine : undefined;
+      return kinds.has('inventory.available_changed') && kinds.has('inventory.reorder_alert') && kinds.has('inventory.count_applied') ? mine : undefined;
     }, 15_000);
     for (const r of ledgerEvents) types.add(r.body!.type);
     expect(ledgerEvents.find((r) => r.body!.type === 'inventory.reorder_alert')!.body!.data).toMatchObject({ sku, available: 2, reorderPoint: 3 });
@@ -244,6 +246,36 @@ describe('webhooks: outbox → dispatcher → receiver', () => {
     await eventually(async () => (mine().length > 0 ? true : undefined), 10_000, 50);
     await new Promise((r) => setTimeout(r, 300));
     expect(mine()).toHaveLength(1);
-    expect(mine()[0].body!.data).toMatchObject({ sku, available: 10, byChannel: { [web]: 10, [amazon]: 4 } });
+    expect(mine()[0].body!.data).toMatchObject({ sku, available: 10, byChannel: { [web]: 10, [amazon]: 4 }, sequence: expect.any(Number), asOf: expect.any(String) });
+  });
+
+  it('available_changed in order: three receipts a few passes apart → strictly increasing sequence in asOf order; a redelivery repeats it', async () => {
+    const { id: subId, rx } = await subscribed(['inventory.available_changed']);
+    const { warehouseId, sku } = await seedStock(h.app, 0);
+    await drainMarks(knex);
+    for (const quantity of [1, 2, 3]) {
+      await request(h.app).post('/inventory/receipts').set(as('admin')).send({ warehouseId, sku, quantity }).expect(201);
+      await drainMarks(knex);
+    }
+    dispatcher();
+    const mine = () => rx.received.filter((r) => r.verified && r.body?.type === 'inventory.available_changed' && r.body.data.sku === sku);
+    const got = await eventually(async () => (new Set(mine().map((r) => r.body!.id)).size >= 3 ? mine() : undefined), 10_000, 50);
+    const data = got.map((r) => r.body!.data as { available: number; sequence: number; asOf: string });
+    const byAsOf = [...data].sort((a, b) => Date.parse(a.asOf) - Date.parse(b.asOf));
+    expect(byAsOf.map((d) => d.available)).toEqual([1, 3, 6]);
+    expect(byAsOf[0].sequence).toBeLessThan(byAsOf[1].sequence);
+    expect(byAsOf[1].sequence).toBeLessThan(byAsOf[2].sequence);
+    expect(Date.parse(byAsOf[0].asOf)).toBeLessThan(Date.parse(byAsOf[1].asOf));
+    // The same event delivered again carries the same sequence.
+    const last = got.find((r) => (r.body!.data as { available: number }).available === 6)!;
+    const delivery = await knex('webhook_deliveries').where({ event_id: last.body!.id, subscription_id: subId }).first();
+    await request(h.app).post(`/webhooks/${subId}/deliveries/${delivery.id}/redeliver`).set(as('admin')).expect((r) => {
+      if (r.status >= 300) throw new Error(`redeliver: ${r.status} ${JSON.stringify(r.body)}`);
+    });
+    const twice = await eventually(async () => {
+      const copies = mine().filter((r) => r.body!.id === last.body!.id);
+      return copies.length >= 2 ? copies : undefined;
+    }, 10_000, 50);
+    expect(twice.map((r) => (r.body!.data as { sequence: number }).sequence)).toEqual([byAsOf[2].sequence, byAsOf[2].sequence]);
   });
 });

@@ -54,13 +54,22 @@ export async function drainMarks(knex: Knex, batchSize = 5_000): Promise<number>
       [skus],
     );
     const last = new Map(sent.map((r) => [r.sku, r.snapshot]));
+    // Read under the sent rows' locks: the next pass for these SKUs reads after this one
+    // commits, so asOf grows with sequence (docs/design.md §18).
+    const { rows: clock } = await trx.raw<{ rows: Array<{ as_of: Date }> }>('SELECT clock_timestamp() AS as_of');
+    const asOf = new Date(clock[0].as_of).toISOString();
     const current = await availabilityBySku(trx, skus, await channelRows(trx));
     let emitted = 0;
     for (const a of current) {
       const snapshot: Snapshot = { available: a.available, byChannel: a.byChannel };
       if (sameSnapshot(last.get(a.sku) ?? null, snapshot)) continue;
-      await emitEvent(trx, { type: 'inventory.available_changed', data: { sku: a.sku, ...snapshot } });
-      await trx('channel_availability_sent').where({ sku: a.sku }).update({ snapshot: JSON.stringify(snapshot), sent_at: trx.fn.now() });
+      // The per-SKU counter moves in the same statement that records what was sent, so
+      // replicas agree on it; the event carries it, and a retried delivery repeats it.
+      const [row] = await trx('channel_availability_sent')
+        .where({ sku: a.sku })
+        .update({ snapshot: JSON.stringify(snapshot), sent_at: asOf, sequence: trx.raw('sequence + 1') })
+        .returning<Array<{ sequence: string }>>('sequence');
+      await emitEvent(trx, { type: 'inventory.available_changed', data: { sku: a.sku, ...snapshot, sequence: Number(row.sequence), asOf } });
       emitted++;
     }
     return emitted;
