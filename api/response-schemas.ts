@@ -168,7 +168,16 @@ export const warehouseSchema = named(
 );
 export const warehouseListSchema = named(z.object({ warehouses: z.array(warehouseSchema) }), 'WarehouseList');
 
-export const skuSchema = named(z.object({ sku: z.string(), name: z.string(), reorderPoint: z.number().int(), safetyStock: z.number().int() }), 'Sku');
+export const skuSchema = named(
+  z.object({
+    sku: z.string(),
+    name: z.string(),
+    reorderPoint: z.number().int(),
+    safetyStock: z.number().int(),
+    components: z.array(z.object({ sku: z.string(), quantity: z.number().int() })).optional().describe('Present when the SKU is a kit'),
+  }),
+  'Sku',
+);
 
 const levelFields = { onHand: z.number().int(), reserved: z.number().int(), available: z.number().int() };
 
@@ -179,7 +188,12 @@ export const warehouseLevelSchema = named(
 );
 
 export const skuLevelsSchema = named(
-  z.object({ sku: z.string(), ...levelFields, levels: z.array(z.object({ warehouseId: z.string(), ...levelFields })) }),
+  z.object({
+    sku: z.string(),
+    ...levelFields,
+    levels: z.array(z.object({ warehouseId: z.string(), ...levelFields })),
+    components: z.array(z.object({ sku: z.string(), quantity: z.number().int() })).optional().describe('A kit: its levels are the kit units its components make, per warehouse'),
+  }),
   'SkuLevels',
 );
 

@@ -1,4 +1,5 @@
 /** Public shapes of the stock ledger. Pure types: safe to `import type` from workflow code. */
+import type { KitBook, KitComponent, KitProblem } from '../domain/kit';
 
 export interface OrderLine {
   sku: string;
@@ -185,6 +186,11 @@ export interface Ledger {
    * ledger does not hold open is placed as reserve() would.
    */
   amend(orderId: string, lines: OrderLine[], key: string, opts?: { exclude?: string[] }): Promise<AmendResult>;
+
+  /** The kits among `skus` and their components (docs/design.md §18). */
+  kits(skus: string[]): Promise<KitBook>;
+  /** Creates or updates `sku` as a kit; refused (nothing written) with the problem and the field. */
+  putKit(input: { sku: string; name: string; components: KitComponent[] }): Promise<{ created: boolean } | { problem: KitProblem }>;
 
   levels(sku: string): Promise<SkuLevels | undefined>;
   movements(sku: string, page?: { limit?: number; before?: string }): Promise<{ movements: Movement[]; next?: string }>;

@@ -37,9 +37,20 @@ CREATE INDEX stock_movements_on_hand_by_time ON stock_movements (warehouse_id, s
 -- inventory.available_changed carries a per-SKU sequence (docs/design.md §18): the counter
 -- lives on the row that records what was last sent, moved in the same UPDATE.
 ALTER TABLE channel_availability_sent ADD COLUMN sequence bigint NOT NULL DEFAULT 0;
+
+-- Kits (docs/design.md §18): a SKU with component rows is a kit; it has no stock of its own.
+CREATE TABLE kit_components (
+  kit_sku text NOT NULL REFERENCES skus (sku),
+  component_sku text NOT NULL REFERENCES skus (sku),
+  quantity integer NOT NULL CHECK (quantity > 0),
+  PRIMARY KEY (kit_sku, component_sku),
+  CHECK (kit_sku <> component_sku)
+);
+CREATE INDEX kit_components_by_component ON kit_components (component_sku);
 `;
 
 const DOWN_SQL = `
+DROP TABLE IF EXISTS kit_components;
 ALTER TABLE channel_availability_sent DROP COLUMN IF EXISTS sequence;
 DROP INDEX IF EXISTS stock_movements_on_hand_by_time;
 DROP TABLE IF EXISTS stock_counts;

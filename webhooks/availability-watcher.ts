@@ -11,6 +11,7 @@
 import type { Knex } from 'knex';
 import { availabilityBySku, type SkuAvailability } from '../channels/availability';
 import { channelRows } from '../channels/store';
+import { kitsContaining } from '../ledger/kits';
 import { emitEvent } from './outbox';
 import type { DispatcherLog } from './dispatcher';
 
@@ -46,8 +47,10 @@ export async function drainMarks(knex: Knex, batchSize = 5_000): Promise<number>
       [batchSize],
     );
     if (marks.length === 0) return 0;
+    // A component's change moves its kits' availability too (docs/design.md §18).
+    const marked = [...new Set(marks.map((m) => m.sku))];
     // Sorted, so two replicas lock sent rows in the same order and never deadlock.
-    const skus = [...new Set(marks.map((m) => m.sku))].sort();
+    const skus = [...new Set([...marked, ...(await kitsContaining(trx, marked))])].sort();
     await trx.raw(`INSERT INTO channel_availability_sent (sku) SELECT unnest(?::text[]) ORDER BY 1 ON CONFLICT (sku) DO NOTHING`, [skus]);
     const { rows: sent } = await trx.raw<{ rows: Array<{ sku: string; snapshot: Snapshot | null }> }>(
       `SELECT sku, snapshot FROM channel_availability_sent WHERE sku = ANY (?::text[]) ORDER BY sku FOR UPDATE`,

@@ -69,6 +69,12 @@ export function countRoutes(deps: CountRouteDeps): AnyRoute[] {
         const index = body.lines.findIndex((l) => l.sku === unknownSkus[0]);
         throw unprocessable('unknown_sku', `unknown sku: ${unknownSkus.join(', ')}`, { field: `lines.${index}.sku`, skus: unknownSkus });
       }
+      const kits = await ledger.kits(body.lines.map((l) => l.sku));
+      const kitLine = body.lines.findIndex((l) => kits[l.sku] !== undefined);
+      if (kitLine >= 0) {
+        const sku = body.lines[kitLine].sku;
+        throw unprocessable('kit_not_stocked', `${sku} is a kit: count its components instead`, { field: `lines.${kitLine}.sku`, sku });
+      }
       const outcome = await counts.create({ ...body, countId, source: body.source as 'cycle_count' | 'warehouse_report' }, config.counts.autoApproveUnits);
       if (outcome.kind === 'conflict') {
         throw new ApiError(409, 'idempotency_conflict', `count ${countId} was recorded with another body`, { countId, status: outcome.count.status });

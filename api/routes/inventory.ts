@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { ClosedOrdersCheck, Ledger } from '../../ledger/types';
 import { ADMIN, READ } from '../auth';
-import { notFound } from '../errors';
+import { ApiError, notFound } from '../errors';
+import { kitLevels, type LevelFigures } from '../../domain/kit';
 import { idempotencyKeyOf } from '../ids';
 import type { StockWaker } from '../../infra/stock-waker';
 import { defineRoute, type AnyRoute } from '../route';
@@ -31,6 +32,11 @@ function ledgerKey(req: Request, kind: 'receipt' | 'adjustment'): string {
 export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; closedOrdersCheck?: ClosedOrdersCheck }): AnyRoute[] {
   const { ledger, stockWaker, closedOrdersCheck } = deps;
 
+  /** Receipts and adjustments are of stocked SKUs: a kit has no stock of its own (docs/design.md §18). */
+  const refuseKit = async (sku: string) => {
+    if ((await ledger.kits([sku]))[sku]) throw new ApiError(422, 'kit_not_stocked', `${sku} is a kit: stock its components instead`, { field: 'sku', sku });
+  };
+
   const receipt = defineRoute({
     method: 'post',
     path: '/inventory/receipts',
@@ -39,7 +45,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     summary: 'Receive stock',
     description:
       'Adds units on hand at a warehouse. Afterwards every order awaiting this SKU gets the `stockArrived` signal, in the background after the answer (best effort: a failed signal is logged, the receipt stands, and waiting orders re-check by themselves every few minutes). ' +
-      'Unknown warehouse or SKU: 422 (`unknown_warehouse`, `unknown_sku`).',
+      'Unknown warehouse or SKU: 422 (`unknown_warehouse`, `unknown_sku`); a kit: 422 `kit_not_stocked`.',
     access: ADMIN,
     body: receiptBodySchema,
     idempotencyKey: LEDGER_KEY_DOC,
@@ -49,6 +55,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
       422: { description: 'Unknown warehouse or SKU (`unknown_warehouse`, `unknown_sku`), or on hand would pass the largest level the ledger holds (`level_out_of_range`)' },
     },
     async handler({ body, req }) {
+      await refuseKit(body.sku);
       const level = await ledger.receive({ ...body, key: ledgerKey(req, 'receipt') });
       stockWaker.wake([body.sku]);
       return { status: 201, body: level };
@@ -71,6 +78,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
       422: { description: 'Unknown warehouse or SKU (`unknown_warehouse`, `unknown_sku`), or on hand would pass the largest level the ledger holds (`level_out_of_range`)' },
     },
     async handler({ body, req }) {
+      await refuseKit(body.sku);
       const level = await ledger.adjust({ ...body, key: ledgerKey(req, 'adjustment') });
       return { status: 201, body: level };
     },
@@ -122,7 +130,11 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     async handler({ params }) {
       const result = await ledger.levels(params.sku);
       if (!result) throw notFound(`SKU ${params.sku}`, { sku: params.sku });
-      return { status: 200, body: result };
+      const components = (await ledger.kits([params.sku]))[params.sku];
+      if (!components) return { status: 200, body: result };
+      const levelsBySku = new Map<string, LevelFigures[]>();
+      for (const c of components) levelsBySku.set(c.sku, (await ledger.levels(c.sku))?.levels ?? []);
+      return { status: 200, body: { sku: params.sku, ...kitLevels(components, levelsBySku), components } };
     },
   });
 

@@ -1,0 +1,85 @@
+/**
+ * Kits over HTTP (docs/design.md §18) against the real order workflow and Postgres: the kit
+ * definition and its refusals, availability in GET /inventory, channels and
+ * inventory.available_changed, and orders that hold whole kit units from one warehouse.
+ */
+import request from 'supertest';
+import type { Express } from 'express';
+import { drainMarks } from '../webhooks/availability-watcher';
+import { as, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
+
+const putSku = (app: Express, sku: string, body: object) => request(app).put(`/skus/${sku}`).set(as('admin')).send(body);
+
+describe('API: kits (manual warehouse)', () => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await startApi({ worker: true });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  /** C1 10 at A; C2 3 at A and 4 at B; kit = 2×C1 + 1×C2. */
+  async function givenKit() {
+    const { warehouseId: a, sku: c1 } = await seedStock(h.app, 10, { priority: 1 });
+    const { sku: c2 } = await seedStock(h.app, 3, { warehouseId: a, priority: 1 });
+    const { warehouseId: b } = await seedStock(h.app, 4, { sku: c2, priority: 2 });
+    const kit = uid('KIT');
+    const put = await putSku(h.app, kit, { name: 'Mug and saucer', components: [{ sku: c1, quantity: 2 }, { sku: c2, quantity: 1 }] });
+    expect(put.status).toBe(201);
+    expect(put.body).toMatchObject({ sku: kit, name: 'Mug and saucer', components: [{ sku: c1, quantity: 2 }, { sku: c2, quantity: 1 }].sort((x, y) => (x.sku < y.sku ? -1 : 1)) });
+    return { a, b, c1, c2, kit };
+  }
+
+  const available = async (sku: string) => (await request(h.app).get(`/inventory/${sku}`).set(as('ops')).expect(200)).body;
+
+  it('a kit is defined once valid; kits of kits, unknown or no components, stock documents of a kit → 422/400, nothing moves', async () => {
+    const { a, c1, kit } = await givenKit();
+    const other = uid('KIT');
+    const nested = await putSku(h.app, other, { name: 'x', components: [{ sku: kit, quantity: 1 }] });
+    expect(nested.status).toBe(422);
+    expect(nested.body).toMatchObject({ error: 'kit_of_kits', details: { field: 'components.0.sku' } });
+    const unknown = await putSku(h.app, other, { name: 'x', components: [{ sku: c1, quantity: 1 }, { sku: uid('nope'), quantity: 1 }] });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body).toMatchObject({ error: 'unknown_sku', details: { field: 'components.1.sku' } });
+    const empty = await putSku(h.app, other, { name: 'x', components: [] });
+    expect(empty.status).toBe(400);
+    const intoKit = await putSku(h.app, c1, { name: 'x', components: [{ sku: uid('any'), quantity: 1 }] });
+    expect(intoKit.status).toBe(422);
+    await request(h.app).get(`/skus/${other}`).set(as('ops')).expect(404);
+
+    const receipt = await request(h.app).post('/inventory/receipts').set(as('admin')).send({ warehouseId: a, sku: kit, quantity: 1 });
+    expect(receipt.status).toBe(422);
+    expect(receipt.body).toMatchObject({ error: 'kit_not_stocked', details: { field: 'sku' } });
+    const adjustment = await request(h.app).post('/inventory/adjustments').set(as('admin')).send({ warehouseId: a, sku: kit, delta: 1, reason: 'x' });
+    expect(adjustment.status).toBe(422);
+    const count = await request(h.app).post('/counts').set(as('admin')).send({ warehouseId: a, countedAt: new Date().toISOString(), source: 'cycle_count', lines: [{ sku: c1, counted: 10 }, { sku: kit, counted: 1 }] });
+    expect(count.status).toBe(422);
+    expect(count.body).toMatchObject({ error: 'kit_not_stocked', details: { field: 'lines.1.sku' } });
+    expect((await available(c1)).onHand).toBe(10);
+    expect((await h.knex('stock_levels').where({ sku: kit })).length).toBe(0);
+  });
+
+  it('kit availability: min over components of ⌊free ÷ quantity⌋ per warehouse, summed; channels and available_changed follow', async () => {
+    const { a, b, c2, kit } = await givenKit();
+    const levels = await available(kit);
+    expect(levels).toMatchObject({ sku: kit, available: 3, onHand: 3 });
+    expect(levels.levels).toEqual(expect.arrayContaining([{ warehouseId: a, onHand: 3, reserved: 0, available: 3 }, { warehouseId: b, onHand: 0, reserved: 0, available: 0 }]));
+
+    const web = uid('web');
+    await request(h.app).put(`/channels/${web}`).set(as('admin')).send({ name: 'Web' }).expect(201);
+    const onlyB = uid('b2b');
+    await request(h.app).put(`/channels/${onlyB}`).set(as('admin')).send({ name: 'B only', warehouseIds: [b] }).expect(201);
+    const listed = async (channel: string) => (await request(h.app).get(`/channels/${channel}/availability?sku=${kit}`).set(as('ops')).expect(200)).body.items[0].available;
+    expect(await listed(web)).toBe(3);
+    expect(await listed(onlyB)).toBe(0);
+
+    // A component's change emits the kit's event too.
+    await drainMarks(h.knex);
+    await request(h.app).post('/inventory/adjustments').set(as('admin')).send({ warehouseId: a, sku: c2, delta: -1, reason: 'broken' }).expect(201);
+    await drainMarks(h.knex);
+    const events = await h.knex('webhook_events').where({ type: 'inventory.available_changed' }).whereRaw(`data->>'sku' = ?`, [kit]).orderBy('created_at');
+    expect(events.map((e: { data: { available: number } }) => e.data.available)).toEqual([3, 2]);
+    expect(events[1].data.byChannel).toMatchObject({ [web]: 2, [onlyB]: 0 });
+  });
+});
