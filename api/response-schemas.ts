@@ -112,6 +112,7 @@ const orderViewFields = z.object({
   }),
   shippingMethod: shippingMethodSchema,
   lines: z.array(lineView),
+  kits: z.record(z.string(), z.array(lineView)).optional().describe("The kit lines' components as of intake (docs/design.md §18): allocations and fulfillments are in these SKUs"),
   allocations: z.array(allocationSchema),
   backordered: z.array(lineView),
   fulfillments: z.array(fulfillmentSchema).describe('One per warehouse holding units'),

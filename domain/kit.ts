@@ -99,3 +99,26 @@ export function kitLevels(components: readonly KitComponent[], levelsBySku: Read
   const sum = (k: 'onHand' | 'reserved' | 'available') => levels.reduce((n, l) => n + l[k], 0);
   return { onHand: sum('onHand'), reserved: sum('reserved'), available: sum('available'), levels };
 }
+
+/** A kit line as a warehouse or carrier is told it: the kit, its units, and the components they take. */
+export interface KitLine {
+  sku: string;
+  quantity: number;
+  components: KitComponent[];
+}
+
+/** The kit units among a fulfillment's component lines (docs/design.md §18), for its requests. */
+export function kitLinesIn(lines: readonly { sku: string; quantity: number }[], kits: KitBook): KitLine[] {
+  const has = new Map(lines.map((l) => [l.sku, l.quantity]));
+  const out: KitLine[] = [];
+  for (const kit of Object.keys(kits).sort()) {
+    const units = kitUnitsFrom(kits[kit], (sku) => has.get(sku) ?? 0);
+    if (units > 0) out.push({ sku: kit, quantity: units, components: kits[kit].map((c) => ({ sku: c.sku, quantity: c.quantity * units })) });
+  }
+  return out;
+}
+
+/** The order's kit lines as the ledger groups them: units and components per kit. */
+export function kitDemandOf(lines: readonly { sku: string; quantity: number }[], kits: KitBook): Array<{ kit: string; units: number; components: KitComponent[] }> {
+  return lines.filter((l) => kits[l.sku]).map((l) => ({ kit: l.sku, units: l.quantity, components: [...kits[l.sku]] }));
+}

@@ -1,5 +1,7 @@
 /** Public shapes of the stock ledger. Pure types: safe to `import type` from workflow code. */
 import type { KitBook, KitComponent, KitProblem } from '../domain/kit';
+import type { KitDemand } from './kit-plan';
+export type { KitDemand } from './kit-plan';
 
 export interface OrderLine {
   sku: string;
@@ -159,9 +161,9 @@ export interface Ledger {
   adjust(input: { warehouseId: string; sku: string; delta: number; reason: string; key: string }): Promise<WarehouseLevel & { sku: string }>;
 
   /** Records the order's demand (duplicate SKU lines merged) and holds what can be held. */
-  reserve(orderId: string, lines: OrderLine[], key: string): Promise<ReserveResult>;
+  reserve(orderId: string, lines: OrderLine[], key: string, opts?: { kits?: KitDemand[] }): Promise<ReserveResult>;
   /** Tries again to hold the order's backordered remainder, never at the `exclude`d warehouses. */
-  reserveMore(orderId: string, key: string, opts?: { exclude?: string[] }): Promise<ReserveResult>;
+  reserveMore(orderId: string, key: string, opts?: { exclude?: string[]; kits?: KitDemand[] }): Promise<ReserveResult>;
   /**
    * Every held unit of the order back to available; the order awaits nothing more. With
    * `warehouseId` only what is held there: the order stays open and those units become

@@ -6,7 +6,8 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { drainMarks } from '../webhooks/availability-watcher';
-import { as, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { eventually } from './support/temporal';
+import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
 
 const putSku = (app: Express, sku: string, body: object) => request(app).put(`/skus/${sku}`).set(as('admin')).send(body);
 
@@ -81,5 +82,55 @@ describe('API: kits (manual warehouse)', () => {
     const events = await h.knex('webhook_events').where({ type: 'inventory.available_changed' }).whereRaw(`data->>'sku' = ?`, [kit]).orderBy('created_at');
     expect(events.map((e: { data: { available: number } }) => e.data.available)).toEqual([3, 2]);
     expect(events[1].data.byChannel).toMatchObject({ [web]: 2, [onlyB]: 0 });
+  });
+
+  const order = async (lines: Array<{ sku: string; quantity: number }>, status: string) => {
+    const orderId = uid('ord');
+    await request(h.app).post('/orders').set(as('system')).send(orderBody(lines, { orderId })).expect(202);
+    return eventually(async () => {
+      const r = await request(h.app).get(`/orders/${orderId}`).set(as('ops'));
+      return r.status === 200 && r.body.status === status ? r.body : undefined;
+    });
+  };
+  const held = async (sku: string, warehouseId: string) =>
+    ((await request(h.app).get(`/inventory/${sku}`).set(as('ops')).expect(200)).body.levels as Array<{ warehouseId: string; reserved: number }>).find((l) => l.warehouseId === warehouseId)?.reserved ?? 0;
+
+  it('2 kits hold 4 C1 + 2 C2 at A; 2 more get one kit at A and backorder the other whole (C2 at B stays free); channels follow', async () => {
+    const { a, b, c1, c2, kit } = await givenKit();
+    const web = uid('web');
+    await request(h.app).put(`/channels/${web}`).set(as('admin')).send({ name: 'Web' }).expect(201);
+    const listed = async () => (await request(h.app).get(`/channels/${web}/availability?sku=${kit}`).set(as('ops')).expect(200)).body.items[0].available;
+
+    const first = await order([{ sku: kit, quantity: 2 }], 'picking');
+    expect(first.kits).toEqual({ [kit]: expect.arrayContaining([{ sku: c1, quantity: 2 }, { sku: c2, quantity: 1 }]) });
+    expect([...first.allocations].sort((x: { sku: string }, y: { sku: string }) => (x.sku < y.sku ? -1 : 1))).toEqual(
+      [{ warehouseId: a, sku: c1, quantity: 4 }, { warehouseId: a, sku: c2, quantity: 2 }].sort((x, y) => (x.sku < y.sku ? -1 : 1)),
+    );
+    expect(first.fulfillments).toEqual([expect.objectContaining({ warehouseId: a, lines: expect.arrayContaining([{ sku: c1, quantity: 4 }, { sku: c2, quantity: 2 }]) })]);
+    expect(await listed()).toBe(1);
+
+    const second = await order([{ sku: kit, quantity: 2 }], 'awaiting_stock');
+    expect([...second.allocations].sort((x: { sku: string }, y: { sku: string }) => (x.sku < y.sku ? -1 : 1))).toEqual(
+      [{ warehouseId: a, sku: c1, quantity: 2 }, { warehouseId: a, sku: c2, quantity: 1 }].sort((x, y) => (x.sku < y.sku ? -1 : 1)),
+    );
+    expect([...second.backordered].sort((x: { sku: string }, y: { sku: string }) => (x.sku < y.sku ? -1 : 1))).toEqual(
+      [{ sku: c1, quantity: 2 }, { sku: c2, quantity: 1 }].sort((x, y) => (x.sku < y.sku ? -1 : 1)),
+    );
+    expect(await held(c2, b)).toBe(0);
+    expect(await held(c1, a)).toBe(6);
+    expect(await held(c2, a)).toBe(3);
+    expect(await listed()).toBe(0);
+    expect((await request(h.app).get(`/inventory/${kit}`).set(as('ops')).expect(200)).body.available).toBe(0);
+
+    // Changing the kit affects new orders only: the waiting order keeps its snapshot.
+    await putSku(h.app, kit, { name: 'Mug and saucer', components: [{ sku: c2, quantity: 1 }] }).expect(200);
+    const still = (await request(h.app).get(`/orders/${second.orderId}`).set(as('ops')).expect(200)).body;
+    expect(still.kits[kit]).toEqual(expect.arrayContaining([{ sku: c1, quantity: 2 }, { sku: c2, quantity: 1 }]));
+    const third = await order([{ sku: kit, quantity: 1 }], 'picking');
+    expect(third.allocations).toEqual([{ warehouseId: b, sku: c2, quantity: 1 }]);
+
+    for (const o of [first, second, third]) await request(h.app).post(`/orders/${o.orderId}/cancel`).set(as('support')).send({ reason: 'test over' }).expect(200);
+    const rec = await request(h.app).get(`/inventory/reconciliation?skus=${c1},${c2}`).set(as('admin')).expect(200);
+    expect(rec.body).toEqual({ ok: true, problems: [] });
   });
 });
