@@ -134,3 +134,35 @@ describe('API: kits (manual warehouse)', () => {
     expect(rec.body).toEqual({ ok: true, problems: [] });
   });
 });
+
+describe('API: a returned kit restocks its components (simulated warehouse and carrier)', () => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await startApi({ worker: true, env: { WAREHOUSE_MODE: 'simulated', CARRIER_MODE: 'simulated', SIMULATED_DELAY: '20ms', RETURN_TIMEOUT: '10m' } });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('2 kits delivered; 1 kit returned and restocked → 2 C1 and 1 C2 back on hand; a third kit is more than delivered', async () => {
+    const { warehouseId: a, sku: c1 } = await seedStock(h.app, 10);
+    const { sku: c2 } = await seedStock(h.app, 5, { warehouseId: a });
+    const kit = uid('KIT');
+    await putSku(h.app, kit, { name: 'Set', components: [{ sku: c1, quantity: 2 }, { sku: c2, quantity: 1 }] }).expect(201);
+    const orderId = uid('ord');
+    await request(h.app).post('/orders').set(as('system')).send(orderBody([{ sku: kit, quantity: 2 }], { orderId })).expect(202);
+    await eventually(async () => ((await request(h.app).get(`/orders/${orderId}`).set(as('ops'))).body.status === 'delivered' ? true : undefined));
+    const onHand = async (sku: string) => (await request(h.app).get(`/inventory/${sku}`).set(as('ops')).expect(200)).body.onHand;
+    expect([await onHand(c1), await onHand(c2)]).toEqual([6, 3]);
+
+    const ret = await request(h.app).post(`/orders/${orderId}/returns`).set(as('support')).send({ lines: [{ sku: kit, quantity: 1 }], reason: 'chipped' });
+    expect(ret.status).toBe(201);
+    const tooMany = await request(h.app).post(`/orders/${orderId}/returns`).set(as('support')).send({ lines: [{ sku: kit, quantity: 2 }], reason: 'more' });
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body.details.lines).toEqual([expect.objectContaining({ sku: kit, requested: 2, returnable: 1 })]);
+    const received = await request(h.app).post(`/returns/${ret.body.returnId}/receive`).set(as('system')).send({ warehouseId: a, lines: [{ sku: kit, quantity: 1, disposition: 'restock' }] });
+    expect(received.status).toBe(200);
+    expect([await onHand(c1), await onHand(c2)]).toEqual([8, 4]);
+    expect((await request(h.app).get(`/inventory/reconciliation?skus=${c1},${c2}`).set(as('admin')).expect(200)).body).toEqual({ ok: true, problems: [] });
+  });
+});
