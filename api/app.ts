@@ -124,7 +124,7 @@ export function createApp(deps: AppDeps): express.Express {
     ...orderRoutes({ config, orders, store }),
     ...eventRoutes({ orders, store }),
     ...holdRoutes({ orders }),
-    ...editRoutes({ orders, limits: config.limits }),
+    ...editRoutes({ orders, limits: config.limits, kits: (skus) => ledger.kits(skus) }),
     ...returnRoutes({ returns }),
     ...catalogRoutes({ ledger, integrationSecretSet: config.integration?.secret !== undefined }),
     ...inventoryRoutes({ ledger, stockWaker, closedOrdersCheck }),

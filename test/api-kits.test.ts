@@ -129,6 +129,10 @@ describe('API: kits (manual warehouse)', () => {
     const third = await order([{ sku: kit, quantity: 1 }], 'picking');
     expect(third.allocations).toEqual([{ warehouseId: b, sku: c2, quantity: 1 }]);
 
+    const edit = await request(h.app).post(`/orders/${third.orderId}/edits`).set(as('support')).send({ lines: [{ sku: kit, quantity: 2 }] });
+    expect(edit.status).toBe(422);
+    expect(edit.body).toMatchObject({ error: 'kit_edit_unsupported', details: { field: 'lines.0.sku' } });
+
     for (const o of [first, second, third]) await request(h.app).post(`/orders/${o.orderId}/cancel`).set(as('support')).send({ reason: 'test over' }).expect(200);
     const rec = await request(h.app).get(`/inventory/reconciliation?skus=${c1},${c2}`).set(as('admin')).expect(200);
     expect(rec.body).toEqual({ ok: true, problems: [] });
