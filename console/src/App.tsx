@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from './api';
 import { ErrorNote } from './components/ErrorNote';
 import { AttentionPage } from './pages/AttentionPage';
+import { CountsPage } from './pages/CountsPage';
 import { OrderPage } from './pages/OrderPage';
 import { SearchPage } from './pages/SearchPage';
 import { SignIn } from './pages/SignIn';
@@ -17,6 +18,7 @@ function Page({ me }: { me: Identity }) {
   const sku = /^\/skus\/([^/]+)\/?$/.exec(path);
   if (sku) return <SkuPage sku={decodeURIComponent(sku[1])} me={me} />;
   if (path === '/attention') return <AttentionPage />;
+  if (path === '/counts') return <CountsPage me={me} />;
   if (path === '/' || path === '') return <SearchPage />;
   return (
     <main>
@@ -67,6 +69,7 @@ export function App() {
           <nav aria-label="Main">
             <Link to="/">Orders</Link>
             <Link to="/attention">Needs attention</Link>
+            <Link to="/counts">Counts</Link>
             <a href="/docs">API docs</a>
           </nav>
         )}

@@ -4,7 +4,7 @@
  */
 import type { Role } from './types';
 
-export type Action = 'hold' | 'release' | 'edit' | 'cancel' | 'retry' | 'return' | 'receive' | 'stock';
+export type Action = 'hold' | 'release' | 'edit' | 'cancel' | 'retry' | 'return' | 'receive' | 'stock' | 'count';
 
 const ALLOWED: Record<Action, readonly Role[]> = {
   hold: ['system', 'support', 'admin'],
@@ -16,6 +16,8 @@ const ALLOWED: Record<Action, readonly Role[]> = {
   // The warehouse systems report the parcels that arrive (RETURN_RECEIVE), not support.
   receive: ['system', 'admin'],
   stock: ['admin'],
+  // Approving or rejecting a count (docs/design.md §16).
+  count: ['admin'],
 };
 
 export const may = (role: Role, action: Action): boolean => ALLOWED[action].includes(role);

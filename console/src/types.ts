@@ -109,3 +109,17 @@ export interface Movement {
 }
 
 export interface Alert { id: string; sku: string; available: number; reorderPoint: number; openedAt: string }
+
+/** A count (docs/design.md §16): the warehouse's numbers compared as of countedAt. */
+export interface Count {
+  countId: string;
+  warehouseId: string;
+  countedAt: string;
+  source: 'cycle_count' | 'warehouse_report';
+  status: 'applied' | 'pending_approval' | 'rejected';
+  lines: Array<{ sku: string; counted: number; expected: number; variance: number }>;
+  reallocated: Array<{ orderId: string; sku: string; quantity: number }>;
+  rejectionReason?: string;
+  createdAt: string;
+  decidedAt?: string;
+}
