@@ -122,3 +122,27 @@ export function kitLinesIn(lines: readonly { sku: string; quantity: number }[], 
 export function kitDemandOf(lines: readonly { sku: string; quantity: number }[], kits: KitBook): Array<{ kit: string; units: number; components: KitComponent[] }> {
   return lines.filter((l) => kits[l.sku]).map((l) => ({ kit: l.sku, units: l.quantity, components: [...kits[l.sku]] }));
 }
+
+/**
+ * Held component units at a warehouse that do not make whole kit units (a count took part of
+ * a kit's hold there): what must be released so that no half kit stays held anywhere.
+ */
+export function partialKitHolds(
+  held: readonly { warehouseId: string; sku: string; quantity: number }[],
+  kits: ReadonlyArray<{ components: readonly KitComponent[] }>,
+): Array<{ warehouseId: string; sku: string; quantity: number }> {
+  const out: Array<{ warehouseId: string; sku: string; quantity: number }> = [];
+  for (const k of kits) {
+    const parts = new Set(k.components.map((c) => c.sku));
+    const warehouses = [...new Set(held.filter((h) => parts.has(h.sku)).map((h) => h.warehouseId))].sort();
+    for (const w of warehouses) {
+      const at = (sku: string) => held.filter((h) => h.warehouseId === w && h.sku === sku).reduce((n, h) => n + h.quantity, 0);
+      const units = kitUnitsFrom(k.components, at);
+      for (const c of k.components) {
+        const excess = at(c.sku) - units * c.quantity;
+        if (excess > 0) out.push({ warehouseId: w, sku: c.sku, quantity: excess });
+      }
+    }
+  }
+  return out;
+}

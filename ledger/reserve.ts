@@ -10,7 +10,8 @@ import { orderPosition, withStatus } from './position';
 import { allocateWithKits, kitDemands, type KitDemand } from './kit-plan';
 import { reserveSingle } from './store';
 import type { ApplyPlan } from './store';
-import type { OrderLine, ReserveResult } from './types';
+import type { Allocation, OrderLine, ReserveResult } from './types';
+import { partialKitHolds } from '../domain/kit';
 import { requireKey, runWrite } from './write';
 
 export function requireOrderId(orderId: unknown): asserts orderId is string {
@@ -19,6 +20,9 @@ export function requireOrderId(orderId: unknown): asserts orderId is string {
 
 /** Holds what can be held of the order's remainder (never at `exclude`) and returns its new position. */
 export function planHold(ctx: LedgerContext, demand: OrderLine[], touchOrder: boolean, exclude: readonly string[] = [], kits?: readonly KitDemand[]): ApplyPlan {
+  // Half a kit held at a warehouse (a count took part of it) is let go and placed again whole.
+  const partial = kits ? partialKitHolds(withStatus(ctx, 'held'), kits) : [];
+  if (partial.length > 0) return withPartialReleased(planHold(withoutHolds(ctx, partial), demand, touchOrder, exclude, kits), partial);
   const open = touchOrder || ctx.order?.status === 'open';
   const position = orderPosition(ctx, demand, open);
   const stock = stockFromContext(ctx, new Set(exclude));
@@ -39,6 +43,38 @@ export function planHold(ctx: LedgerContext, demand: OrderLine[], touchOrder: bo
     backorderedSkus: checked.map((b) => b.sku),
     backorderExclude: [...exclude],
     result,
+  };
+}
+
+/** The context as if `released` were no longer held: available again where the warehouse is active. */
+function withoutHolds(ctx: LedgerContext, released: readonly Allocation[]): LedgerContext {
+  const less = (w: string, sku: string) => released.filter((r) => r.warehouseId === w && r.sku === sku).reduce((n, r) => n + r.quantity, 0);
+  return {
+    ...ctx,
+    reservations: ctx.reservations.map((r) => (r.status === 'held' ? { ...r, quantity: r.quantity - less(r.warehouseId, r.sku) } : r)).filter((r) => r.quantity > 0),
+    levels: ctx.levels.map((l) => ({ ...l, available: l.available + less(l.warehouseId, l.sku) })),
+  };
+}
+
+/** The plan with `released` netted in: one change and one transition per (warehouse, SKU). */
+function withPartialReleased(plan: ApplyPlan, released: readonly Allocation[]): ApplyPlan {
+  const net = new Map<string, Allocation>();
+  for (const c of plan.changes ?? []) net.set(`${c.warehouseId}\u0000${c.sku}`, { warehouseId: c.warehouseId, sku: c.sku, quantity: c.reservedDelta });
+  for (const r of released) {
+    const id = `${r.warehouseId}\u0000${r.sku}`;
+    const prev = net.get(id);
+    net.set(id, { warehouseId: r.warehouseId, sku: r.sku, quantity: (prev?.quantity ?? 0) - r.quantity });
+  }
+  const moves = [...net.values()].filter((a) => a.quantity !== 0);
+  return {
+    ...plan,
+    orderStatus: plan.orderStatus ?? 'open',
+    changes: moves.map((a) => ({ warehouseId: a.warehouseId, sku: a.sku, kind: a.quantity > 0 ? 'reserve' : 'release', onHandDelta: 0, reservedDelta: a.quantity, onFail: 'stale' })),
+    transitions: moves.map((a) =>
+      a.quantity > 0
+        ? { warehouseId: a.warehouseId, sku: a.sku, from: null, to: 'held' as const, quantity: a.quantity }
+        : { warehouseId: a.warehouseId, sku: a.sku, from: 'held' as const, to: 'released' as const, quantity: -a.quantity },
+    ),
   };
 }
 

@@ -62,4 +62,41 @@ describe('count shortfall', () => {
     expect(await balances(h.knex, [sku])).toEqual([{ warehouse_id: w, sku, on_hand: 4, reserved: 4 }]);
     expect(await h.ledger.reconcile(undefined, { skus: [sku] })).toEqual({ ok: true, problems: [] });
   });
+
+  it('a kit unit a count broke is let go and placed again whole (no half kit held anywhere)', async () => {
+    const [a, b] = [name('ka'), name('kb')];
+    const [c1, c2] = [name('kc1'), name('kc2')];
+    await givenStock(h.ledger, {
+      warehouses: [{ id: a, priority: 1 }, { id: b, priority: 2 }],
+      skus: [{ sku: c1 }, { sku: c2 }],
+      stock: [
+        { warehouseId: a, sku: c1, quantity: 2 },
+        { warehouseId: a, sku: c2, quantity: 1 },
+        { warehouseId: b, sku: c1, quantity: 2 },
+        { warehouseId: b, sku: c2, quantity: 1 },
+      ],
+    });
+    const o = name('kit-order');
+    const kits = [{ kit: name('K'), units: 1, components: [{ sku: c1, quantity: 2 }, { sku: c2, quantity: 1 }] }];
+    const first = await h.ledger.reserve(o, [{ sku: c1, quantity: 2 }, { sku: c2, quantity: 1 }], `${o}:reserve`, { kits });
+    expect(first.allocations.every((x) => x.warehouseId === a)).toBe(true);
+    const counts = createCountRecords(h.knex, createCursorCodec('0123456789abcdef0123'));
+    const count = await counts.create({ countId: name('kc'), warehouseId: a, countedAt: new Date().toISOString(), source: 'cycle_count', lines: [{ sku: c1, counted: 1 }] }, 10);
+    expect(count.count.reallocated).toEqual([{ orderId: o, sku: c1, quantity: 1 }]);
+
+    const again = await h.ledger.reserveMore(o, `${o}:reroute:1`, { kits });
+    expect(again.backordered).toEqual([]);
+    expect([...again.allocations].sort((x, y) => (x.sku < y.sku ? -1 : 1))).toEqual(
+      [{ warehouseId: b, sku: c1, quantity: 2 }, { warehouseId: b, sku: c2, quantity: 1 }].sort((x, y) => (x.sku < y.sku ? -1 : 1)),
+    );
+    expect(await balances(h.knex, [c1, c2])).toEqual(
+      [
+        { warehouse_id: a, sku: c1, on_hand: 1, reserved: 0 },
+        { warehouse_id: a, sku: c2, on_hand: 1, reserved: 0 },
+        { warehouse_id: b, sku: c1, on_hand: 2, reserved: 2 },
+        { warehouse_id: b, sku: c2, on_hand: 1, reserved: 1 },
+      ].sort((x, y) => (x.warehouse_id + x.sku < y.warehouse_id + y.sku ? -1 : 1)),
+    );
+    expect(await h.ledger.reconcile(undefined, { skus: [c1, c2] })).toEqual({ ok: true, problems: [] });
+  });
 });

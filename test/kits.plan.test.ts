@@ -3,7 +3,7 @@
  * one warehouse each, never more than a warehouse has, the rest backordered whole.
  */
 import fc from 'fast-check';
-import { expandKits, kitAvailable, kitLevels, kitLinesIn, sharedComponents } from '../domain/kit';
+import { expandKits, kitAvailable, kitLevels, kitLinesIn, partialKitHolds, sharedComponents } from '../domain/kit';
 import { allocateWithKits } from '../ledger/kit-plan';
 import type { WarehouseStock } from '../ledger/allocate';
 
@@ -67,5 +67,16 @@ describe('kits (pure)', () => {
       { sku: 'x', quantity: 1 },
     ]);
     expect(sharedComponents([{ sku: 'K' }, { sku: 'c2' }], { K: KIT.components })).toEqual(['c2']);
+    // 3 C1 + 2 C2 at A make 1 whole kit: 1 C1 and 1 C2 are half a kit; B's 4 + 2 are two kits.
+    const held = [
+      { warehouseId: 'A', sku: 'c1', quantity: 3 },
+      { warehouseId: 'A', sku: 'c2', quantity: 2 },
+      { warehouseId: 'B', sku: 'c1', quantity: 4 },
+      { warehouseId: 'B', sku: 'c2', quantity: 2 },
+    ];
+    expect(partialKitHolds(held, [KIT])).toEqual([
+      { warehouseId: 'A', sku: 'c1', quantity: 1 },
+      { warehouseId: 'A', sku: 'c2', quantity: 1 },
+    ]);
   });
 });
