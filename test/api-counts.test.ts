@@ -7,6 +7,8 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { eventually } from './support/temporal';
 import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { statusQuery } from '../workflows/messages';
+import { orderWorkflowId } from '../workflows/types';
 
 const FAST = { WAREHOUSE_MODE: 'simulated', CARRIER_MODE: 'simulated', SIMULATED_DELAY: '20ms' };
 
@@ -149,7 +151,8 @@ describe('API: a count shortfall re-allocates held units (manual warehouse)', ()
     const picking = await untilStatus(h.app, orderId, 'picking');
     expect(picking.allocations).toEqual([{ warehouseId: a, sku, quantity: 3 }]);
 
-    const count = await request(h.app).post('/counts').set(as('system')).send({ warehouseId: a, countedAt: new Date().toISOString(), source: 'cycle_count', lines: [{ sku, counted: 1 }] });
+    const countBody = { warehouseId: a, countedAt: new Date().toISOString(), source: 'cycle_count', lines: [{ sku, counted: 1 }] };
+    const count = await request(h.app).post('/counts').set(as('system')).send(countBody);
     expect(count.status).toBe(201);
     expect(count.body).toMatchObject({ status: 'applied', lines: [{ sku, counted: 1, expected: 4, variance: -3 }], reallocated: [{ orderId, sku, quantity: 2 }] });
     const atA = await level(h.app, sku, a);
@@ -175,6 +178,14 @@ describe('API: a count shortfall re-allocates held units (manual warehouse)', ()
       const r = await request(h.app).get(`/orders/${orderId}`).set(as('ops'));
       return r.body.fulfillments.some((f: { warehouseId: string }) => f.warehouseId === b) ? true : undefined;
     });
+    // The same count again: 200, its signal repeated, and the order re-allocates nothing twice.
+    const repeat = await request(h.app).post('/counts').set(as('system')).send({ ...countBody, countId: count.body.countId });
+    expect(repeat.status).toBe(200);
+    // The status query runs after the workflow has taken in the signal delivered before it.
+    const live = await h.client.workflow.getHandle(orderWorkflowId(orderId)).query(statusQuery);
+    const history = live.history as Array<{ note?: string }>;
+    expect(history.filter((e) => e.note?.startsWith(`count ${count.body.countId}`))).toHaveLength(1);
+    expect(await level(h.app, sku, b)).toEqual({ onHand: 4, reserved: 2 });
     expect(await reconciled(h.app, sku)).toEqual({ ok: true, problems: [] });
     await request(h.app).post(`/orders/${orderId}/cancel`).set(as('support')).send({ reason: 'test over' }).expect(200);
   });

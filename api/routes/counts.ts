@@ -79,10 +79,10 @@ export function countRoutes(deps: CountRouteDeps): AnyRoute[] {
       if (outcome.kind === 'conflict') {
         throw new ApiError(409, 'idempotency_conflict', `count ${countId} was recorded with another body`, { countId, status: outcome.count.status });
       }
-      if (outcome.kind === 'created') {
-        log.info('count recorded', { countId, status: outcome.count.status, reallocated: outcome.count.reallocated.length });
-        if (outcome.count.status === 'applied') await afterApplied(outcome.count);
-      }
+      if (outcome.kind === 'created') log.info('count recorded', { countId, status: outcome.count.status, reallocated: outcome.count.reallocated.length });
+      // A repeat signals the re-allocating orders again (they ignore a signal they had): the
+      // sender's retry after a lost answer also covers signals lost with it.
+      if (outcome.count.status === 'applied') await afterApplied(outcome.count);
       return { status: outcome.kind === 'created' ? 201 : 200, headers: { Location: `/counts/${encodeURIComponent(countId)}` }, body: outcome.count };
     },
   });
