@@ -12,6 +12,7 @@
 import type { Knex } from 'knex';
 import { countLines, shortfallTakes, type CountLine, type CountLineInput, type HeldUnits, type Reallocation } from '../domain/count';
 import { LedgerError } from './errors';
+import { translateError } from './store';
 
 export interface CountApplyInput {
   countId: string;
@@ -76,7 +77,8 @@ export async function applyCount(knex: Knex, trx: Knex.Transaction, input: Count
     } catch (err) {
       await trx.raw('ROLLBACK TO SAVEPOINT count_attempt');
       if (err instanceof HoldersMoved && attempt < 8) continue;
-      throw err;
+      // The database's refusals (a level past the int4 range) in the ledger's own words.
+      throw translateError(err);
     }
   }
 }
