@@ -108,7 +108,7 @@ export function createActivities(deps: ActivityDeps) {
       const skus = [...new Set((input.lines ?? []).map((l) => l.sku))];
       const facts = await mapErrors(() => ledger.catalogFacts(skus));
       const problems = orderProblems(input, facts.unknownSkus, facts.activeWarehouses);
-      const kits = facts.unknownSkus.length === 0 && skus.length > 0 ? await mapErrors(() => ledger.kits(skus)) : {};
+      const kits = facts.kits ?? {};
       const shared = sharedComponents(input.lines ?? [], kits);
       if (shared.length > 0) problems.push(`kit components ordered more than once (as a kit and on their own, or in two kits): ${shared.join(', ')}`);
       if (problems.length > 0) {

@@ -154,7 +154,7 @@ export interface Ledger {
   upsertSku(input: { sku: string; name: string; reorderPoint?: number; safetyStock?: number }): Promise<{ sku: Sku; created: boolean }>;
   getSku(sku: string): Promise<Sku | undefined>;
   /** For order validation, one round trip: SKUs among `skus` not in the catalog, and the number of active warehouses. */
-  catalogFacts(skus: string[]): Promise<{ unknownSkus: string[]; activeWarehouses: number }>;
+  catalogFacts(skus: string[]): Promise<{ unknownSkus: string[]; activeWarehouses: number; kits?: KitBook }>;
 
   receive(input: { warehouseId: string; sku: string; quantity: number; reference?: string; key: string }): Promise<WarehouseLevel & { sku: string }>;
   /** Refused with LedgerError INSUFFICIENT_STOCK when on hand would drop below reserved or zero. */
