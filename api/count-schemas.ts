@@ -25,7 +25,8 @@ export const countBodySchema = named(
           z
             .object({
               sku: skuCodeSchema,
-              counted: z.number().int('must be an integer').min(0, 'must not be negative').max(1_000_000_000).describe('Units physically there at countedAt'),
+              // A negative count is well-formed but impossible: 422 `negative_count` (docs/design.md §16), not a schema error.
+              counted: z.number().int('must be an integer').min(-1_000_000_000).max(1_000_000_000).describe('Units physically there at countedAt; negative → 422 `negative_count`'),
             })
             .strict(),
         )

@@ -115,8 +115,11 @@ describe('API: counts as of their time (simulated warehouse and carrier)', () =>
     expect(old.status).toBe(422);
     expect(old.body).toMatchObject({ error: 'invalid_counted_at', details: { field: 'countedAt' } });
     const negative = await post({ ...base, lines: [{ sku, counted: -1 }] });
-    expect(negative.status).toBe(400);
-    expect(negative.body.details).toEqual([expect.objectContaining({ in: 'body', path: 'lines.0.counted' })]);
+    expect(negative.status).toBe(422);
+    expect(negative.body).toMatchObject({ error: 'negative_count', details: { field: 'lines.0.counted' } });
+    const fractional = await post({ ...base, lines: [{ sku, counted: 1.5 }] });
+    expect(fractional.status).toBe(400);
+    expect(fractional.body.details).toEqual([expect.objectContaining({ in: 'body', path: 'lines.0.counted' })]);
     const duplicate = await post({ ...base, lines: [{ sku, counted: 1 }, { sku, counted: 2 }] });
     expect(duplicate.status).toBe(400);
     expect(duplicate.body.details).toEqual([expect.objectContaining({ path: 'lines.1.sku' })]);

@@ -52,12 +52,16 @@ export function countRoutes(deps: CountRouteDeps): AnyRoute[] {
     responses: {
       200: { description: 'The same count sent again: the count as stored', schema: countViewSchema },
       201: { description: 'The count, `applied` or `pending_approval`', schema: countViewSchema },
-      400: { description: 'Malformed body: a negative count, duplicate SKUs in one count (`validation_failed`, the field in `details`)' },
+      400: { description: 'Malformed body, e.g. duplicate SKUs in one count (`validation_failed`, the field in `details`)' },
       409: { description: 'The count id names a count with another body (`idempotency_conflict`), or picked fulfillments hold more than the count leaves (`insufficient_stock`)' },
-      422: { description: '`countedAt` in the future or older than COUNT_MAX_AGE (`invalid_counted_at`), unknown warehouse or SKU (`unknown_warehouse`, `unknown_sku`); `details.field` names the field' },
+      422: { description: 'A negative count (`negative_count`), `countedAt` in the future or older than COUNT_MAX_AGE (`invalid_counted_at`), unknown warehouse or SKU (`unknown_warehouse`, `unknown_sku`), a kit (`kit_not_stocked`); `details.field` names the field' },
     },
     async handler({ body, req, log }) {
       const countId = body.countId ?? `cnt-${idempotencyKeyOf(req) ?? randomUUID()}`.slice(0, 64);
+      const negative = body.lines.findIndex((l) => l.counted < 0);
+      if (negative >= 0) {
+        throw unprocessable('negative_count', `a count cannot be negative (${body.lines[negative].sku}: ${body.lines[negative].counted})`, { field: `lines.${negative}.counted`, sku: body.lines[negative].sku });
+      }
       const problem = countedAtProblem(Date.parse(body.countedAt), Date.now(), config.counts.maxAgeMs);
       if (problem) throw unprocessable('invalid_counted_at', problem, { field: 'countedAt', countedAt: body.countedAt });
       const warehouses = await ledger.listWarehouses();
