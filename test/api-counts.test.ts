@@ -192,4 +192,31 @@ describe('API: a count shortfall re-allocates held units (manual warehouse)', ()
     expect(await reconciled(h.app, sku)).toEqual({ ok: true, problems: [] });
     await request(h.app).post(`/orders/${orderId}/cancel`).set(as('support')).send({ reason: 'test over' }).expect(200);
   });
+
+  it('on hold, a count of 0 at A takes the whole hold: the idle fulfillment there is cancelled, the units move to B, released it picks at B', async () => {
+    const { warehouseId: a, sku } = await seedStock(h.app, 4, { priority: 1 });
+    const { warehouseId: b } = await seedStock(h.app, 4, { sku, priority: 2 });
+    const orderId = uid('ord');
+    await request(h.app).post('/orders').set(as('system')).send(orderBody([{ sku, quantity: 3 }], { orderId })).expect(202);
+    await untilStatus(h.app, orderId, 'picking');
+    await request(h.app).post(`/orders/${orderId}/holds`).set(as('support')).send({ reason: 'fraud_check' }).expect(201);
+    await untilStatus(h.app, orderId, 'on_hold');
+
+    const count = await request(h.app).post('/counts').set(as('system')).send({ warehouseId: a, countedAt: new Date().toISOString(), source: 'cycle_count', lines: [{ sku, counted: 0 }] });
+    expect(count.body).toMatchObject({ status: 'applied', reallocated: [{ orderId, sku, quantity: 3 }] });
+    const moved = await eventually(async () => {
+      const r = await request(h.app).get(`/orders/${orderId}`).set(as('ops'));
+      return r.body.allocations.some((x: { warehouseId: string }) => x.warehouseId === b) ? r.body : undefined;
+    });
+    expect(moved.allocations).toEqual([{ warehouseId: b, sku, quantity: 3 }]);
+    expect(moved.fulfillments.find((f: { warehouseId: string }) => f.warehouseId === a)).toMatchObject({ status: 'cancelled', reason: expect.stringContaining(count.body.countId) });
+
+    const holdId = moved.holds[0].holdId;
+    await request(h.app).delete(`/orders/${orderId}/holds/${holdId}`).set(as('support')).expect(200);
+    const picking = await untilStatus(h.app, orderId, 'picking');
+    expect(picking.fulfillments.filter((f: { status: string }) => f.status !== 'cancelled')).toEqual([expect.objectContaining({ warehouseId: b, lines: [{ sku, quantity: 3 }] })]);
+    expect(await level(h.app, sku, a)).toEqual({ onHand: 0, reserved: 0 });
+    expect(await reconciled(h.app, sku)).toEqual({ ok: true, problems: [] });
+    await request(h.app).post(`/orders/${orderId}/cancel`).set(as('support')).send({ reason: 'test over' }).expect(200);
+  });
 });

@@ -33,7 +33,16 @@ export function applyShortfall(s: OrderState, sf: Shortfall): void {
     const line = f.lines.find((l) => l.sku === sf.sku);
     if (!line) continue;
     const take = Math.min(left, line.quantity);
-    f.lines = f.lines.map((l) => (l === line ? { ...l, quantity: l.quantity - take } : l)).filter((l) => l.quantity > 0);
+    const lines = f.lines.map((l) => (l === line ? { ...l, quantity: l.quantity - take } : l)).filter((l) => l.quantity > 0);
+    const idle = !run.running && run.step === 'request' && f.status === 'requested';
+    // A pick under way keeps what the warehouse was asked for if nothing would be left: it
+    // will find nothing and say so (pick_failed, rejected), which the order already handles.
+    if (lines.length === 0 && !idle) continue;
+    f.lines = lines;
+    if (lines.length === 0) {
+      f.status = 'cancelled';
+      f.reason = `no units left after count ${sf.countId}`;
+    }
     left -= take;
   }
   s.rerouteNeeded = true;
