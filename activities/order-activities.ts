@@ -2,8 +2,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context, log } from '@temporalio/activity';
 import type { AmendResult, Allocation, KitDemand, Ledger, OrderLine, ReserveResult } from '../ledger/types';
 import { sharedComponents, type KitBook } from '../domain/kit';
-import type { OrderInput, OrderView, ShippingAddress } from '../workflows/types';
-import { ORDER_INVALID } from '../workflows/failure-types';
+import type { OrderInput, OrderView, ShippingAddress } from '../domain/types';
+import { ORDER_INVALID } from '../domain/failure-types';
 import type { CarrierAdapter, Completion, Label, LabelRequest, PickTaskRequest, WaitContext, WarehouseAdapter } from './adapters/types';
 import { mapErrors } from './errors';
 import { recordReservation } from './ledger-metrics';
@@ -12,7 +12,7 @@ export interface ActivityDeps {
   ledger: Ledger;
   warehouse: WarehouseAdapter;
   carrier: CarrierAdapter;
-  /** The order records (DESIGN §9): activities write the view the workflow hands them. */
+  /** The order records (docs/design.md §9): activities write the view the workflow hands them. */
   records?: RecordWriter;
   /** Told which SKUs had units released, so orders awaiting them re-check (returns at once). */
   wakeStock?: (skus: string[]) => void;

@@ -1,5 +1,5 @@
 /**
- * The reaper's pass (DESIGN §4 invariant 4): release the held stock of orders whose workflow
+ * The reaper's pass (docs/design.md §4 invariant 4): release the held stock of orders whose workflow
  * closed without compensating — terminated from the UI, timed out or failed at the workflow
  * level — and close their records. Each pass asks visibility only for executions closed since
  * the last pass, so its cost follows the number of such orders, not the number holding stock;
@@ -9,10 +9,10 @@
 import { createHash } from 'node:crypto';
 import { Context, log } from '@temporalio/activity';
 import type { ClosedOrdersCheck, Ledger, ReconciliationProblem } from '../ledger/types';
-import type { ClosedOrdersFinder } from '../infra/closed-orders';
+import type { ClosedOrdersFinder } from '../clients/order-closed';
 import type { OrderRecords } from '../orders';
-import { isTerminal } from '../workflows/order/rules';
-import type { Allocation, OrderView } from '../workflows/types';
+import { isTerminal } from '../domain/order-rules';
+import type { Allocation, OrderView } from '../domain/types';
 import { mapErrors } from './errors';
 import { recordReconciliation } from './ledger-metrics';
 

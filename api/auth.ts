@@ -1,5 +1,5 @@
 /**
- * Bearer-key authentication and role checks (DESIGN section 6). Keys and roles come
+ * Bearer-key authentication and role checks (docs/design.md §6). Keys and roles come
  * from `config.apiKeys`; with no keys configured authentication is off.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';

@@ -57,10 +57,9 @@ function responsesOf(route: AnyRoute): Record<string, unknown> {
     standard[401] = 'Missing or unknown API key (`unauthorized`; `WWW-Authenticate: Bearer`)';
     standard[403] = "The key's role may not call this operation (`forbidden`)";
   }
-  if (route.body) {
-    standard[413] = `Body larger than ${BODY_LIMIT} (\`payload_too_large\`)`;
-    standard[415] = 'Body not sent as application/json (`unsupported_media_type`)';
-  }
+  if (route.body) standard[413] = `Body larger than ${BODY_LIMIT} (\`payload_too_large\`)`;
+  // With authentication off every write needs the JSON content type, a body or not (docs/design.md §20).
+  if (route.body || route.method !== 'get') standard[415] = 'Body not sent as application/json (`unsupported_media_type`); with authentication off, any write without Content-Type: application/json';
   // writeRateLimit (api/security-middleware.ts) counts every write per key.
   if (route.method !== 'get') standard[429] = 'More write requests from this key in a minute than RATE_LIMIT_WRITES_PER_MINUTE (`rate_limited`; `Retry-After`)';
   standard[500] = 'Internal error (`internal_error`, `details.requestId` names the log lines)';

@@ -4,7 +4,8 @@ import { ISO_COUNTRY_CODES } from './countries';
 import { ID_RULE } from './ids';
 import { named } from './schema-registry';
 import { channelSchema, identifier, orderIdSchema, skuCodeSchema, text, warehouseIdSchema } from './schema-primitives';
-import { HOLD_REASONS, ORDER_STATUSES, type OrderEvent } from '../workflows/types';
+import { MAX_LINE_QUANTITY } from '../domain/limits';
+import { HOLD_REASONS, ORDER_STATUSES, type OrderEvent } from '../domain/types';
 
 /**
  * A customer id is searchable in Temporal visibility (CustomerId): printable, and without
@@ -40,13 +41,14 @@ export const shippingAddressSchema = named(
   'ShippingAddress',
 );
 
-export const MAX_QUANTITY = 100_000;
+/** Units of one line: an order's, a return's, an inspected one (domain/limits.ts). */
+export const lineQuantitySchema = z.number().int('must be an integer').min(1, 'must be at least 1').max(MAX_LINE_QUANTITY, `must be at most ${MAX_LINE_QUANTITY}`);
 
 export const orderLineSchema = named(
   z
     .object({
       sku: skuCodeSchema,
-      quantity: z.number().int('must be an integer').min(1, 'must be at least 1').max(MAX_QUANTITY, `must be at most ${MAX_QUANTITY}`),
+      quantity: lineQuantitySchema,
     })
     .strict(),
   'OrderLine',

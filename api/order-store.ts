@@ -1,12 +1,12 @@
 /**
- * Orders as records (DESIGN §9): the intake that makes an order id the order's for ever, and
+ * Orders as records (docs/design.md §9): the intake that makes an order id the order's for ever, and
  * the reads that answer from Postgres — for closed orders whose workflow Temporal no longer
  * keeps, and with no worker running. The running saga stays in Temporal (order-gateway.ts).
  */
 import { IdempotencyKeyConflictError, InvalidCursorError, type OrderRecord, type OrderRecordFilters, type OrderRecords } from '../orders';
-import { initialView } from '../workflows/order/initial-view';
-import { orderWorkflowId, type OrderInput, type OrderStatus, type OrderView } from '../workflows/types';
-import { isTerminal } from '../workflows/order/rules';
+import { initialView } from '../domain/initial-view';
+import { orderWorkflowId, type OrderInput, type OrderStatus, type OrderView } from '../domain/types';
+import { isTerminal } from '../domain/order-rules';
 import { ApiError, invalidCursor, notFound } from './errors';
 import type { OrderLinks, OrderSummary } from './order-summary';
 import type { OrderGateway } from './order-gateway';

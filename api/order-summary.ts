@@ -1,5 +1,5 @@
 /** The shapes of an order's links and of a list item (GET /orders), both built from the order's record. */
-import type { OrderStatus } from '../workflows/types';
+import type { OrderStatus } from '../domain/types';
 
 export interface OrderLinks {
   self: string;

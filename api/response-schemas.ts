@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ROLES } from '../config/config';
 import { named } from './schema-registry';
 import { orderStatusSchema, shippingMethodSchema } from './order-schemas';
-import { FULFILLMENT_STATUSES, HOLD_REASONS, RETURN_DISPOSITIONS, RETURN_STATUSES, type OrderView, type ReturnView } from '../workflows/types';
+import { FULFILLMENT_STATUSES, HOLD_REASONS, RETURN_DISPOSITIONS, RETURN_STATUSES, type OrderView, type ReturnView } from '../domain/types';
 
 /** True only when A and B are the same type (optional fields included). */
 type SameType<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;

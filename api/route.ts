@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { Role } from '../config/config';
 import { authorize, type Access, type KeyStore } from './auth';
 import { ApiError, validationFailed, type IssueDetail } from './errors';
-import type { Logger } from '../infra/logger';
+import type { Logger } from '../platform/logger';
 import { requestContext } from './request-context';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
@@ -180,7 +180,7 @@ export function staticMethodNotAllowed(routes: AnyRoute[]): RequestHandler {
 
 /**
  * After every route: a path some route serves, asked with another method, is 405 with `Allow`
- * (DESIGN §6) rather than the catch-all's 404.
+ * (docs/design.md §6) rather than the catch-all's 404.
  */
 export function methodNotAllowed(routes: AnyRoute[]): RequestHandler {
   const allowedAt = allowedMethods(routes);

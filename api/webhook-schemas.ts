@@ -1,4 +1,4 @@
-/** zod schemas of the webhook and channel routes (DESIGN §6, §11, §12), registered for OpenAPI. */
+/** zod schemas of the webhook and channel routes (docs/design.md §6, §11, §12), registered for OpenAPI. */
 import { z } from 'zod';
 import { WEBHOOK_EVENT_TYPES } from '../webhooks/event-types';
 import { apiSchemas, BIGINT_ID, channelSchema, HTTP_URL_PATTERN, NO_CONTROL_CHARS, warehouseIdSchema } from './schemas';

@@ -3,12 +3,13 @@
  * phantom; no oversell; no units held for closed orders; balances equal their movements; no
  * workflow FAILED / TERMINATED / TIMED_OUT. What a single run expects on top lives in faults.ts.
  */
-import { decodePayload } from '../infra/payload';
+import { decodePayload } from '../platform/payload';
+import { TERMINAL_STATUSES } from '../domain/order-rules';
 import { waitFor } from './common';
 import { httpJson } from './http';
 import type { ExecInfo, World } from './fault-world';
 
-const TERMINAL = new Set(['delivered', 'rejected', 'cancelled', 'timed_out']);
+const TERMINAL = new Set<string>(TERMINAL_STATUSES);
 const EXEC_STATUS: Record<number, string> = { 1: 'RUNNING', 2: 'COMPLETED', 3: 'FAILED', 4: 'CANCELED', 5: 'TERMINATED', 6: 'CONTINUED_AS_NEW', 7: 'TIMED_OUT' };
 
 export interface RunResult {

@@ -14,7 +14,7 @@
  *   - plus what the run itself expects (e.g. every accepted order delivered).
  * A run that finds a problem makes the process exit 1.
  *
- * Run 7 puts the warehouses behind HTTP (DESIGN §10): a loopback warehouse service answers
+ * Run 7 puts the warehouses behind HTTP (docs/design.md §10): a loopback warehouse service answers
  * 500 to a third of the requests and resets every connection for 10 s mid-run, and reports
  * picked/packed back through the API; no fulfillment may be requested twice.
  *

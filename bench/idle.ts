@@ -8,8 +8,8 @@
  * Goal: RSS ≤ 500 MB, Update p99 ≤ 1 s.
  */
 import { readFileSync } from 'node:fs';
-import { freePort } from '../infra/dev-server';
-import { createKnex } from '../infra/database';
+import { freePort } from '../platform/dev-server';
+import { createKnex } from '../platform/database';
 import { fmt, hex, latencies, mapLimit, sleep, waitFor, type Cleanup, type Latencies } from './common';
 import { httpJson } from './http';
 import { spawnProduct, waitApiReady, waitWorkerReady } from './processes';

@@ -18,10 +18,10 @@
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { createClosedOrdersCheck } from '../infra/workflow-state';
-import { createKnex } from '../infra/database';
-import { installRuntime } from '../infra/runtime';
-import { createLogger } from '../infra/logger';
+import { createClosedOrdersCheck } from '../clients/order-closed';
+import { createKnex } from '../platform/database';
+import { installRuntime } from '../platform/runtime';
+import { createLogger } from '../platform/logger';
 import { createLedger } from '../ledger/ledger';
 import { bundle, Cleanup, envInt, envIntOpt, fmt, pragmasFromEnv, scratchDatabase, startBenchDevServer } from './common';
 import { formatE2e, runE2eBench, type E2eReport } from './e2e';

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from '../config/config';
-import { prepareDatabase } from '../infra/database';
-import { createLogger } from '../infra/logger';
+import { prepareDatabase } from '../platform/database';
+import { createLogger } from '../platform/logger';
 
 /** One-shot migration entry for deployments that run it before scaling the app out. */
 async function main(): Promise<void> {

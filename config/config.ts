@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { MAX_LINE_QUANTITY } from '../ledger/limits';
+import { MAX_LINE_QUANTITY } from '../domain/limits';
+import type { OrderTimeouts } from '../domain/types';
 import { parseDuration } from './duration';
 import { INTEGRATION_SHAPE, integrationConfig, type IntegrationConfig } from './integration';
 import { SECURITY_SHAPE, securityConfig, type SecurityConfig } from './security';
+import { destinationProblem, OUTBOUND_SHAPE, outboundConfig, type OutboundConfig } from './outbound';
+import { keyFingerprint } from '../api/key-fingerprint';
+import { authFailuresPerMinute, HYGIENE_SHAPE } from './hygiene';
 
 export type Role = 'system' | 'support' | 'ops' | 'admin';
 export const ROLES: readonly Role[] = ['system', 'support', 'ops', 'admin'];
@@ -34,12 +38,14 @@ const apiKeys = z
   .transform((value, ctx) => {
     const keys = new Map<string, Role>();
     if (value === undefined || value.trim() === '') return keys;
-    for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+    for (const [i, entry] of value.split(',').map((e) => e.trim()).entries()) {
+      if (entry === '') continue;
       const at = entry.lastIndexOf(':');
       const key = entry.slice(0, at);
       const role = entry.slice(at + 1) as Role;
       if (at <= 0 || !ROLES.includes(role)) {
-        ctx.addIssue({ code: 'custom', message: `entry "${entry.replace(/^(.{3}).*(:.*)$/, '$1…$2')}" must be key:role with role one of ${ROLES.join('|')}` });
+        // Never the entry itself, nor a part of it: a malformed entry may be a whole key (docs/design.md §20).
+        ctx.addIssue({ code: 'custom', message: `entry ${i + 1} (fingerprint ${keyFingerprint(entry)}) must be key:role with role one of ${ROLES.join('|')}` });
         return z.NEVER;
       }
       keys.set(key, role);
@@ -105,18 +111,13 @@ const schema = z.object({
   MAX_UNITS_PER_LINE: z.coerce.number().int().min(1).max(MAX_LINE_QUANTITY, `must be at most ${MAX_LINE_QUANTITY} (the ledger's line maximum)`).default(MAX_LINE_QUANTITY),
   ...SECURITY_SHAPE,
   ...INTEGRATION_SHAPE,
+  ...OUTBOUND_SHAPE,
+  ...HYGIENE_SHAPE,
 });
 
 type Parsed = z.output<typeof schema>;
 
-/** The timeouts an order workflow runs with, fixed at its start so replays agree. */
-export interface OrderTimeouts {
-  backorderMs: number;
-  pickMs: number;
-  packMs: number;
-  deliveryMs: number;
-  attentionMs: number;
-}
+export type { OrderTimeouts };
 
 export interface Config {
   nodeEnv: Parsed['NODE_ENV'];
@@ -138,7 +139,7 @@ export interface Config {
   carrierMode: AdapterMode;
   simulatedDelayMs: number;
   timeouts: OrderTimeouts;
-  /** How long an authorized return waits for its parcel before it expires (DESIGN §13). */
+  /** How long an authorized return waits for its parcel before it expires (docs/design.md §13). */
   returns: { timeoutMs: number };
   reaperIntervalMs: number;
   shutdownGraceMs: number;
@@ -155,8 +156,12 @@ export interface Config {
   security: SecurityConfig;
   /** Signs GET /orders cursors; every API replica needs the same one. */
   cursorSecret: string;
-  /** Warehouses and the carrier over HTTP (DESIGN §10). */
+  /** Warehouses and the carrier over HTTP (docs/design.md §10). */
   integration: IntegrationConfig;
+  /** Where outbound requests (webhooks, warehouses, the carrier) may connect (docs/design.md §20). */
+  outbound: OutboundConfig;
+  /** AUTH_FAILURES_PER_MINUTE: 401s per client address per minute before its key-bearing requests get 429 (0 = unlimited). */
+  authFailuresPerMinute: number;
   /** The most units one order, and one of its lines, may ask for: at intake and in edits. */
   limits: UnitLimits;
   /** Counts (docs/design.md §16): the largest |variance| applied without an admin, and how old countedAt may be. */
@@ -185,11 +190,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = result.data;
-  if (e.NODE_ENV === 'production' && e.API_KEYS.size === 0) {
-    throw new ConfigError(['API_KEYS: required when NODE_ENV=production (format key1:system,key2:support)']);
-  }
+  const production = productionProblems(e);
+  if (production.length > 0) throw new ConfigError(production);
   const integration = integrationConfig(e);
   if (Array.isArray(integration)) throw new ConfigError(integration);
+  const outbound = outboundConfig(e);
+  const carrierProblem = e.CARRIER_URL === undefined ? undefined : destinationProblem(e.CARRIER_URL, outbound);
+  if (carrierProblem) throw new ConfigError([`CARRIER_URL: ${carrierProblem}`]);
   if (e.WEBHOOK_RETRY_BASE > e.WEBHOOK_RETRY_MAX) throw new ConfigError(['WEBHOOK_RETRY_BASE: must not be longer than WEBHOOK_RETRY_MAX']);
   return {
     nodeEnv: e.NODE_ENV,
@@ -233,14 +240,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       availabilityWindowMs: e.AVAILABILITY_EVENT_WINDOW,
     },
     security: securityConfig({ ...e, authOn: e.API_KEYS.size > 0, temporalUiUrl: e.TEMPORAL_UI_URL }),
-    // A cursor only pages the caller's own query, so a secret derived from the shared database
-    // URL is enough to make forged cursors fail fast; set CURSOR_SECRET to rotate it.
+    // Development only (production requires CURSOR_SECRET): a secret derived from the database
+    // URL makes forged cursors fail fast, but anyone holding cursors could test password guesses.
     cursorSecret: e.CURSOR_SECRET ?? createHash('sha256').update(`order-list-cursor:${e.DATABASE_URL}`).digest('hex'),
     integration,
+    outbound,
+    authFailuresPerMinute: authFailuresPerMinute(e),
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     limits: { maxUnitsPerOrder: e.MAX_UNITS_PER_ORDER, maxUnitsPerLine: e.MAX_UNITS_PER_LINE },
     counts: { autoApproveUnits: e.COUNT_AUTO_APPROVE_UNITS, maxAgeMs: e.COUNT_MAX_AGE },
   };
+}
+
+/** API keys shorter than this are refused in production (docs/design.md §20). */
+export const MIN_PRODUCTION_KEY_LENGTH = 32;
+
+/** What NODE_ENV=production requires beyond the schema (docs/design.md §20, "Hygiene"), each naming its variable. */
+function productionProblems(e: Parsed): string[] {
+  if (e.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  if (e.API_KEYS.size === 0) problems.push('API_KEYS: required when NODE_ENV=production (format key1:system,key2:support)');
+  const short = [...e.API_KEYS.keys()].map((key, i) => ({ key, i })).filter(({ key }) => key.length < MIN_PRODUCTION_KEY_LENGTH);
+  if (short.length > 0) {
+    const which = short.map(({ key, i }) => `entry ${i + 1} (${keyFingerprint(key)})`).join(', ');
+    problems.push(`API_KEYS: keys must be at least ${MIN_PRODUCTION_KEY_LENGTH} characters when NODE_ENV=production; too short: ${which} (e.g. \`openssl rand -hex 24\`)`);
+  }
+  if (e.CURSOR_SECRET === undefined) problems.push('CURSOR_SECRET: required when NODE_ENV=production (at least 16 characters, the same on every API replica, e.g. `openssl rand -hex 32`)');
+  return problems;
 }
 
 /** The variables loadConfig reads: compose validation checks against this list. */

@@ -1,5 +1,5 @@
 /**
- * INTEGRATION_SECRET and CARRIER_URL (DESIGN §10): their zod schemas, merged into
+ * INTEGRATION_SECRET and CARRIER_URL (docs/design.md §10): their zod schemas, merged into
  * config/config.ts's one schema, and the derived section of the Config. Nothing here reads
  * the environment.
  */

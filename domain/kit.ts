@@ -118,8 +118,15 @@ export function kitLinesIn(lines: readonly { sku: string; quantity: number }[], 
   return out;
 }
 
+/** One kit line of an order, as snapshotted at intake: what the ledger's kit-aware planner places whole. */
+export interface KitDemand {
+  kit: string;
+  units: number;
+  components: KitComponent[];
+}
+
 /** The order's kit lines as the ledger groups them: units and components per kit. */
-export function kitDemandOf(lines: readonly { sku: string; quantity: number }[], kits: KitBook): Array<{ kit: string; units: number; components: KitComponent[] }> {
+export function kitDemandOf(lines: readonly { sku: string; quantity: number }[], kits: KitBook): KitDemand[] {
   return lines.filter((l) => kits[l.sku]).map((l) => ({ kit: l.sku, units: l.quantity, components: [...kits[l.sku]] }));
 }
 

@@ -4,17 +4,12 @@
  * the plain lines as allocate() decides on what the kits left. The order's demand is kept in
  * component SKUs (so receipts wake it per SKU); `kits` says which components form kit units.
  */
-import { allocateKitUnits, type KitComponent } from '../domain/kit';
+import { allocateKitUnits, type KitDemand } from '../domain/kit';
 import { allocate, rankWarehouses, type AllocationPlan, type WarehouseStock } from './allocate';
 import { mergeAllocations } from './lines';
 import type { OrderLine } from './types';
 
-/** One kit line of an order, as snapshotted at intake. */
-export interface KitDemand {
-  kit: string;
-  units: number;
-  components: KitComponent[];
-}
+export type { KitDemand };
 
 /** Validated and sorted for hashing; undefined when there are none. */
 export function kitDemands(opts: { kits?: unknown } | undefined): KitDemand[] | undefined {

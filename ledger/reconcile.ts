@@ -85,7 +85,7 @@ async function closedOrderProblems(knex: Knex, held: Held[], isClosed: ClosedOrd
   return still.map((h) => ({ kind: 'held_for_closed_order', orderId: h.order_id, warehouseId: h.warehouse_id, sku: h.sku, quantity: h.quantity }));
 }
 
-/** The invariants of DESIGN.md section 4, checked on one consistent snapshot. */
+/** The invariants of docs/design.md §4, checked on one consistent snapshot. */
 export async function reconcile(knex: Knex, isClosed?: ClosedOrdersCheck, options: ReconcileOptions = {}): Promise<ReconciliationReport> {
   const { skus } = options;
   const { problems, held } = await knex.transaction(

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { LedgerError } from './errors';
-import type { ContextRequest, LedgerContext, OrderStatus, StoredResult } from './context';
+import type { ContextRequest, LedgerContext, LedgerOrderStatus, StoredResult } from './context';
 import type { MovementKind, OrderLine, ReservationStatus } from './types';
 
 /** One balance row change and the movement that records it. */
@@ -25,7 +25,7 @@ export interface ReservationTransition {
 
 /** What a write does, decided in TypeScript from a LedgerContext. */
 export interface ApplyPlan {
-  orderStatus?: OrderStatus;
+  orderStatus?: LedgerOrderStatus;
   /** The order's whole demand after this write (replaces the stored one). */
   demand?: OrderLine[];
   changes?: BalanceChange[];

@@ -1,19 +1,9 @@
 /** Public shapes of the stock ledger. Pure types: safe to `import type` from workflow code. */
-import type { KitBook, KitComponent, KitProblem } from '../domain/kit';
-import type { KitDemand } from './kit-plan';
-export type { KitDemand } from './kit-plan';
+import type { KitBook, KitComponent, KitDemand, KitProblem } from '../domain/kit';
+import type { Allocation, OrderLine } from '../domain/types';
+import type { LedgerErrorCode } from '../domain/failure-types';
 
-export interface OrderLine {
-  sku: string;
-  quantity: number;
-}
-
-/** Units of one SKU held (or shipped) for an order at one warehouse. */
-export interface Allocation {
-  warehouseId: string;
-  sku: string;
-  quantity: number;
-}
+export type { Allocation, KitDemand, LedgerErrorCode, OrderLine };
 
 /** The order's whole position after a reserve / reserveMore call (cumulative, not the delta). */
 export interface ReserveResult {
@@ -30,7 +20,7 @@ export interface Warehouse {
   name: string;
   priority: number;
   active: boolean;
-  /** Where its fulfillment requests go (DESIGN §10); null: the warehouse runs on WAREHOUSE_MODE. */
+  /** Where its fulfillment requests go (docs/design.md §10); null: the warehouse runs on WAREHOUSE_MODE. */
   fulfillmentUrl: string | null;
 }
 
@@ -46,7 +36,7 @@ export interface Sku {
   sku: string;
   name: string;
   reorderPoint: number;
-  /** Units no channel is offered (DESIGN §12). */
+  /** Units no channel is offered (docs/design.md §12). */
   safetyStock: number;
 }
 
@@ -132,15 +122,6 @@ export interface ReconcileOptions {
 /** Given order ids with held stock, answers which of them belong to closed workflows. */
 export type ClosedOrdersCheck = (orderIds: string[]) => Promise<Set<string>>;
 
-export type LedgerErrorCode =
-  | 'UNKNOWN_SKU'
-  | 'UNKNOWN_WAREHOUSE'
-  | 'NO_ACTIVE_WAREHOUSE'
-  | 'INSUFFICIENT_STOCK'
-  | 'INVALID_QUANTITY'
-  | 'IDEMPOTENCY_CONFLICT'
-  /** The balance would pass the column's integer range: a well-formed request the stock cannot take. */
-  | 'LEVEL_OUT_OF_RANGE';
 
 /**
  * The ledger's operations. Every write is one transaction that changes the balance and

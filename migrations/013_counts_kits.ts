@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /*
  * Counts (docs/design.md §16). A count is one row: its lines (counted, expected, variance)

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Migration } from './migration';
 import { ledgerMigration } from './001_ledger';
 import { closedOrdersMigration } from './002_closed_orders';
 import { orderRecordsMigration } from './003_order_records';
@@ -10,16 +11,15 @@ import { orderRecordSaveMigration } from './008_order_record_save';
 import { webhookSubscriptionBackoffMigration } from './009_webhook_subscription_backoff';
 import { countsKitsMigration } from './013_counts_kits';
 
-export interface Migration {
-  name: string;
-  up(knex: Knex): Promise<void>;
-  down(knex: Knex): Promise<void>;
-}
+export { installSqlFunctions } from './sql-functions';
+
+export type { Migration };
 
 /**
  * Migrations are listed here rather than discovered on disk so the same code runs
  * from TypeScript under jest and from compiled JavaScript in dist/ without knex
  * needing a TypeScript loader. Append new ones; never edit or reorder landed ones.
+ * Database functions are not migrations: see sql-functions.ts (installed after the last one).
  */
 export const MIGRATIONS: Migration[] = [
   ledgerMigration,

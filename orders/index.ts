@@ -1,5 +1,6 @@
 export { createOrderRecords } from './records';
-export { IdempotencyKeyConflictError, InvalidCursorError } from './cursor';
+export { InvalidCursorError } from './cursor';
+export { IdempotencyKeyConflictError } from './errors';
 export { MAX_LIST_LIMIT } from './types';
 export type {
   AcceptInput,

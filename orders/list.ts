@@ -1,6 +1,6 @@
 /** GET /orders as SQL: every filter, newest first, keyset pagination over (created_at, order_id). */
 import type { Knex } from 'knex';
-import type { OrderStatus } from '../workflows/types';
+import type { OrderStatus } from '../domain/types';
 import { filterKeyOf, type CursorCodec } from './cursor';
 import { RECORD_COLUMNS, toRecord, type OrderRecordRow } from './rows';
 import { MAX_LIST_LIMIT, type OrderRecordFilters, type OrderRecordPage, type OrderRecordPageRequest } from './types';

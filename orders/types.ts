@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { GatedEvent } from './event-gates';
 /** The order record as the rest of the system sees it. No runtime imports. */
-import type { OrderStatus, OrderView } from '../workflows/types';
+import type { OrderStatus, OrderView } from '../domain/types';
 
 export interface OrderRecord {
   orderId: string;

@@ -2,10 +2,10 @@ import request from 'supertest';
 import type { Express } from 'express';
 import type { Role } from '../config/config';
 import { createApp } from '../api/app';
-import { createLogger } from '../infra/logger';
-import { as, KEYS, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { createLogger } from '../platform/logger';
+import { appServices, as, KEYS, startApi, uid, type ApiHarness } from './support/api-fixtures';
 
-/** The role matrix of DESIGN section 6, written out independently of the code. */
+/** The role matrix of docs/design.md §6, written out independently of the code. */
 const ALL: Role[] = ['system', 'support', 'ops', 'admin'];
 interface Case {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -136,7 +136,7 @@ describe('API: authentication off (no API_KEYS)', () => {
   });
 
   it('logs a warning at app creation and lets every caller in', async () => {
-    const app = createApp({ config: h.config, ledger: h.ledger, records: h.records, client: h.client, logger: createLogger({ write: (l) => lines.push(l) }) });
+    const app = createApp({ config: h.config, ledger: h.ledger, records: h.records, client: h.client, ...appServices(h.client, h.ledger, h.records), logger: createLogger({ write: (l) => lines.push(l) }) });
     expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/authentication is OFF/) })]);
     await request(app).get('/warehouses').expect(200);
     const res = await request(app).put(`/warehouses/${uid('wh')}`).send({ name: 'open' });

@@ -7,8 +7,8 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { eventually } from './support/temporal';
 import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
-import { statusQuery } from '../workflows/messages';
-import { orderWorkflowId } from '../workflows/types';
+import { statusQuery } from '../workflows/order/messages';
+import { orderWorkflowId } from '../domain/types';
 
 const FAST = { WAREHOUSE_MODE: 'simulated', CARRIER_MODE: 'simulated', SIMULATED_DELAY: '20ms' };
 

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../config/config';
 import { formatDuration, parseDuration } from '../config/duration';
-import { prepareDatabase } from '../infra/database';
-import { findTemporalCli, TemporalCliNotFoundError } from '../infra/temporal-cli';
+import { prepareDatabase } from '../platform/database';
+import { findTemporalCli, TemporalCliNotFoundError } from '../platform/temporal-cli';
 
 describe('parseDuration', () => {
   it.each([
@@ -56,7 +56,7 @@ describe('loadConfig', () => {
 
   it('refuses production without API keys', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/API_KEYS/);
-    expect(loadConfig({ NODE_ENV: 'production', API_KEYS: 'k:admin' }).nodeEnv).toBe('production');
+    expect(loadConfig({ NODE_ENV: 'production', API_KEYS: `${'k'.repeat(32)}:admin`, CURSOR_SECRET: 'c'.repeat(32) }).nodeEnv).toBe('production');
   });
 });
 

@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { stockArrivedSignal } from '../workflows/messages';
-import { ORDER_INVALID } from '../workflows/failure-types';
+import { stockArrivedSignal } from '../workflows/order/messages';
+import { ORDER_INVALID } from '../domain/failure-types';
 import { OrderStatusKey } from '../workflows/search-attributes';
 import { OrderSuite, historyEventTypes, orderInput, orderSuiteHooks } from './support/order-fixtures';
 

@@ -1,4 +1,4 @@
-/** The webhook event types of DESIGN §11: what a subscription may ask for. */
+/** The webhook event types of docs/design.md §11: what a subscription may ask for. */
 export const WEBHOOK_EVENT_TYPES = [
   'order.created',
   'order.status_changed',

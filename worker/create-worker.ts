@@ -6,16 +6,16 @@ import type { Config } from '../config/config';
 import type { Ledger } from '../ledger/types';
 import { createActivities } from '../activities/order-activities';
 import { createReaperActivities } from '../activities/reaper-activities';
-import { createClosedOrdersFinder, type ClosedOrdersFinder } from '../infra/closed-orders';
+import { createClosedOrdersCheck, createClosedOrdersFinder, type ClosedOrdersFinder } from '../clients/order-closed';
 import type { OrderRecords } from '../orders';
 import { createReturnActivities } from '../activities/return-activities';
 import type { ReturnRecords } from '../orders/returns';
+import { createOutboundClient, type OutboundClient } from '../integrations/outbound-http';
 import { createConfiguredCarrierAdapter, createRoutedWarehouseAdapter, type CarrierAdapter, type WarehouseAdapter } from '../activities/adapters';
-import { createClosedOrdersCheck } from '../infra/workflow-state';
-import { createStockWaker, type StockWaker } from '../infra/stock-waker';
-import { silentLogger, type Logger } from '../infra/logger';
-import { reaperWorkflowId, type ReaperInput } from '../workflows/reaper-workflow';
-import type { reaperWorkflow } from '../workflows/reaper-workflow';
+import { createStockWaker, type StockWaker } from '../clients/stock-waker';
+import { silentLogger, type Logger } from '../platform/logger';
+import type { reaperWorkflow } from '../workflows';
+import { reaperWorkflowId, type ReaperInput } from '../workflows/reaper/start-options';
 import { startMaintenance, type MaintenanceOptions } from './maintenance';
 
 export interface CreateWorkerDeps {
@@ -32,7 +32,7 @@ export interface CreateWorkerDeps {
   reaperFullSweepEvery?: number;
   /** The returns in those records (the return workflow's activities); tests without returns may leave it out. */
   returns?: ReturnRecords;
-  config: Pick<Config, 'warehouseMode' | 'carrierMode' | 'simulatedDelayMs' | 'reaperIntervalMs'> & { integration?: Config['integration'] };
+  config: Pick<Config, 'warehouseMode' | 'carrierMode' | 'simulatedDelayMs' | 'reaperIntervalMs'> & { integration?: Config['integration']; outbound?: Config['outbound'] };
   /** A pre-built bundle of `workflows/index.ts` (tests bundle once per file); default: bundle at start. */
   workflowBundle?: WorkflowBundle;
   /** Start (or join) the reaper workflow `reaper-<taskQueue>`. Default true. */
@@ -52,6 +52,8 @@ export interface CreateWorkerDeps {
   /** Wakes orders awaiting SKUs whose units an activity released; default: one on `client`. */
   stockWaker?: StockWaker;
   logger?: Logger;
+  /** The transport to warehouses and the carrier; default one built from config.outbound. Tests inject a resolver through it. */
+  outbound?: OutboundClient;
   /** Register the housekeeping activities and start (or join) `maintenance-<taskQueue>`. Off when absent. */
   maintenance?: MaintenanceOptions;
 }
@@ -64,12 +66,14 @@ export interface CreateWorkerDeps {
 export async function createWorker(deps: CreateWorkerDeps): Promise<Worker> {
   const { config } = deps;
   const secret = config.integration?.secret;
+  // One policed transport for the warehouses and the carrier (docs/design.md §20).
+  const outbound = deps.outbound ?? (config.outbound ? createOutboundClient({ policy: config.outbound }) : undefined);
   const warehouse =
     deps.adapters?.warehouse ??
-    createRoutedWarehouseAdapter({ mode: config.warehouseMode, simulatedDelayMs: config.simulatedDelayMs, listWarehouses: () => deps.ledger.listWarehouses(), secret });
+    createRoutedWarehouseAdapter({ mode: config.warehouseMode, simulatedDelayMs: config.simulatedDelayMs, listWarehouses: () => deps.ledger.listWarehouses(), secret, outbound });
   const carrier =
     deps.adapters?.carrier ??
-    createConfiguredCarrierAdapter({ mode: config.carrierMode, simulatedDelayMs: config.simulatedDelayMs, url: config.integration?.carrierUrl, secret });
+    createConfiguredCarrierAdapter({ mode: config.carrierMode, simulatedDelayMs: config.simulatedDelayMs, url: config.integration?.carrierUrl, secret, outbound });
   const waker =
     deps.stockWaker ??
     createStockWaker({ client: deps.client, taskQueue: deps.taskQueue, log: deps.logger ?? silentLogger, findWaiting: (sku) => deps.ledger.ordersAwaiting(sku) });

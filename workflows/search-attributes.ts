@@ -9,13 +9,4 @@ export const HoldReasonsKey = defineSearchAttributeKey('HoldReasons', SearchAttr
 /** Set by return workflows only (authorized, received, expired). */
 export const ReturnStatusKey = defineSearchAttributeKey('ReturnStatus', SearchAttributeType.KEYWORD);
 
-/** name → type as the Temporal CLI's --search-attribute flag and the operator service expect. */
-export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'KeywordList'> = {
-  OrderStatus: 'Keyword',
-  CustomerId: 'Keyword',
-  Channel: 'Keyword',
-  Skus: 'KeywordList',
-  WarehouseIds: 'KeywordList',
-  HoldReasons: 'KeywordList',
-  ReturnStatus: 'Keyword',
-};
+export { SEARCH_ATTRIBUTES } from '../domain/search-attributes';

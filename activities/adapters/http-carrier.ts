@@ -1,15 +1,18 @@
 /**
- * The carrier reached over HTTP at CARRIER_URL (DESIGN §10): labels are bought and voided
+ * The carrier reached over HTTP at CARRIER_URL (docs/design.md §10): labels are bought and voided
  * with signed messages; the carrier reports `shipped` (first scan) and `delivered` as events,
  * so the waits answer completed:false.
  */
 import { AdapterRejectedError, type CarrierAdapter, type Label } from './types';
+import type { OutboundClient } from '../../integrations/outbound-http';
 import { answerJson, idField, postToPeer, requireSecret } from './http-peer';
 
 export interface HttpCarrierOptions {
   url: string;
   secret: string | undefined;
   timeoutMs?: number;
+  /** The policed transport (config.outbound). */
+  outbound?: OutboundClient;
 }
 
 export function httpCarrier(opts: HttpCarrierOptions): CarrierAdapter {
@@ -24,6 +27,7 @@ export function httpCarrier(opts: HttpCarrierOptions): CarrierAdapter {
         type: 'label.requested',
         key: req.key,
         timeoutMs: opts.timeoutMs,
+        client: opts.outbound,
         body: {
           orderId: req.orderId,
           fulfillmentId: req.fulfillmentId,
@@ -50,6 +54,7 @@ export function httpCarrier(opts: HttpCarrierOptions): CarrierAdapter {
         type: 'label.voided',
         key: req.key,
         timeoutMs: opts.timeoutMs,
+        client: opts.outbound,
         body: { orderId: req.orderId, fulfillmentId: req.fulfillmentId, labelId: req.labelId },
       });
     },

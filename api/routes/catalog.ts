@@ -1,4 +1,6 @@
 /** Warehouses and SKUs: admin writes, every role reads. */
+import type { OutboundConfig } from '../../config/outbound';
+import { checkDestination } from '../destination-check';
 import type { Ledger } from '../../ledger/types';
 import { ADMIN, READ } from '../auth';
 import { ApiError, notFound } from '../errors';
@@ -13,7 +15,7 @@ import {
   warehouseSchema,
 } from '../schemas';
 
-export function catalogRoutes(deps: { ledger: Ledger; integrationSecretSet: boolean }): AnyRoute[] {
+export function catalogRoutes(deps: { ledger: Ledger; integrationSecretSet: boolean; outbound?: OutboundConfig }): AnyRoute[] {
   const { ledger } = deps;
 
   const putWarehouse = defineRoute({
@@ -29,8 +31,10 @@ export function catalogRoutes(deps: { ledger: Ledger; integrationSecretSet: bool
       201: { description: 'Created', schema: warehouseSchema },
       200: { description: 'Updated', schema: warehouseSchema },
       409: { description: 'integration_secret_missing: a fulfillmentUrl needs INTEGRATION_SECRET configured' },
+      422: { description: 'destination_not_allowed: in production, a fulfillmentUrl at a loopback, private, link-local, CGNAT, unique-local or unspecified address or `localhost` (unless OUTBOUND_ALLOWED_NETWORKS lists it)' },
     },
     async handler({ params, body }) {
+      if (typeof body.fulfillmentUrl === 'string') checkDestination('fulfillmentUrl', body.fulfillmentUrl, deps.outbound);
       // Refused here rather than at the first order: unsigned requests are never sent, so a URL
       // without a secret would park every order of this warehouse in needs_attention.
       if (typeof body.fulfillmentUrl === 'string' && !deps.integrationSecretSet) {

@@ -1,4 +1,4 @@
-/** /channels: sales channels and what each may list (DESIGN §12). */
+/** /channels: sales channels and what each may list (docs/design.md §12). */
 import type { Knex } from 'knex';
 import { availabilityPage } from '../../channels/availability';
 import { getChannelRow, listChannels, upsertChannel } from '../../channels/store';

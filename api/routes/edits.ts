@@ -1,6 +1,6 @@
-/** POST /orders/:orderId/edits: replace lines, address or method before picking (DESIGN §5 "Edits"). */
+/** POST /orders/:orderId/edits: replace lines, address or method before picking (docs/design.md §5 "Edits"). */
 import type { KitBook } from '../../domain/kit';
-import { ApiError } from '../errors';
+import { ApiError } from '../api-error';
 import { ORDER_SUPPORT } from '../auth';
 import type { UnitLimits } from '../../config/config';
 import { idempotencyKeyOf } from '../ids';
@@ -10,8 +10,8 @@ import { defineRoute, type AnyRoute } from '../route';
 import { UPDATE_LIMIT_409, UPDATE_LIMIT_RESPONSES } from '../update-limits-doc';
 import { editBodySchema, orderIdParamsSchema, orderViewSchema } from '../schemas';
 
-export function editRoutes(deps: { orders: OrderGateway; limits: UnitLimits; kits?: (skus: string[]) => Promise<KitBook> }): AnyRoute[] {
-  const { orders, limits } = deps;
+export function editRoutes(deps: { gateway: OrderGateway; limits: UnitLimits; kits?: (skus: string[]) => Promise<KitBook> }): AnyRoute[] {
+  const { gateway, limits } = deps;
   const editOrder = defineRoute({
     method: 'post',
     path: '/orders/:orderId/edits',
@@ -43,9 +43,9 @@ export function editRoutes(deps: { orders: OrderGateway; limits: UnitLimits; kit
         throw new ApiError(422, 'kit_edit_unsupported', `an edit cannot add or change kit lines (${kitSkus.join(', ')}): cancel and order again`, { field: `lines.${index}.sku`, skus: kitSkus });
       }
       const key = idempotencyKeyOf(req);
-      const view = await orders.edit(params.orderId, body, key === undefined ? undefined : `edit-${key}`);
+      const view = await gateway.edit(params.orderId, body, key === undefined ? undefined : `edit-${key}`);
       log.info('order edited', { orderId: params.orderId, status: view.status, edits: view.edits });
-      return { status: 200, body: { ...view, links: orders.links(params.orderId) } };
+      return { status: 200, body: { ...view, links: gateway.links(params.orderId) } };
     },
   });
   return [editOrder] as AnyRoute[];

@@ -7,8 +7,8 @@ import { defineRoute, type AnyRoute } from '../route';
 import { UPDATE_LIMIT_409, UPDATE_LIMIT_RESPONSES } from '../update-limits-doc';
 import { orderEventBodySchema, orderIdParamsSchema, orderViewSchema } from '../schemas';
 
-export function eventRoutes(deps: { orders: OrderGateway; store: OrderStore }): AnyRoute[] {
-  const { orders, store } = deps;
+export function eventRoutes(deps: { gateway: OrderGateway; store: OrderStore }): AnyRoute[] {
+  const { gateway, store } = deps;
   const postEvent = defineRoute({
     method: 'post',
     path: '/orders/:orderId/events',
@@ -39,9 +39,9 @@ export function eventRoutes(deps: { orders: OrderGateway; store: OrderStore }): 
         log.debug('order event repeated', { orderId: params.orderId, type: body.type, fulfillmentId: body.fulfillmentId, status: record.view.status });
         return { status: 200, body: store.withLinks(record) };
       }
-      const view = await orders.event(params.orderId, body);
+      const view = await gateway.event(params.orderId, body);
       log.info('order event', { orderId: params.orderId, type: body.type, fulfillmentId: body.fulfillmentId, status: view.status });
-      return { status: 200, body: { ...view, links: orders.links(params.orderId) } };
+      return { status: 200, body: { ...view, links: gateway.links(params.orderId) } };
     },
   });
   return [postEvent] as AnyRoute[];

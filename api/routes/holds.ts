@@ -1,4 +1,4 @@
-/** /orders/:orderId/holds: place and release holds (DESIGN §5 "Holds"). */
+/** /orders/:orderId/holds: place and release holds (docs/design.md §5 "Holds"). */
 import { createHash, randomBytes } from 'node:crypto';
 import { ORDER_HOLD } from '../auth';
 import { idempotencyKeyOf } from '../ids';
@@ -13,8 +13,8 @@ function holdIdFor(orderId: string, key: string | undefined): string {
   return `hold-${createHash('sha256').update(`${orderId}\0${key}`).digest('hex').slice(0, 16)}`;
 }
 
-export function holdRoutes(deps: { orders: OrderGateway }): AnyRoute[] {
-  const { orders } = deps;
+export function holdRoutes(deps: { gateway: OrderGateway }): AnyRoute[] {
+  const { gateway } = deps;
 
   const placeHold = defineRoute({
     method: 'post',
@@ -37,12 +37,12 @@ export function holdRoutes(deps: { orders: OrderGateway }): AnyRoute[] {
     },
     async handler({ params, body, req, log }) {
       const holdId = holdIdFor(params.orderId, idempotencyKeyOf(req));
-      const hold = await orders.hold(params.orderId, { holdId, ...body });
+      const hold = await gateway.hold(params.orderId, { holdId, ...body });
       log.info('hold placed', { orderId: params.orderId, holdId, reason: hold.reason });
       const placed = { holdId: hold.holdId, reason: hold.reason, note: hold.note, until: hold.until, placedAt: hold.placedAt };
       return {
         status: 201,
-        headers: { Location: `${orders.links(params.orderId).self}/holds/${encodeURIComponent(hold.holdId)}` },
+        headers: { Location: `${gateway.links(params.orderId).self}/holds/${encodeURIComponent(hold.holdId)}` },
         body: Object.fromEntries(Object.entries(placed).filter(([, v]) => v !== undefined)),
       };
     },
@@ -64,9 +64,9 @@ export function holdRoutes(deps: { orders: OrderGateway }): AnyRoute[] {
       ...UPDATE_LIMIT_RESPONSES,
     },
     async handler({ params, log }) {
-      const view = await orders.releaseHold(params.orderId, params.holdId);
+      const view = await gateway.releaseHold(params.orderId, params.holdId);
       log.info('hold released', { orderId: params.orderId, holdId: params.holdId, status: view.status });
-      return { status: 200, body: { ...view, links: orders.links(params.orderId) } };
+      return { status: 200, body: { ...view, links: gateway.links(params.orderId) } };
     },
   });
 

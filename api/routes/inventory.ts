@@ -1,4 +1,5 @@
 /** /inventory: receipts, adjustments, levels, movements, alerts, reconciliation. */
+import { singleFlight } from '../single-flight';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { ClosedOrdersCheck, Ledger } from '../../ledger/types';
@@ -6,7 +7,7 @@ import { ADMIN, READ } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { kitLevels, type LevelFigures } from '../../domain/kit';
 import { idempotencyKeyOf } from '../ids';
-import type { StockWaker } from '../../infra/stock-waker';
+import type { StockWaker } from '../../clients/stock-waker';
 import { defineRoute, type AnyRoute } from '../route';
 import {
   adjustmentBodySchema,
@@ -29,8 +30,16 @@ function ledgerKey(req: Request, kind: 'receipt' | 'adjustment'): string {
   return `http:${kind}:${idempotencyKeyOf(req) ?? randomUUID()}`;
 }
 
+export const RECONCILIATION_MAX_AGE_MS = 5_000;
+
 export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; closedOrdersCheck?: ClosedOrdersCheck }): AnyRoute[] {
   const { ledger, stockWaker, closedOrdersCheck } = deps;
+  // A full scan any read key may ask for: one at a time, a result up to 5 s old shared (docs/design.md §20).
+  const reconciliations = singleFlight({
+    work: (skus: string[] | undefined) => ledger.reconcile(closedOrdersCheck, skus ? { skus } : undefined),
+    keyOf: (skus) => (skus ? [...new Set(skus)].sort().join(',') : '*'),
+    maxAgeMs: RECONCILIATION_MAX_AGE_MS,
+  });
 
   /** Receipts and adjustments are of stocked SKUs: a kit has no stock of its own (docs/design.md §18). */
   const refuseKit = async (sku: string) => {
@@ -105,12 +114,12 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     summary: 'Run the invariant checks',
     description:
       'Balances within 0 ≤ reserved ≤ on hand; balances equal the sums of their movements; reserved equals held reservations; no held reservation of a closed order workflow. ' +
-      '`skus` narrows the run to some SKUs.',
+      '`skus` narrows the run to some SKUs. One run at a time: callers asking the same while a run is going, or within 5 s of its start, share its result.',
     access: READ,
     query: reconciliationQuerySchema,
     responses: { 200: { description: '`ok` is true when no problem was found', schema: reconciliationSchema } },
     async handler({ query }) {
-      const report = await ledger.reconcile(closedOrdersCheck, query.skus ? { skus: query.skus.split(',') } : undefined);
+      const report = await reconciliations.run(query.skus ? query.skus.split(',') : undefined);
       return { status: 200, body: report };
     },
   });

@@ -1,7 +1,7 @@
 /** /orders: start, read, list, cancel, retry. */
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config/config';
-import type { OrderInput, OrderStatus } from '../../workflows/types';
+import type { OrderInput, OrderStatus } from '../../domain/types';
 import { ORDER_SUPPORT, ORDER_WRITE, READ } from '../auth';
 import { canonicalHash } from '../canonical';
 import { idempotencyKeyOf } from '../ids';
@@ -24,8 +24,8 @@ import { z } from 'zod';
 
 const emptyBodySchema = z.object({}).strict();
 
-export function orderRoutes(deps: { config: Config; orders: OrderGateway; store: OrderStore }): AnyRoute[] {
-  const { config, orders, store } = deps;
+export function orderRoutes(deps: { config: Config; gateway: OrderGateway; store: OrderStore }): AnyRoute[] {
+  const { config, gateway, store } = deps;
 
   const createOrder = defineRoute({
     method: 'post',
@@ -142,9 +142,9 @@ export function orderRoutes(deps: { config: Config; orders: OrderGateway; store:
       ...UPDATE_LIMIT_RESPONSES,
     },
     async handler({ params, body, log }) {
-      const view = await orders.cancel(params.orderId, body.reason);
+      const view = await gateway.cancel(params.orderId, body.reason);
       log.info('order cancelled', { orderId: params.orderId });
-      return { status: 200, body: { ...view, links: orders.links(params.orderId) } };
+      return { status: 200, body: { ...view, links: gateway.links(params.orderId) } };
     },
   });
 
@@ -166,9 +166,9 @@ export function orderRoutes(deps: { config: Config; orders: OrderGateway; store:
       ...UPDATE_LIMIT_RESPONSES,
     },
     async handler({ params, log }) {
-      const view = await orders.retry(params.orderId);
+      const view = await gateway.retry(params.orderId);
       log.info('order retry', { orderId: params.orderId, status: view.status });
-      return { status: 202, body: { ...view, links: orders.links(params.orderId) } };
+      return { status: 202, body: { ...view, links: gateway.links(params.orderId) } };
     },
   });
 

@@ -1,4 +1,4 @@
-/** Returns of delivered orders (DESIGN §13): authorize, read, receive. */
+/** Returns of delivered orders (docs/design.md §13): authorize, read, receive. */
 import { READ, RETURN_AUTHORIZE, RETURN_RECEIVE } from '../auth';
 import { idempotencyKeyOf } from '../ids';
 import type { ReturnService } from '../return-service';

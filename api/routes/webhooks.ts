@@ -1,8 +1,10 @@
-/** /webhooks: subscriptions and their delivery log (DESIGN §11). Admin only: a subscription is a data feed. */
+/** /webhooks: subscriptions and their delivery log (docs/design.md §11). Admin only: a subscription is a data feed. */
 import type { Knex } from 'knex';
 import { createSubscription, deleteSubscription, getSubscription, listSubscriptions } from '../../webhooks/subscriptions';
 import { listDeliveries, redeliver } from '../../webhooks/delivery-log';
 import { ADMIN } from '../auth';
+import type { OutboundConfig } from '../../config/outbound';
+import { checkDestination } from '../destination-check';
 import { notFound } from '../errors';
 import { defineRoute, type AnyRoute } from '../route';
 import {
@@ -17,7 +19,7 @@ import {
 } from '../webhook-schemas';
 import { emptyQuerySchema } from '../schemas';
 
-export function webhookRoutes(deps: { db: () => Knex }): AnyRoute[] {
+export function webhookRoutes(deps: { db: () => Knex; outbound?: OutboundConfig }): AnyRoute[] {
   const { db } = deps;
 
   const create = defineRoute({
@@ -35,8 +37,10 @@ export function webhookRoutes(deps: { db: () => Knex }): AnyRoute[] {
     responses: {
       201: { description: 'Subscribed; the secret is shown only here', schema: webhookCreatedSchema },
       400: { description: 'Bad URL (not http/https, or with credentials) or unknown event type' },
+      422: { description: 'destination_not_allowed: in production, a URL at a loopback, private, link-local, CGNAT, unique-local or unspecified address or `localhost` (unless OUTBOUND_ALLOWED_NETWORKS lists it)' },
     },
     async handler({ body }) {
+      checkDestination('url', body.url, deps.outbound);
       const sub = await createSubscription(db(), body);
       return { status: 201, body: sub, headers: { Location: `/webhooks/${sub.id}` } };
     },

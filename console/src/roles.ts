@@ -1,5 +1,5 @@
 /**
- * Which console actions a role is offered: the role lists of DESIGN §6 (api/auth.ts). Only
+ * Which console actions a role is offered: the role lists of docs/design.md §6 (api/auth.ts). Only
  * what is shown: the API checks every request itself, and its 403 is shown when it refuses.
  */
 import type { Role } from './types';

@@ -1,5 +1,5 @@
 /**
- * An example warehouse service for DESIGN §10: receives the orchestrator's signed
+ * An example warehouse service for docs/design.md §10: receives the orchestrator's signed
  * `fulfillment.requested` / `fulfillment.cancelled` messages, verifies them with the
  * Standard Webhooks reference library, deduplicates by webhook-id, logs them, and reports
  * back through the orchestrator's API (`POST /orders/:id/events` with the fulfillmentId).

@@ -7,8 +7,8 @@
 import { condition, type LocalActivityOptions } from '@temporalio/workflow';
 import type { OrderActivities } from '../../activities/order-activities';
 import type { ReserveResult } from '../../ledger/types';
-import { ORDER_INVALID } from '../failure-types';
-import type { OrderLine } from '../types';
+import { ORDER_INVALID } from '../../domain/failure-types';
+import type { OrderLine } from '../../domain/types';
 import { expandKits, kitDemandOf } from '../../domain/kit';
 import { COMPENSATION, LOCAL_LEDGER, acts, localActs } from './activity-options';
 import { pushUndo } from './compensation';

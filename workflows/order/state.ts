@@ -4,9 +4,9 @@
  */
 import type { CancelledFailure } from '@temporalio/workflow';
 import type { Label } from '../../activities/adapters/types';
-import type { OrderError, OrderInput, OrderView } from '../types';
+import type { OrderError, OrderInput, OrderView } from '../../domain/types';
 import type { UndoStack } from './compensation';
-import { initialView } from './initial-view';
+import { initialView } from '../../domain/initial-view';
 
 export type CancelSource = 'update' | 'signal' | 'workflow' | 'attention_timeout';
 

@@ -1,5 +1,5 @@
 /**
- * What people see: the status (derived from the state by rules.ts), the timeline, the search
+ * What people see: the status (derived from the state by domain/order-rules.ts), the timeline, the search
  * attributes ops filter on and the current details in the Temporal UI. Each upsert is a
  * history event, so only what changed is sent.
  */
@@ -7,9 +7,10 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { ChannelKey, CustomerIdKey, HoldReasonsKey, OrderStatusKey, SkusKey, WarehouseIdsKey } from '../search-attributes';
 import { boundedKeywords } from '../keyword-list';
-import { recordTransition } from '../order-metrics';
-import type { OrderStatus } from '../types';
-import { deriveStatus, isTerminal } from './rules';
+import { md } from '../../domain/markdown';
+import { recordTransition } from './metrics';
+import type { OrderStatus } from '../../domain/types';
+import { deriveStatus, isTerminal } from '../../domain/order-rules';
 import { activeHolds, nowIso, type OrderState } from './state';
 
 const uniqueSorted = (values: string[]) => [...new Set(values)].sort();
@@ -85,22 +86,23 @@ function publish(s: OrderState): void {
   setCurrentDetails(details(s));
 }
 
+/** Markdown for the UI: every value that came from outside (ids, names, notes, peers' answers, errors) through md() (docs/design.md §20). */
 function details(s: OrderState): string {
   const v = s.view;
-  const rows = [`**Status:** ${v.status} · **Step:** ${s.currentStep}`];
+  const rows = [`**Status:** ${v.status} · **Step:** ${md(s.currentStep)}`];
   for (const f of v.fulfillments) {
-    const lines = f.lines.map((l) => `${l.sku} ×${l.quantity}`).join(', ');
-    const parcel = f.shipment ? ` · ${f.shipment.carrier} ${f.shipment.trackingNumber}` : '';
-    rows.push(`**Fulfillment ${f.fulfillmentId}** (${f.warehouseId}, ${f.status}${f.pickTaskId ? `, task ${f.pickTaskId}` : ''}): ${lines}${parcel}`);
+    const lines = f.lines.map((l) => `${md(l.sku)} ×${l.quantity}`).join(', ');
+    const parcel = f.shipment ? ` · ${md(f.shipment.carrier)} ${md(f.shipment.trackingNumber)}` : '';
+    rows.push(`**Fulfillment ${md(f.fulfillmentId)}** (${md(f.warehouseId)}, ${f.status}${f.pickTaskId ? `, task ${md(f.pickTaskId)}` : ''}): ${lines}${parcel}`);
   }
   if (v.fulfillments.length === 0) {
-    rows.push(`**Allocations:** ${v.allocations.length ? v.allocations.map((a) => `${a.warehouseId}: ${a.sku} ×${a.quantity}`).join(', ') : '—'}`);
+    rows.push(`**Allocations:** ${v.allocations.length ? v.allocations.map((a) => `${md(a.warehouseId)}: ${md(a.sku)} ×${a.quantity}`).join(', ') : '—'}`);
   }
-  if (v.backordered.length) rows.push(`**Backordered:** ${v.backordered.map((l) => `${l.sku} ×${l.quantity}`).join(', ')}`);
+  if (v.backordered.length) rows.push(`**Backordered:** ${v.backordered.map((l) => `${md(l.sku)} ×${l.quantity}`).join(', ')}`);
   const holds = activeHolds(s);
-  if (holds.length) rows.push(`**Holds:** ${holds.map((h) => `${h.reason}${h.until ? ` until ${h.until}` : ''}${h.note ? ` (${h.note})` : ''}`).join(', ')}`);
-  if (v.lastError) rows.push(`**Last error:** [${v.lastError.step}] ${v.lastError.type ?? 'Error'}: ${v.lastError.message}`);
-  if (v.failedStep) rows.push(`**Retry re-runs:** ${v.failedStep}${v.failedFulfillmentId ? ` of ${v.failedFulfillmentId}` : ''}`);
-  if (v.cancelReason) rows.push(`**Cancel reason:** ${v.cancelReason}`);
+  if (holds.length) rows.push(`**Holds:** ${holds.map((h) => `${md(h.reason)}${h.until ? ` until ${md(h.until)}` : ''}${h.note ? ` (${md(h.note)})` : ''}`).join(', ')}`);
+  if (v.lastError) rows.push(`**Last error:** \\[${md(v.lastError.step)}\\] ${md(v.lastError.type ?? 'Error')}: ${md(v.lastError.message)}`);
+  if (v.failedStep) rows.push(`**Retry re-runs:** ${md(v.failedStep)}${v.failedFulfillmentId ? ` of ${md(v.failedFulfillmentId)}` : ''}`);
+  if (v.cancelReason) rows.push(`**Cancel reason:** ${md(v.cancelReason)}`);
   return rows.join('\n\n');
 }

@@ -1,5 +1,5 @@
 /**
- * The order saga of DESIGN §5: validate → reserve → (await stock) → one fulfillment per
+ * The order saga of docs/design.md §5: validate → reserve → (await stock) → one fulfillment per
  * warehouse (pick → pack → ship → deliver, side by side) → delivered; holds, edits, rejected
  * fulfillments re-routed, and compensation on cancel and on the deadlines.
  *
@@ -15,17 +15,18 @@
  * recorded histories against this code.
  */
 import { allHandlersFinished, CancellationScope, CancelledFailure, condition, isCancellation, log, sleep } from '@temporalio/workflow';
-import { recordOrderStarted } from '../order-metrics';
-import type { OrderInput, OrderView } from '../types';
+import { recordOrderStarted } from './metrics';
+import type { OrderInput, OrderView } from '../../domain/types';
 import { unwind } from './compensation';
 import { describeFailure, StepFailed } from './failures';
-import { runFulfillment } from './fulfillment';
-import { cancelPending } from './fulfillment-stops';
-import { allDelivered, syncFulfillments } from './fulfillments';
-import { cancelPossible, installHandlers, requestCancel } from './handlers';
+import { runFulfillment } from './fulfillment/branch';
+import { cancelPending } from './fulfillment/stops';
+import { allDelivered, syncFulfillments } from './fulfillment/sync';
+import { installHandlers } from './handlers/install';
+import { cancelPossible, requestCancel } from './handlers/lifecycle';
 import { awaitStock, reroute, reserve, validate } from './ledger-steps';
 import { flushRecords, recordsFlushed } from './record';
-import { isTerminal } from './rules';
+import { isTerminal } from '../../domain/order-rules';
 import { activeHolds, createState, type OrderState } from './state';
 import { adoptStartAttributes, enterStep, refresh } from './visibility';
 

@@ -8,7 +8,7 @@ import { useApiData } from '../components/useApiData';
 import { may } from '../roles';
 import { Link } from '../router';
 import type { Identity } from '../session';
-import type { Count } from '../types';
+import type { Count, CountList } from '../types';
 
 type Filter = 'pending_approval' | 'applied' | 'rejected' | '';
 
@@ -103,7 +103,7 @@ function CountCard({ count, me, onDecided }: { count: Count; me: Identity; onDec
 
 export function CountsPage({ me }: { me: Identity }) {
   const [status, setStatus] = useState<Filter>('pending_approval');
-  const counts = useApiData(() => api<{ counts: Count[] }>('GET', `/counts${query({ status, limit: '100' })}`), [status], 15_000);
+  const counts = useApiData(() => api<CountList>('GET', `/counts${query({ status, limit: '100' })}`), [status], 15_000);
   return (
     <main>
       <div className="title-row">
