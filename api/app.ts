@@ -15,6 +15,7 @@ import type { StockWaker } from '../clients/stock-waker';
 import { OrderGateway } from './order-gateway';
 import { OrderStore } from './order-store';
 import { createReturnRecords, type OrderRecords, type ReturnRecords } from '../orders';
+import { warehouseSecretStore } from '../integrations/stored-secrets';
 import { ReturnService } from './return-service';
 import { returnRoutes } from './routes/returns';
 import { requestLogging } from './request-context';
@@ -110,7 +111,7 @@ export function createApp(deps: AppDeps): express.Express {
     updateTimeoutMs: deps.timeouts?.updateMs ?? 30_000,
   });
 
-  const keys = keyStore(config.apiKeys);
+  const keys = keyStore(config.apiKeys, config.apiKeyScopes);
   if (!keys.enabled) {
     logger.warn('API authentication is OFF: API_KEYS is empty, every caller has every role (set API_KEYS=key:role,… to turn it on)');
   }
@@ -120,12 +121,19 @@ export function createApp(deps: AppDeps): express.Express {
     ...healthRoutes({ ledger, gateway, timeoutMs: deps.timeouts?.healthMs ?? 2_000 }),
     ...orderRoutes({ config, gateway, store }),
     ...eventRoutes({ gateway, store }),
-    ...holdRoutes({ gateway }),
+    ...holdRoutes({ gateway, store }),
     ...editRoutes({ gateway, limits: config.limits, kits: (skus) => ledger.kits(skus) }),
-    ...returnRoutes({ returns }),
-    ...catalogRoutes({ ledger, integrationSecretSet: config.integration?.secret !== undefined, outbound: config.outbound }),
+    ...returnRoutes({ returns, store }),
+    ...catalogRoutes({
+      ledger,
+      integrationSecretSet: config.integration?.secret !== undefined,
+      outbound: config.outbound,
+      secrets: warehouseSecretStore(db, config.secrets?.key),
+      signingGraceMs: config.secrets?.signingGraceMs ?? 86_400_000,
+      integrationSecret: () => config.integration?.secret,
+    }),
     ...inventoryRoutes({ ledger, stockWaker, closedOrdersCheck }),
-    ...webhookRoutes({ db, outbound: config.outbound }),
+    ...webhookRoutes({ db, outbound: config.outbound, secretsKey: config.secrets.key }),
     ...channelRoutes({ db }),
   ];
   if (deps.knex) {

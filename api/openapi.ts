@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ROLES } from '../config/config';
+import { rolesOf } from './auth';
 import { BODY_LIMIT, openApiPath, type AnyRoute } from './route';
 import { ID_PATTERN } from './ids';
 import { apiSchemas } from './schemas';
@@ -69,7 +70,7 @@ function responsesOf(route: AnyRoute): Record<string, unknown> {
 }
 
 function operationOf(route: AnyRoute): Record<string, unknown> {
-  const roles = route.access === 'public' ? [] : [...route.access];
+  const roles = route.access === 'public' ? [] : [...rolesOf(route.access)];
   const who = route.access === 'public' ? 'No key needed.' : `Roles: ${roles.join(', ')}.`;
   const parameters = [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')];
   if (route.idempotencyKey) {

@@ -19,7 +19,12 @@ export const customerSchema = named(
   z
     .object({
       id: customerIdSchema,
-      email: z.email().max(254).optional(),
+      // RFC 5321 caps the local part at 64 octets; the document's `format: email` says so (the contract fuzz sent 103).
+      email: z
+        .email()
+        .max(254)
+        .refine((v) => v.slice(0, v.lastIndexOf('@')).length <= 64, { message: 'the part before @ must be at most 64 characters' })
+        .optional(),
       name: text(200).optional(),
     })
     .strict(),

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler, Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Role } from '../config/config';
+import type { Principal } from '../domain/principal';
 import { silentLogger, wrapPino, type Logger } from '../platform/logger';
 import { keyFingerprint } from './key-fingerprint';
 
@@ -16,6 +17,8 @@ export interface RequestContext {
   log: Logger;
   /** Set by the auth middleware; undefined when auth is off or the route is public. */
   role?: Role;
+  /** Set by the auth middleware on every non-public route (the auth-off principal when API_KEYS is unset). */
+  principal?: Principal;
 }
 
 const KEY = 'fulfillmentContext';

@@ -61,6 +61,16 @@ export const fulfillmentSchema = named(
   'The part of the order one warehouse picks, packs and ships',
 );
 
+export const actorSchema = named(
+  z.object({
+    role: z.enum(['system', 'support', 'ops', 'admin']),
+    scope: z.string().optional().describe('`warehouse=<id>` or `channel=<channel>` for a scoped system key'),
+    key: z.string().describe('A fingerprint of the key (`key_<12 hex>`), never the key; `auth_off` when authentication is off'),
+  }),
+  'Actor',
+  'Who placed or released a hold (docs/design.md §20)',
+);
+
 export const holdSchema = named(
   z.object({
     holdId: z.string(),
@@ -68,8 +78,12 @@ export const holdSchema = named(
     note: z.string().optional(),
     until: isoDate.optional().describe('The hold releases itself then'),
     placedAt: isoDate,
+    placedBy: actorSchema.optional().describe('Who placed it (absent on holds placed before it was recorded)'),
     releasedAt: isoDate.optional().describe('Set once released; an active hold has none'),
-    releasedBy: z.enum(['request', 'until']).optional(),
+    releasedBy: z
+      .union([actorSchema, z.enum(['request', 'until'])])
+      .optional()
+      .describe('Who released it; `until` when its time came; `request` on holds released by hand before the releaser was recorded'),
   }),
   'Hold',
 );
@@ -129,8 +143,14 @@ const orderViewFields = z.object({
 });
 const _orderViewMatches: SameType<z.output<typeof orderViewFields>, OrderView> = true;
 
+/** Personal data by role (api/personal-data.ts): name and street are absent for ops. */
+const shownAddressSchema = orderViewFields.shape.shippingAddress.extend({
+  name: z.string().optional().describe('Absent for ops'),
+  line1: z.string().optional().describe('Absent for ops'),
+});
+
 export const orderViewSchema = named(
-  orderViewFields.extend({ links: orderLinksSchema.optional() }),
+  orderViewFields.extend({ shippingAddress: shownAddressSchema, links: orderLinksSchema.optional() }),
   'Order',
   "The order's state: the answer of the workflow's status query",
 );
@@ -166,6 +186,22 @@ export const warehouseSchema = named(
     fulfillmentUrl: z.string().nullable().describe('null: the warehouse runs on WAREHOUSE_MODE'),
   }),
   'Warehouse',
+);
+export const warehouseWithSecretSchema = named(
+  warehouseSchema.extend({
+    signingSecret: z
+      .string()
+      .optional()
+      .describe("Only in the answer that created it: the warehouse's own signing secret (`whsec_…`), created on its first fulfillmentUrl when INTEGRATION_SECRET is unset. Shown once."),
+  }),
+  'WarehouseWithSecret',
+);
+export const signingSecretSchema = named(
+  z.object({
+    signingSecret: z.string().describe('`whsec_…`: messages to the warehouse are signed with it from now on. Shown only here.'),
+    previousValidUntil: isoDate.optional().describe('Until then messages also carry a signature under the previous secret (SIGNING_SECRET_GRACE)'),
+  }),
+  'SigningSecret',
 );
 export const warehouseListSchema = named(z.object({ warehouses: z.array(warehouseSchema) }), 'WarehouseList');
 
@@ -253,6 +289,7 @@ export const whoamiSchema = named(
   z.object({
     role: z.enum(ROLES).describe('With auth off: admin (every caller has every role)'),
     auth: z.enum(['on', 'off']).describe('"off" when the server runs without API_KEYS'),
+    scope: z.string().optional().describe('`warehouse=<id>` or `channel=<channel>` for a scoped system key (docs/access-control.md)'),
   }),
   'WhoAmI',
 );

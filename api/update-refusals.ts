@@ -1,7 +1,7 @@
 /** The order workflow's refusals of an Update (ApplicationFailure types) as the HTTP answers of docs/design.md §6. */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { FULFILLMENT_REQUIRED, INVALID_EDIT, INVALID_EVENT, UNKNOWN_FULFILLMENT, UNKNOWN_HOLD } from '../domain/failure-types';
+import { FULFILLMENT_REQUIRED, INVALID_EDIT, INVALID_EVENT, TOO_MANY_HOLDS, UNKNOWN_FULFILLMENT, UNKNOWN_HOLD } from '../domain/failure-types';
 import { INVALID_TRANSITION } from '../workflows/order/messages';
 import type { OrderStatus } from '../domain/types';
 import { ApiError } from './errors';
@@ -23,6 +23,8 @@ export function updateRefusal(err: unknown, orderId: string): ApiError | undefin
       return new ApiError(422, 'fulfillment_required', failure.message, { orderId, ...detailsObject(failure) });
     case UNKNOWN_FULFILLMENT:
       return new ApiError(422, 'unknown_fulfillment', failure.message, { orderId, ...detailsObject(failure) });
+    case TOO_MANY_HOLDS:
+      return new ApiError(409, 'too_many_holds', failure.message, { orderId, ...detailsObject(failure) });
     case UNKNOWN_HOLD:
       return new ApiError(404, 'hold_not_found', failure.message, { orderId, ...detailsObject(failure) });
     // An edit naming a SKU the catalog lacks: the ledger's refusal, passed through by the workflow.

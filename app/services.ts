@@ -14,6 +14,7 @@ import { createClosedOrdersCheck, createRecordClosedCheck } from '../clients/ord
 import { createStockWaker, type StockWaker } from '../clients/stock-waker';
 import { createReturnRecords, type OrderRecords, type ReturnRecords } from '../orders';
 import { createRecordsWithEvents } from './order-records';
+import { prepareSecrets } from './secrets-at-start';
 import { createKnex } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { dataConverter } from '../platform/payload-codec';
@@ -59,6 +60,7 @@ export function createOrderServices(o: {
 
 export async function connectCoreServices(config: Config, log: Logger): Promise<CoreServices> {
   const knex = createKnex(config.databaseUrl, config.databasePoolMax);
+  await prepareSecrets(knex, config, log);
   const ledger = createLedger(knex);
   const records = createRecordsWithEvents(knex, config.cursorSecret);
   const connection = await Connection.connect(connectionOptions(config.temporal));

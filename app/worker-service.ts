@@ -9,6 +9,7 @@ import { connectionOptions } from '../platform/temporal-connection';
 import { maintenanceOptions } from '../worker/maintenance';
 import { startWebhookLoops } from '../webhooks/loops';
 import { createOutboundClient } from '../integrations/outbound-http';
+import { warehouseSecretStore } from '../integrations/stored-secrets';
 import { createWorker } from '../worker/create-worker';
 
 export interface WorkerService {
@@ -35,6 +36,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
     stockWaker: core.stockWaker,
     returns: core.returns,
     config,
+    warehouseSecrets: warehouseSecretStore(core.knex, config.secrets.key),
     shutdownGraceTime: config.shutdownGraceMs,
     maxCachedWorkflows: config.workerMaxCachedWorkflows,
     logger: log,
@@ -43,7 +45,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
   });
   const running = worker.run();
   // Beside the Temporal worker, not inside it: see webhooks/loops.ts.
-  const webhookLoops = startWebhookLoops(core.knex, config.webhooks, undefined, outbound);
+  const webhookLoops = startWebhookLoops(core.knex, { ...config.webhooks, secretsKey: config.secrets.key }, undefined, outbound);
   return {
     worker,
     running,

@@ -8,9 +8,11 @@ import { SECURITY_SHAPE, securityConfig, type SecurityConfig } from './security'
 import { destinationProblem, OUTBOUND_SHAPE, outboundConfig, type OutboundConfig } from './outbound';
 import { keyFingerprint } from '../api/key-fingerprint';
 import { authFailuresPerMinute, HYGIENE_SHAPE } from './hygiene';
+import { ROLES, type KeyScope, type Role } from '../domain/principal';
+import { apiKeysSchema } from './api-keys';
+import { SECRETS_SHAPE, secretsConfig, type SecretsConfig } from './secrets';
 
-export type Role = 'system' | 'support' | 'ops' | 'admin';
-export const ROLES: readonly Role[] = ['system', 'support', 'ops', 'admin'];
+export { ROLES, type Role };
 export type AdapterMode = 'simulated' | 'manual';
 
 const duration = (fallback: string, allowZero = false) =>
@@ -31,27 +33,6 @@ const bool = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
     .optional()
     .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
-
-const apiKeys = z
-  .string()
-  .optional()
-  .transform((value, ctx) => {
-    const keys = new Map<string, Role>();
-    if (value === undefined || value.trim() === '') return keys;
-    for (const [i, entry] of value.split(',').map((e) => e.trim()).entries()) {
-      if (entry === '') continue;
-      const at = entry.lastIndexOf(':');
-      const key = entry.slice(0, at);
-      const role = entry.slice(at + 1) as Role;
-      if (at <= 0 || !ROLES.includes(role)) {
-        // Never the entry itself, nor a part of it: a malformed entry may be a whole key (docs/design.md §20).
-        ctx.addIssue({ code: 'custom', message: `entry ${i + 1} (fingerprint ${keyFingerprint(entry)}) must be key:role with role one of ${ROLES.join('|')}` });
-        return z.NEVER;
-      }
-      keys.set(key, role);
-    }
-    return keys;
-  });
 
 const url = (fallback: string) =>
   z
@@ -76,7 +57,7 @@ const schema = z.object({
   TEMPORAL_UI_PORT: port(8233),
   TASK_QUEUE: z.string().min(1).default('fulfillment'),
   PORT: port(3000),
-  API_KEYS: apiKeys,
+  API_KEYS: apiKeysSchema,
   WAREHOUSE_MODE: z.enum(['simulated', 'manual']).default('simulated'),
   CARRIER_MODE: z.enum(['simulated', 'manual']).default('simulated'),
   SIMULATED_DELAY: duration('2s', true),
@@ -111,6 +92,7 @@ const schema = z.object({
   MAX_UNITS_PER_LINE: z.coerce.number().int().min(1).max(MAX_LINE_QUANTITY, `must be at most ${MAX_LINE_QUANTITY} (the ledger's line maximum)`).default(MAX_LINE_QUANTITY),
   ...SECURITY_SHAPE,
   ...INTEGRATION_SHAPE,
+  ...SECRETS_SHAPE,
   ...OUTBOUND_SHAPE,
   ...HYGIENE_SHAPE,
 });
@@ -135,6 +117,8 @@ export interface Config {
   taskQueue: string;
   port: number;
   apiKeys: Map<string, Role>;
+  /** The scope of each scoped system key in API_KEYS (docs/design.md §20); unscoped keys are absent. */
+  apiKeyScopes: Map<string, KeyScope>;
   warehouseMode: AdapterMode;
   carrierMode: AdapterMode;
   simulatedDelayMs: number;
@@ -158,6 +142,8 @@ export interface Config {
   cursorSecret: string;
   /** Warehouses and the carrier over HTTP (docs/design.md §10). */
   integration: IntegrationConfig;
+  /** SECRETS_KEY, SIGNING_SECRET_GRACE, CARRIER_SECRET (docs/design.md §20). */
+  secrets: SecretsConfig;
   /** Where outbound requests (webhooks, warehouses, the carrier) may connect (docs/design.md §20). */
   outbound: OutboundConfig;
   /** AUTH_FAILURES_PER_MINUTE: 401s per client address per minute before its key-bearing requests get 429 (0 = unlimited). */
@@ -194,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production.length > 0) throw new ConfigError(production);
   const integration = integrationConfig(e);
   if (Array.isArray(integration)) throw new ConfigError(integration);
+  const secrets = secretsConfig(e);
   const outbound = outboundConfig(e);
   const carrierProblem = e.CARRIER_URL === undefined ? undefined : destinationProblem(e.CARRIER_URL, outbound);
   if (carrierProblem) throw new ConfigError([`CARRIER_URL: ${carrierProblem}`]);
@@ -213,7 +200,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     taskQueue: e.TASK_QUEUE,
     port: e.PORT,
-    apiKeys: e.API_KEYS,
+    apiKeys: new Map([...e.API_KEYS].map(([key, grant]) => [key, grant.role])),
+    apiKeyScopes: new Map([...e.API_KEYS].flatMap(([key, grant]) => (grant.scope ? [[key, grant.scope] as const] : []))),
     warehouseMode: e.WAREHOUSE_MODE,
     carrierMode: e.CARRIER_MODE,
     simulatedDelayMs: e.SIMULATED_DELAY,
@@ -244,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // URL makes forged cursors fail fast, but anyone holding cursors could test password guesses.
     cursorSecret: e.CURSOR_SECRET ?? createHash('sha256').update(`order-list-cursor:${e.DATABASE_URL}`).digest('hex'),
     integration,
+    secrets,
     outbound,
     authFailuresPerMinute: authFailuresPerMinute(e),
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
@@ -264,6 +253,9 @@ function productionProblems(e: Parsed): string[] {
   if (short.length > 0) {
     const which = short.map(({ key, i }) => `entry ${i + 1} (${keyFingerprint(key)})`).join(', ');
     problems.push(`API_KEYS: keys must be at least ${MIN_PRODUCTION_KEY_LENGTH} characters when NODE_ENV=production; too short: ${which} (e.g. \`openssl rand -hex 24\`)`);
+  }
+  if (e.SECRETS_KEY === undefined) {
+    problems.push('SECRETS_KEY: required when NODE_ENV=production (32 bytes in base64, e.g. `openssl rand -base64 32`): webhook and warehouse signing secrets are stored encrypted with it');
   }
   if (e.CURSOR_SECRET === undefined) problems.push('CURSOR_SECRET: required when NODE_ENV=production (at least 16 characters, the same on every API replica, e.g. `openssl rand -hex 32`)');
   return problems;

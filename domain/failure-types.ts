@@ -14,6 +14,8 @@ export const FULFILLMENT_REQUIRED = 'FulfillmentRequired';
 export const UNKNOWN_FULFILLMENT = 'UnknownFulfillment';
 /** A hold id the order does not have (HTTP 404). */
 export const UNKNOWN_HOLD = 'UnknownHold';
+/** An order has had MAX_HOLDS_PER_ORDER holds (HTTP 409 too_many_holds, docs/design.md §20). */
+export const TOO_MANY_HOLDS = 'TooManyHolds';
 /** An edit's body is malformed (empty lines, bad quantity) (HTTP 400/422). */
 export const INVALID_EDIT = 'InvalidEdit';
 /** A deadline of docs/design.md §5 passed (recorded in lastError when the order parks in needs_attention). */

@@ -1,4 +1,7 @@
 /** Pure types shared by the workflow, its activities and the API. No runtime imports. */
+import type { Actor } from './principal';
+
+export type { Actor };
 
 export interface OrderLine {
   sku: string;
@@ -105,6 +108,8 @@ export interface HoldRequest {
   note?: string;
   /** ISO time: the hold releases itself then. */
   until?: string;
+  /** Who places it (docs/design.md §20); absent only in Updates sent before holds recorded it. */
+  placedBy?: Actor;
 }
 
 export interface Hold {
@@ -113,13 +118,18 @@ export interface Hold {
   note?: string;
   until?: string;
   placedAt: string;
+  /** Who placed it (docs/design.md §20): role, scope, key fingerprint. Absent on holds placed before it was recorded. */
+  placedBy?: Actor;
   /** Set once released (by hand, or by `until`); a released hold no longer stops the order. */
   releasedAt?: string;
-  releasedBy?: 'request' | 'until';
+  /** Who released it; `until` when its time came; `request` on holds released by hand before the releaser was recorded. */
+  releasedBy?: Actor | 'request' | 'until';
 }
 
 export interface ReleaseHoldRequest {
   holdId: string;
+  /** Who releases it (docs/design.md §20). */
+  releasedBy?: Actor;
 }
 
 /** Replaces the order's lines and/or its shipping address and method (before any pick task is open). */

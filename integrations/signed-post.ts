@@ -14,8 +14,11 @@ export type PostOutcome = 'delivered' | 'permanent' | 'retryable';
 
 export interface SignedPostInput {
   url: string;
-  /** `whsec_<base64>` */
-  secret: string;
+  /**
+   * `whsec_<base64>`; several during a secret's rotation grace (docs/design.md §20): the message
+   * then carries one `v1,…` signature per secret, space-separated, and verifies with any of them.
+   */
+  secret: string | readonly string[];
   /** The message id: the same on every retry, so the receiver can deduplicate. */
   id: string;
   /** Signing time; default now. Standard Webhooks receivers refuse one more than 5 min off. */
@@ -64,12 +67,14 @@ export function generateSecret(bytes = 32): string {
   return `whsec_${randomBytes(bytes).toString('base64')}`;
 }
 
-/** The three Standard Webhooks headers for `payload`. */
-export function signatureHeaders(secret: string, id: string, timestamp: Date, payload: string): Record<string, string> {
+/** The three Standard Webhooks headers for `payload`, with a signature per secret. */
+export function signatureHeaders(secret: string | readonly string[], id: string, timestamp: Date, payload: string): Record<string, string> {
+  const secrets = typeof secret === 'string' ? [secret] : secret;
+  if (secrets.length === 0) throw new RangeError('a message needs at least one signing secret');
   return {
     'webhook-id': id,
     'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-    'webhook-signature': new Webhook(secret).sign(id, timestamp, payload),
+    'webhook-signature': secrets.map((s) => new Webhook(s).sign(id, timestamp, payload)).join(' '),
   };
 }
 

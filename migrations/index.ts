@@ -9,6 +9,7 @@ import { orderReturnsMigration } from './006_order_returns';
 import { orderIdempotencyKeysMigration } from './007_order_idempotency_keys';
 import { orderRecordSaveMigration } from './008_order_record_save';
 import { webhookSubscriptionBackoffMigration } from './009_webhook_subscription_backoff';
+import { leastPrivilegeMigration } from './010_least_privilege';
 import { countsKitsMigration } from './013_counts_kits';
 
 export { installSqlFunctions } from './sql-functions';
@@ -31,6 +32,7 @@ export const MIGRATIONS: Migration[] = [
   orderIdempotencyKeysMigration,
   orderRecordSaveMigration,
   webhookSubscriptionBackoffMigration,
+  leastPrivilegeMigration,
   countsKitsMigration,
 ];
 

@@ -30,6 +30,7 @@ const CASES: Case[] = [
   { method: 'get', path: `/returns/${missing}`, route: '/returns/:returnId', roles: ALL },
   { method: 'post', path: `/returns/${missing}/receive`, route: '/returns/:returnId/receive', roles: ['system', 'admin'], body: {} },
   { method: 'put', path: `/warehouses/${missing}`, route: '/warehouses/:id', roles: ['admin'], body: {} },
+  { method: 'post', path: `/warehouses/${missing}/signing-secret`, route: '/warehouses/:id/signing-secret', roles: ['admin'], body: {} },
   { method: 'get', path: '/warehouses', route: '/warehouses', roles: ALL },
   { method: 'put', path: `/skus/${missing}`, route: '/skus/:sku', roles: ['admin'], body: {} },
   { method: 'get', path: `/skus/${missing}`, route: '/skus/:sku', roles: ALL },

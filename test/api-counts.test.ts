@@ -6,11 +6,14 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { eventually } from './support/temporal';
-import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { API_KEYS_ENV, as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
 import { statusQuery } from '../workflows/order/messages';
 import { orderWorkflowId } from '../domain/types';
 
-const FAST = { WAREHOUSE_MODE: 'simulated', CARRIER_MODE: 'simulated', SIMULATED_DELAY: '20ms' };
+// A warehouse key (docs/design.md §20) counts at its own warehouse only.
+const WH_SCOPED = uid('wh-cnt');
+const WH_KEY = `key-wh-cnt-${uid('k')}`;
+const FAST = { WAREHOUSE_MODE: 'simulated', CARRIER_MODE: 'simulated', SIMULATED_DELAY: '20ms', API_KEYS: `${API_KEYS_ENV},${WH_KEY}:system/warehouse=${WH_SCOPED}` };
 
 const level = async (app: Express, sku: string, warehouseId: string) => {
   const r = await request(app).get(`/inventory/${sku}`).set(as('ops')).expect(200);
@@ -100,6 +103,36 @@ describe('API: counts as of their time (simulated warehouse and carrier)', () =>
     const events = await h.knex('webhook_events').where({ type: 'inventory.count_applied' }).whereRaw(`data->>'warehouseId' = ?`, [warehouseId]);
     expect(events.map((e: { data: { countId: string } }) => e.data.countId).sort()).toEqual([report.countId, now7.body.countId, big.body.countId].sort());
     expect(await reconciled(h.app, sku)).toEqual({ ok: true, problems: [] });
+  });
+
+  it('a warehouse key counts and reads at its own warehouse only; another warehouse → 403 and nothing moves; it cannot approve', async () => {
+    const key = { Authorization: `Bearer ${WH_KEY}` };
+    const { sku } = await seedStock(h.app, 5, { warehouseId: WH_SCOPED });
+    const { warehouseId: other } = await seedStock(h.app, 5, { sku });
+    const body = (warehouseId: string, counted: number) => ({ warehouseId, countedAt: new Date().toISOString(), source: 'cycle_count', lines: [{ sku, counted }] });
+
+    const foreign = await request(h.app).post('/counts').set(key).send(body(other, 4));
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error).toBe('forbidden');
+    expect(await level(h.app, sku, other)).toEqual({ onHand: 5, reserved: 0 });
+
+    const own = await request(h.app).post('/counts').set(key).send(body(WH_SCOPED, 4));
+    expect(own.status).toBe(201);
+    expect(own.body).toMatchObject({ warehouseId: WH_SCOPED, status: 'applied', lines: [{ sku, counted: 4, expected: 5, variance: -1 }] });
+    expect(await level(h.app, sku, WH_SCOPED)).toEqual({ onHand: 4, reserved: 0 });
+
+    const elsewhere = await request(h.app).post('/counts').set(as('admin')).send(body(other, 30));
+    expect(elsewhere.body.status).toBe('pending_approval');
+    await request(h.app).get(`/counts/${own.body.countId}`).set(key).expect(200);
+    expect((await request(h.app).get(`/counts/${elsewhere.body.countId}`).set(key)).status).toBe(403);
+    const listed = await request(h.app).get('/counts?limit=200').set(key).expect(200);
+    expect(listed.body.counts.length).toBeGreaterThan(0);
+    expect(listed.body.counts.every((c: { warehouseId: string }) => c.warehouseId === WH_SCOPED)).toBe(true);
+    expect((await request(h.app).get(`/counts?warehouseId=${other}`).set(key).expect(200)).body.counts).toEqual([]);
+
+    expect((await request(h.app).post(`/counts/${elsewhere.body.countId}/approve`).set(key)).status).toBe(403);
+    expect(await level(h.app, sku, other)).toEqual({ onHand: 5, reserved: 0 });
+    await request(h.app).post(`/counts/${elsewhere.body.countId}/reject`).set(as('admin')).send({}).expect(200);
   });
 
   it('bad input names the field and moves nothing', async () => {

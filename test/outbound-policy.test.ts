@@ -30,6 +30,8 @@ const PRODUCTION_ENV = {
   API_KEYS: `${ADMIN_KEY}:admin`,
   CURSOR_SECRET: 'cursor-secret-for-production-tests',
   INTEGRATION_SECRET: `whsec_${Buffer.alloc(32, 3).toString('base64')}`,
+  // Production requires it (docs/design.md §20): subscription secrets are stored sealed with it.
+  SECRETS_KEY: Buffer.alloc(32, 5).toString('base64'),
   WEBHOOK_DELIVERY: 'off',
   RATE_LIMIT_WRITES_PER_MINUTE: '0',
 };
@@ -69,7 +71,7 @@ describe('outbound destinations in production', () => {
     return c;
   };
   const dispatcher = (outbound: OutboundClient, perSubscription?: number) => {
-    const d = startDispatcher({ knex: prod.knex, pollIntervalMs: 50, retry: { baseDelayMs: 200, maxDelayMs: 1_000 }, log: () => undefined, subscriptionIds: subs, outbound, perSubscription });
+    const d = startDispatcher({ knex: prod.knex, pollIntervalMs: 50, retry: { baseDelayMs: 200, maxDelayMs: 1_000 }, log: () => undefined, subscriptionIds: subs, outbound, perSubscription, secretsKey: prod.config.secrets.key });
     dispatchers.push(d);
     return d;
   };

@@ -13,6 +13,7 @@ const PRODUCTION = {
   API_KEYS: `${ADMIN_KEY}:admin`,
   CURSOR_SECRET: 'cursor-secret-0123456789abcdef',
   INTEGRATION_SECRET: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
+  SECRETS_KEY: Buffer.alloc(32, 9).toString('base64'),
 };
 
 const problemsOf = (env: Record<string, string>): string[] => {
@@ -56,7 +57,7 @@ describe('production start refusals', () => {
     const pasted = 'this-whole-entry-is-a-key-without-role';
     for (const env of [{ ...PRODUCTION, API_KEYS: `${ADMIN_KEY}:admin,${pasted}` }, { API_KEYS: `${ADMIN_KEY}:admin,${pasted}` }]) {
       const problems = problemsOf(env);
-      expect(problems).toEqual([`API_KEYS: entry 2 (fingerprint ${keyFingerprint(pasted)}) must be key:role with role one of system|support|ops|admin`]);
+      expect(problems).toEqual([`API_KEYS: entry 2 (fingerprint ${keyFingerprint(pasted)}) must be key:role with role one of system|support|ops|admin, or key:system/warehouse=<id>, or key:system/channel=<channel>`]);
       expect(problems[0]).not.toContain(pasted.slice(0, 8));
     }
     const withBadRole = `${'s'.repeat(40)}:kingofall`;

@@ -15,6 +15,7 @@
  * out (webhooks/claim.ts): while paused it is sent one probe per backoff step, with the
  * delivery policy's base and cap, and its backlog goes once a probe gets through.
  */
+import { openSecret } from '../platform/secret-box';
 import type { Knex } from 'knex';
 import { DEFAULT_TIMEOUT_MS, publicReason, signedPost, type SignedPostResult } from '../integrations/signed-post';
 import type { OutboundClient } from '../integrations/outbound-http';
@@ -48,6 +49,8 @@ export interface DispatcherOptions {
    */
   subscriptionIds?: readonly string[];
   log?: DispatcherLog;
+  /** SECRETS_KEY: opens the subscriptions' sealed secrets (platform/secret-box.ts). */
+  secretsKey?: Buffer;
 }
 
 export interface Dispatcher {
@@ -93,7 +96,15 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   async function deliver(c: Claimed): Promise<void> {
-    const result = await signedPost({ url: c.url, secret: c.secret, id: c.event_id, body: envelope(c), timeoutMs, signal: abort.signal, client: options.outbound });
+    let secret: string;
+    try {
+      secret = openSecret(c.secret, options.secretsKey);
+    } catch (err) {
+      // Nothing is sent unsigned: the attempt fails saying why, and is retried like any other.
+      await record(c, { outcome: 'retryable', error: (err as Error).message, durationMs: 0 });
+      return;
+    }
+    const result = await signedPost({ url: c.url, secret, id: c.event_id, body: envelope(c), timeoutMs, signal: abort.signal, client: options.outbound });
     if (abandon) return; // a simulated crash: the lease brings the delivery back
     try {
       await record(c, result);

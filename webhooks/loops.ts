@@ -13,9 +13,9 @@ export interface WebhookLoops {
   stop(): Promise<void>;
 }
 
-export function startWebhookLoops(knex: Knex, config: Config['webhooks'], log?: DispatcherLog, outbound?: OutboundClient): WebhookLoops {
+export function startWebhookLoops(knex: Knex, config: Config['webhooks'] & { secretsKey?: Buffer }, log?: DispatcherLog, outbound?: OutboundClient): WebhookLoops {
   const dispatcher = config.deliver
-    ? startDispatcher({ knex, pollIntervalMs: config.pollIntervalMs, retry: { baseDelayMs: config.retryBaseMs, maxDelayMs: config.retryMaxMs, horizonMs: config.retryHorizonMs }, log, outbound })
+    ? startDispatcher({ knex, secretsKey: config.secretsKey, pollIntervalMs: config.pollIntervalMs, retry: { baseDelayMs: config.retryBaseMs, maxDelayMs: config.retryMaxMs, horizonMs: config.retryHorizonMs }, log, outbound })
     : undefined;
   const watcher = startAvailabilityWatcher({ knex, windowMs: config.availabilityWindowMs, log });
   return {

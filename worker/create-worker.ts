@@ -1,3 +1,4 @@
+import type { WarehouseSecretStore } from '../integrations/stored-secrets';
 import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { WorkflowIdConflictPolicy, type Duration } from '@temporalio/common';
@@ -32,7 +33,9 @@ export interface CreateWorkerDeps {
   reaperFullSweepEvery?: number;
   /** The returns in those records (the return workflow's activities); tests without returns may leave it out. */
   returns?: ReturnRecords;
-  config: Pick<Config, 'warehouseMode' | 'carrierMode' | 'simulatedDelayMs' | 'reaperIntervalMs'> & { integration?: Config['integration']; outbound?: Config['outbound'] };
+  config: Pick<Config, 'warehouseMode' | 'carrierMode' | 'simulatedDelayMs' | 'reaperIntervalMs'> & { integration?: Config['integration']; secrets?: Config['secrets']; outbound?: Config['outbound'] };
+  /** Each HTTP warehouse's own signing secrets (docs/design.md §20); without it every warehouse is signed for with INTEGRATION_SECRET. */
+  warehouseSecrets?: Pick<WarehouseSecretStore, 'signingSecretsFor'>;
   /** A pre-built bundle of `workflows/index.ts` (tests bundle once per file); default: bundle at start. */
   workflowBundle?: WorkflowBundle;
   /** Start (or join) the reaper workflow `reaper-<taskQueue>`. Default true. */
@@ -68,12 +71,21 @@ export async function createWorker(deps: CreateWorkerDeps): Promise<Worker> {
   const secret = config.integration?.secret;
   // One policed transport for the warehouses and the carrier (docs/design.md §20).
   const outbound = deps.outbound ?? (config.outbound ? createOutboundClient({ policy: config.outbound }) : undefined);
+  const secrets = deps.warehouseSecrets;
   const warehouse =
     deps.adapters?.warehouse ??
-    createRoutedWarehouseAdapter({ mode: config.warehouseMode, simulatedDelayMs: config.simulatedDelayMs, listWarehouses: () => deps.ledger.listWarehouses(), secret, outbound });
+    createRoutedWarehouseAdapter({
+      mode: config.warehouseMode,
+      simulatedDelayMs: config.simulatedDelayMs,
+      listWarehouses: () => deps.ledger.listWarehouses(),
+      secret,
+      ownSecrets: secrets ? (warehouseId) => secrets.signingSecretsFor(warehouseId) : undefined,
+      outbound,
+    });
+  // The carrier has its own secret when CARRIER_SECRET is set (docs/design.md §20).
   const carrier =
     deps.adapters?.carrier ??
-    createConfiguredCarrierAdapter({ mode: config.carrierMode, simulatedDelayMs: config.simulatedDelayMs, url: config.integration?.carrierUrl, secret, outbound });
+    createConfiguredCarrierAdapter({ mode: config.carrierMode, simulatedDelayMs: config.simulatedDelayMs, url: config.integration?.carrierUrl, secret: config.secrets?.carrierSecret ?? secret, outbound });
   const waker =
     deps.stockWaker ??
     createStockWaker({ client: deps.client, taskQueue: deps.taskQueue, log: deps.logger ?? silentLogger, findWaiting: (sku) => deps.ledger.ordersAwaiting(sku) });

@@ -22,7 +22,7 @@ export function httpCarrier(opts: HttpCarrierOptions): CarrierAdapter {
     async buyLabel(req): Promise<Label> {
       const result = await postToPeer({
         url: opts.url,
-        secret: requireSecret(opts.secret, peer),
+        secret: requireSecret(opts.secret, peer, 'CARRIER_SECRET (or INTEGRATION_SECRET)'),
         peer,
         type: 'label.requested',
         key: req.key,
@@ -49,7 +49,7 @@ export function httpCarrier(opts: HttpCarrierOptions): CarrierAdapter {
     async voidLabel(req) {
       await postToPeer({
         url: opts.url,
-        secret: requireSecret(opts.secret, peer),
+        secret: requireSecret(opts.secret, peer, 'CARRIER_SECRET (or INTEGRATION_SECRET)'),
         peer,
         type: 'label.voided',
         key: req.key,

@@ -24,15 +24,16 @@ export function derivedId(prefix: string, key: string): string {
   return `${prefix}-${createHash('sha256').update(key).digest('hex').slice(0, 12).toUpperCase()}`;
 }
 
-export function requireSecret(secret: string | undefined, peer: string): string {
+export function requireSecret(secret: string | undefined, peer: string, variable = 'INTEGRATION_SECRET'): string {
   // Non-retryable: no retry makes a secret appear; the order parks in needs_attention saying why.
-  if (!secret) throw new AdapterRejectedError(`INTEGRATION_SECRET is not set: cannot sign messages to ${peer}`);
+  if (!secret) throw new AdapterRejectedError(`${variable} is not set: cannot sign messages to ${peer}`);
   return secret;
 }
 
 export interface PeerPost {
   url: string;
-  secret: string;
+  /** Several during a rotation grace: one signature each. */
+  secret: string | readonly string[];
   type: string;
   key: string;
   body: Record<string, unknown>;

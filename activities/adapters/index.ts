@@ -29,6 +29,7 @@ export function createRoutedWarehouseAdapter(opts: {
   simulatedDelayMs: number;
   listWarehouses: () => Promise<Warehouse[]>;
   secret: string | undefined;
+  ownSecrets?: (warehouseId: string) => Promise<string[] | undefined>;
   catalogTtlMs?: number;
   outbound?: OutboundClient;
 }): WarehouseAdapter {
@@ -36,6 +37,7 @@ export function createRoutedWarehouseAdapter(opts: {
     fallback: createWarehouseAdapter(opts.mode, opts.simulatedDelayMs),
     urlOf: cachedWarehouseUrls(opts.listWarehouses, opts.catalogTtlMs),
     secret: opts.secret,
+    ownSecrets: opts.ownSecrets,
     outbound: opts.outbound,
   });
 }

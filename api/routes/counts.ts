@@ -7,7 +7,8 @@ import type { Ledger } from '../../ledger/types';
 import type { Logger } from '../../platform/logger';
 import type { StockWaker } from '../../clients/stock-waker';
 import type { CountRecords, CountView } from '../../orders/counts';
-import { ADMIN, ORDER_WRITE, READ } from '../auth';
+import { authorize } from '../access';
+import { listScope } from '../authorization';
 import { countBodySchema, countListSchema, countParamsSchema, countsQuerySchema, countViewSchema, rejectCountBodySchema } from '../count-schemas';
 import { signalShortfalls } from '../../clients/shortfall-signals';
 import { ApiError, notFound } from '../errors';
@@ -46,7 +47,7 @@ export function countRoutes(deps: CountRouteDeps): AnyRoute[] {
       "Each line is compared with the ledger's own on hand as of `countedAt` (on hand now minus the movements recorded after it), so a report that does not know of later shipments, receipts or returns does not undo them. " +
       'The variance is applied now as one `count` movement per line when the largest |variance| is within COUNT_AUTO_APPROVE_UNITS (`applied`); otherwise the count waits as `pending_approval` and nothing moves. ' +
       'A negative variance that leaves fewer units than are held takes the missing units from the latest unpicked holds; their orders re-allocate them (`reallocated`).',
-    access: ORDER_WRITE,
+    access: 'count.write',
     body: countBodySchema,
     idempotencyKey: 'Becomes the count id when the body has none.',
     responses: {
@@ -56,7 +57,9 @@ export function countRoutes(deps: CountRouteDeps): AnyRoute[] {
       409: { description: 'The count id names a count with another body (`idempotency_conflict`), or picked fulfillments hold more than the count leaves (`insufficient_stock`)' },
       422: { description: 'A negative count (`negative_count`), `countedAt` in the future or older than COUNT_MAX_AGE (`invalid_counted_at`), unknown warehouse or SKU (`unknown_warehouse`, `unknown_sku`), a kit (`kit_not_stocked`); `details.field` names the field' },
     },
-    async handler({ body, req, log }) {
+    async handler({ body, req, log, principal }) {
+      // A warehouse key counts at its own warehouse only (docs/design.md §20).
+      authorize(principal, 'count.write', { warehouseId: body.warehouseId });
       const countId = body.countId ?? `cnt-${idempotencyKeyOf(req) ?? randomUUID()}`.slice(0, 64);
       const negative = body.lines.findIndex((l) => l.counted < 0);
       if (negative >= 0) {
@@ -97,12 +100,13 @@ export function countRoutes(deps: CountRouteDeps): AnyRoute[] {
     operationId: 'getCount',
     tag: 'counts',
     summary: 'A count',
-    access: READ,
+    access: 'count.read',
     params: countParamsSchema,
     responses: { 200: { description: 'The count', schema: countViewSchema }, 404: { description: 'No such count' } },
-    async handler({ params }) {
+    async handler({ params, principal }) {
       const count = await counts.get(params.id);
       if (!count) throw notFound(`count ${params.id}`, { countId: params.id });
+      authorize(principal, 'count.read', { warehouseId: count.warehouseId });
       return { status: 200, body: count };
     },
   });
@@ -113,11 +117,15 @@ export function countRoutes(deps: CountRouteDeps): AnyRoute[] {
     operationId: 'listCounts',
     tag: 'counts',
     summary: 'Counts, newest first',
-    access: READ,
+    access: 'count.read',
     query: countsQuerySchema,
-    responses: { 200: { description: 'One page of counts', schema: countListSchema }, 400: { description: 'A bad filter or cursor' } },
-    async handler({ query }) {
-      const filters = { ...(query.warehouseId ? { warehouseId: query.warehouseId } : {}), ...(query.status ? { status: query.status as CountView['status'] } : {}) };
+    responses: { 200: { description: 'One page of counts (a warehouse key: its warehouse\'s only)', schema: countListSchema }, 400: { description: 'A bad filter or cursor' } },
+    async handler({ query, principal }) {
+      // A warehouse key lists only its warehouse's counts; a filter naming another finds none.
+      const scope = listScope(principal);
+      if (scope.warehouseId !== undefined && query.warehouseId !== undefined && query.warehouseId !== scope.warehouseId) return { status: 200, body: { counts: [] } };
+      const warehouseId = scope.warehouseId ?? query.warehouseId;
+      const filters = { ...(warehouseId ? { warehouseId } : {}), ...(query.status ? { status: query.status as CountView['status'] } : {}) };
       try {
         return { status: 200, body: await counts.list(filters, { limit: query.limit, cursor: query.cursor }) };
       } catch (err) {
@@ -142,7 +150,7 @@ export function countRoutes(deps: CountRouteDeps): AnyRoute[] {
     tag: 'counts',
     summary: 'Apply a pending count',
     description: "The lines are compared again as of `countedAt` and the variances applied now, as on arrival.",
-    access: ADMIN,
+    access: 'count.approve',
     params: countParamsSchema,
     bodyOptional: true,
     responses: {
@@ -165,7 +173,7 @@ export function countRoutes(deps: CountRouteDeps): AnyRoute[] {
     tag: 'counts',
     summary: 'Reject a pending count',
     description: 'Nothing moves; the count stays on record as `rejected`.',
-    access: ADMIN,
+    access: 'count.approve',
     params: countParamsSchema,
     body: rejectCountBodySchema,
     bodyOptional: true,

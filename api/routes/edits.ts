@@ -1,7 +1,7 @@
 /** POST /orders/:orderId/edits: replace lines, address or method before picking (docs/design.md §5 "Edits"). */
 import type { KitBook } from '../../domain/kit';
 import { ApiError } from '../api-error';
-import { ORDER_SUPPORT } from '../auth';
+import { shownTo } from '../personal-data';
 import type { UnitLimits } from '../../config/config';
 import { idempotencyKeyOf } from '../ids';
 import { checkUnitLimits, unitLimitsDoc } from '../unit-limits';
@@ -22,7 +22,7 @@ export function editRoutes(deps: { gateway: OrderGateway; limits: UnitLimits; ki
       'Executes the `edit` Update: `lines` replaces the order\'s lines (a lowered quantity or a removed line is a partial cancel), and/or the shipping address or method. ' +
       'The ledger applies only the difference. Accepted in received, awaiting_stock, reserved and on_hold; refused (409) once a pick task is open or the order is closed. ' +
       unitLimitsDoc(limits),
-    access: ORDER_SUPPORT,
+    access: 'order.edit',
     params: orderIdParamsSchema,
     body: editBodySchema,
     idempotencyKey: 'Names the edit: a re-sent request with the same key is applied once.',
@@ -33,7 +33,7 @@ export function editRoutes(deps: { gateway: OrderGateway; limits: UnitLimits; ki
       ...UPDATE_LIMIT_RESPONSES,
       422: { description: 'A line names a SKU not in the catalog (`unknown_sku`), a kit (`kit_edit_unsupported`), or the workflow found the edit malformed (`invalid_edit`)' },
     },
-    async handler({ params, body, req, log }) {
+    async handler({ params, body, req, log, principal }) {
       checkUnitLimits(body.lines, limits);
       // An edit replaces lines in the ledger SKU by SKU: it cannot place a kit's units whole
       // (docs/design.md §18). Removing a kit line, or editing the other lines, is fine.
@@ -45,7 +45,7 @@ export function editRoutes(deps: { gateway: OrderGateway; limits: UnitLimits; ki
       const key = idempotencyKeyOf(req);
       const view = await gateway.edit(params.orderId, body, key === undefined ? undefined : `edit-${key}`);
       log.info('order edited', { orderId: params.orderId, status: view.status, edits: view.edits });
-      return { status: 200, body: { ...view, links: gateway.links(params.orderId) } };
+      return { status: 200, body: shownTo(principal, { ...view, links: gateway.links(params.orderId) }) };
     },
   });
   return [editOrder] as AnyRoute[];

@@ -3,7 +3,6 @@ import { singleFlight } from '../single-flight';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { ClosedOrdersCheck, Ledger } from '../../ledger/types';
-import { ADMIN, READ } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { kitLevels, type LevelFigures } from '../../domain/kit';
 import { idempotencyKeyOf } from '../ids';
@@ -55,7 +54,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     description:
       'Adds units on hand at a warehouse. Afterwards every order awaiting this SKU gets the `stockArrived` signal, in the background after the answer (best effort: a failed signal is logged, the receipt stands, and waiting orders re-check by themselves every few minutes). ' +
       'Unknown warehouse or SKU: 422 (`unknown_warehouse`, `unknown_sku`); a kit: 422 `kit_not_stocked`.',
-    access: ADMIN,
+    access: 'inventory.write',
     body: receiptBodySchema,
     idempotencyKey: LEDGER_KEY_DOC,
     responses: {
@@ -78,7 +77,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     tag: 'inventory',
     summary: 'Correct a count',
     description: 'Adds `delta` (may be negative) to on hand. Refused with 409 `insufficient_stock` when on hand would drop below reserved (or below zero).',
-    access: ADMIN,
+    access: 'inventory.write',
     body: adjustmentBodySchema,
     idempotencyKey: LEDGER_KEY_DOC,
     responses: {
@@ -99,7 +98,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     operationId: 'listReorderAlerts',
     tag: 'inventory',
     summary: 'Open reorder alerts',
-    access: READ,
+    access: 'inventory.read',
     responses: { 200: { description: 'SKUs whose available stock is at or below their reorder point', schema: alertListSchema } },
     async handler() {
       return { status: 200, body: { alerts: await ledger.openAlerts() } };
@@ -115,7 +114,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     description:
       'Balances within 0 ≤ reserved ≤ on hand; balances equal the sums of their movements; reserved equals held reservations; no held reservation of a closed order workflow. ' +
       '`skus` narrows the run to some SKUs. One run at a time: callers asking the same while a run is going, or within 5 s of its start, share its result.',
-    access: READ,
+    access: 'inventory.read',
     query: reconciliationQuerySchema,
     responses: { 200: { description: '`ok` is true when no problem was found', schema: reconciliationSchema } },
     async handler({ query }) {
@@ -130,7 +129,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     operationId: 'getStockLevels',
     tag: 'inventory',
     summary: "A SKU's stock levels",
-    access: READ,
+    access: 'inventory.read',
     params: skuParamsSchema,
     responses: {
       200: { description: 'Totals and one line per warehouse', schema: skuLevelsSchema },
@@ -153,7 +152,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     operationId: 'listStockMovements',
     tag: 'inventory',
     summary: 'The ledger of a SKU, newest first',
-    access: READ,
+    access: 'inventory.read',
     params: skuParamsSchema,
     query: movementsQuerySchema,
     responses: {

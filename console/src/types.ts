@@ -17,6 +17,8 @@ export type Fulfillment = Schemas['Fulfillment'];
 export type Shipment = Schemas['Shipment'];
 export type Hold = Schemas['Hold'];
 export type HoldReason = Hold['reason'];
+/** Who placed or released a hold: role, scope, key fingerprint (docs/access-control.md). */
+export type Actor = Schemas['Actor'];
 /** A return as the order's record holds it (docs/design.md §13, the contract's `Return`). */
 export type OrderReturn = Schemas['Return'];
 export type InspectedLine = Schemas['InspectedLine'];

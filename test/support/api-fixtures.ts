@@ -15,6 +15,7 @@ import { createReturnRecords, type OrderRecords } from '../../orders';
 import { createRecordsWithEvents } from '../../app/order-records';
 import type { Ledger } from '../../ledger/types';
 import { createWorker } from '../../worker/create-worker';
+import { warehouseSecretStore } from '../../integrations/stored-secrets';
 import { createApp, type AppDeps, type AppTimeouts } from '../../api/app';
 import { createOrderServices, type OrderServices } from '../../app/services';
 import { silentLogger, type Logger } from '../../platform/logger';
@@ -113,6 +114,7 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
       records,
       returns,
       config,
+      warehouseSecrets: warehouseSecretStore(knex, config.secrets.key),
       workflowBundle: await orderWorkflowBundle(),
       startReaper: false,
       shutdownGraceTime: '1s',

@@ -1,6 +1,7 @@
 /** Holds: placing one (idempotent on holdId), releasing it by hand or when its `until` passes. */
 import { condition } from '@temporalio/workflow';
-import { INVALID_EVENT, UNKNOWN_HOLD } from '../../../domain/failure-types';
+import { INVALID_EVENT, TOO_MANY_HOLDS, UNKNOWN_HOLD } from '../../../domain/failure-types';
+import { MAX_HOLDS_PER_ORDER } from '../../../domain/principal';
 import { holdFits, isTerminal, releaseFits } from '../../../domain/order-rules';
 import { HOLD_REASONS, type Hold, type HoldRequest, type ReleaseHoldRequest } from '../../../domain/types';
 import { invalidTransition, refusal } from '../failures';
@@ -8,10 +9,18 @@ import { nowIso, type OrderState } from '../state';
 import { refresh } from '../visibility';
 import { closingOrPending } from './lifecycle';
 
-export function checkHold(s: OrderState, req: HoldRequest): Hold | undefined {
+/**
+ * `limit`: refuse a hold beyond MAX_HOLDS_PER_ORDER (docs/design.md §20). The Update's validator
+ * always asks (validators do not run on replay); the handler does not (the validator already
+ * refused); the signal asks behind patched() so a history that placed more replays as it ran.
+ */
+export function checkHold(s: OrderState, req: HoldRequest, limit: () => boolean = () => false): Hold | undefined {
   if (!req || typeof req.holdId !== 'string' || req.holdId === '') throw refusal(INVALID_EVENT, 'a hold needs a holdId');
   const existing = s.view.holds.find((h) => h.holdId === req.holdId);
   if (existing) return existing;
+  if (s.view.holds.length >= MAX_HOLDS_PER_ORDER && limit()) {
+    throw refusal(TOO_MANY_HOLDS, `order ${s.id} has had ${s.view.holds.length} holds: at most ${MAX_HOLDS_PER_ORDER} over its life`, { limit: MAX_HOLDS_PER_ORDER });
+  }
   if (!HOLD_REASONS.includes(req.reason)) throw refusal(INVALID_EVENT, `hold reason must be one of ${HOLD_REASONS.join(', ')}`);
   if (req.until !== undefined && Number.isNaN(Date.parse(req.until))) throw refusal(INVALID_EVENT, 'until must be an ISO date-time');
   if (!holdFits(s.view.status, { closing: closingOrPending(s) })) throw invalidTransition('hold', s.view.status, 'holds are accepted before shipping');
@@ -21,7 +30,14 @@ export function checkHold(s: OrderState, req: HoldRequest): Hold | undefined {
 export function placeHold(s: OrderState, req: HoldRequest): Hold {
   const existing = checkHold(s, req);
   if (existing) return existing;
-  const hold: Hold = { holdId: req.holdId, reason: req.reason, placedAt: nowIso(), ...(req.note ? { note: req.note } : {}), ...(req.until ? { until: req.until } : {}) };
+  const hold: Hold = {
+    holdId: req.holdId,
+    reason: req.reason,
+    placedAt: nowIso(),
+    ...(req.note ? { note: req.note } : {}),
+    ...(req.until ? { until: req.until } : {}),
+    ...(req.placedBy ? { placedBy: req.placedBy } : {}),
+  };
   s.view.holds.push(hold);
   refresh(s, `hold ${hold.reason} placed${hold.note ? `: ${hold.note}` : ''}`);
   if (hold.until !== undefined) void releaseAtUntil(s, hold);
@@ -35,7 +51,7 @@ async function releaseAtUntil(s: OrderState, hold: Hold): Promise<void> {
   if (hold.releasedAt === undefined && !isTerminal(s.view.status)) releaseHold(s, hold, 'until');
 }
 
-export function releaseHold(s: OrderState, hold: Hold, by: 'request' | 'until'): void {
+export function releaseHold(s: OrderState, hold: Hold, by: NonNullable<Hold['releasedBy']>): void {
   hold.releasedAt = nowIso();
   hold.releasedBy = by;
   refresh(s, `hold ${hold.reason} released${by === 'until' ? ' (until reached)' : ''}`);

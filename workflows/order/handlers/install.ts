@@ -4,7 +4,7 @@
  * message fits is decided by domain/order-rules.ts; the handlers of each family (lifecycle.ts,
  * events.ts, holds.ts, edits.ts) only apply it and wait for its effect. This file installs them.
  */
-import { CancellationScope, condition, log, setHandler } from '@temporalio/workflow';
+import { CancellationScope, condition, log, patched, setHandler } from '@temporalio/workflow';
 import {
   cancelSignal,
   cancelUpdate,
@@ -91,12 +91,12 @@ export function installHandlers(s: OrderState): void {
     { validator: (event) => void eventCheck(s, event) },
   );
 
-  setHandler(holdUpdate, (req) => update(async () => placeHold(s, req)), { validator: (req) => void checkHold(s, req) });
-  setHandler(holdSignal, (req) => signal('hold', () => checkHold(s, req), () => placeHold(s, req)));
+  setHandler(holdUpdate, (req) => update(async () => placeHold(s, req)), { validator: (req) => void checkHold(s, req, () => true) });
+  setHandler(holdSignal, (req) => signal('hold', () => checkHold(s, req, () => patched('hold-limit')), () => placeHold(s, req)));
 
   const release = (req: ReleaseHoldRequest) => {
     const hold = checkRelease(s, req);
-    if (hold.releasedAt === undefined) releaseHold(s, hold, 'request');
+    if (hold.releasedAt === undefined) releaseHold(s, hold, req.releasedBy ?? 'request');
     return s.view;
   };
   setHandler(releaseHoldUpdate, (req) => update(async () => release(req)), { validator: (req) => void checkRelease(s, req) });
