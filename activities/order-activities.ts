@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Context, log } from '@temporalio/activity';
-import type { AmendResult, Allocation, KitDemand, Ledger, OrderLine, ReserveResult } from '../ledger/types';
+import type { AmendResult, Allocation, KitDemand, Ledger, OrderLine, ReserveResult, SourcingOptions } from '../ledger/types';
 import { sharedComponents, type KitBook } from '../domain/kit';
 import type { OrderInput, OrderView, ShippingAddress } from '../domain/types';
 import { ORDER_INVALID } from '../domain/failure-types';
@@ -117,16 +117,16 @@ export function createActivities(deps: ActivityDeps) {
       return Object.keys(kits).length > 0 ? { kits } : undefined;
     },
 
-    async reserveStock(req: { orderId: string; lines: OrderLine[]; key: string; kits?: KitDemand[] }): Promise<ReserveResult> {
+    async reserveStock(req: { orderId: string; lines: OrderLine[]; key: string; kits?: KitDemand[] } & SourcingOptions): Promise<ReserveResult> {
       const started = performance.now();
-      const result = await mapErrors(() => ledger.reserve(req.orderId, req.lines, req.key, req.kits ? { kits: req.kits } : undefined));
+      const result = await mapErrors(() => ledger.reserve(req.orderId, req.lines, req.key, { sourcing: req.sourcing, country: req.country, shipBy: req.shipBy, ...(req.kits ? { kits: req.kits } : {}) }));
       recordReservation(Context.current().metricMeter, (performance.now() - started) / 1000, result.backordered.length > 0);
       return result;
     },
 
     /** Tries again to hold backordered units, never at the warehouses that rejected the order. */
-    async reserveMoreStock(req: { orderId: string; key: string; exclude?: string[]; kits?: KitDemand[] }): Promise<ReserveResult> {
-      return mapErrors(() => ledger.reserveMore(req.orderId, req.key, { exclude: req.exclude ?? [], ...(req.kits ? { kits: req.kits } : {}) }));
+    async reserveMoreStock(req: { orderId: string; key: string; exclude?: string[]; kits?: KitDemand[] } & SourcingOptions): Promise<ReserveResult> {
+      return mapErrors(() => ledger.reserveMore(req.orderId, req.key, { exclude: req.exclude ?? [], sourcing: req.sourcing, country: req.country, shipBy: req.shipBy, ...(req.kits ? { kits: req.kits } : {}) }));
     },
 
     /** An edit: the ledger applies only the difference between the held position and the new lines. */

@@ -32,6 +32,7 @@ import { metricsRoutes } from './routes/metrics';
 import { createApiMetrics } from './metrics';
 import { orderRoutes } from './routes/orders';
 import { channelRoutes } from './routes/channels';
+import { channelOrderTerms } from '../channels/store';
 import { webhookRoutes } from './routes/webhooks';
 import { EncryptionCodec } from '../platform/payload-codec';
 import { CODEC_PATH, codecServer } from './codec-server';
@@ -119,7 +120,7 @@ export function createApp(deps: AppDeps): express.Express {
   const routes: AnyRoute[] = [
     ...whoamiRoutes({ keys }),
     ...healthRoutes({ ledger, gateway, timeoutMs: deps.timeouts?.healthMs ?? 2_000 }),
-    ...orderRoutes({ config, gateway, store }),
+    ...orderRoutes({ config, gateway, store, channelTerms: (channel) => channelOrderTerms(db(), channel) }),
     ...eventRoutes({ gateway, store }),
     ...holdRoutes({ gateway, store }),
     ...editRoutes({ gateway, limits: config.limits, kits: (skus) => ledger.kits(skus) }),

@@ -70,6 +70,10 @@ export const createOrderBodySchema = named(
       shippingAddress: shippingAddressSchema,
       lines: z.array(orderLineSchema).min(1, 'an order needs at least 1 line').max(100, 'an order has at most 100 lines'),
       shippingMethod: shippingMethodSchema.default('standard'),
+      shipBy: z.iso
+        .datetime({ offset: true, error: 'shipBy must be an ISO 8601 date-time, e.g. 2030-01-31T12:00:00Z' })
+        .optional()
+        .describe("When the order must have shipped (docs/design.md §17); absent: creation plus the channel's shipWithinHours, if it has one"),
     })
     .strict(),
   'CreateOrderRequest',
@@ -100,6 +104,7 @@ export const listOrdersQuerySchema = z
     warehouseId: warehouseIdSchema.optional(),
     createdAfter: createdBound('createdAfter', 'Only orders accepted at or after this time'),
     createdBefore: createdBound('createdBefore', 'Only orders accepted before this time'),
+    shipByBefore: createdBound('shipByBefore', 'Only open orders (not shipped, not closed) whose shipBy is before this time'),
     limit: z.coerce.number().int('limit must be an integer').min(1).max(500).default(50).describe('Page size, 1-500 (default 50)'),
     cursor: z
       .string()

@@ -30,13 +30,13 @@ export class OrderStore {
    * a workflow is started only for a record that has no run yet (its first start was lost), so an
    * order whose workflow Temporal dropped long ago is never run twice.
    */
-  async accept(input: OrderInput, requestHash: string, idempotencyKey?: string): Promise<{ created: boolean; status: OrderStatus }> {
+  async accept(input: OrderInput, requestHash: string, idempotencyKey?: string, at: Date = new Date()): Promise<{ created: boolean; status: OrderStatus }> {
     const { records, gateway } = this.deps;
     const { created, record } = await records
       .accept({
         orderId: input.orderId,
         requestHash,
-        view: initialView(input, new Date().toISOString()),
+        view: initialView(input, at.toISOString()),
         workflowId: orderWorkflowId(input.orderId),
         idempotencyKey,
       })
@@ -96,6 +96,8 @@ export class OrderStore {
       workflowStatus: closed ? 'CLOSED' : 'RUNNING',
       startedAt: r.createdAt.toISOString(),
       ...(closed ? { closedAt: r.updatedAt.toISOString() } : {}),
+      ...(v.shipBy ? { shipBy: v.shipBy } : {}),
+      ...(v.late ? { late: true } : {}),
       links: this.links(r.orderId, r.runId),
     };
   }

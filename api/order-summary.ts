@@ -17,5 +17,8 @@ export interface OrderSummary {
   workflowStatus: string;
   startedAt: string;
   closedAt?: string;
+  /** When the order must have shipped, and whether that passed unshipped (docs/design.md §17). */
+  shipBy?: string;
+  late?: boolean;
   links: OrderLinks;
 }

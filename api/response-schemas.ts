@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ROLES } from '../config/config';
 import { named } from './schema-registry';
 import { orderStatusSchema, shippingMethodSchema } from './order-schemas';
+import { sourcingOutcomeSchema } from './sourcing-schemas';
 import { FULFILLMENT_STATUSES, HOLD_REASONS, RETURN_DISPOSITIONS, RETURN_STATUSES, type OrderView, type ReturnView } from '../domain/types';
 
 /** True only when A and B are the same type (optional fields included). */
@@ -140,6 +141,9 @@ const orderViewFields = z.object({
   edits: z.number().int().describe('How many edits were applied'),
   cancelReason: z.string().optional(),
   returns: z.array(returnViewSchema).optional().describe('Returns authorized after delivery, whatever became of them'),
+  sourcing: sourcingOutcomeSchema.optional(),
+  shipBy: isoDate.optional().describe('When the order must have shipped'),
+  late: z.boolean().optional().describe('true once shipBy passed before the order shipped'),
 });
 const _orderViewMatches: SameType<z.output<typeof orderViewFields>, OrderView> = true;
 
@@ -166,6 +170,8 @@ export const orderSummarySchema = named(
     workflowStatus: z.string().describe('RUNNING while the order is open, CLOSED once it reached a terminal status'),
     startedAt: isoDate,
     closedAt: isoDate.optional(),
+    shipBy: isoDate.optional().describe('When the order must have shipped'),
+    late: z.boolean().optional().describe('true once shipBy passed before the order shipped'),
     links: orderLinksSchema,
   }),
   'OrderSummary',
@@ -184,6 +190,8 @@ export const warehouseSchema = named(
     priority: z.number().int(),
     active: z.boolean(),
     fulfillmentUrl: z.string().nullable().describe('null: the warehouse runs on WAREHOUSE_MODE'),
+    countries: z.array(z.string()).optional(),
+    dailyCapacity: z.number().int().optional(),
   }),
   'Warehouse',
 );

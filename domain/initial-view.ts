@@ -16,5 +16,6 @@ export function initialView(input: OrderInput, at: string): OrderView {
     holds: [],
     history: [{ at, status: 'received' }],
     edits: 0,
+    ...(input.shipBy === undefined ? {} : { shipBy: input.shipBy }),
   };
 }

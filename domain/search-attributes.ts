@@ -4,7 +4,7 @@
  * keys (workflows/search-attributes.ts).
  */
 /** name → type as the Temporal CLI's --search-attribute flag and the operator service expect. */
-export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'KeywordList'> = {
+export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'KeywordList' | 'Datetime'> = {
   OrderStatus: 'Keyword',
   CustomerId: 'Keyword',
   Channel: 'Keyword',
@@ -12,4 +12,5 @@ export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'KeywordList'> = {
   WarehouseIds: 'KeywordList',
   HoldReasons: 'KeywordList',
   ReturnStatus: 'Keyword',
+  ShipBy: 'Datetime',
 };

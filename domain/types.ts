@@ -15,6 +15,31 @@ export interface Allocation {
   quantity: number;
 }
 
+/** How an order picks its warehouses (docs/design.md §17); the planner is ledger/sourcing.ts. */
+export const SOURCING_STRATEGIES = ['priority', 'nearest', 'fewest_parcels'] as const;
+export type SourcingStrategy = (typeof SOURCING_STRATEGIES)[number];
+
+export interface SourcingRule {
+  strategy: SourcingStrategy;
+  /** Most warehouses the order may ship from (absent: no limit). */
+  maxParcels?: number;
+}
+
+export const DEFAULT_SOURCING: SourcingRule = { strategy: 'priority' };
+
+export interface SourcingDecision {
+  warehouseId: string;
+  /** What this plan holds there (empty for a warehouse passed over). */
+  lines: OrderLine[];
+  reason: string;
+}
+
+/** What an order's record shows of a sourcing decision. */
+export interface SourcingOutcome {
+  strategy: SourcingStrategy;
+  decisions: SourcingDecision[];
+}
+
 /** The timeouts an order workflow runs with, fixed at its start so replays agree. */
 export interface OrderTimeouts {
   backorderMs: number;
@@ -69,6 +94,14 @@ export interface OrderInput {
   shippingMethod: ShippingMethod;
   /** Fixed at start so every replay of this order sees the same durations. */
   timeouts: OrderTimeouts;
+  /**
+   * The channel's sourcing rule when the order was accepted (docs/design.md §17): fixed at
+   * intake, so its first allocation, re-routes and refills follow one rule, and a channel's
+   * change applies to orders placed after it. Absent: priority.
+   */
+  sourcing?: SourcingRule;
+  /** ISO 8601 (UTC): when the order must have shipped; from the body, else the channel's shipWithinHours. */
+  shipBy?: string;
 }
 
 export type OrderEventType = 'picked' | 'pick_failed' | 'packed' | 'shipped' | 'delivered' | 'rejected';
@@ -195,6 +228,12 @@ export interface OrderView {
   cancelReason?: string;
   /** Returns authorized after delivery (docs/design.md §13); written by the API and the return workflows. */
   returns?: ReturnView[];
+  /** How the last allocation chose its warehouses, and why (docs/design.md §17). */
+  sourcing?: SourcingOutcome;
+  /** ISO 8601: when the order must have shipped. */
+  shipBy?: string;
+  /** true once shipBy passed before the order shipped. */
+  late?: boolean;
 }
 
 export const RETURN_STATUSES = ['authorized', 'received', 'expired'] as const;

@@ -1,6 +1,6 @@
 /** Public shapes of the stock ledger. Pure types: safe to `import type` from workflow code. */
 import type { KitBook, KitComponent, KitDemand, KitProblem } from '../domain/kit';
-import type { Allocation, OrderLine } from '../domain/types';
+import type { Allocation, OrderLine, SourcingOutcome, SourcingRule } from '../domain/types';
 import type { LedgerErrorCode } from '../domain/failure-types';
 
 export type { Allocation, KitDemand, LedgerErrorCode, OrderLine };
@@ -10,6 +10,17 @@ export interface ReserveResult {
   allocations: Allocation[];
   /** Units that no active warehouse could hold yet, per SKU (empty when fully reserved). */
   backordered: OrderLine[];
+  /** How this call decided where units go (docs/design.md §17); absent when it had nothing to place. */
+  sourcing?: SourcingOutcome;
+}
+
+/** What a reservation sources by: the order's rule and where it ships to. */
+export interface SourcingOptions {
+  sourcing?: SourcingRule;
+  /** Ship-to country, ISO alpha-2. */
+  country?: string;
+  /** ISO 8601: the order's ship-by, its place in the queue for scarce stock (docs/design.md §17). */
+  shipBy?: string;
 }
 
 /** An order edit: its new whole position, and what this call released and newly held. */
@@ -22,6 +33,10 @@ export interface Warehouse {
   active: boolean;
   /** Where its fulfillment requests go (docs/design.md §10); null: the warehouse runs on WAREHOUSE_MODE. */
   fulfillmentUrl: string | null;
+  /** ISO alpha-2 codes it ships to fast and cheaply (docs/design.md §17). */
+  countries?: string[];
+  /** Fulfillments it can open per UTC day. */
+  dailyCapacity?: number;
 }
 
 export interface WarehouseInput {
@@ -30,6 +45,10 @@ export interface WarehouseInput {
   priority?: number;
   active?: boolean;
   fulfillmentUrl?: string | null;
+  /** null clears the list. */
+  countries?: string[] | null;
+  /** null: no limit. */
+  dailyCapacity?: number | null;
 }
 
 export interface Sku {
@@ -142,9 +161,9 @@ export interface Ledger {
   adjust(input: { warehouseId: string; sku: string; delta: number; reason: string; key: string }): Promise<WarehouseLevel & { sku: string }>;
 
   /** Records the order's demand (duplicate SKU lines merged) and holds what can be held. */
-  reserve(orderId: string, lines: OrderLine[], key: string, opts?: { kits?: KitDemand[] }): Promise<ReserveResult>;
+  reserve(orderId: string, lines: OrderLine[], key: string, opts?: SourcingOptions & { kits?: KitDemand[] }): Promise<ReserveResult>;
   /** Tries again to hold the order's backordered remainder, never at the `exclude`d warehouses. */
-  reserveMore(orderId: string, key: string, opts?: { exclude?: string[]; kits?: KitDemand[] }): Promise<ReserveResult>;
+  reserveMore(orderId: string, key: string, opts?: { exclude?: string[]; kits?: KitDemand[] } & SourcingOptions): Promise<ReserveResult>;
   /**
    * Every held unit of the order back to available; the order awaits nothing more. With
    * `warehouseId` only what is held there: the order stays open and those units become

@@ -50,6 +50,8 @@ export interface OrderRecordFilters {
   createdAfter?: Date;
   /** Exclusive. */
   createdBefore?: Date;
+  /** ISO 8601 (UTC, as the API normalises it): only open orders (not shipped, not closed) due before this (docs/design.md §17). */
+  shipByBefore?: string;
 }
 
 export interface OrderRecordPageRequest {

@@ -5,6 +5,7 @@ import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 const TYPES = {
   Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   KeywordList: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+  Datetime: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
 } as const;
 
 /** Adds the order search attributes that the namespace lacks (a server we did not start). */

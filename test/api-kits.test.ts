@@ -95,6 +95,44 @@ describe('API: kits (manual warehouse)', () => {
   const held = async (sku: string, warehouseId: string) =>
     ((await request(h.app).get(`/inventory/${sku}`).set(as('ops')).expect(200)).body.levels as Array<{ warehouseId: string; reserved: number }>).find((l) => l.warehouseId === warehouseId)?.reserved ?? 0;
 
+  it("kits under the channel's sourcing rule (docs/design.md §17): nearest holds the GB unit whole at the GB warehouse; maxParcels 1 backorders a unit whole rather than open a second parcel", async () => {
+    // A (priority 1, DE) makes one kit unit, B (priority 2, GB) two.
+    const { warehouseId: a, sku: c1 } = await seedStock(h.app, 2, { priority: 1 });
+    const { sku: c2 } = await seedStock(h.app, 1, { warehouseId: a, priority: 1 });
+    const { warehouseId: b } = await seedStock(h.app, 4, { sku: c1, priority: 2 });
+    await seedStock(h.app, 2, { warehouseId: b, sku: c2, priority: 2 });
+    await request(h.app).put(`/warehouses/${a}`).set(as('admin')).send({ name: a, priority: 1, countries: ['DE'] }).expect(200);
+    await request(h.app).put(`/warehouses/${b}`).set(as('admin')).send({ name: b, priority: 2, countries: ['GB'] }).expect(200);
+    const kit = uid('KIT');
+    await putSku(h.app, kit, { name: 'Mug and saucer', components: [{ sku: c1, quantity: 2 }, { sku: c2, quantity: 1 }] }).expect(201);
+    const near = uid('near');
+    const one = uid('one');
+    await request(h.app).put(`/channels/${near}`).set(as('admin')).send({ name: near, sourcing: { strategy: 'nearest' } }).expect(201);
+    await request(h.app).put(`/channels/${one}`).set(as('admin')).send({ name: one, sourcing: { strategy: 'fewest_parcels', maxParcels: 1 } }).expect(201);
+    const address = (country: string) => ({ name: 'Ada', line1: '1 Street', city: 'Town', postalCode: '1000', country });
+    const sorted = <T extends { sku: string }>(xs: T[]) => [...xs].sort((x, y) => (x.sku < y.sku ? -1 : 1));
+    const place = async (channel: string, quantity: number, status: string) => {
+      const orderId = uid('ord');
+      await request(h.app).post('/orders').set(as('system')).send(orderBody([{ sku: kit, quantity }], { orderId, channel, shippingAddress: address('GB') })).expect(202);
+      return eventually(async () => {
+        const r = await request(h.app).get(`/orders/${orderId}`).set(as('support'));
+        return r.status === 200 && r.body.status === status ? r.body : undefined;
+      });
+    };
+
+    const gb = await place(near, 1, 'picking');
+    expect(sorted(gb.allocations)).toEqual(sorted([{ warehouseId: b, sku: c1, quantity: 2 }, { warehouseId: b, sku: c2, quantity: 1 }]));
+    expect(gb.sourcing).toMatchObject({ strategy: 'nearest' });
+
+    // Now A and B make one unit each, and the channel allows one parcel: one unit at A, the other
+    // backordered whole; B's unit stays free (without maxParcels it would be held there).
+    const capped = await place(one, 2, 'awaiting_stock');
+    expect(sorted(capped.allocations)).toEqual(sorted([{ warehouseId: a, sku: c1, quantity: 2 }, { warehouseId: a, sku: c2, quantity: 1 }]));
+    expect(sorted(capped.backordered)).toEqual(sorted([{ sku: c1, quantity: 2 }, { sku: c2, quantity: 1 }]));
+    expect([await held(c1, b), await held(c2, b)]).toEqual([2, 1]);
+    expect((await request(h.app).get(`/inventory/reconciliation?skus=${c1},${c2}`).set(as('admin')).expect(200)).body).toEqual({ ok: true, problems: [] });
+  });
+
   it('2 kits hold 4 C1 + 2 C2 at A; 2 more get one kit at A and backorder the other whole (C2 at B stays free); channels follow', async () => {
     const { a, b, c1, c2, kit } = await givenKit();
     const web = uid('web');

@@ -10,6 +10,7 @@ import { emitEvent } from '../webhooks/outbox';
 import { drainMarks } from '../webhooks/availability-watcher';
 import { deliveryAttempts } from '../webhooks/delivery-log';
 import { orderEventsFor } from '../webhooks/order-events';
+import { SHIP_BY_MISSED_NOTE } from '../domain/ship-by';
 import type { OrderView } from '../domain/types';
 import { as, seedStock, uid, type ApiHarness } from './support/api-fixtures';
 import { eventually } from './support/temporal';
@@ -86,12 +87,15 @@ describe('webhooks: outbox → dispatcher → receiver', () => {
     const delivered: OrderView = { ...shipped, status: 'delivered', history: [...shipped.history, { at: new Date().toISOString(), status: 'delivered' }] };
     const withReturn = { ...delivered, returns: [{ returnId: 'r1', orderId, status: 'received' as const, lines: [{ sku: 'S', quantity: 1 }], reason: 'r', createdAt: new Date().toISOString() }] };
     const cancelledOrder: OrderView = { ...base, orderId: `${orderId}-c`, status: 'cancelled', history: [...base.history, { at: new Date().toISOString(), status: 'cancelled' }], cancelReason: 'test' };
+    // An order still not shipped at its ship-by (docs/design.md §17): late, the miss on its timeline.
+    const lateOrder: OrderView = { ...base, orderId: `${orderId}-l`, shipBy: new Date(Date.now() - 1000).toISOString(), late: true, history: [...base.history, { at: new Date().toISOString(), status: 'received', note: SHIP_BY_MISSED_NOTE }] };
     const events = [
       ...orderEventsFor(undefined, base),
       ...orderEventsFor(base, shipped),
       ...orderEventsFor(shipped, delivered),
       ...orderEventsFor(delivered, withReturn),
       ...orderEventsFor({ ...base, orderId: cancelledOrder.orderId }, cancelledOrder),
+      ...orderEventsFor({ ...base, orderId: lateOrder.orderId }, lateOrder),
     ];
     await knex.transaction(async (trx) => {
       for (const e of events) await emitEvent(trx, e);

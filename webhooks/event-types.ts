@@ -9,6 +9,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'inventory.available_changed',
   'inventory.reorder_alert',
   'inventory.count_applied',
+  'order.ship_by_missed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

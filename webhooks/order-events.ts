@@ -9,6 +9,7 @@ import type { OrderView, ReturnView } from '../domain/types';
 import type { WebhookEventType } from './event-types';
 import { openEvents, type EventGate } from '../orders/event-gates';
 import { eventIdOf } from './outbox';
+import { shipByMissedAt } from '../domain/ship-by';
 
 export interface OrderWebhookEvent {
   type: WebhookEventType;
@@ -88,6 +89,17 @@ export function orderEventCandidates(next: OrderRecord): GatedOrderEvent[] {
       id: eventIdOf(orderId, 'cancelled'),
       data: { orderId, channel, ...(next.cancelReason ? { reason: next.cancelReason } : {}) },
       gate: { kind: 'status', status: 'cancelled', withPrevious: true },
+    });
+  }
+
+  // Once per order: the id is the order's, and the gate opens only with the timeline entry of the miss.
+  const missed = shipByMissedAt(next.history);
+  if (next.late && next.shipBy && missed >= 0) {
+    out.push({
+      type: 'order.ship_by_missed',
+      id: eventIdOf(orderId, 'ship_by_missed'),
+      data: { orderId, shipBy: next.shipBy, status: next.history[missed].status },
+      gate: { kind: 'history', index: missed },
     });
   }
 

@@ -6,6 +6,8 @@ export const ChannelKey = defineSearchAttributeKey('Channel', SearchAttributeTyp
 export const SkusKey = defineSearchAttributeKey('Skus', SearchAttributeType.KEYWORD_LIST);
 export const WarehouseIdsKey = defineSearchAttributeKey('WarehouseIds', SearchAttributeType.KEYWORD_LIST);
 export const HoldReasonsKey = defineSearchAttributeKey('HoldReasons', SearchAttributeType.KEYWORD_LIST);
+/** When the order must have shipped (docs/design.md §17); set at start, it never changes. */
+export const ShipByKey = defineSearchAttributeKey('ShipBy', SearchAttributeType.DATETIME);
 /** Set by return workflows only (authorized, received, expired). */
 export const ReturnStatusKey = defineSearchAttributeKey('ReturnStatus', SearchAttributeType.KEYWORD);
 

@@ -5,6 +5,7 @@ import type { OrderInput, OrderStatus } from '../../domain/types';
 import { authorize, orderResource } from '../access';
 import { listScope } from '../authorization';
 import { shownTo } from '../personal-data';
+import type { SourcingRule } from '../../ledger/sourcing-types';
 import { canonicalHash } from '../canonical';
 import { idempotencyKeyOf } from '../ids';
 import { checkUnitLimits, unitLimitsDoc } from '../unit-limits';
@@ -26,7 +27,17 @@ import { z } from 'zod';
 
 const emptyBodySchema = z.object({}).strict();
 
-export function orderRoutes(deps: { config: Config; gateway: OrderGateway; store: OrderStore }): AnyRoute[] {
+/** What an order is placed with from its channel (docs/design.md §17). */
+export type ChannelTerms = (channel: string) => Promise<{ sourcing?: SourcingRule; shipWithinHours?: number }>;
+
+/** The body's shipBy (normalised to UTC), else creation plus the channel's shipWithinHours, else none. */
+export function shipByOf(bodyShipBy: string | undefined, createdAt: Date, shipWithinHours: number | undefined): string | undefined {
+  if (bodyShipBy !== undefined) return new Date(bodyShipBy).toISOString();
+  if (shipWithinHours === undefined) return undefined;
+  return new Date(createdAt.getTime() + Math.round(shipWithinHours * 3_600_000)).toISOString();
+}
+
+export function orderRoutes(deps: { config: Config; gateway: OrderGateway; store: OrderStore; channelTerms?: ChannelTerms }): AnyRoute[] {
   const { config, gateway, store } = deps;
 
   const createOrder = defineRoute({
@@ -64,9 +75,20 @@ export function orderRoutes(deps: { config: Config; gateway: OrderGateway; store
         shippingAddress: body.shippingAddress,
         lines: body.lines,
         shippingMethod: body.shippingMethod,
+        ...(body.shipBy === undefined ? {} : { shipBy: body.shipBy }),
       };
-      const input: OrderInput = { ...request, timeouts: config.timeouts };
-      const result = await store.accept(input, canonicalHash(request), key);
+      // The channel's terms are fixed into the order here, not hashed: a repeat of the same
+      // request after the channel changed is still the same order.
+      const terms = deps.channelTerms ? await deps.channelTerms(body.channel) : {};
+      const createdAt = new Date();
+      const shipBy = shipByOf(body.shipBy, createdAt, terms.shipWithinHours);
+      const input: OrderInput = {
+        ...request,
+        timeouts: config.timeouts,
+        ...(terms.sourcing ? { sourcing: terms.sourcing } : {}),
+        ...(shipBy === undefined ? {} : { shipBy }),
+      };
+      const result = await store.accept(input, canonicalHash(request), key, createdAt);
       log.info(result.created ? 'order started' : 'order request repeated', { orderId, status: result.status });
       const links = store.links(orderId);
       return {
@@ -107,6 +129,7 @@ export function orderRoutes(deps: { config: Config; gateway: OrderGateway; store
           warehouseId: scope.warehouseId ?? query.warehouseId,
           createdAfter: query.createdAfter ? new Date(query.createdAfter) : undefined,
           createdBefore: query.createdBefore ? new Date(query.createdBefore) : undefined,
+          shipByBefore: query.shipByBefore,
         },
         query.limit,
         query.cursor,

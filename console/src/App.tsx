@@ -4,6 +4,7 @@ import { api } from './api';
 import { ErrorNote } from './components/ErrorNote';
 import { AttentionPage } from './pages/AttentionPage';
 import { CountsPage } from './pages/CountsPage';
+import { AtRiskPage } from './pages/AtRiskPage';
 import { OrderPage } from './pages/OrderPage';
 import { SearchPage } from './pages/SearchPage';
 import { SignIn } from './pages/SignIn';
@@ -19,6 +20,7 @@ function Page({ me }: { me: Identity }) {
   if (sku) return <SkuPage sku={decodeURIComponent(sku[1])} me={me} />;
   if (path === '/attention') return <AttentionPage />;
   if (path === '/counts') return <CountsPage me={me} />;
+  if (path === '/at-risk') return <AtRiskPage />;
   if (path === '/' || path === '') return <SearchPage />;
   return (
     <main>
@@ -70,6 +72,7 @@ export function App() {
             <Link to="/">Orders</Link>
             <Link to="/attention">Needs attention</Link>
             <Link to="/counts">Counts</Link>
+            <Link to="/at-risk">At risk</Link>
             <a href="/docs">API docs</a>
           </nav>
         )}

@@ -57,7 +57,16 @@ export function kitArgs(s: OrderState): { kits?: ReturnType<typeof kitDemandOf> 
 export function applyPosition(s: OrderState, result: ReserveResult): void {
   s.view.allocations = result.allocations;
   s.view.backordered = result.backordered;
+  // The explanation of the last call that placed units (or the first one): a refill that found
+  // nothing does not hide why the order is where it is (docs/design.md §17).
+  if (result.sourcing && (!s.view.sourcing || result.sourcing.decisions.some((d) => d.lines.length > 0))) s.view.sourcing = result.sourcing;
   s.positionVersion++;
+}
+
+/** What the ledger sources the order by: its channel's rule fixed at intake, where it ships to, its ship-by (its place in the queue for scarce stock). */
+function sourcingArgs(s: OrderState): { sourcing?: OrderState['input']['sourcing']; country?: string; shipBy?: string } {
+  const country = s.view.shippingAddress?.country;
+  return { ...(s.input.sourcing ? { sourcing: s.input.sourcing } : {}), ...(country ? { country } : {}), ...(s.input.shipBy ? { shipBy: s.input.shipBy } : {}) };
 }
 
 /** false: the order is invalid and ended `rejected`. */
@@ -86,7 +95,7 @@ export async function reserve(s: OrderState): Promise<void> {
   const lines = kits ? expandKits(s.view.lines, kits) : s.view.lines;
   const result = await withLedger(s, () =>
     ledgerStep('reserveStock', `Reserve ${plural(units(lines), 'unit')} of ${plural(new Set(lines.map((l) => l.sku)).size, 'SKU')}`, [
-      { orderId: s.id, lines, key: `${s.id}:reserve`, ...kitArgs(s) },
+      { orderId: s.id, lines, key: `${s.id}:reserve`, ...sourcingArgs(s), ...kitArgs(s) },
     ]),
   );
   applyPosition(s, result);
@@ -130,7 +139,7 @@ export async function awaitStock(s: OrderState, stop: () => boolean): Promise<St
     s.stockCheckRequested = false;
     const seq = ++s.seq.reserveMore;
     const result = await withLedger(s, () =>
-      ledgerStep('reserveMoreStock', `Reserve backordered units (check ${seq})`, [{ orderId: s.id, key: `${s.id}:reserve-more:${seq}`, exclude: s.excluded, ...kitArgs(s) }]),
+      ledgerStep('reserveMoreStock', `Reserve backordered units (check ${seq})`, [{ orderId: s.id, key: `${s.id}:reserve-more:${seq}`, exclude: s.excluded, ...sourcingArgs(s), ...kitArgs(s) }]),
     );
     applyPosition(s, result);
     refresh(s);
@@ -147,7 +156,7 @@ export async function reroute(s: OrderState): Promise<void> {
       'reserveMoreStock',
       // A count's shortfall re-routes with nothing excluded (docs/design.md §16).
       s.excluded.length > 0 ? `Re-route units away from ${s.excluded.join(', ')}` : 'Re-allocate units a count found missing',
-      [{ orderId: s.id, key: `${s.id}:reroute:${seq}`, exclude: s.excluded, ...kitArgs(s) }],
+      [{ orderId: s.id, key: `${s.id}:reroute:${seq}`, exclude: s.excluded, ...sourcingArgs(s), ...kitArgs(s) }],
     ),
   );
   applyPosition(s, result);

@@ -5,7 +5,7 @@
 import { WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
 import { boundedKeywords } from '../keyword-list';
 import { md } from '../../domain/markdown';
-import { ChannelKey, CustomerIdKey, OrderStatusKey, SkusKey } from '../search-attributes';
+import { ChannelKey, CustomerIdKey, OrderStatusKey, ShipByKey, SkusKey } from '../search-attributes';
 import { orderWorkflowId, type OrderInput } from '../../domain/types';
 
 export interface OrderStartOptions {
@@ -29,6 +29,8 @@ export function orderStartOptions(input: OrderInput, taskQueue: string): OrderSt
     `**Channel:** ${md(input.channel)} · **Shipping:** ${md(input.shippingMethod)}`,
     `**Ship to:** ${[a.name, a.line1, a.line2, `${a.postalCode} ${a.city}`, a.region, a.country].filter(Boolean).map(md).join(', ')}`,
     `**Lines (${units} units):** ${input.lines.map((l) => `${md(l.sku)} ×${l.quantity}`).join(', ')}`,
+    ...(input.shipBy ? [`**Ship by:** ${md(input.shipBy)}`] : []),
+    ...(input.sourcing ? [`**Sourcing:** ${md(input.sourcing.strategy)}${input.sourcing.maxParcels ? `, at most ${input.sourcing.maxParcels} parcels` : ''}`] : []),
   ].join('\n\n');
   return {
     workflowId: orderWorkflowId(input.orderId),
@@ -40,6 +42,8 @@ export function orderStartOptions(input: OrderInput, taskQueue: string): OrderSt
       { key: CustomerIdKey, value: input.customer.id },
       { key: ChannelKey, value: input.channel },
       { key: SkusKey, value: skus },
+      // Fixed at intake: set with the start, so it costs the workflow no upsert (docs/design.md §17).
+      ...(input.shipBy ? [{ key: ShipByKey, value: new Date(input.shipBy) }] : []),
     ],
     staticSummary: `Order ${md(input.orderId)} · ${input.lines.length} line${input.lines.length === 1 ? '' : 's'} · ${md(input.channel)}`,
     staticDetails: details,

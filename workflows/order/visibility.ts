@@ -98,6 +98,9 @@ function details(s: OrderState): string {
   if (v.fulfillments.length === 0) {
     rows.push(`**Allocations:** ${v.allocations.length ? v.allocations.map((a) => `${md(a.warehouseId)}: ${md(a.sku)} ×${a.quantity}`).join(', ') : '—'}`);
   }
+  const used = v.sourcing?.decisions.filter((d) => d.lines.length > 0) ?? [];
+  if (v.sourcing && used.length) rows.push(`**Sourcing (${md(v.sourcing.strategy)}):** ${used.map((d) => `${md(d.warehouseId)}: ${md(d.reason)}`).join('; ')}`);
+  if (v.shipBy) rows.push(`**Ship by:** ${md(v.shipBy)}${v.late ? ' · **LATE**' : ''}`);
   if (v.backordered.length) rows.push(`**Backordered:** ${v.backordered.map((l) => `${md(l.sku)} ×${l.quantity}`).join(', ')}`);
   const holds = activeHolds(s);
   if (holds.length) rows.push(`**Holds:** ${holds.map((h) => `${md(h.reason)}${h.until ? ` until ${md(h.until)}` : ''}${h.note ? ` (${md(h.note)})` : ''}`).join(', ')}`);

@@ -27,6 +27,7 @@ import { cancelPossible, requestCancel } from './handlers/lifecycle';
 import { awaitStock, reroute, reserve, validate } from './ledger-steps';
 import { flushRecords, recordsFlushed } from './record';
 import { isTerminal } from '../../domain/order-rules';
+import { watchShipBy } from './ship-by';
 import { activeHolds, createState, type OrderState } from './state';
 import { adoptStartAttributes, enterStep, refresh } from './visibility';
 
@@ -49,6 +50,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     refresh(s);
     // The starter (the API's intake) wrote the record of the order as received.
     s.record.saved = s.record.version;
+    watchShipBy(s);
     const flusher = flushRecords(s);
     await saga(s);
     await recordsFlushed(s);

@@ -113,6 +113,29 @@ function Details({ order }: { order: OrderView }) {
       </dd>
       <dt>Allocations</dt>
       <dd>{order.allocations.length ? order.allocations.map((x) => `${x.warehouseId}: ${x.sku} × ${x.quantity}`).join('; ') : '—'}</dd>
+      {order.shipBy && (
+        <>
+          <dt>Ship by</dt>
+          <dd data-testid="ship-by">
+            {new Date(order.shipBy).toLocaleString()}
+            {order.late && <span className="badge badge-warn"> late</span>}
+          </dd>
+        </>
+      )}
+      {order.sourcing && (
+        <>
+          <dt>Sourcing ({order.sourcing.strategy})</dt>
+          <dd>
+            <ul className="decisions">
+              {order.sourcing.decisions.map((d) => (
+                <li key={d.warehouseId}>
+                  <strong>{d.warehouseId}</strong>: {d.reason}
+                </li>
+              ))}
+            </ul>
+          </dd>
+        </>
+      )}
       {order.backordered.length > 0 && (
         <>
           <dt>Backordered</dt>
