@@ -14,10 +14,16 @@ import { createLogger, type Logger } from '../platform/logger';
 import type { StockWaker } from '../clients/stock-waker';
 import { OrderGateway } from './order-gateway';
 import { OrderStore } from './order-store';
-import { createReturnRecords, type OrderRecords, type ReturnRecords } from '../orders';
+import { createReturnRecords, type OrderRecords, type ReturnRecords, type StockMotionRecords } from '../orders';
 import { warehouseSecretStore } from '../integrations/stored-secrets';
 import { ReturnService } from './return-service';
 import { returnRoutes } from './routes/returns';
+import { PurchaseOrderService } from './purchase-order-service';
+import { stockInMotion } from '../orders/supply';
+import { createPromiseStore } from '../orders/promises';
+import { TransferService } from './transfer-service';
+import { purchaseOrderRoutes } from './routes/purchase-orders';
+import { transferRoutes } from './routes/transfers';
 import { requestLogging } from './request-context';
 import { methodNotAllowed, mountRoute, staticMethodNotAllowed, type AnyRoute } from './route';
 import { catalogRoutes } from './routes/catalog';
@@ -79,6 +85,8 @@ export interface AppDeps {
   knex?: Knex;
   /** The built console (index.html and assets/); default dist/console. */
   consoleDir?: string;
+  /** Purchase-order and transfer records (docs/design.md §15; app/services.ts builds them); without them those routes answer 503. */
+  stockMotion?: StockMotionRecords;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -93,7 +101,8 @@ export function createApp(deps: AppDeps): express.Express {
     updateTimeoutMs: deps.timeouts?.updateMs ?? 30_000,
     rpcTimeoutMs: deps.timeouts?.rpcMs ?? 10_000,
   });
-  const store = new OrderStore({ records: deps.records, gateway });
+  const promiseStore = deps.knex ? createPromiseStore(deps.knex) : undefined;
+  const store = new OrderStore({ records: deps.records, gateway, promiseOf: promiseStore ? (id) => promiseStore.get(id) : undefined });
   const { closedOrdersCheck, stockWaker } = deps;
 
   const db = (): Knex => {
@@ -112,6 +121,11 @@ export function createApp(deps: AppDeps): express.Express {
     updateTimeoutMs: deps.timeouts?.updateMs ?? 30_000,
   });
 
+  const { stockMotion } = deps;
+  const documentTimeouts = { client, rpcTimeoutMs: deps.timeouts?.rpcMs ?? 10_000, updateTimeoutMs: deps.timeouts?.updateMs ?? 30_000 };
+  const purchaseOrders = new PurchaseOrderService({ ...documentTimeouts, records: stockMotion?.purchaseOrders ?? unavailable(), ledger, taskQueue: config.taskQueue });
+  const transfers = new TransferService({ ...documentTimeouts, records: stockMotion?.transfers ?? unavailable(), ledger, taskQueue: config.taskQueue, timeoutMs: config.transfers.timeoutMs });
+
   const keys = keyStore(config.apiKeys, config.apiKeyScopes);
   if (!keys.enabled) {
     logger.warn('API authentication is OFF: API_KEYS is empty, every caller has every role (set API_KEYS=key:role,… to turn it on)');
@@ -125,6 +139,8 @@ export function createApp(deps: AppDeps): express.Express {
     ...holdRoutes({ gateway, store }),
     ...editRoutes({ gateway, limits: config.limits, kits: (skus) => ledger.kits(skus) }),
     ...returnRoutes({ returns, store }),
+    ...purchaseOrderRoutes({ purchaseOrders }),
+    ...transferRoutes({ transfers }),
     ...catalogRoutes({
       ledger,
       integrationSecretSet: config.integration?.secret !== undefined,
@@ -133,7 +149,7 @@ export function createApp(deps: AppDeps): express.Express {
       signingGraceMs: config.secrets?.signingGraceMs ?? 86_400_000,
       integrationSecret: () => config.integration?.secret,
     }),
-    ...inventoryRoutes({ ledger, stockWaker, closedOrdersCheck }),
+    ...inventoryRoutes({ ledger, stockWaker, closedOrdersCheck, motion: deps.knex ? (sku) => stockInMotion(db(), sku) : undefined }),
     ...webhookRoutes({ db, outbound: config.outbound, secretsKey: config.secrets.key }),
     ...channelRoutes({ db }),
   ];
@@ -182,4 +198,13 @@ function unavailableReturns(): ReturnRecords {
     throw serviceUnavailable('No database pool was given to the app (AppDeps.knex)');
   };
   return { authorize: fail, find: fail, markReceived: fail, markExpired: fail };
+}
+
+/** Without a pool the purchase-order and transfer routes answer 503. */
+function unavailable<T extends object>(): T {
+  return new Proxy({} as T, {
+    get: () => async () => {
+      throw serviceUnavailable('No database pool was given to the app (AppDeps.knex)');
+    },
+  });
 }

@@ -14,6 +14,8 @@ import type { OrderGateway } from './order-gateway';
 export interface OrderStoreDeps {
   records: OrderRecords;
   gateway: OrderGateway;
+  /** The promise date of a backordered order (docs/design.md §15); undefined: none computed yet. */
+  promiseOf?: (orderId: string) => Promise<string | null | undefined>;
 }
 
 export class OrderStore {
@@ -56,10 +58,12 @@ export class OrderStore {
     return { created, status: record.view.status };
   }
 
-  async view(orderId: string): Promise<OrderView & { links: OrderLinks }> {
+  async view(orderId: string): Promise<OrderView & { links: OrderLinks; promisedAt?: string | null }> {
     const record = await this.deps.records.get(orderId);
     if (!record) throw notFound(`Order ${orderId}`, { orderId });
-    return this.withLinks(record);
+    const view = this.withLinks(record);
+    if (!this.deps.promiseOf || view.backordered.length === 0 || isTerminal(view.status)) return view;
+    return { ...view, promisedAt: (await this.deps.promiseOf(orderId)) ?? null };
   }
 
   /** The record as it stands, or undefined for an id never accepted. */

@@ -154,7 +154,11 @@ const shownAddressSchema = orderViewFields.shape.shippingAddress.extend({
 });
 
 export const orderViewSchema = named(
-  orderViewFields.extend({ shippingAddress: shownAddressSchema, links: orderLinksSchema.optional() }),
+  orderViewFields.extend({
+    shippingAddress: shownAddressSchema,
+    links: orderLinksSchema.optional(),
+    promisedAt: z.string().nullable().optional().describe('Backordered orders: the expectedAt of the supply that covers the last backordered unit; null when none does (docs/design.md §15)'),
+  }),
   'Order',
   "The order's state: the answer of the workflow's status query",
 );
@@ -236,8 +240,13 @@ export const skuLevelsSchema = named(
   z.object({
     sku: z.string(),
     ...levelFields,
-    levels: z.array(z.object({ warehouseId: z.string(), ...levelFields })),
-    components: z.array(z.object({ sku: z.string(), quantity: z.number().int() })).optional().describe('A kit: its levels are the kit units its components make, per warehouse'),
+    incoming: z.number().int().describe('Outstanding units of open purchase orders (docs/design.md §15); 0 for a kit'),
+    inTransit: z.number().int().describe('Shipped by transfers, not yet received; counted at the destination; 0 for a kit'),
+    levels: z.array(z.object({ warehouseId: z.string(), ...levelFields, incoming: z.number().int(), inTransit: z.number().int() })),
+    supply: z.array(
+      z.object({ warehouseId: z.string(), quantity: z.number().int(), expectedAt: z.string().nullable(), source: z.enum(['purchase_order', 'transfer']), id: z.string() }),
+    ),
+    components: z.array(z.object({ sku: z.string(), quantity: z.number().int() })).optional().describe('A kit: its levels are the kit units its components make, per warehouse (docs/design.md §18)'),
   }),
   'SkuLevels',
 );
@@ -247,7 +256,7 @@ export const movementSchema = named(
     id: z.string(),
     warehouseId: z.string(),
     sku: z.string(),
-    kind: z.enum(['receipt', 'adjustment', 'reserve', 'release', 'ship', 'return', 'count']),
+    kind: z.enum(['receipt', 'adjustment', 'reserve', 'release', 'ship', 'return', 'transfer_out', 'transfer_in', 'count']),
     onHandDelta: z.number().int(),
     reservedDelta: z.number().int(),
     orderId: z.string().nullable(),

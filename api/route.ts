@@ -13,7 +13,7 @@ import { ApiError, validationFailed, type IssueDetail } from './errors';
 import type { Logger } from '../platform/logger';
 import { requestContext } from './request-context';
 
-export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface RouteContext<P, Q, B> {
   params: P;

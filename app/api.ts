@@ -11,6 +11,7 @@ export function composeApi(config: Config, core: CoreServices, logger: Logger, e
     ledger: core.ledger,
     records: core.records,
     returns: core.returns,
+    stockMotion: core.stockMotion,
     knex: core.knex,
     client: core.client,
     stockWaker: core.stockWaker,

@@ -14,6 +14,7 @@ import { createClosedOrdersCheck, createRecordClosedCheck } from '../clients/ord
 import { createStockWaker, type StockWaker } from '../clients/stock-waker';
 import { createReturnRecords, type OrderRecords, type ReturnRecords } from '../orders';
 import { createRecordsWithEvents } from './order-records';
+import { createStockMotionRecords, type StockMotionRecords } from './stock-motion-records';
 import { prepareSecrets } from './secrets-at-start';
 import { createKnex } from '../platform/database';
 import type { Logger } from '../platform/logger';
@@ -27,6 +28,8 @@ export interface CoreServices {
   records: OrderRecords;
   /** The returns kept in those records (docs/design.md §13). */
   returns: ReturnRecords;
+  /** Purchase orders and transfers (docs/design.md §15). */
+  stockMotion: StockMotionRecords;
   connection: Connection;
   client: Client;
   /** Wakes the orders awaiting a SKU: the API's receipts and the worker's activities share it. */
@@ -71,6 +74,7 @@ export async function connectCoreServices(config: Config, log: Logger): Promise<
     ledger,
     records,
     returns: createReturnRecords(knex, records),
+    stockMotion: createStockMotionRecords(knex, config.cursorSecret),
     connection,
     client,
     ...services,

@@ -11,6 +11,8 @@ import { startWebhookLoops } from '../webhooks/loops';
 import { createOutboundClient } from '../integrations/outbound-http';
 import { warehouseSecretStore } from '../integrations/stored-secrets';
 import { createWorker } from '../worker/create-worker';
+import { startPromiseLoop } from './promise-loop';
+import { emitDocumentEvents } from './stock-motion-records';
 
 export interface WorkerService {
   worker: Worker;
@@ -35,10 +37,12 @@ export async function startWorkerService(config: Config, core: CoreServices, log
     records: core.records,
     stockWaker: core.stockWaker,
     returns: core.returns,
+    stockMotion: core.stockMotion,
     config,
     warehouseSecrets: warehouseSecretStore(core.knex, config.secrets.key),
     shutdownGraceTime: config.shutdownGraceMs,
     maxCachedWorkflows: config.workerMaxCachedWorkflows,
+    workflowHeapMb: config.workerWorkflowHeapMb,
     logger: log,
     dataConverter: dataConverter(config.security.encryptionKeys),
     maintenance: maintenanceOptions({ knex: core.knex, retentionMs: config.idempotency.retentionMs, intervalMs: config.idempotency.cleanupIntervalMs }),
@@ -46,6 +50,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
   const running = worker.run();
   // Beside the Temporal worker, not inside it: see webhooks/loops.ts.
   const webhookLoops = startWebhookLoops(core.knex, { ...config.webhooks, secretsKey: config.secrets.key }, undefined, outbound);
+  const promises = startPromiseLoop({ knex: core.knex, intervalMs: config.promiseIntervalMs, emit: emitDocumentEvents, log });
   return {
     worker,
     running,
@@ -53,6 +58,7 @@ export async function startWorkerService(config: Config, core: CoreServices, log
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch((err: unknown) => log.error('worker failed', { err }));
       await webhookLoops.stop();
+      await promises.stop();
       outbound.close();
       await closeQuietly(log, 'worker connection', () => workerConnection.close());
     },

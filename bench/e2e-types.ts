@@ -46,6 +46,8 @@ export interface E2eRun {
   sampleHistory: Record<string, number>;
   /** CPU ms per workflow: this process (client + worker), the dev server, and the Postgres backends of the run's database. */
   cpuMsPerWorkflow: { bench: number; server: number; postgres: number };
+  /** Billable Temporal Cloud actions per workflow, counted from histories (bench/billable-actions.ts). */
+  actions: { mean: number; byKind: Record<string, number> };
 }
 
 export interface E2eReport {

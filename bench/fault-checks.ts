@@ -60,8 +60,8 @@ export async function check(w: World, fault: string, started: number, settled: {
   const oversellRows = Number((await k('stock_levels').whereRaw('reserved < 0 OR reserved > on_hand').count<{ n: string }[]>({ n: '*' }))[0].n);
   const flows = (await k.raw(`
     SELECT l.warehouse_id, l.sku, l.reserved AS held,
-      COALESCE((SELECT SUM(on_hand_delta) FROM stock_movements m WHERE m.warehouse_id = l.warehouse_id AND m.sku = l.sku AND m.kind IN ('receipt','adjustment','return')), 0) AS received,
-      COALESCE((SELECT -SUM(on_hand_delta) FROM stock_movements m WHERE m.warehouse_id = l.warehouse_id AND m.sku = l.sku AND m.kind = 'ship'), 0) AS shipped
+      COALESCE((SELECT SUM(on_hand_delta) FROM stock_movements m WHERE m.warehouse_id = l.warehouse_id AND m.sku = l.sku AND m.kind IN ('receipt','adjustment','return','transfer_in')), 0) AS received,
+      COALESCE((SELECT -SUM(on_hand_delta) FROM stock_movements m WHERE m.warehouse_id = l.warehouse_id AND m.sku = l.sku AND m.kind IN ('ship','transfer_out')), 0) AS shipped
     FROM stock_levels l`)) as { rows: { warehouse_id: string; sku: string; held: number; received: string; shipped: string }[] };
   const overReceived = flows.rows.filter((r) => Number(r.shipped) + Number(r.held) > Number(r.received));
   const held = (await k('reservations').where({ status: 'held' }).select('order_id').sum<{ order_id: string; q: string }[]>({ q: 'quantity' }).groupBy('order_id')) as {

@@ -107,6 +107,14 @@ async function main(): Promise<number> {
         idle = await runIdleBench({
           orders: envInt('BENCH_IDLE_ORDERS', 500),
           maxCachedWorkflows: envIntOpt('BENCH_IDLE_CACHE'),
+          steps: (process.env.BENCH_IDLE_STEPS ?? '').split(',').filter(Boolean).map(Number),
+          restart: process.env.BENCH_IDLE_RESTART === '1',
+          shippedShare: Number(process.env.BENCH_IDLE_SHIPPED_SHARE ?? '0'),
+          // BENCH_IDLE_WORKER_ENV: extra worker variables, e.g. WORKER_WORKFLOW_HEAP_MB=160,MALLOC_ARENA_MAX=2.
+          workerEnv: {
+            ...Object.fromEntries((process.env.BENCH_IDLE_WORKER_ENV ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+            ...(process.env.BENCH_IDLE_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_IDLE_WORKER_NODE_OPTIONS } : {}),
+          },
           address: server.address,
           databaseUrl,
           cleanup: idleCleanup,

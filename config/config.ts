@@ -67,6 +67,8 @@ const schema = z.object({
   DELIVERY_TIMEOUT: duration('14d'),
   ATTENTION_TIMEOUT: duration('72h'),
   RETURN_TIMEOUT: duration('30d'),
+  TRANSFER_TIMEOUT: duration('14d'),
+  PROMISE_INTERVAL: duration('2s'),
   REAPER_INTERVAL: duration('30s'),
   CURSOR_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SHUTDOWN_GRACE: duration('30s'),
@@ -87,7 +89,9 @@ const schema = z.object({
   AVAILABILITY_EVENT_WINDOW: duration('2s'),
   COUNT_AUTO_APPROVE_UNITS: z.coerce.number().int().min(0).max(1_000_000).default(5),
   COUNT_MAX_AGE: duration('7d'),
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  // docs/design.md §19: 10,000 idle orders in 500 MB; memory follows the cache, so both are bounded.
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+  WORKER_WORKFLOW_HEAP_MB: z.coerce.number().int().min(64).max(65_536).default(256),
   MAX_UNITS_PER_ORDER: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
   MAX_UNITS_PER_LINE: z.coerce.number().int().min(1).max(MAX_LINE_QUANTITY, `must be at most ${MAX_LINE_QUANTITY} (the ledger's line maximum)`).default(MAX_LINE_QUANTITY),
   ...SECURITY_SHAPE,
@@ -125,6 +129,10 @@ export interface Config {
   timeouts: OrderTimeouts;
   /** How long an authorized return waits for its parcel before it expires (docs/design.md §13). */
   returns: { timeoutMs: number };
+  /** How long a transfer may be in transit before it needs attention (docs/design.md §15). */
+  transfers: { timeoutMs: number };
+  /** How often promise dates are recomputed (docs/design.md §15: within 5 s of a change). */
+  promiseIntervalMs: number;
   reaperIntervalMs: number;
   shutdownGraceMs: number;
   /** Where the Temporal runtime serves its Prometheus metrics (0 = not at all). */
@@ -152,8 +160,10 @@ export interface Config {
   limits: UnitLimits;
   /** Counts (docs/design.md §16): the largest |variance| applied without an admin, and how old countedAt may be. */
   counts: { autoApproveUnits: number; maxAgeMs: number };
-  /** The worker's sticky workflow cache (Worker option maxCachedWorkflows): memory against replays; default the SDK's, from the heap size. */
-  workerMaxCachedWorkflows?: number;
+  /** The worker's sticky workflow cache (Worker option maxCachedWorkflows): memory against replays. */
+  workerMaxCachedWorkflows: number;
+  /** The V8 heap limit of the worker's workflow thread, in MB (worker/workflow-heap.ts). */
+  workerWorkflowHeapMb: number;
 }
 
 export interface UnitLimits {
@@ -213,6 +223,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       attentionMs: e.ATTENTION_TIMEOUT,
     },
     returns: { timeoutMs: e.RETURN_TIMEOUT },
+    transfers: { timeoutMs: e.TRANSFER_TIMEOUT },
+    promiseIntervalMs: e.PROMISE_INTERVAL,
     reaperIntervalMs: e.REAPER_INTERVAL,
     shutdownGraceMs: e.SHUTDOWN_GRACE,
     metricsPort: e.METRICS_PORT,
@@ -236,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outbound,
     authFailuresPerMinute: authFailuresPerMinute(e),
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+    workerWorkflowHeapMb: e.WORKER_WORKFLOW_HEAP_MB,
     limits: { maxUnitsPerOrder: e.MAX_UNITS_PER_ORDER, maxUnitsPerLine: e.MAX_UNITS_PER_LINE },
     counts: { autoApproveUnits: e.COUNT_AUTO_APPROVE_UNITS, maxAgeMs: e.COUNT_MAX_AGE },
   };

@@ -1,5 +1,5 @@
 /**
- * The searchable facts of orders and returns in Temporal visibility, by name: the dev server
+ * The searchable facts of orders, returns, purchase orders and transfers in Temporal visibility, by name: the dev server
  * and the operator service register them (platform/), the workflows set them through typed
  * keys (workflows/search-attributes.ts).
  */
@@ -12,5 +12,7 @@ export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'KeywordList' | 'Date
   WarehouseIds: 'KeywordList',
   HoldReasons: 'KeywordList',
   ReturnStatus: 'Keyword',
+  PurchaseOrderStatus: 'Keyword',
+  TransferStatus: 'Keyword',
   ShipBy: 'Datetime',
 };

@@ -112,7 +112,10 @@ async function applyOnce(trx: Knex.Transaction, input: CountApplyInput, skus: st
       const lineHolds = held.filter((h) => h.sku === line.sku);
       if (lineHolds.some((h) => !lockedOrders.has(h.order_id))) throw new HoldersMoved();
       const picked = await isPicked(trx, warehouseId, lineHolds.map((h) => h.order_id));
-      const candidates: HeldUnits[] = lineHolds.map((h) => ({ orderId: h.order_id, quantity: h.quantity, heldAt: new Date(h.created_at).getTime(), picked: picked.has(h.order_id) }));
+      // A stock document's hold (a transfer's, `transfer:<id>`: no order id has ":") is never
+      // taken: its record and workflow do not re-plan yet, so it counts like a picked hold and a
+      // count that would need its units is refused (INSUFFICIENT_STOCK), nothing moved.
+      const candidates: HeldUnits[] = lineHolds.map((h) => ({ orderId: h.order_id, quantity: h.quantity, heldAt: new Date(h.created_at).getTime(), picked: picked.has(h.order_id) || h.order_id.includes(':') }));
       const { takes, uncovered } = shortfallTakes(candidates, b.reserved - onHandAfter);
       if (uncovered > 0) {
         throw new LedgerError('INSUFFICIENT_STOCK', `the count leaves ${onHandAfter} of ${line.sku} at ${warehouseId}, fewer than picked fulfillments hold there`, {
@@ -127,8 +130,6 @@ async function applyOnce(trx: Knex.Transaction, input: CountApplyInput, skus: st
         reallocated.push({ orderId: t.orderId, sku: line.sku, quantity: t.quantity });
         released += t.quantity;
       }
-      // Transfers holding units here (docs/design.md §15) lose them the same way, after the
-      // orders' holds: the stock-motion branch adds its transfer holds to the candidates.
     }
     await trx('stock_movements').insert({
       warehouse_id: warehouseId,

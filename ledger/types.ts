@@ -74,7 +74,7 @@ export interface SkuLevels {
   levels: WarehouseLevel[];
 }
 
-export type MovementKind = 'receipt' | 'adjustment' | 'reserve' | 'release' | 'ship' | 'return' | 'count';
+export type MovementKind = 'receipt' | 'adjustment' | 'reserve' | 'release' | 'ship' | 'return' | 'transfer_out' | 'transfer_in' | 'count';
 
 export interface Movement {
   id: string;
@@ -126,7 +126,13 @@ export type ReconciliationProblem =
   | { kind: 'on_hand_mismatch'; warehouseId: string; sku: string; balance: number; movements: number }
   | { kind: 'reserved_mismatch'; warehouseId: string; sku: string; balance: number; movements: number }
   | { kind: 'reserved_vs_held'; warehouseId: string; sku: string; reserved: number; held: number }
-  | { kind: 'held_for_closed_order'; orderId: string; warehouseId: string; sku: string; quantity: number };
+  | { kind: 'held_for_closed_order'; orderId: string; warehouseId: string; sku: string; quantity: number }
+  // Stock in motion (docs/design.md §15): ledger/reconcile-motion.ts.
+  | { kind: 'incoming_mismatch'; warehouseId: string; sku: string; incoming: number; outstanding: number }
+  | { kind: 'purchase_order_received_mismatch'; purchaseOrderId: string; sku: string; received: number; movements: number }
+  | { kind: 'transfer_movement_mismatch'; transferId: string; sku: string; shipped: number; received: number; movedOut: number; movedIn: number }
+  | { kind: 'transfer_held_mismatch'; transferId: string; sku: string; status: string; held: number; expected: number }
+  | { kind: 'conservation_mismatch'; sku: string; onHand: number; inTransit: number; lost: number; movements: number };
 
 export interface ReconciliationReport {
   ok: boolean;

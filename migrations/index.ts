@@ -10,6 +10,7 @@ import { orderIdempotencyKeysMigration } from './007_order_idempotency_keys';
 import { orderRecordSaveMigration } from './008_order_record_save';
 import { webhookSubscriptionBackoffMigration } from './009_webhook_subscription_backoff';
 import { leastPrivilegeMigration } from './010_least_privilege';
+import { stockMotionMigration } from './011_stock_motion';
 import { sourcingMigration } from './012_sourcing';
 import { countsKitsMigration } from './013_counts_kits';
 
@@ -34,6 +35,7 @@ export const MIGRATIONS: Migration[] = [
   orderRecordSaveMigration,
   webhookSubscriptionBackoffMigration,
   leastPrivilegeMigration,
+  stockMotionMigration,
   sourcingMigration,
   countsKitsMigration,
 ];

@@ -8,7 +8,7 @@ import { appServices, as, KEYS, startApi, uid, type ApiHarness } from './support
 /** The role matrix of docs/design.md §6, written out independently of the code. */
 const ALL: Role[] = ['system', 'support', 'ops', 'admin'];
 interface Case {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   route: string;
   roles: Role[] | 'public';
@@ -29,6 +29,20 @@ const CASES: Case[] = [
   { method: 'post', path: `/orders/${missing}/returns`, route: '/orders/:orderId/returns', roles: ['support', 'admin'], body: {} },
   { method: 'get', path: `/returns/${missing}`, route: '/returns/:returnId', roles: ALL },
   { method: 'post', path: `/returns/${missing}/receive`, route: '/returns/:returnId/receive', roles: ['system', 'admin'], body: {} },
+  // Stock in motion (docs/design.md §15): admin opens and manages; the warehouse systems receive, ship and receive.
+  { method: 'post', path: '/purchase-orders', route: '/purchase-orders', roles: ['admin'], body: {} },
+  { method: 'get', path: '/purchase-orders', route: '/purchase-orders', roles: ALL },
+  { method: 'get', path: `/purchase-orders/${missing}`, route: '/purchase-orders/:purchaseOrderId', roles: ALL },
+  { method: 'post', path: `/purchase-orders/${missing}/receipts`, route: '/purchase-orders/:purchaseOrderId/receipts', roles: ['system', 'admin'], body: {} },
+  { method: 'patch', path: `/purchase-orders/${missing}`, route: '/purchase-orders/:purchaseOrderId', roles: ['admin'], body: {} },
+  { method: 'post', path: `/purchase-orders/${missing}/close`, route: '/purchase-orders/:purchaseOrderId/close', roles: ['admin'], body: {} },
+  { method: 'post', path: `/purchase-orders/${missing}/cancel`, route: '/purchase-orders/:purchaseOrderId/cancel', roles: ['admin'], body: {} },
+  { method: 'post', path: '/transfers', route: '/transfers', roles: ['admin'], body: {} },
+  { method: 'get', path: '/transfers', route: '/transfers', roles: ALL },
+  { method: 'get', path: `/transfers/${missing}`, route: '/transfers/:transferId', roles: ALL },
+  { method: 'post', path: `/transfers/${missing}/ship`, route: '/transfers/:transferId/ship', roles: ['system', 'admin'], body: { x: 1 } },
+  { method: 'post', path: `/transfers/${missing}/receive`, route: '/transfers/:transferId/receive', roles: ['system', 'admin'], body: {} },
+  { method: 'post', path: `/transfers/${missing}/cancel`, route: '/transfers/:transferId/cancel', roles: ['admin'], body: {} },
   { method: 'put', path: `/warehouses/${missing}`, route: '/warehouses/:id', roles: ['admin'], body: {} },
   { method: 'post', path: `/warehouses/${missing}/signing-secret`, route: '/warehouses/:id/signing-secret', roles: ['admin'], body: {} },
   { method: 'get', path: '/warehouses', route: '/warehouses', roles: ALL },

@@ -135,6 +135,23 @@ describe('API: counts as of their time (simulated warehouse and carrier)', () =>
     await request(h.app).post(`/counts/${elsewhere.body.countId}/reject`).set(as('admin')).send({}).expect(200);
   });
 
+  it("a transfer's hold is never taken by a count: a count that would need its units → 409 insufficient_stock, nothing moves", async () => {
+    const { warehouseId: a, sku } = await seedStock(h.app, 4);
+    const { warehouseId: b } = await seedStock(h.app, 0, { sku });
+    await request(h.app).post('/transfers').set(as('admin')).send({ fromWarehouseId: a, toWarehouseId: b, lines: [{ sku, quantity: 3 }] }).expect(201);
+    await eventually(async () => ((await level(h.app, sku, a)).reserved === 3 ? true : undefined));
+    const count = await request(h.app).post('/counts').set(as('admin')).send({ warehouseId: a, countedAt: new Date().toISOString(), source: 'cycle_count', lines: [{ sku, counted: 2 }] });
+    expect(count.status).toBe(409);
+    expect(count.body.error).toBe('insufficient_stock');
+    expect(await level(h.app, sku, a)).toEqual({ onHand: 4, reserved: 3 });
+    // A count that leaves the transfer its units is applied.
+    const fine = await request(h.app).post('/counts').set(as('admin')).send({ warehouseId: a, countedAt: new Date().toISOString(), source: 'cycle_count', lines: [{ sku, counted: 3 }] });
+    expect(fine.status).toBe(201);
+    expect(fine.body).toMatchObject({ status: 'applied', reallocated: [] });
+    expect(await level(h.app, sku, a)).toEqual({ onHand: 3, reserved: 3 });
+    expect(await reconciled(h.app, sku)).toMatchObject({ ok: true });
+  });
+
   it('bad input names the field and moves nothing', async () => {
     const { warehouseId, sku } = await seedStock(h.app, 4);
     const base = { warehouseId, countedAt: new Date().toISOString(), source: 'cycle_count', lines: [{ sku, counted: 3 }] };

@@ -35,7 +35,7 @@ describe('API: kits (manual warehouse)', () => {
   const available = async (sku: string) => (await request(h.app).get(`/inventory/${sku}`).set(as('ops')).expect(200)).body;
 
   it('a kit is defined once valid; kits of kits, unknown or no components, stock documents of a kit → 422/400, nothing moves', async () => {
-    const { a, c1, kit } = await givenKit();
+    const { a, b, c1, kit } = await givenKit();
     const other = uid('KIT');
     const nested = await putSku(h.app, other, { name: 'x', components: [{ sku: kit, quantity: 1 }] });
     expect(nested.status).toBe(422);
@@ -57,6 +57,13 @@ describe('API: kits (manual warehouse)', () => {
     const count = await request(h.app).post('/counts').set(as('admin')).send({ warehouseId: a, countedAt: new Date().toISOString(), source: 'cycle_count', lines: [{ sku: c1, counted: 10 }, { sku: kit, counted: 1 }] });
     expect(count.status).toBe(422);
     expect(count.body).toMatchObject({ error: 'kit_not_stocked', details: { field: 'lines.1.sku' } });
+    // Purchase order and transfer lines (docs/design.md §15) of a kit: 422 too.
+    const po = await request(h.app).post('/purchase-orders').set(as('admin')).send({ supplier: 'Acme', warehouseId: a, expectedAt: new Date(Date.now() + 86_400_000).toISOString(), lines: [{ sku: kit, quantity: 1 }] });
+    expect(po.status).toBe(422);
+    expect(po.body).toMatchObject({ error: 'kit_not_stocked', details: { skus: [kit] } });
+    const transfer = await request(h.app).post('/transfers').set(as('admin')).send({ fromWarehouseId: a, toWarehouseId: b, lines: [{ sku: kit, quantity: 1 }] });
+    expect(transfer.status).toBe(422);
+    expect(transfer.body).toMatchObject({ error: 'kit_not_stocked', details: { skus: [kit] } });
     expect((await available(c1)).onHand).toBe(10);
     expect((await h.knex('stock_levels').where({ sku: kit })).length).toBe(0);
   });
@@ -65,7 +72,14 @@ describe('API: kits (manual warehouse)', () => {
     const { a, b, c2, kit } = await givenKit();
     const levels = await available(kit);
     expect(levels).toMatchObject({ sku: kit, available: 3, onHand: 3 });
-    expect(levels.levels).toEqual(expect.arrayContaining([{ warehouseId: a, onHand: 3, reserved: 0, available: 3 }, { warehouseId: b, onHand: 0, reserved: 0, available: 0 }]));
+    // A kit has no stock of its own: nothing of it is incoming or in transit (docs/design.md §15).
+    expect(levels).toMatchObject({ incoming: 0, inTransit: 0, supply: [] });
+    expect(levels.levels).toEqual(
+      expect.arrayContaining([
+        { warehouseId: a, onHand: 3, reserved: 0, available: 3, incoming: 0, inTransit: 0 },
+        { warehouseId: b, onHand: 0, reserved: 0, available: 0, incoming: 0, inTransit: 0 },
+      ]),
+    );
 
     const web = uid('web');
     await request(h.app).put(`/channels/${web}`).set(as('admin')).send({ name: 'Web' }).expect(201);

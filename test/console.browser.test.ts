@@ -120,7 +120,7 @@ describe('support console (browser)', () => {
     await page.getByRole('link', { name: order.sku }).click();
     const row = page.getByTestId(`level-${order.warehouseId}`);
     await row.waitFor();
-    expect(await row.locator('td').allTextContents()).toEqual(['5', '0', '5']); // on hand, reserved, available
+    expect(await row.locator('td').allTextContents()).toEqual(['5', '0', '5', '0', '0']); // on hand, reserved, available, incoming, in transit
     expect(foreign).toEqual([]);
     await page.context().close();
   });
@@ -239,7 +239,7 @@ describe('support console (browser)', () => {
     await page.getByRole('link', { name: order.sku }).click();
     const level = page.getByTestId(`level-${order.warehouseId}`);
     await level.waitFor();
-    expect(await level.locator('td').allTextContents()).toEqual(['4', '0', '4']);
+    expect(await level.locator('td').allTextContents()).toEqual(['4', '0', '4', '0', '0']);
     const movement = page.getByRole('row').filter({ hasText: `return ${returnId}` });
     await movement.waitFor();
     expect((await movement.locator('td').allTextContents()).slice(1)).toEqual([order.warehouseId, 'return', '1', '0', order.orderId, `return ${returnId}`]);
@@ -271,7 +271,7 @@ describe('support console (browser)', () => {
     await applied.getByRole('link', { name: sku }).click();
     const level = page.getByTestId(`level-${warehouseId}`);
     await level.waitFor();
-    expect(await level.locator('td').allTextContents()).toEqual(['17', '0', '17']);
+    expect(await level.locator('td').allTextContents()).toEqual(['17', '0', '17', '0', '0']); // on hand, reserved, available, incoming, in transit
     expect(foreign).toEqual([]);
     await page.context().close();
   });

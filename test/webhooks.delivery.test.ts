@@ -6,7 +6,7 @@
 import request from 'supertest';
 import type { Knex } from 'knex';
 import { WEBHOOK_EVENT_TYPES } from '../webhooks/event-types';
-import { emitEvent } from '../webhooks/outbox';
+import { emitEvent, type EmitInput } from '../webhooks/outbox';
 import { drainMarks } from '../webhooks/availability-watcher';
 import { deliveryAttempts } from '../webhooks/delivery-log';
 import { orderEventsFor } from '../webhooks/order-events';
@@ -16,6 +16,17 @@ import { as, seedStock, uid, type ApiHarness } from './support/api-fixtures';
 import { eventually } from './support/temporal';
 import { closedPort } from './support/webhook-receiver';
 import { webhookTestBed } from './support/webhook-testbed';
+
+/** One event of each type the purchase-order, transfer and promise records emit, with their shapes. */
+function documentEvents(tag: string): Array<EmitInput & { id: string }> {
+  const lines = [{ sku: 'S', quantity: 1 }];
+  return [
+    { type: 'purchase_order.received', id: `po-received:po-${tag}:r1`, data: { purchaseOrderId: `po-${tag}`, warehouseId: 'w', status: 'received', receiptId: 'r1', lines } },
+    { type: 'purchase_order.late', id: `po-late:po-${tag}:1`, data: { purchaseOrderId: `po-${tag}`, warehouseId: 'w', status: 'open', outstanding: 1 } },
+    { type: 'transfer.received', id: `transfer-received:tr-${tag}:r1`, data: { transferId: `tr-${tag}`, fromWarehouseId: 'w', toWarehouseId: 'v', status: 'received', lines } },
+    { type: 'order.promise_changed', id: `promise:${tag}:1`, data: { orderId: tag, promisedAt: new Date().toISOString() } },
+  ];
+}
 
 describe('webhooks: outbox → dispatcher → receiver', () => {
   let h: ApiHarness;
@@ -96,6 +107,8 @@ describe('webhooks: outbox → dispatcher → receiver', () => {
       ...orderEventsFor(delivered, withReturn),
       ...orderEventsFor({ ...base, orderId: cancelledOrder.orderId }, cancelledOrder),
       ...orderEventsFor({ ...base, orderId: lateOrder.orderId }, lateOrder),
+      // The stock documents' and promise events (docs/design.md §15), as their records emit them.
+      ...documentEvents(orderId),
     ];
     await knex.transaction(async (trx) => {
       for (const e of events) await emitEvent(trx, e);

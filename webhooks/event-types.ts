@@ -9,6 +9,10 @@ export const WEBHOOK_EVENT_TYPES = [
   'inventory.available_changed',
   'inventory.reorder_alert',
   'inventory.count_applied',
+  'purchase_order.received',
+  'purchase_order.late',
+  'transfer.received',
+  'order.promise_changed',
   'order.ship_by_missed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

@@ -8,15 +8,19 @@ import type { Ledger } from '../ledger/types';
 import { createActivities } from '../activities/order-activities';
 import { createReaperActivities } from '../activities/reaper-activities';
 import { createClosedOrdersCheck, createClosedOrdersFinder, type ClosedOrdersFinder } from '../clients/order-closed';
-import type { OrderRecords } from '../orders';
+import { createClosedTransfersFinder } from '../clients/closed-transfers';
+import type { OrderRecords, StockMotionRecords } from '../orders';
 import { createReturnActivities } from '../activities/return-activities';
 import type { ReturnRecords } from '../orders/returns';
+import { createPurchaseOrderActivities } from '../activities/purchase-order-activities';
+import { createTransferActivities } from '../activities/transfer-activities';
 import { createOutboundClient, type OutboundClient } from '../integrations/outbound-http';
 import { createConfiguredCarrierAdapter, createRoutedWarehouseAdapter, type CarrierAdapter, type WarehouseAdapter } from '../activities/adapters';
 import { createStockWaker, type StockWaker } from '../clients/stock-waker';
 import { silentLogger, type Logger } from '../platform/logger';
 import type { reaperWorkflow } from '../workflows';
 import { reaperWorkflowId, type ReaperInput } from '../workflows/reaper/start-options';
+import { limitWorkflowThreadHeap } from './workflow-heap';
 import { startMaintenance, type MaintenanceOptions } from './maintenance';
 
 export interface CreateWorkerDeps {
@@ -33,6 +37,10 @@ export interface CreateWorkerDeps {
   reaperFullSweepEvery?: number;
   /** The returns in those records (the return workflow's activities); tests without returns may leave it out. */
   returns?: ReturnRecords;
+  /** Purchase-order and transfer records (their workflows' activities); tests without them may leave it out. */
+  stockMotion?: StockMotionRecords;
+  /** Called with the SKUs whose supply changed (promise dates); default none. */
+  supplyChanged?: (skus: string[]) => void;
   config: Pick<Config, 'warehouseMode' | 'carrierMode' | 'simulatedDelayMs' | 'reaperIntervalMs'> & { integration?: Config['integration']; secrets?: Config['secrets']; outbound?: Config['outbound'] };
   /** Each HTTP warehouse's own signing secrets (docs/design.md §20); without it every warehouse is signed for with INTEGRATION_SECRET. */
   warehouseSecrets?: Pick<WarehouseSecretStore, 'signingSecretsFor'>;
@@ -44,6 +52,8 @@ export interface CreateWorkerDeps {
   maxConcurrentWorkflowTaskExecutions?: number;
   /** Default: the SDK's, from the heap size. */
   maxCachedWorkflows?: number;
+  /** The workflow thread's V8 heap limit in MB (worker/workflow-heap.ts); default V8's. */
+  workflowHeapMb?: number;
   /** Replace the adapters chosen by warehouseMode / carrierMode (tests: failing or recording adapters). */
   adapters?: { warehouse?: WarehouseAdapter; carrier?: CarrierAdapter };
   /** How long an order whose workflow is not found must stay missing before the reaper counts it closed (default 10 min). */
@@ -103,15 +113,21 @@ export async function createWorker(deps: CreateWorkerDeps): Promise<Worker> {
     isWorkflowClosed: createClosedOrdersCheck(deps.client, deps.namespace, { notFoundGraceMs: deps.reaperNotFoundGraceMs }),
     intervalMs: config.reaperIntervalMs,
     fullSweepEvery: deps.reaperFullSweepEvery,
+    transfers: deps.stockMotion?.transfers,
+    findClosedTransfersSince: deps.stockMotion ? createClosedTransfersFinder(deps.client, deps.namespace) : undefined,
   });
   const returnActivities = createReturnActivities({ ledger: deps.ledger, returns: deps.returns, wakeStock: (skus) => waker.wake(skus) });
+  const motion = { wakeStock: (skus: string[]) => waker.wake(skus), supplyChanged: deps.supplyChanged };
+  const purchaseOrderActivities = createPurchaseOrderActivities({ purchaseOrders: deps.stockMotion?.purchaseOrders, ...motion });
+  const transferActivities = createTransferActivities({ transfers: deps.stockMotion?.transfers, ...motion });
 
+  limitWorkflowThreadHeap(deps.workflowHeapMb);
   const worker = await Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: { ...activities, ...reaper, ...returnActivities, ...(deps.maintenance?.activities ?? {}) },
+    activities: { ...activities, ...reaper, ...returnActivities, ...purchaseOrderActivities, ...transferActivities, ...(deps.maintenance?.activities ?? {}) },
     maxConcurrentActivityTaskExecutions: deps.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: deps.maxConcurrentWorkflowTaskExecutions,
     maxCachedWorkflows: deps.maxCachedWorkflows,

@@ -3,3 +3,5 @@ export { orderWorkflow } from './order/workflow';
 export { reaperWorkflow } from './reaper/workflow';
 export { maintenanceWorkflow } from './maintenance/workflow';
 export { returnWorkflow } from './return/workflow';
+export { purchaseOrderWorkflow } from './purchase-order/workflow';
+export { transferWorkflow } from './transfer/workflow';

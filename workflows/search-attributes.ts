@@ -10,5 +10,9 @@ export const HoldReasonsKey = defineSearchAttributeKey('HoldReasons', SearchAttr
 export const ShipByKey = defineSearchAttributeKey('ShipBy', SearchAttributeType.DATETIME);
 /** Set by return workflows only (authorized, received, expired). */
 export const ReturnStatusKey = defineSearchAttributeKey('ReturnStatus', SearchAttributeType.KEYWORD);
+/** Set by purchase-order workflows only (docs/design.md §15). */
+export const PurchaseOrderStatusKey = defineSearchAttributeKey('PurchaseOrderStatus', SearchAttributeType.KEYWORD);
+/** Set by transfer workflows only (docs/design.md §15). */
+export const TransferStatusKey = defineSearchAttributeKey('TransferStatus', SearchAttributeType.KEYWORD);
 
 export { SEARCH_ATTRIBUTES } from '../domain/search-attributes';

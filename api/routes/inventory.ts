@@ -8,6 +8,8 @@ import { kitLevels, type LevelFigures } from '../../domain/kit';
 import { idempotencyKeyOf } from '../ids';
 import type { StockWaker } from '../../clients/stock-waker';
 import { defineRoute, type AnyRoute } from '../route';
+import type { StockInMotion } from '../../orders/supply';
+import type { SkuLevels } from '../../ledger/types';
 import {
   adjustmentBodySchema,
   alertListSchema,
@@ -31,8 +33,8 @@ function ledgerKey(req: Request, kind: 'receipt' | 'adjustment'): string {
 
 export const RECONCILIATION_MAX_AGE_MS = 5_000;
 
-export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; closedOrdersCheck?: ClosedOrdersCheck }): AnyRoute[] {
-  const { ledger, stockWaker, closedOrdersCheck } = deps;
+export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; closedOrdersCheck?: ClosedOrdersCheck; motion?: (sku: string) => Promise<StockInMotion> }): AnyRoute[] {
+  const { ledger, stockWaker, closedOrdersCheck, motion } = deps;
   // A full scan any read key may ask for: one at a time, a result up to 5 s old shared (docs/design.md §20).
   const reconciliations = singleFlight({
     work: (skus: string[] | undefined) => ledger.reconcile(closedOrdersCheck, skus ? { skus } : undefined),
@@ -129,6 +131,9 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     operationId: 'getStockLevels',
     tag: 'inventory',
     summary: "A SKU's stock levels",
+    description:
+      'On hand, reserved and available per warehouse, with **incoming** (outstanding units of open purchase orders) and **in transit** (shipped toward the warehouse by a transfer, not yet received), ' +
+      'and `supply`: each PO and transfer on its way, earliest `expectedAt` first (undated last). Channel availability counts neither incoming nor in transit.',
     access: 'inventory.read',
     params: skuParamsSchema,
     responses: {
@@ -139,10 +144,11 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
       const result = await ledger.levels(params.sku);
       if (!result) throw notFound(`SKU ${params.sku}`, { sku: params.sku });
       const components = (await ledger.kits([params.sku]))[params.sku];
-      if (!components) return { status: 200, body: result };
+      if (!components) return { status: 200, body: withMotion(result, motion ? await motion(params.sku) : undefined) };
+      // A kit has no stock of its own, so nothing of it is incoming or in transit (docs/design.md §18).
       const levelsBySku = new Map<string, LevelFigures[]>();
       for (const c of components) levelsBySku.set(c.sku, (await ledger.levels(c.sku))?.levels ?? []);
-      return { status: 200, body: { sku: params.sku, ...kitLevels(components, levelsBySku), components } };
+      return { status: 200, body: { ...withMotion({ sku: params.sku, ...kitLevels(components, levelsBySku) }, undefined), components } };
     },
   });
 
@@ -169,4 +175,17 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
 
   // /inventory/alerts and /inventory/reconciliation before /inventory/:sku.
   return [receipt, adjustment, alerts, reconciliation, levels, movements] as AnyRoute[];
+}
+
+/** Levels with incoming and in transit per warehouse (0 when none) and totals; warehouses with only units in motion listed too. */
+export function withMotion(levels: SkuLevels, motion: StockInMotion | undefined) {
+  const incoming = motion?.incoming ?? new Map<string, number>();
+  const inTransit = motion?.inTransit ?? new Map<string, number>();
+  const rows = levels.levels.map((l) => ({ ...l, incoming: incoming.get(l.warehouseId) ?? 0, inTransit: inTransit.get(l.warehouseId) ?? 0 }));
+  const listed = new Set(rows.map((l) => l.warehouseId));
+  for (const w of [...new Set([...incoming.keys(), ...inTransit.keys()])].sort()) {
+    if (!listed.has(w)) rows.push({ warehouseId: w, onHand: 0, reserved: 0, available: 0, incoming: incoming.get(w) ?? 0, inTransit: inTransit.get(w) ?? 0 });
+  }
+  const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  return { ...levels, incoming: sum(incoming), inTransit: sum(inTransit), levels: rows, supply: motion?.supply ?? [] };
 }

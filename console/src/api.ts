@@ -17,7 +17,7 @@ export class ApiFailure extends Error {
   }
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export async function api<T>(method: Method, path: string, body?: unknown, key: string | undefined = getKey()): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };

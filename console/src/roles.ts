@@ -4,7 +4,7 @@
  */
 import type { Role } from './types';
 
-export type Action = 'hold' | 'release' | 'edit' | 'cancel' | 'retry' | 'return' | 'receive' | 'stock' | 'count';
+export type Action = 'hold' | 'release' | 'edit' | 'cancel' | 'retry' | 'return' | 'receive' | 'stock' | 'documents' | 'move' | 'count';
 
 const ALLOWED: Record<Action, readonly Role[]> = {
   hold: ['system', 'support', 'admin'],
@@ -18,6 +18,9 @@ const ALLOWED: Record<Action, readonly Role[]> = {
   stock: ['admin'],
   // Approving or rejecting a count (docs/design.md §16).
   count: ['admin'],
+  // docs/design.md §15: admin opens, moves, closes and cancels POs and transfers; system receives and ships.
+  documents: ['admin'],
+  move: ['system', 'admin'],
 };
 
 export const may = (role: Role, action: Action): boolean => ALLOWED[action].includes(role);

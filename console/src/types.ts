@@ -52,3 +52,12 @@ export { TERMINAL_STATUSES as TERMINAL } from '../../domain/order-rules';
 export const HOLD_REASONS = every<HoldReason>()(['fraud_check', 'address_verification', 'payment', 'customer_request', 'inventory', 'other']);
 
 export const RETURN_DISPOSITIONS = every<Disposition>()(['restock', 'damaged']);
+
+/** Purchase orders and transfers (docs/design.md §15). */
+export type PurchaseOrder = Schemas['PurchaseOrder'];
+export type PurchaseOrderList = Schemas['PurchaseOrderList'];
+export type Transfer = Schemas['Transfer'];
+export type TransferList = Schemas['TransferList'];
+export type DocHistory = PurchaseOrder['history'][number];
+/** What is on its way to a warehouse, by date (GET /inventory/:sku `supply`). */
+export type Supply = SkuLevels['supply'][number];

@@ -13,6 +13,7 @@ import { loadConfig, type Config, type Role } from '../../config/config';
 import { createLedger } from '../../ledger/ledger';
 import { createReturnRecords, type OrderRecords } from '../../orders';
 import { createRecordsWithEvents } from '../../app/order-records';
+import { createStockMotionRecords } from '../../app/stock-motion-records';
 import type { Ledger } from '../../ledger/types';
 import { createWorker } from '../../worker/create-worker';
 import { warehouseSecretStore } from '../../integrations/stored-secrets';
@@ -97,6 +98,7 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
   const ledger = createLedger(knex);
   const records = createRecordsWithEvents(knex, config.cursorSecret);
   const returns = createReturnRecords(knex, records);
+  const stockMotion = createStockMotionRecords(knex, config.cursorSecret);
   // The same codec as production wiring whenever the suite's env sets PAYLOAD_ENCRYPTION_KEYS.
   const converter = dataConverter(config.security.encryptionKeys);
   const { client, connection } = await connectClient(converter);
@@ -113,6 +115,7 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
       ledger,
       records,
       returns,
+      stockMotion,
       config,
       warehouseSecrets: warehouseSecretStore(knex, config.secrets.key),
       workflowBundle: await orderWorkflowBundle(),
@@ -127,6 +130,7 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
     ledger,
     records,
     knex,
+    stockMotion,
     client,
     ...createOrderServices({ client, namespace: temporalEnv().namespace, taskQueue: config.taskQueue, ledger, records, log: opts.logger ?? silentLogger, signalTimeoutMs: opts.timeouts?.rpcMs ?? 5_000 }),
     logger: opts.logger ?? silentLogger,

@@ -85,6 +85,8 @@ export interface OrderState {
   record: { version: number; saved: number; flushing: boolean; closed: boolean };
   warehousesSeen: Set<string>;
   published: { status: string; warehouses: string; holds: string };
+  /** Search attributes are published where the order rests, not for statuses it passes through (visibility.ts). */
+  publishAtRest: boolean;
   statusEnteredAt: number;
 }
 
@@ -116,6 +118,7 @@ export function createState(input: OrderInput): OrderState {
     record: { version: 0, saved: 0, flushing: false, closed: false },
     warehousesSeen: new Set(),
     published: { status: '', warehouses: '[]', holds: '[]' },
+    publishAtRest: false,
     statusEnteredAt: Date.now(),
   };
 }

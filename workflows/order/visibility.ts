@@ -16,10 +16,18 @@ import { activeHolds, nowIso, type OrderState } from './state';
 const uniqueSorted = (values: string[]) => [...new Set(values)].sort();
 
 /**
- * Recomputes the status; a change (or a note) goes on the timeline. `record: false` for a detail
- * that is not a transition (a label bought): it reaches the record with the next write.
+ * Statuses an order passes through on its way (docs/design.md §5): not published, since each
+ * upsert is a history event, a visibility write and a billable action. The next status, where
+ * the order rests, is published with everything that changed meanwhile.
  */
-export function refresh(s: OrderState, note?: string, final?: OrderStatus, opts: { record?: boolean } = {}): void {
+const PASSING: ReadonlySet<string> = new Set(['received', 'reserved']);
+
+/**
+ * Recomputes the status; a change (or a note) goes on the timeline. Every call bumps the record's
+ * version, details that are not transitions (a label bought) included: the order may rest right
+ * after, and its record must show all the workflow knows (docs/design.md §9, record.ts).
+ */
+export function refresh(s: OrderState, note?: string, final?: OrderStatus): void {
   const v = s.view;
   const status = deriveStatus({
     final: final ?? (isTerminal(v.status) ? v.status : undefined),
@@ -36,7 +44,7 @@ export function refresh(s: OrderState, note?: string, final?: OrderStatus, opts:
     v.status = status;
   }
   if (changed || note) v.history.push({ at: nowIso(), status, ...(note ? { note } : {}) });
-  if (changed || note || opts.record !== false) s.record.version++;
+  s.record.version++;
   const first = v.fulfillments[0];
   v.pickTaskId = first?.pickTaskId;
   v.shipment = first?.shipment;
@@ -70,6 +78,10 @@ function publish(s: OrderState): void {
   const holds = uniqueSorted(activeHolds(s).map((h) => h.reason));
   const holdsJson = JSON.stringify(holds);
   const first = s.published.status === '';
+  if (s.publishAtRest && !first && PASSING.has(v.status)) {
+    setCurrentDetails(details(s));
+    return;
+  }
   const pairs: SearchAttributeUpdatePair[] = [];
   if (v.status !== s.published.status) pairs.push({ key: OrderStatusKey, value: v.status });
   if (first) {

@@ -14,7 +14,7 @@
  * large one gets a new workflow type or worker deployment version. test/replay.test.ts replays
  * recorded histories against this code.
  */
-import { allHandlersFinished, CancellationScope, CancelledFailure, condition, isCancellation, log, sleep } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, CancelledFailure, condition, isCancellation, log, patched, sleep } from '@temporalio/workflow';
 import { recordOrderStarted } from './metrics';
 import type { OrderInput, OrderView } from '../../domain/types';
 import { unwind } from './compensation';
@@ -34,6 +34,8 @@ import { adoptStartAttributes, enterStep, refresh } from './visibility';
 /** The order workflow: one per order, id `order-<orderId>` (see `orderStartOptions`). */
 export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   const s = createState(input);
+  // In the first workflow task, beside the ledger steps' markers: costs no action of its own.
+  s.publishAtRest = patched('publish-at-rest');
   installHandlers(s);
   // Workflow cancellation → the same cancel request as the Update (ignored once shipped).
   CancellationScope.current().cancelRequested.catch((err: unknown) => {

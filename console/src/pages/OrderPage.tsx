@@ -140,6 +140,8 @@ function Details({ order }: { order: OrderView }) {
         <>
           <dt>Backordered</dt>
           <dd>{order.backordered.map((l) => `${l.sku} × ${l.quantity}`).join(', ')}</dd>
+          <dt>Promised</dt>
+          <dd data-testid="promised">{order.promisedAt ? new Date(order.promisedAt).toLocaleString() : 'no date yet: the supply in sight does not cover it'}</dd>
         </>
       )}
       {order.cancelReason && (

@@ -152,8 +152,10 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
         } else {
           dropUndo(run.undo, 'void label');
         }
-        // Not a transition: the tracking number reaches the record with `shipped`.
-        refresh(s, undefined, undefined, { record: false });
+        // Not a transition, but the order may now rest in shipping for hours until the first
+        // scan: the record must show the label (docs/design.md §5, §9). The commit just below
+        // carries the view (record.ts), so this costs no history event.
+        refresh(s);
       }
       run.step = 'commit';
       return undefined;
