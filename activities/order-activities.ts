@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Context, log } from '@temporalio/activity';
-import type { AmendResult, Allocation, Ledger, OrderLine, ReserveResult, SourcingOptions } from '../ledger/types';
+import type { AmendResult, Allocation, KitDemand, Ledger, OrderLine, ReserveResult, SourcingOptions } from '../ledger/types';
+import { sharedComponents, type KitBook } from '../domain/kit';
 import type { OrderInput, OrderView, ShippingAddress } from '../domain/types';
 import { ORDER_INVALID } from '../domain/failure-types';
 import type { CarrierAdapter, Completion, Label, LabelRequest, PickTaskRequest, WaitContext, WarehouseAdapter } from './adapters/types';
@@ -99,25 +100,33 @@ export function createActivities(deps: ActivityDeps) {
   };
 
   return {
-    async validateOrder(input: OrderInput): Promise<void> {
+    /**
+     * Also snapshots the order's kits (docs/design.md §18): their components as of now, which
+     * the order keeps whatever the catalog says later. Nothing when the order has no kit.
+     */
+    async validateOrder(input: OrderInput): Promise<{ kits?: KitBook } | void> {
       const skus = [...new Set((input.lines ?? []).map((l) => l.sku))];
       const facts = await mapErrors(() => ledger.catalogFacts(skus));
       const problems = orderProblems(input, facts.unknownSkus, facts.activeWarehouses);
+      const kits = facts.kits ?? {};
+      const shared = sharedComponents(input.lines ?? [], kits);
+      if (shared.length > 0) problems.push(`kit components ordered more than once (as a kit and on their own, or in two kits): ${shared.join(', ')}`);
       if (problems.length > 0) {
         throw ApplicationFailure.create({ type: ORDER_INVALID, message: problems.join('; '), details: [{ problems }], nonRetryable: true });
       }
+      return Object.keys(kits).length > 0 ? { kits } : undefined;
     },
 
-    async reserveStock(req: { orderId: string; lines: OrderLine[]; key: string } & SourcingOptions): Promise<ReserveResult> {
+    async reserveStock(req: { orderId: string; lines: OrderLine[]; key: string; kits?: KitDemand[] } & SourcingOptions): Promise<ReserveResult> {
       const started = performance.now();
-      const result = await mapErrors(() => ledger.reserve(req.orderId, req.lines, req.key, { sourcing: req.sourcing, country: req.country, shipBy: req.shipBy }));
+      const result = await mapErrors(() => ledger.reserve(req.orderId, req.lines, req.key, { sourcing: req.sourcing, country: req.country, shipBy: req.shipBy, ...(req.kits ? { kits: req.kits } : {}) }));
       recordReservation(Context.current().metricMeter, (performance.now() - started) / 1000, result.backordered.length > 0);
       return result;
     },
 
     /** Tries again to hold backordered units, never at the warehouses that rejected the order. */
-    async reserveMoreStock(req: { orderId: string; key: string; exclude?: string[] } & SourcingOptions): Promise<ReserveResult> {
-      return mapErrors(() => ledger.reserveMore(req.orderId, req.key, { exclude: req.exclude ?? [], sourcing: req.sourcing, country: req.country, shipBy: req.shipBy }));
+    async reserveMoreStock(req: { orderId: string; key: string; exclude?: string[]; kits?: KitDemand[] } & SourcingOptions): Promise<ReserveResult> {
+      return mapErrors(() => ledger.reserveMore(req.orderId, req.key, { exclude: req.exclude ?? [], sourcing: req.sourcing, country: req.country, shipBy: req.shipBy, ...(req.kits ? { kits: req.kits } : {}) }));
     },
 
     /** An edit: the ledger applies only the difference between the held position and the new lines. */

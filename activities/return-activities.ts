@@ -7,6 +7,7 @@ import { log } from '@temporalio/activity';
 import type { Ledger } from '../ledger/types';
 import type { ReturnRecords } from '../orders/returns';
 import { restockLines } from '../orders/return-rules';
+import { expandKits } from '../domain/kit';
 import type { InspectedLine, ReturnView } from '../domain/types';
 import { mapErrors } from './errors';
 
@@ -28,7 +29,9 @@ export function createReturnActivities(deps: ReturnActivityDeps) {
   return {
     /** Restocked lines back on hand at the receiving warehouse, then the return marked received in the order's record. */
     async receiveReturn(req: { orderId: string; returnId: string; warehouseId: string; inspected: InspectedLine[]; at: string }): Promise<ReturnView> {
-      const lines = restockLines(req.inspected);
+      // A kit comes back as its components, as the order took them (docs/design.md §18).
+      const kits = deps.returns ? (await deps.returns.find(req.returnId))?.record.view.kits : undefined;
+      const lines = kits ? expandKits(restockLines(req.inspected), kits) : restockLines(req.inspected);
       if (lines.length > 0) {
         const { restocked } = await mapErrors(() =>
           deps.ledger.receiveReturn({ orderId: req.orderId, returnId: req.returnId, warehouseId: req.warehouseId, lines, key: returnReceiveKey(req.returnId) }),

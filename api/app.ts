@@ -48,6 +48,9 @@ import { authOffGuards } from './auth-off';
 import { authFailureLimit } from './auth-failures';
 import { CONSOLE_PATH, consoleAssets, defaultConsoleDir } from './console-assets';
 import { DOCS_ASSETS_PATH, docsAssets } from './docs-page';
+import { countRoutes } from './routes/counts';
+import { createCountRecords } from '../orders/counts';
+import { createCursorCodec } from '../orders/cursor';
 
 export interface AppTimeouts {
   /** GET /orders/:id: how long to wait for a worker to answer the status query (default 5 s). */
@@ -134,7 +137,7 @@ export function createApp(deps: AppDeps): express.Express {
     ...orderRoutes({ config, gateway, store, channelTerms: (channel) => channelOrderTerms(db(), channel) }),
     ...eventRoutes({ gateway, store }),
     ...holdRoutes({ gateway, store }),
-    ...editRoutes({ gateway, limits: config.limits }),
+    ...editRoutes({ gateway, limits: config.limits, kits: (skus) => ledger.kits(skus) }),
     ...returnRoutes({ returns, store }),
     ...purchaseOrderRoutes({ purchaseOrders }),
     ...transferRoutes({ transfers }),
@@ -150,6 +153,10 @@ export function createApp(deps: AppDeps): express.Express {
     ...webhookRoutes({ db, outbound: config.outbound, secretsKey: config.secrets.key }),
     ...channelRoutes({ db }),
   ];
+  if (deps.knex) {
+    const counts = createCountRecords(deps.knex, createCursorCodec(config.cursorSecret));
+    routes.push(...countRoutes({ config, ledger, counts, client, stockWaker, logger, rpcTimeoutMs: deps.timeouts?.rpcMs ?? 10_000 }));
+  }
   const metrics = createApiMetrics({ ledger, knex: deps.knex, sources: deps.metricsSources ?? config.metricsSources });
   routes.push(...metricsRoutes({ metrics }));
   routes.push(...docRoutes(() => routes));

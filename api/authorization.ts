@@ -46,6 +46,8 @@ export const ROLE_GRANTS = {
   'transfer.receive': SYSTEM,
   'count.read': ALL,
   'count.write': SYSTEM,
+  // Applying or rejecting a count that waits for approval (docs/design.md §16).
+  'count.approve': ADMIN,
   // Decrypting Temporal payloads (docs/design.md §14): personal data, support and admin only.
   'payload.decode': SUPPORT,
 } as const satisfies Record<string, readonly Role[]>;

@@ -39,6 +39,12 @@ export const putSkuBodySchema = named(
       name: text(200),
       reorderPoint: z.number().int().min(0).max(10_000_000).optional().describe('An alert opens when available stock drops to this level'),
       safetyStock: z.number().int().min(0).max(10_000_000).optional().describe('Units kept back from every channel (DESIGN §12)'),
+      components: z
+        .array(z.object({ sku: skuCodeSchema, quantity: z.number().int('must be an integer').min(1, 'must be at least 1').max(10_000) }).strict())
+        .min(1, 'a kit needs at least one component')
+        .max(50)
+        .optional()
+        .describe('Makes the SKU a kit (docs/design.md §18): sold as one item, reserved as these components × quantity from one warehouse per kit unit; it has no stock of its own'),
     })
     .strict(),
   'PutSkuRequest',

@@ -45,13 +45,15 @@ export interface OpenPurchaseOrderBody {
 const invalidTransition = (po: PurchaseOrderView) =>
   new ApiError(409, 'invalid_transition', `Purchase order ${po.purchaseOrderId} is ${po.status}`, { purchaseOrderId: po.purchaseOrderId, status: po.status });
 
-/** Unknown warehouse or SKUs named in a body: 422, nothing written. */
+/** Unknown warehouse or SKUs named in a body, or a kit (it has no stock of its own, docs/design.md §18): 422, nothing written. */
 export async function requireCatalog(ledger: Ledger, warehouseIds: string[], skus: string[]): Promise<void> {
   const warehouses = new Set((await ledger.listWarehouses()).map((w) => w.id));
   const missing = warehouseIds.filter((w) => !warehouses.has(w));
   if (missing.length > 0) throw new ApiError(422, 'unknown_warehouse', `unknown warehouse: ${missing.join(', ')}`, { warehouseIds: missing });
-  const { unknownSkus } = await ledger.catalogFacts(skus);
+  const { unknownSkus, kits } = await ledger.catalogFacts(skus);
   if (unknownSkus.length > 0) throw new ApiError(422, 'unknown_sku', `unknown sku: ${unknownSkus.join(', ')}`, { skus: unknownSkus });
+  const kitSkus = skus.filter((sku) => kits?.[sku] !== undefined);
+  if (kitSkus.length > 0) throw new ApiError(422, 'kit_not_stocked', `${kitSkus.join(', ')}: a kit has no stock of its own; buy or move its components instead`, { skus: kitSkus });
 }
 
 export class PurchaseOrderService {

@@ -127,6 +127,7 @@ const orderViewFields = z.object({
   }),
   shippingMethod: shippingMethodSchema,
   lines: z.array(lineView),
+  kits: z.record(z.string(), z.array(lineView)).optional().describe("The kit lines' components as of intake (docs/design.md §18): allocations and fulfillments are in these SKUs"),
   allocations: z.array(allocationSchema),
   backordered: z.array(lineView),
   fulfillments: z.array(fulfillmentSchema).describe('One per warehouse holding units'),
@@ -216,7 +217,16 @@ export const signingSecretSchema = named(
 );
 export const warehouseListSchema = named(z.object({ warehouses: z.array(warehouseSchema) }), 'WarehouseList');
 
-export const skuSchema = named(z.object({ sku: z.string(), name: z.string(), reorderPoint: z.number().int(), safetyStock: z.number().int() }), 'Sku');
+export const skuSchema = named(
+  z.object({
+    sku: z.string(),
+    name: z.string(),
+    reorderPoint: z.number().int(),
+    safetyStock: z.number().int(),
+    components: z.array(z.object({ sku: z.string(), quantity: z.number().int() })).optional().describe('Present when the SKU is a kit'),
+  }),
+  'Sku',
+);
 
 const levelFields = { onHand: z.number().int(), reserved: z.number().int(), available: z.number().int() };
 
@@ -230,12 +240,13 @@ export const skuLevelsSchema = named(
   z.object({
     sku: z.string(),
     ...levelFields,
-    incoming: z.number().int().describe('Outstanding units of open purchase orders (docs/design.md §15)'),
-    inTransit: z.number().int().describe('Shipped by transfers, not yet received; counted at the destination'),
+    incoming: z.number().int().describe('Outstanding units of open purchase orders (docs/design.md §15); 0 for a kit'),
+    inTransit: z.number().int().describe('Shipped by transfers, not yet received; counted at the destination; 0 for a kit'),
     levels: z.array(z.object({ warehouseId: z.string(), ...levelFields, incoming: z.number().int(), inTransit: z.number().int() })),
     supply: z.array(
       z.object({ warehouseId: z.string(), quantity: z.number().int(), expectedAt: z.string().nullable(), source: z.enum(['purchase_order', 'transfer']), id: z.string() }),
     ),
+    components: z.array(z.object({ sku: z.string(), quantity: z.number().int() })).optional().describe('A kit: its levels are the kit units its components make, per warehouse (docs/design.md §18)'),
   }),
   'SkuLevels',
 );
@@ -245,7 +256,7 @@ export const movementSchema = named(
     id: z.string(),
     warehouseId: z.string(),
     sku: z.string(),
-    kind: z.enum(['receipt', 'adjustment', 'reserve', 'release', 'ship', 'return', 'transfer_out', 'transfer_in']),
+    kind: z.enum(['receipt', 'adjustment', 'reserve', 'release', 'ship', 'return', 'transfer_out', 'transfer_in', 'count']),
     onHandDelta: z.number().int(),
     reservedDelta: z.number().int(),
     orderId: z.string().nullable(),

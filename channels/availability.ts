@@ -4,7 +4,9 @@
  * channels/formula.ts, so the formula exists once.
  */
 import type { Knex } from 'knex';
+import { kitComponents } from '../ledger/kits';
 import { atp, channelAvailable } from './formula';
+import { componentFree, kitFreeAt } from './kit-availability';
 import { ruleOf, type ChannelRow } from './store';
 
 export const AVAILABILITY_PAGE = 500;
@@ -47,8 +49,12 @@ export async function availabilityPage(
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   const rule = ruleOf(channel);
+  // A kit has no balance rows: its free units come from its components' (docs/design.md §18).
+  const kits = await kitComponents(knex, shown.map((r) => r.sku));
+  const componentsFree = Object.keys(kits).length > 0 ? await componentFree(knex, kits) : new Map();
+  const freeOf = (r: FreeRow) => (kits[r.sku] ? kitFreeAt(kits, r.sku, componentsFree, channel.warehouse_ids) : r.free);
   return {
-    items: shown.map((r) => ({ sku: r.sku, available: channelAvailable(atp(r.free, r.safety_stock), rule) })),
+    items: shown.map((r) => ({ sku: r.sku, available: channelAvailable(atp(freeOf(r), r.safety_stock), rule) })),
     ...(more ? { next: shown[shown.length - 1].sku } : {}),
   };
 }
@@ -71,9 +77,12 @@ export async function availabilityBySku(knex: Knex, skus: string[], channels: Ch
        FROM skus s WHERE s.sku = ANY (?::text[]) ORDER BY s.sku`,
     [skus],
   );
+  const kits = await kitComponents(knex, skus);
+  const componentsFree = Object.keys(kits).length > 0 ? await componentFree(knex, kits) : new Map();
   return rows.map((r) => {
     const perWarehouse = Object.entries(r.per_warehouse ?? {});
-    const freeAt = (ids: string[] | null) => perWarehouse.filter(([id]) => ids === null || ids.includes(id)).reduce((t, [, n]) => t + n, 0);
+    const freeAt = (ids: string[] | null) =>
+      kits[r.sku] ? kitFreeAt(kits, r.sku, componentsFree, ids) : perWarehouse.filter(([id]) => ids === null || ids.includes(id)).reduce((t, [, n]) => t + n, 0);
     const byChannel: Record<string, number> = {};
     for (const c of channels) byChannel[c.id] = channelAvailable(atp(freeAt(c.warehouse_ids), r.safety_stock), ruleOf(c));
     return { sku: r.sku, available: Math.max(0, atp(freeAt(null), r.safety_stock)), byChannel };

@@ -87,6 +87,8 @@ const schema = z.object({
   WEBHOOK_RETRY_BASE: duration('10s'),
   WEBHOOK_RETRY_MAX: duration('1h'),
   AVAILABILITY_EVENT_WINDOW: duration('2s'),
+  COUNT_AUTO_APPROVE_UNITS: z.coerce.number().int().min(0).max(1_000_000).default(5),
+  COUNT_MAX_AGE: duration('7d'),
   // docs/design.md §19: 10,000 idle orders in 500 MB; memory follows the cache, so both are bounded.
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
   WORKER_WORKFLOW_HEAP_MB: z.coerce.number().int().min(64).max(65_536).default(256),
@@ -156,6 +158,8 @@ export interface Config {
   authFailuresPerMinute: number;
   /** The most units one order, and one of its lines, may ask for: at intake and in edits. */
   limits: UnitLimits;
+  /** Counts (docs/design.md §16): the largest |variance| applied without an admin, and how old countedAt may be. */
+  counts: { autoApproveUnits: number; maxAgeMs: number };
   /** The worker's sticky workflow cache (Worker option maxCachedWorkflows): memory against replays. */
   workerMaxCachedWorkflows: number;
   /** The V8 heap limit of the worker's workflow thread, in MB (worker/workflow-heap.ts). */
@@ -246,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     workerWorkflowHeapMb: e.WORKER_WORKFLOW_HEAP_MB,
     limits: { maxUnitsPerOrder: e.MAX_UNITS_PER_ORDER, maxUnitsPerLine: e.MAX_UNITS_PER_LINE },
+    counts: { autoApproveUnits: e.COUNT_AUTO_APPROVE_UNITS, maxAgeMs: e.COUNT_MAX_AGE },
   };
 }
 

@@ -202,6 +202,11 @@ export interface OrderView {
   shippingAddress: ShippingAddress;
   shippingMethod: ShippingMethod;
   lines: OrderLine[];
+  /**
+   * The components of the order's kit lines as they were when the order was validated
+   * (docs/design.md §18): allocations, backorders and fulfillments are in these component SKUs.
+   */
+  kits?: Record<string, OrderLine[]>;
   allocations: Allocation[];
   backordered: OrderLine[];
   /** One per warehouse holding units (several after a rejection re-routes them). */

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { LedgerError } from './errors';
 import { peerUrlProblem } from '../integrations/peer-url';
 import type { Sku, Warehouse, WarehouseInput } from './types';
+import type { KitBook } from '../domain/kit';
 
 interface WarehouseRow {
   id: string;
@@ -128,13 +129,17 @@ export async function getSku(knex: Knex, sku: string): Promise<Sku | undefined> 
  * What validating an order needs from the catalog, in one round trip: the SKUs among `skus`
  * that are not in it, and how many warehouses are active.
  */
-export async function catalogFacts(knex: Knex, skus: string[]): Promise<{ unknownSkus: string[]; activeWarehouses: number }> {
+export async function catalogFacts(knex: Knex, skus: string[]): Promise<{ unknownSkus: string[]; activeWarehouses: number; kits: KitBook }> {
   const wanted = [...new Set(skus)];
+  // The kits among them come in the same round trip: validating an order snapshots them.
   const { rows } = (await knex.raw(
     `SELECT ARRAY(SELECT s FROM unnest(?::text[]) WITH ORDINALITY AS w(s, i)
                   WHERE NOT EXISTS (SELECT 1 FROM skus k WHERE k.sku = w.s) ORDER BY i) AS unknown,
-            (SELECT count(*)::int FROM warehouses WHERE active) AS active`,
-    [wanted],
-  )) as { rows: { unknown: string[]; active: number }[] };
-  return { unknownSkus: rows[0].unknown, activeWarehouses: rows[0].active };
+            (SELECT count(*)::int FROM warehouses WHERE active) AS active,
+            (SELECT coalesce(jsonb_object_agg(k.kit_sku, k.components), '{}'::jsonb)
+               FROM (SELECT kit_sku, jsonb_agg(jsonb_build_object('sku', component_sku, 'quantity', quantity) ORDER BY component_sku) AS components
+                       FROM kit_components WHERE kit_sku = ANY (?::text[]) GROUP BY kit_sku) k) AS kits`,
+    [wanted, wanted],
+  )) as { rows: { unknown: string[]; active: number; kits: KitBook }[] };
+  return { unknownSkus: rows[0].unknown, activeWarehouses: rows[0].active, kits: rows[0].kits };
 }

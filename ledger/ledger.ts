@@ -8,6 +8,7 @@ import { reconcile } from './reconcile';
 import { receiveReturn } from './returns';
 import { reserve, reserveMore } from './reserve';
 import { adjust, receive } from './stock';
+import { kitComponents, putKit } from './kits';
 import type { Ledger } from './types';
 
 /** The PostgreSQL stock ledger on a knex pool the caller owns (and destroys). */
@@ -27,6 +28,8 @@ export function createLedger(knex: Knex): Ledger {
     restock: (orderId, lines, key, opts) => restock(knex, orderId, lines, key, opts),
     receiveReturn: (input) => receiveReturn(knex, input),
     amend: (orderId, lines, key, opts) => amend(knex, orderId, lines, key, opts),
+    kits: (skus) => kitComponents(knex, skus),
+    putKit: (input) => putKit(knex, input),
     levels: (sku) => levels(knex, sku),
     movements: (sku, page) => movements(knex, sku, page),
     reservations: (orderId) => reservations(knex, orderId),

@@ -3,6 +3,7 @@
  * order may hold, the channel's rule places it, and the plan carries what ledger_apply_sourced
  * checks and records (daily counts, the order's place in the queue).
  */
+import type { KitDemand } from '../domain/kit';
 import { mergeLines } from './lines';
 import type { OrderPosition } from './position';
 import { source } from './sourcing';
@@ -26,6 +27,8 @@ export interface SourcingInput {
   now: string;
   /** Put the decisions in the result (callers that source an order ask; others get §4's shape). */
   explain: boolean;
+  /** The order's kit lines: each kit unit's components from one warehouse (docs/design.md §18). */
+  kits?: readonly KitDemand[];
 }
 
 export interface SourcedPlan {
@@ -42,7 +45,7 @@ export function planSourced(ctx: LedgerContext, position: OrderPosition, exclude
   const snapshot = sourcingSnapshot(ctx, input.facts);
   const claimed = claimedAhead({ orderId: input.orderId, shipBy: input.shipBy, now: input.now }, input.queue.waiters);
   const { mayHold, queued } = capByQueue(position.remainder, snapshot, exclude, claimed);
-  const sourced = source({ lines: mayHold, country: input.country, exclude, usedBy: position.allocations.map((a) => a.warehouseId) }, input.rule, snapshot);
+  const sourced = source({ lines: mayHold, country: input.country, exclude, usedBy: position.allocations.map((a) => a.warehouseId), ...(input.kits ? { kits: input.kits } : {}) }, input.rule, snapshot);
   const backordered = [...sourced.backordered, ...queued].length > 0 ? mergeLines([...sourced.backordered, ...queued]) : [];
   return {
     allocations: sourced.allocations,

@@ -2,6 +2,7 @@
  * The planner's shapes (docs/design.md §17). Pure types: safe for workflow code. The rule and
  * the outcome an order carries are the domain's vocabulary (domain/types.ts), re-exported here.
  */
+import type { KitDemand } from '../domain/kit';
 import type { Allocation, OrderLine, SourcingDecision, SourcingOutcome, SourcingRule, SourcingStrategy } from '../domain/types';
 
 export { DEFAULT_SOURCING, SOURCING_STRATEGIES } from '../domain/types';
@@ -31,6 +32,11 @@ export interface SourcingOrder {
   exclude?: readonly string[];
   /** Warehouses already holding (or having shipped) units of the order: parcels it has already. */
   usedBy?: readonly string[];
+  /**
+   * The order's kit lines (docs/design.md §18): `lines` holds their components, and every kit
+   * unit's components are held at one warehouse or backordered whole, never half a kit.
+   */
+  kits?: readonly KitDemand[];
 }
 
 export interface SourcingPlan {

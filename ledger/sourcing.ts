@@ -12,9 +12,14 @@
  * - `maxParcels`: never more warehouses holding the order than this; the rest is backordered.
  * - A warehouse that opened its `dailyCapacity` of fulfillments today only gets units no other
  *   warehouse can fill (a warehouse already holding this order opens nothing new).
+ * - Kits (docs/design.md §18): kit units are placed first, each unit's components at one
+ *   warehouse (ledger/sourcing-kits.ts), in the rule's order, within maxParcels and after the
+ *   warehouses with capacity left; a unit none can make is backordered whole. The plain lines
+ *   follow on what the kits left.
  */
 import { compareIds } from './lines';
 import { selectFewest } from './sourcing-fewest';
+import { placeKitUnits } from './sourcing-kits';
 import type { SourcingDecision, SourcingOrder, SourcingPlan, SourcingRule, SourcingWarehouse } from './sourcing-types';
 import type { Allocation, OrderLine } from './types';
 
@@ -80,16 +85,24 @@ export function source(order: SourcingOrder, rule: SourcingRule, warehouses: rea
   const canAdd = (id: string, taken: Set<string>) => limit === undefined || taken.has(id) || taken.size < limit;
   const taken = new Set(usedBy);
 
+  // Kit units first, whole: they take their components out of `wanted` and out of the stock the
+  // plain lines see; what they cannot place waits in `kitShort`, backordered whole.
+  const kitted = order.kits?.length ? placeKitUnits(wanted, order.kits, { open, full, rank: (ws) => kitRank(rule, ws, order.country, taken) }, canAdd, taken) : undefined;
+  const openLeft = kitted ? kitted.left(open) : open;
+  const fullLeft = kitted ? kitted.left(full) : full;
+  const plainUsed = new Set([...usedBy, ...taken]);
+
   let allocations: Allocation[];
   if (rule.strategy === 'fewest_parcels') {
-    const chosen = selectFewest(wanted, open.sort(byPriority), usedBy, limit);
+    const chosen = selectFewest(wanted, openLeft.sort(byPriority), plainUsed, limit);
     allocations = fillByRank(wanted, chosen, canAdd, taken, false);
   } else {
-    allocations = fillByRank(wanted, rankFor(rule, open, order.country), canAdd, taken, true);
+    allocations = fillByRank(wanted, rankFor(rule, openLeft, order.country), canAdd, taken, true);
   }
   // Only now the warehouses that are out of capacity today: for units no other could fill.
-  const overflow = fillByRank(wanted, rankFor(rule, full, order.country), canAdd, taken, false);
-  allocations = merge([...allocations, ...overflow]);
+  const overflow = fillByRank(wanted, rankFor(rule, fullLeft, order.country), canAdd, taken, false);
+  allocations = merge([...(kitted?.allocations ?? []), ...allocations, ...overflow]);
+  for (const [sku, q] of kitted?.short ?? []) wanted.set(sku, (wanted.get(sku) ?? 0) + q);
 
   const backordered = [...wanted]
     .filter(([, q]) => q > 0)
@@ -97,7 +110,18 @@ export function source(order: SourcingOrder, rule: SourcingRule, warehouses: rea
     .sort((a, b) => compareIds(a.sku, b.sku));
   const opened = [...new Set(allocations.map((a) => a.warehouseId))].filter((id) => !usedBy.has(id)).sort(compareIds);
   const plan = { strategy: rule.strategy, allocations, backordered, opened };
-  return { ...plan, decisions: explain(order, rule, warehouses, plan, new Set(overflow.map((a) => a.warehouseId))) };
+  const overflowAt = new Set([...overflow.map((a) => a.warehouseId), ...(kitted?.overflowAt ?? [])]);
+  return { ...plan, decisions: explain(order, rule, warehouses, plan, overflowAt) };
+}
+
+/**
+ * Where a kit unit is looked for: the rule's order; with `fewest_parcels`, the warehouses the
+ * order already uses (or this plan already took) first, so a unit adds no parcel if it can.
+ */
+function kitRank(rule: SourcingRule, warehouses: readonly SourcingWarehouse[], country: string | undefined, taken: ReadonlySet<string>): SourcingWarehouse[] {
+  const ranked = rankFor(rule, warehouses, country);
+  if (rule.strategy !== 'fewest_parcels') return ranked;
+  return [...ranked.filter((w) => taken.has(w.warehouseId)), ...ranked.filter((w) => !taken.has(w.warehouseId))];
 }
 
 function merge(list: Allocation[]): Allocation[] {

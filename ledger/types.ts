@@ -1,8 +1,9 @@
 /** Public shapes of the stock ledger. Pure types: safe to `import type` from workflow code. */
+import type { KitBook, KitComponent, KitDemand, KitProblem } from '../domain/kit';
 import type { Allocation, OrderLine, SourcingOutcome, SourcingRule } from '../domain/types';
 import type { LedgerErrorCode } from '../domain/failure-types';
 
-export type { Allocation, LedgerErrorCode, OrderLine };
+export type { Allocation, KitDemand, LedgerErrorCode, OrderLine };
 
 /** The order's whole position after a reserve / reserveMore call (cumulative, not the delta). */
 export interface ReserveResult {
@@ -73,7 +74,7 @@ export interface SkuLevels {
   levels: WarehouseLevel[];
 }
 
-export type MovementKind = 'receipt' | 'adjustment' | 'reserve' | 'release' | 'ship' | 'return' | 'transfer_out' | 'transfer_in';
+export type MovementKind = 'receipt' | 'adjustment' | 'reserve' | 'release' | 'ship' | 'return' | 'transfer_out' | 'transfer_in' | 'count';
 
 export interface Movement {
   id: string;
@@ -159,16 +160,16 @@ export interface Ledger {
   upsertSku(input: { sku: string; name: string; reorderPoint?: number; safetyStock?: number }): Promise<{ sku: Sku; created: boolean }>;
   getSku(sku: string): Promise<Sku | undefined>;
   /** For order validation, one round trip: SKUs among `skus` not in the catalog, and the number of active warehouses. */
-  catalogFacts(skus: string[]): Promise<{ unknownSkus: string[]; activeWarehouses: number }>;
+  catalogFacts(skus: string[]): Promise<{ unknownSkus: string[]; activeWarehouses: number; kits?: KitBook }>;
 
   receive(input: { warehouseId: string; sku: string; quantity: number; reference?: string; key: string }): Promise<WarehouseLevel & { sku: string }>;
   /** Refused with LedgerError INSUFFICIENT_STOCK when on hand would drop below reserved or zero. */
   adjust(input: { warehouseId: string; sku: string; delta: number; reason: string; key: string }): Promise<WarehouseLevel & { sku: string }>;
 
   /** Records the order's demand (duplicate SKU lines merged) and holds what can be held. */
-  reserve(orderId: string, lines: OrderLine[], key: string, opts?: SourcingOptions): Promise<ReserveResult>;
+  reserve(orderId: string, lines: OrderLine[], key: string, opts?: SourcingOptions & { kits?: KitDemand[] }): Promise<ReserveResult>;
   /** Tries again to hold the order's backordered remainder, never at the `exclude`d warehouses. */
-  reserveMore(orderId: string, key: string, opts?: { exclude?: string[] } & SourcingOptions): Promise<ReserveResult>;
+  reserveMore(orderId: string, key: string, opts?: { exclude?: string[]; kits?: KitDemand[] } & SourcingOptions): Promise<ReserveResult>;
   /**
    * Every held unit of the order back to available; the order awaits nothing more. With
    * `warehouseId` only what is held there: the order stays open and those units become
@@ -193,6 +194,11 @@ export interface Ledger {
    * ledger does not hold open is placed as reserve() would.
    */
   amend(orderId: string, lines: OrderLine[], key: string, opts?: { exclude?: string[] }): Promise<AmendResult>;
+
+  /** The kits among `skus` and their components (docs/design.md §18). */
+  kits(skus: string[]): Promise<KitBook>;
+  /** Creates or updates `sku` as a kit; refused (nothing written) with the problem and the field. */
+  putKit(input: { sku: string; name: string; components: KitComponent[] }): Promise<{ created: boolean } | { problem: KitProblem }>;
 
   levels(sku: string): Promise<SkuLevels | undefined>;
   movements(sku: string, page?: { limit?: number; before?: string }): Promise<{ movements: Movement[]; next?: string }>;

@@ -12,6 +12,7 @@ import { webhookSubscriptionBackoffMigration } from './009_webhook_subscription_
 import { leastPrivilegeMigration } from './010_least_privilege';
 import { stockMotionMigration } from './011_stock_motion';
 import { sourcingMigration } from './012_sourcing';
+import { countsKitsMigration } from './013_counts_kits';
 
 export { installSqlFunctions } from './sql-functions';
 
@@ -36,6 +37,7 @@ export const MIGRATIONS: Migration[] = [
   leastPrivilegeMigration,
   stockMotionMigration,
   sourcingMigration,
+  countsKitsMigration,
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

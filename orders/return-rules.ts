@@ -1,4 +1,5 @@
 /** What a return may take back, and how a return changes its order's view. Pure: unit-testable. */
+import { expandKits, kitUnitsFrom } from '../domain/kit';
 import type { InspectedLine, OrderLine, OrderView, ReturnView } from '../domain/types';
 
 /** Returns that hold units: an expired one gives them back. */
@@ -9,10 +10,20 @@ const sum = (into: Map<string, number>, lines: readonly OrderLine[], sign = 1) =
   return into;
 };
 
-/** Per SKU: delivered (every delivered parcel) minus what earlier returns took, authorized or received. */
+/** A kit line as its components (the order's snapshot, docs/design.md §18); other lines as they are. */
+const asComponents = (view: OrderView, lines: readonly OrderLine[]): OrderLine[] => (view.kits ? expandKits(lines, view.kits) : [...lines]);
+
+/**
+ * Per SKU: delivered (every delivered parcel) minus what earlier returns took, authorized or
+ * received. A kit is returnable as whole units of what is left of its components.
+ */
 export function returnableUnits(view: OrderView): Map<string, number> {
   const delivered = sum(new Map(), view.fulfillments.filter((f) => f.status === 'delivered').flatMap((f) => f.lines));
-  for (const r of (view.returns ?? []).filter(holdsUnits)) sum(delivered, r.lines, -1);
+  for (const r of (view.returns ?? []).filter(holdsUnits)) sum(delivered, asComponents(view, r.lines), -1);
+  for (const [kit, components] of Object.entries(view.kits ?? {})) {
+    const units = kitUnitsFrom(components, (sku) => delivered.get(sku) ?? 0);
+    if (units > 0 || components.some((c) => delivered.has(c.sku))) delivered.set(kit, units);
+  }
   return delivered;
 }
 
@@ -28,8 +39,12 @@ export interface ReturnExcess {
 export function excessOf(view: OrderView, lines: readonly OrderLine[]): ReturnExcess[] {
   const returnable = returnableUnits(view);
   const requested = sum(new Map(), lines);
+  // A kit and its components draw on the same units: checked together, in components.
+  const wanted = sum(new Map(), asComponents(view, lines));
+  const over = new Set([...wanted].filter(([sku, q]) => q > (returnable.get(sku) ?? 0)).map(([sku]) => sku));
+  const touches = (sku: string) => (view.kits?.[sku] ?? [{ sku, quantity: 1 }]).some((c) => over.has(c.sku));
   return [...requested]
-    .filter(([sku, q]) => q > (returnable.get(sku) ?? 0))
+    .filter(([sku, q]) => q > (returnable.get(sku) ?? 0) || touches(sku))
     .map(([sku, q]) => ({ sku, requested: q, returnable: Math.max(0, returnable.get(sku) ?? 0), ...(returnable.has(sku) ? {} : { notInOrder: true as const }) }));
 }
 

@@ -11,6 +11,7 @@ import { shownTo } from '../api/personal-data';
 import type { AnyRoute } from '../api/route';
 import { catalogRoutes } from '../api/routes/catalog';
 import { channelRoutes } from '../api/routes/channels';
+import { countRoutes } from '../api/routes/counts';
 import { docRoutes } from '../api/routes/docs';
 import { editRoutes } from '../api/routes/edits';
 import { eventRoutes } from '../api/routes/events';
@@ -50,6 +51,7 @@ function allRoutes(): AnyRoute[] {
     ...inventoryRoutes({ ledger: none, stockWaker: none, closedOrdersCheck: none }),
     ...webhookRoutes({ db: none }),
     ...channelRoutes({ db: none }),
+    ...countRoutes({ config, ledger: none, counts: none, client: none, stockWaker: none, logger: none, rpcTimeoutMs: 1 }),
     ...metricsRoutes({ metrics: none }),
   ];
   return [...routes, ...docRoutes(() => routes)];
@@ -93,6 +95,11 @@ const EXPECTED: Record<string, string> = {
   'GET /channels': 'ysoa',
   'GET /channels/:channel/availability': 'ysoac',
   'GET /metrics': 'ysoa',
+  'POST /counts': 'yaw',
+  'GET /counts': 'ysoaw',
+  'GET /counts/:id': 'ysoaw',
+  'POST /counts/:id/approve': 'a',
+  'POST /counts/:id/reject': 'a',
 };
 
 describe('authorization: role × scope × route', () => {
@@ -149,6 +156,10 @@ const RESOURCE_ROWS: Row[] = [
   ['w', 'transfer.ship', { warehouseId: 'wh-b' }, 403],
   ['w', 'transfer.receive', { warehouseId: 'wh-a' }, 200],
   ['w', 'count.write', { warehouseId: 'wh-b' }, 403],
+  ['w', 'count.write', { warehouseId: 'wh-a' }, 200],
+  ['w', 'count.read', { warehouseId: 'wh-b' }, 403],
+  ['w', 'count.approve', { warehouseId: 'wh-a' }, 403],
+  ['c', 'count.read', {}, 403],
   ['w', 'availability.read', { channel: 'web' }, 403],
   // Channel key: creates on its channel; reads, holds, releases its own orders; the rest are 404.
   ['c', 'order.create', { channel: 'web' }, 200],

@@ -246,6 +246,36 @@ describe('support console (browser)', () => {
     await page.context().close();
   });
 
+  it('admin: a count waiting for approval is approved on the counts page; the SKU page shows the new on hand', async () => {
+    const { warehouseId, sku } = await seedStock(h.app, 5);
+    const pending = await request(h.app)
+      .post('/counts')
+      .set(as('system'))
+      .send({ warehouseId, countedAt: new Date().toISOString(), source: 'warehouse_report', lines: [{ sku, counted: 17 }] })
+      .expect(201);
+    expect(pending.body.status).toBe('pending_approval');
+    const { page, foreign } = await signedIn('admin');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Counts' }).click();
+    const card = page.getByTestId(`count-${pending.body.countId}`);
+    await card.waitFor();
+    expect(await card.getByTestId(`count-line-${sku}`).locator('td').allTextContents()).toEqual(['17', '5', '+12']);
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Apply count' }).click();
+    // Applied, it leaves the list of counts waiting for approval.
+    await eventually(async () => ((await card.count()) === 0 ? true : undefined));
+    expect((await request(h.app).get(`/counts/${pending.body.countId}`).set(as('ops')).expect(200)).body.status).toBe('applied');
+
+    await page.getByRole('combobox').selectOption('applied');
+    const applied = page.getByTestId(`count-${pending.body.countId}`);
+    await seeText(applied.getByTestId('count-status'), 'applied', { exact: true });
+    await applied.getByRole('link', { name: sku }).click();
+    const level = page.getByTestId(`level-${warehouseId}`);
+    await level.waitFor();
+    expect(await level.locator('td').allTextContents()).toEqual(['17', '0', '17', '0', '0']); // on hand, reserved, available, incoming, in transit
+    expect(foreign).toEqual([]);
+    await page.context().close();
+  });
+
   it('/docs renders the OpenAPI document with nothing fetched from outside', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -148,6 +148,28 @@ describe('warehouse and carrier over HTTP', () => {
     expect(await env.suite.available(a)).toEqual({ [w1]: 4 });
   });
 
+  it('a kit line goes to the warehouse and the carrier with its components (docs/design.md §18)', async () => {
+    const { warehouses: [w1], skus: [a, b] } = await env.suite.seed({ warehouses: 1, skus: 2, stock: [[4, 2]] });
+    env.owned.push(a, b);
+    await env.suite.setFulfillmentUrl(w1, warehouseUrl(peers, w1));
+    const kit = `${a}-KIT`;
+    expect(await env.suite.ledger.putKit({ sku: kit, name: 'Set', components: [{ sku: a, quantity: 2 }, { sku: b, quantity: 1 }] })).toEqual({ created: true });
+    const input = orderInput({ lines: [{ sku: kit, quantity: 2 }] });
+    const handle = await env.suite.startOrder(input);
+    const mine = forOrder(input.orderId);
+    const request = await peers.warehouse.next('fulfillment.requested', mine);
+    const components = [{ sku: a, quantity: 4 }, { sku: b, quantity: 2 }].sort((x, y) => (x.sku < y.sku ? -1 : 1));
+    expect(request.body).toMatchObject({ lines: components, kits: [{ sku: kit, quantity: 2, components: expect.arrayContaining(components) }] });
+    await env.suite.waitForStatus(handle, 'picking');
+    const f1 = request.body.fulfillmentId as string;
+    await event(handle, f1, { type: 'picked' });
+    await event(handle, f1, { type: 'packed' });
+    const label = await peers.carrier.next('label.requested', mine);
+    expect(label.body).toMatchObject({ lines: components, kits: [{ sku: kit, quantity: 2, components: expect.arrayContaining(components) }] });
+    await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'test over' }] });
+    expect(await env.suite.available(a)).toEqual({ [w1]: 4 });
+  });
+
   it('a cancel after the label is bought (before shipped) voids it at the carrier and cancels at the warehouse', async () => {
     const { warehouses: [w1], skus: [a] } = await env.suite.seed({ warehouses: 1, skus: 1, stock: [[4]] });
     env.owned.push(a);

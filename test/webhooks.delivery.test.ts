@@ -6,15 +6,27 @@
 import request from 'supertest';
 import type { Knex } from 'knex';
 import { WEBHOOK_EVENT_TYPES } from '../webhooks/event-types';
-import { emitEvent } from '../webhooks/outbox';
+import { emitEvent, type EmitInput } from '../webhooks/outbox';
 import { drainMarks } from '../webhooks/availability-watcher';
 import { deliveryAttempts } from '../webhooks/delivery-log';
 import { orderEventsFor } from '../webhooks/order-events';
+import { SHIP_BY_MISSED_NOTE } from '../domain/ship-by';
 import type { OrderView } from '../domain/types';
 import { as, seedStock, uid, type ApiHarness } from './support/api-fixtures';
 import { eventually } from './support/temporal';
 import { closedPort } from './support/webhook-receiver';
 import { webhookTestBed } from './support/webhook-testbed';
+
+/** One event of each type the purchase-order, transfer and promise records emit, with their shapes. */
+function documentEvents(tag: string): Array<EmitInput & { id: string }> {
+  const lines = [{ sku: 'S', quantity: 1 }];
+  return [
+    { type: 'purchase_order.received', id: `po-received:po-${tag}:r1`, data: { purchaseOrderId: `po-${tag}`, warehouseId: 'w', status: 'received', receiptId: 'r1', lines } },
+    { type: 'purchase_order.late', id: `po-late:po-${tag}:1`, data: { purchaseOrderId: `po-${tag}`, warehouseId: 'w', status: 'open', outstanding: 1 } },
+    { type: 'transfer.received', id: `transfer-received:tr-${tag}:r1`, data: { transferId: `tr-${tag}`, fromWarehouseId: 'w', toWarehouseId: 'v', status: 'received', lines } },
+    { type: 'order.promise_changed', id: `promise:${tag}:1`, data: { orderId: tag, promisedAt: new Date().toISOString() } },
+  ];
+}
 
 describe('webhooks: outbox → dispatcher → receiver', () => {
   let h: ApiHarness;
@@ -86,21 +98,17 @@ describe('webhooks: outbox → dispatcher → receiver', () => {
     const delivered: OrderView = { ...shipped, status: 'delivered', history: [...shipped.history, { at: new Date().toISOString(), status: 'delivered' }] };
     const withReturn = { ...delivered, returns: [{ returnId: 'r1', orderId, status: 'received' as const, lines: [{ sku: 'S', quantity: 1 }], reason: 'r', createdAt: new Date().toISOString() }] };
     const cancelledOrder: OrderView = { ...base, orderId: `${orderId}-c`, status: 'cancelled', history: [...base.history, { at: new Date().toISOString(), status: 'cancelled' }], cancelReason: 'test' };
+    // An order still not shipped at its ship-by (docs/design.md §17): late, the miss on its timeline.
+    const lateOrder: OrderView = { ...base, orderId: `${orderId}-l`, shipBy: new Date(Date.now() - 1000).toISOString(), late: true, history: [...base.history, { at: new Date().toISOString(), status: 'received', note: SHIP_BY_MISSED_NOTE }] };
     const events = [
       ...orderEventsFor(undefined, base),
       ...orderEventsFor(base, shipped),
       ...orderEventsFor(shipped, delivered),
       ...orderEventsFor(delivered, withReturn),
       ...orderEventsFor({ ...base, orderId: cancelledOrder.orderId }, cancelledOrder),
-      // The stock documents' and promises' own events (their suites check when they are emitted):
-      // here, that each travels the same outbox, signature and envelope.
-      ...([
-        { type: 'purchase_order.received', data: { purchaseOrderId: `po-${orderId}`, receiptId: 'r1', warehouseId: 'w', lines: [{ sku: 'S', quantity: 1 }] } },
-        { type: 'purchase_order.late', data: { purchaseOrderId: `po-${orderId}`, expectedAt: new Date().toISOString(), outstanding: 1 } },
-        { type: 'transfer.received', data: { transferId: `tr-${orderId}`, toWarehouseId: 'w', lines: [{ sku: 'S', quantity: 1, received: 1, lost: 0 }] } },
-        { type: 'order.promise_changed', data: { orderId, promisedAt: new Date().toISOString(), previousPromisedAt: null } },
-        { type: 'order.ship_by_missed', data: { orderId, shipBy: new Date().toISOString(), status: 'picking' } },
-      ] as const).map((e, i) => ({ ...e, id: `evt_${orderId}-doc-${i}` })),
+      ...orderEventsFor({ ...base, orderId: lateOrder.orderId }, lateOrder),
+      // The stock documents' and promise events (docs/design.md §15), as their records emit them.
+      ...documentEvents(orderId),
     ];
     await knex.transaction(async (trx) => {
       for (const e of events) await emitEvent(trx, e);
@@ -109,6 +117,8 @@ describe('webhooks: outbox → dispatcher → receiver', () => {
     const { warehouseId, sku } = await seedStock(h.app, 10);
     await request(h.app).put(`/skus/${sku}`).set(as('admin')).send({ name: 'Thing', reorderPoint: 3 }).expect(200);
     await request(h.app).post('/inventory/adjustments').set(as('admin')).send({ warehouseId, sku, delta: -8, reason: 'count' }).expect(201);
+    // A count that agrees with the ledger is applied (variance 0): inventory.count_applied.
+    const count = await request(h.app).post('/counts').set(as('admin')).send({ warehouseId, countedAt: new Date().toISOString(), source: 'cycle_count', lines: [{ sku, counted: 2 }] }).expect(201);
     await drainMarks(knex);
     dispatcher();
 
@@ -122,9 +132,9 @@ describe('webhooks: outbox → dispatcher → receiver', () => {
       types.add(e.type);
     }
     const ledgerEvents = await eventually(async () => {
-      const mine = rx.received.filter((r) => r.verified && r.body?.data.sku === sku);
+      const mine = rx.received.filter((r) => r.verified && (r.body?.data.sku === sku || r.body?.data.countId === count.body.countId));
       const kinds = new Set(mine.map((r) => r.body!.type));
-      return kinds.has('inventory.available_changed') && kinds.has('inventory.reorder_alert') ? mine : undefined;
+      return kinds.has('inventory.available_changed') && kinds.has('inventory.reorder_alert') && kinds.has('inventory.count_applied') ? mine : undefined;
     }, 15_000);
     for (const r of ledgerEvents) types.add(r.body!.type);
     expect(ledgerEvents.find((r) => r.body!.type === 'inventory.reorder_alert')!.body!.data).toMatchObject({ sku, available: 2, reorderPoint: 3 });
@@ -253,6 +263,36 @@ describe('webhooks: outbox → dispatcher → receiver', () => {
     await eventually(async () => (mine().length > 0 ? true : undefined), 10_000, 50);
     await new Promise((r) => setTimeout(r, 300));
     expect(mine()).toHaveLength(1);
-    expect(mine()[0].body!.data).toMatchObject({ sku, available: 10, byChannel: { [web]: 10, [amazon]: 4 } });
+    expect(mine()[0].body!.data).toMatchObject({ sku, available: 10, byChannel: { [web]: 10, [amazon]: 4 }, sequence: expect.any(Number), asOf: expect.any(String) });
+  });
+
+  it('available_changed in order: three receipts a few passes apart → strictly increasing sequence in asOf order; a redelivery repeats it', async () => {
+    const { id: subId, rx } = await subscribed(['inventory.available_changed']);
+    const { warehouseId, sku } = await seedStock(h.app, 0);
+    await drainMarks(knex);
+    for (const quantity of [1, 2, 3]) {
+      await request(h.app).post('/inventory/receipts').set(as('admin')).send({ warehouseId, sku, quantity }).expect(201);
+      await drainMarks(knex);
+    }
+    dispatcher();
+    const mine = () => rx.received.filter((r) => r.verified && r.body?.type === 'inventory.available_changed' && r.body.data.sku === sku);
+    const got = await eventually(async () => (new Set(mine().map((r) => r.body!.id)).size >= 3 ? mine() : undefined), 10_000, 50);
+    const data = got.map((r) => r.body!.data as { available: number; sequence: number; asOf: string });
+    const byAsOf = [...data].sort((a, b) => Date.parse(a.asOf) - Date.parse(b.asOf));
+    expect(byAsOf.map((d) => d.available)).toEqual([1, 3, 6]);
+    expect(byAsOf[0].sequence).toBeLessThan(byAsOf[1].sequence);
+    expect(byAsOf[1].sequence).toBeLessThan(byAsOf[2].sequence);
+    expect(Date.parse(byAsOf[0].asOf)).toBeLessThan(Date.parse(byAsOf[1].asOf));
+    // The same event delivered again carries the same sequence.
+    const last = got.find((r) => (r.body!.data as { available: number }).available === 6)!;
+    const delivery = await knex('webhook_deliveries').where({ event_id: last.body!.id, subscription_id: subId }).first();
+    await request(h.app).post(`/webhooks/${subId}/deliveries/${delivery.id}/redeliver`).set(as('admin')).expect((r) => {
+      if (r.status >= 300) throw new Error(`redeliver: ${r.status} ${JSON.stringify(r.body)}`);
+    });
+    const twice = await eventually(async () => {
+      const copies = mine().filter((r) => r.body!.id === last.body!.id);
+      return copies.length >= 2 ? copies : undefined;
+    }, 10_000, 50);
+    expect(twice.map((r) => (r.body!.data as { sequence: number }).sequence)).toEqual([byAsOf[2].sequence, byAsOf[2].sequence]);
   });
 });

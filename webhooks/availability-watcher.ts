@@ -11,6 +11,7 @@
 import type { Knex } from 'knex';
 import { availabilityBySku, type SkuAvailability } from '../channels/availability';
 import { channelRows } from '../channels/store';
+import { kitsContaining } from '../ledger/kits';
 import { emitEvent } from './outbox';
 import type { DispatcherLog } from './dispatcher';
 
@@ -46,21 +47,32 @@ export async function drainMarks(knex: Knex, batchSize = 5_000): Promise<number>
       [batchSize],
     );
     if (marks.length === 0) return 0;
+    // A component's change moves its kits' availability too (docs/design.md §18).
+    const marked = [...new Set(marks.map((m) => m.sku))];
     // Sorted, so two replicas lock sent rows in the same order and never deadlock.
-    const skus = [...new Set(marks.map((m) => m.sku))].sort();
+    const skus = [...new Set([...marked, ...(await kitsContaining(trx, marked))])].sort();
     await trx.raw(`INSERT INTO channel_availability_sent (sku) SELECT unnest(?::text[]) ORDER BY 1 ON CONFLICT (sku) DO NOTHING`, [skus]);
     const { rows: sent } = await trx.raw<{ rows: Array<{ sku: string; snapshot: Snapshot | null }> }>(
       `SELECT sku, snapshot FROM channel_availability_sent WHERE sku = ANY (?::text[]) ORDER BY sku FOR UPDATE`,
       [skus],
     );
     const last = new Map(sent.map((r) => [r.sku, r.snapshot]));
+    // Read under the sent rows' locks: the next pass for these SKUs reads after this one
+    // commits, so asOf grows with sequence (docs/design.md §18).
+    const { rows: clock } = await trx.raw<{ rows: Array<{ as_of: Date }> }>('SELECT clock_timestamp() AS as_of');
+    const asOf = new Date(clock[0].as_of).toISOString();
     const current = await availabilityBySku(trx, skus, await channelRows(trx));
     let emitted = 0;
     for (const a of current) {
       const snapshot: Snapshot = { available: a.available, byChannel: a.byChannel };
       if (sameSnapshot(last.get(a.sku) ?? null, snapshot)) continue;
-      await emitEvent(trx, { type: 'inventory.available_changed', data: { sku: a.sku, ...snapshot } });
-      await trx('channel_availability_sent').where({ sku: a.sku }).update({ snapshot: JSON.stringify(snapshot), sent_at: trx.fn.now() });
+      // The per-SKU counter moves in the same statement that records what was sent, so
+      // replicas agree on it; the event carries it, and a retried delivery repeats it.
+      const [row] = await trx('channel_availability_sent')
+        .where({ sku: a.sku })
+        .update({ snapshot: JSON.stringify(snapshot), sent_at: asOf, sequence: trx.raw('sequence + 1') })
+        .returning<Array<{ sequence: string }>>('sequence');
+      await emitEvent(trx, { type: 'inventory.available_changed', data: { sku: a.sku, ...snapshot, sequence: Number(row.sequence), asOf } });
       emitted++;
     }
     return emitted;

@@ -8,6 +8,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'return.received',
   'inventory.available_changed',
   'inventory.reorder_alert',
+  'inventory.count_applied',
   'purchase_order.received',
   'purchase_order.late',
   'transfer.received',

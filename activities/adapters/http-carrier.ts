@@ -35,6 +35,7 @@ export function httpCarrier(opts: HttpCarrierOptions): CarrierAdapter {
           shipTo: req.address,
           shippingMethod: req.method,
           lines: (req.lines ?? req.allocations).map((l) => ({ sku: l.sku, quantity: l.quantity })),
+          ...(req.kits ? { kits: req.kits } : {}),
         },
       });
       const json = answerJson(result);

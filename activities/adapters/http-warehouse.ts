@@ -45,6 +45,7 @@ export function httpWarehouse(opts: HttpWarehouseOptions): WarehouseAdapter {
           fulfillmentId: req.fulfillmentId,
           warehouseId: req.warehouseId,
           lines: (req.lines ?? req.allocations).map((l) => ({ sku: l.sku, quantity: l.quantity })),
+          ...(req.kits ? { kits: req.kits } : {}),
           shipTo: req.shipTo,
           shippingMethod: req.shippingMethod,
           requestedAt: req.requestedAt ?? new Date().toISOString(),

@@ -8,6 +8,7 @@
  * the workflow must wait for the matching event (manual). The workflow code is the same
  * in both modes. Adapters know nothing of Temporal.
  */
+import type { KitLine } from '../../domain/kit';
 import type { AdapterMode } from '../../config/config';
 import type { Allocation, OrderLine } from '../../ledger/types';
 import type { ShippingAddress, ShippingMethod } from '../../domain/types';
@@ -30,6 +31,8 @@ export interface PickTaskRequest {
   fulfillmentId?: string;
   warehouseId?: string;
   lines?: OrderLine[];
+  /** The order's kit lines in this fulfillment and the component units each takes (docs/design.md §18). */
+  kits?: KitLine[];
   shipTo?: ShippingAddress;
   shippingMethod?: ShippingMethod;
   /** When the request was first made (the same on every retry of the call); default now. */
@@ -69,6 +72,8 @@ export interface LabelRequest {
   /** Ships from this warehouse. */
   warehouseId?: string;
   lines?: OrderLine[];
+  /** The kit lines in this parcel and their components (docs/design.md §18). */
+  kits?: KitLine[];
   address: ShippingAddress;
   method: ShippingMethod;
   allocations: Allocation[];

@@ -3,7 +3,7 @@ import type { OutboundConfig } from '../../config/outbound';
 import { checkDestination } from '../destination-check';
 import type { Ledger } from '../../ledger/types';
 import type { WarehouseSecretStore } from '../../integrations/stored-secrets';
-import { notFound } from '../errors';
+import { ApiError, notFound } from '../errors';
 import { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../route';
 
@@ -123,8 +123,24 @@ export function catalogRoutes(deps: CatalogDeps): AnyRoute[] {
       200: { description: 'Updated', schema: skuSchema },
     },
     async handler({ params, body }) {
-      const { sku, created } = await ledger.upsertSku({ sku: params.sku, ...body });
-      return { status: created ? 201 : 200, body: sku, headers: created ? { Location: `/skus/${encodeURIComponent(sku.sku)}` } : undefined };
+      const { components, ...fields } = body;
+      let kitCreated: boolean | undefined;
+      if (components) {
+        // A kit (docs/design.md §18): defined first, then its other fields like any SKU.
+        const outcome = await ledger.putKit({ sku: params.sku, name: fields.name, components });
+        if ('problem' in outcome) throw new ApiError(422, outcome.problem.code, outcome.problem.message, { field: outcome.problem.field, sku: outcome.problem.sku });
+        kitCreated = outcome.created;
+      } else if ((await ledger.kits([params.sku]))[params.sku]) {
+        throw new ApiError(422, 'kit_components_required', `${params.sku} is a kit: send its components`, { field: 'components', sku: params.sku });
+      }
+      const { sku, created } = await ledger.upsertSku({ sku: params.sku, ...fields });
+      const kit = (await ledger.kits([params.sku]))[params.sku];
+      const wasNew = kitCreated ?? created;
+      return {
+        status: wasNew ? 201 : 200,
+        body: kit ? { ...sku, components: kit } : sku,
+        headers: wasNew ? { Location: `/skus/${encodeURIComponent(sku.sku)}` } : undefined,
+      };
     },
   });
 
@@ -143,7 +159,8 @@ export function catalogRoutes(deps: CatalogDeps): AnyRoute[] {
     async handler({ params }) {
       const sku = await ledger.getSku(params.sku);
       if (!sku) throw notFound(`SKU ${params.sku}`, { sku: params.sku });
-      return { status: 200, body: sku };
+      const kit = (await ledger.kits([params.sku]))[params.sku];
+      return { status: 200, body: kit ? { ...sku, components: kit } : sku };
     },
   });
 

@@ -3,7 +3,8 @@ import { singleFlight } from '../single-flight';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import type { ClosedOrdersCheck, Ledger } from '../../ledger/types';
-import { notFound } from '../errors';
+import { ApiError, notFound } from '../errors';
+import { kitLevels, type LevelFigures } from '../../domain/kit';
 import { idempotencyKeyOf } from '../ids';
 import type { StockWaker } from '../../clients/stock-waker';
 import { defineRoute, type AnyRoute } from '../route';
@@ -41,6 +42,11 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     maxAgeMs: RECONCILIATION_MAX_AGE_MS,
   });
 
+  /** Receipts and adjustments are of stocked SKUs: a kit has no stock of its own (docs/design.md §18). */
+  const refuseKit = async (sku: string) => {
+    if ((await ledger.kits([sku]))[sku]) throw new ApiError(422, 'kit_not_stocked', `${sku} is a kit: stock its components instead`, { field: 'sku', sku });
+  };
+
   const receipt = defineRoute({
     method: 'post',
     path: '/inventory/receipts',
@@ -49,7 +55,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     summary: 'Receive stock',
     description:
       'Adds units on hand at a warehouse. Afterwards every order awaiting this SKU gets the `stockArrived` signal, in the background after the answer (best effort: a failed signal is logged, the receipt stands, and waiting orders re-check by themselves every few minutes). ' +
-      'Unknown warehouse or SKU: 422 (`unknown_warehouse`, `unknown_sku`).',
+      'Unknown warehouse or SKU: 422 (`unknown_warehouse`, `unknown_sku`); a kit: 422 `kit_not_stocked`.',
     access: 'inventory.write',
     body: receiptBodySchema,
     idempotencyKey: LEDGER_KEY_DOC,
@@ -59,6 +65,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
       422: { description: 'Unknown warehouse or SKU (`unknown_warehouse`, `unknown_sku`), or on hand would pass the largest level the ledger holds (`level_out_of_range`)' },
     },
     async handler({ body, req }) {
+      await refuseKit(body.sku);
       const level = await ledger.receive({ ...body, key: ledgerKey(req, 'receipt') });
       stockWaker.wake([body.sku]);
       return { status: 201, body: level };
@@ -81,6 +88,7 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
       422: { description: 'Unknown warehouse or SKU (`unknown_warehouse`, `unknown_sku`), or on hand would pass the largest level the ledger holds (`level_out_of_range`)' },
     },
     async handler({ body, req }) {
+      await refuseKit(body.sku);
       const level = await ledger.adjust({ ...body, key: ledgerKey(req, 'adjustment') });
       return { status: 201, body: level };
     },
@@ -135,7 +143,12 @@ export function inventoryRoutes(deps: { ledger: Ledger; stockWaker: StockWaker; 
     async handler({ params }) {
       const result = await ledger.levels(params.sku);
       if (!result) throw notFound(`SKU ${params.sku}`, { sku: params.sku });
-      return { status: 200, body: withMotion(result, motion ? await motion(params.sku) : undefined) };
+      const components = (await ledger.kits([params.sku]))[params.sku];
+      if (!components) return { status: 200, body: withMotion(result, motion ? await motion(params.sku) : undefined) };
+      // A kit has no stock of its own, so nothing of it is incoming or in transit (docs/design.md §18).
+      const levelsBySku = new Map<string, LevelFigures[]>();
+      for (const c of components) levelsBySku.set(c.sku, (await ledger.levels(c.sku))?.levels ?? []);
+      return { status: 200, body: { ...withMotion({ sku: params.sku, ...kitLevels(components, levelsBySku) }, undefined), components } };
     },
   });
 

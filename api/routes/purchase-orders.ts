@@ -34,7 +34,7 @@ export function purchaseOrderRoutes(deps: { purchaseOrders: PurchaseOrderService
       201: { description: 'The PO, open', schema: purchaseOrderSchema },
       200: { description: 'A repeat: the PO as it stands', schema: purchaseOrderSchema },
       409: { description: 'The id names a PO with another body (`idempotency_conflict`)' },
-      422: { description: 'Unknown warehouse or SKU (`unknown_warehouse`, `unknown_sku`)' },
+      422: { description: 'Unknown warehouse or SKU (`unknown_warehouse`, `unknown_sku`), a kit (`kit_not_stocked`)' },
     },
     async handler({ body, req, log }) {
       const { created, po } = await purchaseOrders.open(body, idempotencyKeyOf(req));

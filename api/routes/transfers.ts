@@ -32,7 +32,7 @@ export function transferRoutes(deps: { transfers: TransferService }): AnyRoute[]
       201: { description: 'The transfer, requested', schema: transferSchema },
       200: { description: 'A repeat: the transfer as it stands', schema: transferSchema },
       409: { description: 'Not enough available at the source (`insufficient_stock`, nothing reserved), or the id names another transfer (`idempotency_conflict`)' },
-      422: { description: 'from = to (`same_warehouse`), unknown warehouse or SKU (`unknown_warehouse`, `unknown_sku`)' },
+      422: { description: 'from = to (`same_warehouse`), unknown warehouse or SKU (`unknown_warehouse`, `unknown_sku`), a kit (`kit_not_stocked`)' },
     },
     async handler({ body, req, log }) {
       const { created, transfer } = await transfers.request(body, idempotencyKeyOf(req));

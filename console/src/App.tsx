@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from './api';
 import { ErrorNote } from './components/ErrorNote';
 import { AttentionPage } from './pages/AttentionPage';
+import { CountsPage } from './pages/CountsPage';
 import { AtRiskPage } from './pages/AtRiskPage';
 import { OrderPage } from './pages/OrderPage';
 import { SearchPage } from './pages/SearchPage';
@@ -22,6 +23,7 @@ function Page({ me }: { me: Identity }) {
   const sku = /^\/skus\/([^/]+)\/?$/.exec(path);
   if (sku) return <SkuPage sku={decodeURIComponent(sku[1])} me={me} />;
   if (path === '/attention') return <AttentionPage />;
+  if (path === '/counts') return <CountsPage me={me} />;
   const po = /^\/purchase-orders\/([^/]+)\/?$/.exec(path);
   if (po) return <PurchaseOrderPage id={decodeURIComponent(po[1])} me={me} />;
   if (path === '/purchase-orders') return <PurchaseOrdersPage me={me} />;
@@ -79,6 +81,7 @@ export function App() {
           <nav aria-label="Main">
             <Link to="/">Orders</Link>
             <Link to="/attention">Needs attention</Link>
+            <Link to="/counts">Counts</Link>
             <Link to="/purchase-orders">Purchase orders</Link>
             <Link to="/transfers">Transfers</Link>
             <Link to="/at-risk">At risk</Link>

@@ -4,7 +4,7 @@
  */
 import type { Role } from './types';
 
-export type Action = 'hold' | 'release' | 'edit' | 'cancel' | 'retry' | 'return' | 'receive' | 'stock' | 'documents' | 'move';
+export type Action = 'hold' | 'release' | 'edit' | 'cancel' | 'retry' | 'return' | 'receive' | 'stock' | 'documents' | 'move' | 'count';
 
 const ALLOWED: Record<Action, readonly Role[]> = {
   hold: ['system', 'support', 'admin'],
@@ -16,6 +16,8 @@ const ALLOWED: Record<Action, readonly Role[]> = {
   // The warehouse systems report the parcels that arrive (RETURN_RECEIVE), not support.
   receive: ['system', 'admin'],
   stock: ['admin'],
+  // Approving or rejecting a count (docs/design.md §16).
+  count: ['admin'],
   // docs/design.md §15: admin opens, moves, closes and cancels POs and transfers; system receives and ships.
   documents: ['admin'],
   move: ['system', 'admin'],

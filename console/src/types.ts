@@ -29,6 +29,9 @@ export type SkuLevels = Schemas['SkuLevels'];
 export type Movement = Schemas['Movement'];
 export type Alert = Schemas['ReorderAlertList']['alerts'][number];
 export type Role = Schemas['WhoAmI']['role'];
+/** A count (docs/design.md §16): the warehouse's numbers compared as of countedAt. */
+export type Count = Schemas['Count'];
+export type CountList = Schemas['CountList'];
 
 /**
  * A list of every member of union U, in the order written: a missing or unknown member is a

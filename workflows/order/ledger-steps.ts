@@ -9,6 +9,7 @@ import type { OrderActivities } from '../../activities/order-activities';
 import type { ReserveResult } from '../../ledger/types';
 import { ORDER_INVALID } from '../../domain/failure-types';
 import type { OrderLine } from '../../domain/types';
+import { expandKits, kitDemandOf } from '../../domain/kit';
 import { COMPENSATION, LOCAL_LEDGER, acts, localActs } from './activity-options';
 import { pushUndo } from './compensation';
 import { describeFailure, failureType } from './failures';
@@ -48,6 +49,11 @@ export async function withLedger<T>(s: OrderState, fn: () => Promise<T>): Promis
   }
 }
 
+/** The kit grouping the ledger needs for an order with kits; nothing for the others (their calls stay as they were). */
+export function kitArgs(s: OrderState): { kits?: ReturnType<typeof kitDemandOf> } {
+  return s.view.kits ? { kits: kitDemandOf(s.view.lines, s.view.kits) } : {};
+}
+
 export function applyPosition(s: OrderState, result: ReserveResult): void {
   s.view.allocations = result.allocations;
   s.view.backordered = result.backordered;
@@ -67,7 +73,8 @@ function sourcingArgs(s: OrderState): { sourcing?: OrderState['input']['sourcing
 export async function validate(s: OrderState): Promise<boolean> {
   enterStep(s, 'validate');
   try {
-    await ledgerStep('validateOrder', `Validate order ${s.id}`, [s.input]);
+    const facts = await ledgerStep('validateOrder', `Validate order ${s.id}`, [s.input]);
+    if (facts && facts.kits) s.view.kits = Object.fromEntries(Object.entries(facts.kits).map(([kit, cs]) => [kit, cs.map((c) => ({ ...c }))]));
   } catch (err) {
     if (failureType(err) !== ORDER_INVALID) throw err;
     s.view.lastError = describeFailure('validate', err);
@@ -83,10 +90,12 @@ export async function reserve(s: OrderState): Promise<void> {
     s.reserveAttempted = true;
     pushUndo(s.undo, 'release', () => releaseAll(s));
   }
-  const lines = s.view.lines;
+  const kits = s.view.kits;
+  // An order with kits reserves their components, each kit unit from one warehouse (docs/design.md §18).
+  const lines = kits ? expandKits(s.view.lines, kits) : s.view.lines;
   const result = await withLedger(s, () =>
     ledgerStep('reserveStock', `Reserve ${plural(units(lines), 'unit')} of ${plural(new Set(lines.map((l) => l.sku)).size, 'SKU')}`, [
-      { orderId: s.id, lines, key: `${s.id}:reserve`, ...sourcingArgs(s) },
+      { orderId: s.id, lines, key: `${s.id}:reserve`, ...sourcingArgs(s), ...kitArgs(s) },
     ]),
   );
   applyPosition(s, result);
@@ -130,7 +139,7 @@ export async function awaitStock(s: OrderState, stop: () => boolean): Promise<St
     s.stockCheckRequested = false;
     const seq = ++s.seq.reserveMore;
     const result = await withLedger(s, () =>
-      ledgerStep('reserveMoreStock', `Reserve backordered units (check ${seq})`, [{ orderId: s.id, key: `${s.id}:reserve-more:${seq}`, exclude: s.excluded, ...sourcingArgs(s) }]),
+      ledgerStep('reserveMoreStock', `Reserve backordered units (check ${seq})`, [{ orderId: s.id, key: `${s.id}:reserve-more:${seq}`, exclude: s.excluded, ...sourcingArgs(s), ...kitArgs(s) }]),
     );
     applyPosition(s, result);
     refresh(s);
@@ -143,7 +152,12 @@ export async function reroute(s: OrderState): Promise<void> {
   s.rerouteNeeded = false;
   const seq = ++s.seq.reroute;
   const result = await withLedger(s, () =>
-    ledgerStep('reserveMoreStock', `Re-route units away from ${s.excluded.join(', ')}`, [{ orderId: s.id, key: `${s.id}:reroute:${seq}`, exclude: s.excluded, ...sourcingArgs(s) }]),
+    ledgerStep(
+      'reserveMoreStock',
+      // A count's shortfall re-routes with nothing excluded (docs/design.md §16).
+      s.excluded.length > 0 ? `Re-route units away from ${s.excluded.join(', ')}` : 'Re-allocate units a count found missing',
+      [{ orderId: s.id, key: `${s.id}:reroute:${seq}`, exclude: s.excluded, ...sourcingArgs(s), ...kitArgs(s) }],
+    ),
   );
   applyPosition(s, result);
   refresh(s, result.backordered.length > 0 ? `re-routed; ${plural(units(result.backordered), 'unit')} backordered` : 're-routed');

@@ -32,3 +32,9 @@ export const statusQuery = defineQuery<OrderView>('status');
 
 /** ApplicationFailure type used when an update does not fit the current status. */
 export const INVALID_TRANSITION = 'InvalidTransition';
+
+/**
+ * Sent after a count (docs/design.md §16) took units of this order's hold at a warehouse:
+ * the order re-allocates them as after a rejected fulfillment. Repeats of one count are no-ops.
+ */
+export const stockShortfallSignal = defineSignal<[{ countId: string; warehouseId: string; sku: string; quantity: number }]>('stockShortfall');

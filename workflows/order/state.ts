@@ -64,8 +64,10 @@ export interface OrderState {
   cancelRequest?: { reason: string; source: CancelSource };
   /** The workflow itself was cancelled (Temporal UI): rethrown once compensated. */
   workflowCancellation?: CancelledFailure;
-  /** A rejected fulfillment's units wait to be allocated again. */
+  /** A rejected fulfillment's units (or a count's shortfall) wait to be allocated again. */
   rerouteNeeded: boolean;
+  /** Count shortfalls already applied (countId, warehouse, sku): a repeated signal is a no-op. */
+  shortfallsSeen: string[];
   /** Bumped by each accepted retry; a waiting step re-runs when it moves. */
   retrySeq: number;
   /** The retry seq the last waiting step consumed: a retry is pending while they differ. */
@@ -105,6 +107,7 @@ export function createState(input: OrderInput): OrderState {
     ledgerQueue: { next: 0, serving: 0 },
     editing: 0,
     rerouteNeeded: false,
+    shortfallsSeen: [],
     retrySeq: 0,
     retryHandled: 0,
     stockCheckRequested: false,

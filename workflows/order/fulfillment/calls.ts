@@ -3,6 +3,8 @@
  * register (workflows/order/compensation.ts): cancel the pick task, void the label, put committed
  * units back. Each undo first confirms a call whose answer was lost by replaying its key.
  */
+import { kitLinesIn, type KitLine } from '../../../domain/kit';
+import type { OrderLine } from '../../../domain/types';
 import { md } from '../../../domain/markdown';
 import { COMPENSATION, acts } from '../activity-options';
 import { carry } from '../record';
@@ -18,9 +20,17 @@ export function pickRequest(s: OrderState, run: FulfillmentRun) {
     key: pickKey(s, run),
     lines: f.lines,
     allocations: f.lines.map((l) => ({ ...l, warehouseId: run.warehouseId })),
+    ...kitsOf(s, f.lines),
     shipTo: s.view.shippingAddress,
     shippingMethod: s.view.shippingMethod,
   };
+}
+
+/** The kit lines of a fulfillment's component lines (docs/design.md §18); nothing for an order without kits. */
+function kitsOf(s: OrderState, lines: OrderLine[]): { kits?: KitLine[] } {
+  if (!s.view.kits) return {};
+  const kits = kitLinesIn(lines, s.view.kits);
+  return kits.length > 0 ? { kits } : {};
 }
 
 export const pickKey = (s: OrderState, run: FulfillmentRun) => `${s.id}:${run.id}:pick:${run.attempt}`;
@@ -63,6 +73,7 @@ export function labelRequest(s: OrderState, run: FulfillmentRun) {
     method: s.view.shippingMethod,
     lines: f.lines,
     allocations: f.lines.map((l) => ({ ...l, warehouseId: run.warehouseId })),
+    ...kitsOf(s, f.lines),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The order's messages: cancel, retry, events, holds, edits (Updates with validators, and
- * signals for the Temporal UI's "Send a Signal"), stockArrived and the status query. Whether a
+ * signals for the Temporal UI's "Send a Signal"), stockArrived, stockShortfall and the status query. Whether a
  * message fits is decided by domain/order-rules.ts; the handlers of each family (lifecycle.ts,
  * events.ts, holds.ts, edits.ts) only apply it and wait for its effect. This file installs them.
  */
@@ -18,6 +18,7 @@ import {
   retryUpdate,
   statusQuery,
   stockArrivedSignal,
+  stockShortfallSignal,
 } from '../messages';
 import type { ReleaseHoldRequest } from '../../../domain/types';
 import { invalidTransition } from '../failures';
@@ -27,6 +28,7 @@ import { applyEdit, checkEdit } from './edits';
 import { applyEvent, eventCheck, reflected } from './events';
 import { checkHold, checkRelease, placeHold, releaseHold } from './holds';
 import { cancelPossible, closingOrPending, requestCancel, validateCancel, validateRetry } from './lifecycle';
+import { applyShortfall } from './shortfall';
 
 export function installHandlers(s: OrderState): void {
   setHandler(statusQuery, () => s.view);
@@ -107,4 +109,5 @@ export function installHandlers(s: OrderState): void {
     if (arrival?.sku && !s.view.backordered.some((l) => l.sku === arrival.sku)) return;
     s.stockCheckRequested = true;
   });
+  setHandler(stockShortfallSignal, (sf) => applyShortfall(s, sf));
 }
