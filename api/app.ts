@@ -139,7 +139,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(metrics.middleware);
   app.use(securityHeaders());
   // The UI's decode calls are reads in POST clothing: not counted as writes.
-  app.use(writeRateLimit({ keys, perMinute: config.security.rateLimitWritesPerMinute, exempt: (req) => req.path.startsWith(CODEC_PATH) }));
+  app.use(writeRateLimit({ keys, limits: config.rateLimits, exempt: (req) => req.path.startsWith(CODEC_PATH) }));
   const { encryptionKeys, codecCorsOrigins } = config.security;
   app.use(CODEC_PATH, codecServer({ keys, codec: encryptionKeys.length ? new EncryptionCodec(encryptionKeys) : undefined, corsOrigins: codecCorsOrigins }));
   app.use((_req, res, next) => {

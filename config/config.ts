@@ -4,6 +4,7 @@ import { MAX_LINE_QUANTITY } from '../ledger/limits';
 import { parseDuration } from './duration';
 import { INTEGRATION_SHAPE, integrationConfig, type IntegrationConfig } from './integration';
 import { SECURITY_SHAPE, securityConfig, type SecurityConfig } from './security';
+import { RATE_LIMIT_SHAPE, rateLimitConfig, type RateLimitConfig } from './rate-limits';
 
 export type Role = 'system' | 'support' | 'ops' | 'admin';
 export const ROLES: readonly Role[] = ['system', 'support', 'ops', 'admin'];
@@ -103,6 +104,7 @@ const schema = z.object({
   MAX_UNITS_PER_LINE: z.coerce.number().int().min(1).max(MAX_LINE_QUANTITY, `must be at most ${MAX_LINE_QUANTITY} (the ledger's line maximum)`).default(MAX_LINE_QUANTITY),
   ...SECURITY_SHAPE,
   ...INTEGRATION_SHAPE,
+  ...RATE_LIMIT_SHAPE,
 });
 
 type Parsed = z.output<typeof schema>;
@@ -159,6 +161,8 @@ export interface Config {
   limits: UnitLimits;
   /** The worker's sticky workflow cache (Worker option maxCachedWorkflows): memory against replays; default the SDK's, from the heap size. */
   workerMaxCachedWorkflows?: number;
+  /** Write requests per minute per caller, by role (docs/rate-limits.md). */
+  rateLimits: RateLimitConfig;
 }
 
 export interface UnitLimits {
@@ -235,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     integration,
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     limits: { maxUnitsPerOrder: e.MAX_UNITS_PER_ORDER, maxUnitsPerLine: e.MAX_UNITS_PER_LINE },
+    rateLimits: rateLimitConfig(e),
   };
 }
 

@@ -4,6 +4,7 @@ import { isRepeatOnRecord } from '../event-repeat';
 import type { OrderGateway } from '../order-gateway';
 import type { OrderStore } from '../order-store';
 import { defineRoute, type AnyRoute } from '../route';
+import { markAnsweredFromRecord } from '../answered-from-record';
 import { UPDATE_LIMIT_409, UPDATE_LIMIT_RESPONSES } from '../update-limits-doc';
 import { orderEventBodySchema, orderIdParamsSchema, orderViewSchema } from '../schemas';
 
@@ -33,9 +34,10 @@ export function eventRoutes(deps: { orders: OrderGateway; store: OrderStore }): 
           'The workflow found the event malformed (`invalid_event`), no fulfillment is named while several are active (`fulfillment_required`), or the named one does not exist (`unknown_fulfillment`)',
       },
     },
-    async handler({ params, body, log }) {
+    async handler({ params, body, res, log }) {
       const record = await store.record(params.orderId);
       if (record && isRepeatOnRecord(record.view, body)) {
+        markAnsweredFromRecord(res);
         log.debug('order event repeated', { orderId: params.orderId, type: body.type, fulfillmentId: body.fulfillmentId, status: record.view.status });
         return { status: 200, body: store.withLinks(record) };
       }

@@ -9,6 +9,7 @@ import { checkUnitLimits, unitLimitsDoc } from '../unit-limits';
 import type { OrderGateway } from '../order-gateway';
 import type { OrderStore } from '../order-store';
 import { defineRoute, type AnyRoute } from '../route';
+import { markAnsweredFromRecord } from '../answered-from-record';
 import { UPDATE_LIMIT_409, UPDATE_LIMIT_RESPONSES } from '../update-limits-doc';
 import {
   cancelBodySchema,
@@ -48,7 +49,7 @@ export function orderRoutes(deps: { config: Config; orders: OrderGateway; store:
       200: { description: 'The same request was sent before: the existing order, nothing started', schema: orderAcceptedSchema },
       409: { description: 'An order with this id exists with a different body (`order_conflict`), or the Idempotency-Key names another order (`idempotency_conflict`)' },
     },
-    async handler({ body, req, log }) {
+    async handler({ body, req, res, log }) {
       checkUnitLimits(body.lines, config.limits);
       // Checked always; it names one order for ever (409 when sent again with another order id).
       const key = idempotencyKeyOf(req);
@@ -64,6 +65,7 @@ export function orderRoutes(deps: { config: Config; orders: OrderGateway; store:
       const input: OrderInput = { ...request, timeouts: config.timeouts };
       const result = await store.accept(input, canonicalHash(request), key);
       log.info(result.created ? 'order started' : 'order request repeated', { orderId, status: result.status });
+      if (!result.created) markAnsweredFromRecord(res);
       const links = store.links(orderId);
       return {
         status: result.created ? 202 : 200,
