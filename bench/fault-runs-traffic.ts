@@ -1,7 +1,7 @@
 /** Fault runs 4–6: the order traffic itself is the fault (cancels at random moments, duplicates, contention on hot SKUs). */
 import { decodePayload } from '../infra/payload';
 import { mapLimit, sleep } from './common';
-import { httpJson } from './http';
+import { httpJson, sendPolitely } from './http';
 import { ADDRESS, plainOrders, plentiful, rng } from './fault-orders';
 import { log, type OrderBody, type RunDef, type World } from './fault-world';
 
@@ -19,6 +19,7 @@ export const TRAFFIC_RUNS: RunDef[] = [
       const bodies = plainOrders('cx', n, skus, 4);
       const toCancel = new Set(bodies.filter(() => r() < 0.5).map((b) => b.orderId));
       const answers = new Map<string, number>();
+      const refusals = new Map<string, string>();
       const cancels: Promise<void>[] = [];
       const origPost = w.post.bind(w);
       w.post = async (body, copies) => {
@@ -27,8 +28,9 @@ export const TRAFFIC_RUNS: RunDef[] = [
         const delay = Math.floor(r() * 15_000);
         cancels.push(
           sleep(delay).then(async () => {
-            const a = await httpJson(w.apiBase, 'POST', `/orders/${body.orderId}/cancel`, { reason: 'fault run: cancel storm' }, { timeoutMs: 60_000 });
+            const a = await sendPolitely(w.apiBase, 'POST', `/orders/${body.orderId}/cancel`, { reason: 'fault run: cancel storm' }, { timeoutMs: 60_000, headers: w.auth('support'), onRetry: (r) => w.count(`POST cancel ${r.status} (sent again)`) });
             answers.set(body.orderId, a.status);
+            if (a.status === 409) refusals.set(body.orderId, `${(a.body as { error?: string })?.error}: ${(a.body as { message?: string })?.message}`);
             w.count(`POST cancel ${a.status}`);
             if (a.status !== 200 && a.status !== 409) w.problems.push(`cancel ${body.orderId}: ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
           }),
@@ -41,7 +43,7 @@ export const TRAFFIC_RUNS: RunDef[] = [
       for (const [id, code] of answers) {
         const s = final.get(id);
         if (code === 200 && s !== 'cancelled') w.problems.push(`cancel of ${id} answered 200 but the order ended ${s}`);
-        if (code === 409 && s === 'cancelled') w.problems.push(`cancel of ${id} answered 409 but the order ended cancelled`);
+        if (code === 409 && s === 'cancelled') w.problems.push(`cancel of ${id} answered 409 (${refusals.get(id)}) but the order ended cancelled`);
       }
       w.notes.push(`cancels sent ${answers.size}: 200 ×${[...answers.values()].filter((c) => c === 200).length}, 409 ×${[...answers.values()].filter((c) => c === 409).length}`);
     },
@@ -113,13 +115,15 @@ async function driveEvents(w: World, timeoutMs: number): Promise<void> {
   while (Date.now() - t0 < timeoutMs) {
     let progress = 0;
     for (const [status, event] of STEPS) {
-      const r = await httpJson<{ orders?: { orderId: string }[] }>(w.apiBase, 'GET', `/orders?status=${status}&limit=500`);
+      const r = await httpJson<{ orders?: { orderId: string }[] }>(w.apiBase, 'GET', `/orders?status=${status}&limit=500`, undefined, { headers: w.auth('system') });
       const ids = (r.body?.orders ?? []).map((o) => o.orderId).filter((id) => !sent.has(`${id}:${status}`));
       await mapLimit(ids, 8, async (id) => {
         sent.add(`${id}:${status}`);
         progress++;
         const body = event(id);
-        const answers = await Promise.all([0, 1].map(() => httpJson(w.apiBase, 'POST', `/orders/${id}/events`, body, { timeoutMs: 60_000 })));
+        const answers = await Promise.all(
+          [0, 1].map(() => sendPolitely(w.apiBase, 'POST', `/orders/${id}/events`, body, { timeoutMs: 60_000, headers: w.auth('system'), onRetry: (a) => w.count(`event ${String(body.type)} ${a.status} (sent again)`) })),
+        );
         for (const a of answers) w.count(`event ${String(body.type)} ${a.status}`);
         const bad = answers.filter((a) => a.status !== 200);
         if (bad.length) w.problems.push(`event ${String(body.type)} ×2 to ${id}: ${answers.map((a) => a.status).join('/')} ${JSON.stringify(bad[0].body).slice(0, 160)}`);
