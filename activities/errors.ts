@@ -1,17 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { LedgerError } from '../ledger/errors';
-import type { LedgerErrorCode } from '../ledger/types';
-import { ADAPTER_REJECTED, LEDGER_ERROR_CODES } from '../workflows/failure-types';
+import { isLedgerError } from '../ledger/errors';
+import { ADAPTER_REJECTED } from '../domain/failure-types';
 import { AdapterRejectedError } from './adapters/types';
-
-/** A LedgerError (also one from another copy of the module, recognised by name and code). */
-export function isLedgerError(err: unknown): err is Error & { code: LedgerErrorCode } {
-  if (err instanceof LedgerError) return true;
-  const e = err as { name?: unknown; code?: unknown } | null;
-  return (
-    err instanceof Error && e?.name === 'LedgerError' && typeof e.code === 'string' && (LEDGER_ERROR_CODES as readonly string[]).includes(e.code)
-  );
-}
 
 /**
  * Business errors become non-retryable ApplicationFailures typed with their code (the

@@ -1,5 +1,6 @@
 export { createActivities, orderProblems, type ActivityDeps, type OrderActivities } from './order-activities';
 export { createReaperActivities, type ReaperActivities, type ReaperReport } from './reaper-activities';
-export { createClosedOrdersCheck, orderWorkflowState, type ClosedOrdersCheckOptions, type WorkflowState } from '../infra/workflow-state';
+export { createClosedOrdersCheck, orderWorkflowState, type ClosedOrdersCheckOptions, type WorkflowState } from '../clients/order-closed';
 export * from './adapters';
-export { asActivityFailure, isLedgerError } from './errors';
+export { asActivityFailure } from './errors';
+export { isLedgerError } from '../ledger/errors';

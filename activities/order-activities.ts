@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Context, log } from '@temporalio/activity';
-import type { AmendResult, Allocation, Ledger, OrderLine, ReserveResult } from '../ledger/types';
-import type { OrderInput, OrderView, ShippingAddress } from '../workflows/types';
-import { ORDER_INVALID } from '../workflows/failure-types';
+import type { AmendResult, Allocation, Ledger, OrderLine, ReserveResult, SourcingOptions } from '../ledger/types';
+import type { OrderInput, OrderView, ShippingAddress } from '../domain/types';
+import { ORDER_INVALID } from '../domain/failure-types';
 import type { CarrierAdapter, Completion, Label, LabelRequest, PickTaskRequest, WaitContext, WarehouseAdapter } from './adapters/types';
 import { mapErrors } from './errors';
 import { recordReservation } from './ledger-metrics';
@@ -11,7 +11,7 @@ export interface ActivityDeps {
   ledger: Ledger;
   warehouse: WarehouseAdapter;
   carrier: CarrierAdapter;
-  /** The order records (DESIGN §9): activities write the view the workflow hands them. */
+  /** The order records (docs/design.md §9): activities write the view the workflow hands them. */
   records?: RecordWriter;
   /** Told which SKUs had units released, so orders awaiting them re-check (returns at once). */
   wakeStock?: (skus: string[]) => void;
@@ -108,16 +108,16 @@ export function createActivities(deps: ActivityDeps) {
       }
     },
 
-    async reserveStock(req: { orderId: string; lines: OrderLine[]; key: string }): Promise<ReserveResult> {
+    async reserveStock(req: { orderId: string; lines: OrderLine[]; key: string } & SourcingOptions): Promise<ReserveResult> {
       const started = performance.now();
-      const result = await mapErrors(() => ledger.reserve(req.orderId, req.lines, req.key));
+      const result = await mapErrors(() => ledger.reserve(req.orderId, req.lines, req.key, { sourcing: req.sourcing, country: req.country, shipBy: req.shipBy }));
       recordReservation(Context.current().metricMeter, (performance.now() - started) / 1000, result.backordered.length > 0);
       return result;
     },
 
     /** Tries again to hold backordered units, never at the warehouses that rejected the order. */
-    async reserveMoreStock(req: { orderId: string; key: string; exclude?: string[] }): Promise<ReserveResult> {
-      return mapErrors(() => ledger.reserveMore(req.orderId, req.key, { exclude: req.exclude ?? [] }));
+    async reserveMoreStock(req: { orderId: string; key: string; exclude?: string[] } & SourcingOptions): Promise<ReserveResult> {
+      return mapErrors(() => ledger.reserveMore(req.orderId, req.key, { exclude: req.exclude ?? [], sourcing: req.sourcing, country: req.country, shipBy: req.shipBy }));
     },
 
     /** An edit: the ledger applies only the difference between the held position and the new lines. */

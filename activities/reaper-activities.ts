@@ -1,5 +1,5 @@
 /**
- * The reaper's pass (DESIGN §4 invariant 4): release the held stock of orders whose workflow
+ * The reaper's pass (docs/design.md §4 invariant 4): release the held stock of orders whose workflow
  * closed without compensating — terminated from the UI, timed out or failed at the workflow
  * level — and close their records. Each pass asks visibility only for executions closed since
  * the last pass, so its cost follows the number of such orders, not the number holding stock;
@@ -9,10 +9,12 @@
 import { createHash } from 'node:crypto';
 import { Context, log } from '@temporalio/activity';
 import type { ClosedOrdersCheck, Ledger, ReconciliationProblem } from '../ledger/types';
-import type { ClosedOrdersFinder } from '../infra/closed-orders';
+import type { ClosedOrdersFinder } from '../clients/order-closed';
+import type { ClosedTransfersFinder } from '../clients/closed-transfers';
+import type { TransferRecords } from '../orders/transfers';
 import type { OrderRecords } from '../orders';
-import { isTerminal } from '../workflows/order/rules';
-import type { Allocation, OrderView } from '../workflows/types';
+import { isTerminal } from '../domain/order-rules';
+import type { Allocation, OrderView } from '../domain/types';
 import { mapErrors } from './errors';
 import { recordReconciliation } from './ledger-metrics';
 
@@ -30,6 +32,9 @@ export interface ReaperDeps {
   fullSweepEvery?: number;
   /** The first pass looks this far back (default 24 h). */
   firstLookBackMs?: number;
+  /** Transfers (docs/design.md §15): a closed workflow's still-requested transfer is cancelled and its units released. */
+  transfers?: Pick<TransferRecords, 'cancel'>;
+  findClosedTransfersSince?: ClosedTransfersFinder;
 }
 
 export interface ReapRequest {
@@ -40,6 +45,8 @@ export interface ReapRequest {
 
 export interface ReaperReport {
   released: { orderId: string; allocations: Allocation[] }[];
+  /** Transfers whose workflow closed while they held units: cancelled, their reservation released. */
+  releasedTransfers?: string[];
   /** Other reconciliation problems (full sweeps only), logged for a human: the reaper only fixes held stock of closed orders. */
   otherProblems: ReconciliationProblem[];
   /** Closed orders this pass looked at. */
@@ -97,6 +104,17 @@ export function createReaperActivities(deps: ReaperDeps) {
           log.warn('reaper released stock held by a closed order workflow', { orderId: order.orderId, status: order.status, released: allocations });
         }
       }
+      const releasedTransfers: string[] = [];
+      if (deps.transfers && deps.findClosedTransfersSince) {
+        for (const transferId of await deps.findClosedTransfersSince(new Date(since - (deps.overlapMs ?? 120_000)).toISOString())) {
+          // Only a transfer still `requested` moves (cancel is idempotent); shipped ones hold nothing.
+          const outcome = await mapErrors(() => deps.transfers!.cancel(transferId, 'workflow closed without compensating: reservation released by the reaper', new Date().toISOString()));
+          if (outcome.kind === 'done' && outcome.changed) {
+            releasedTransfers.push(transferId);
+            log.warn('reaper released stock held by a closed transfer workflow', { transferId });
+          }
+        }
+      }
       const every = deps.fullSweepEvery ?? 20;
       const fullSweep = every > 0 && req.pass % every === 0;
       let otherProblems: ReconciliationProblem[] = [];
@@ -112,7 +130,7 @@ export function createReaperActivities(deps: ReaperDeps) {
         if (otherProblems.length > 0) log.error('ledger reconciliation found problems the reaper cannot fix', { problems: otherProblems });
       }
       recordReconciliation(Context.current().metricMeter, otherProblems.length, released.length);
-      return { released, otherProblems, checked: closed.length, fullSweep, watermark: new Date(started).toISOString(), intervalMs: deps.intervalMs };
+      return { released, releasedTransfers, otherProblems, checked: closed.length, fullSweep, watermark: new Date(started).toISOString(), intervalMs: deps.intervalMs };
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The return workflow's activities (DESIGN §13). Each is idempotent on its own: the ledger
+ * The return workflow's activities (docs/design.md §13). Each is idempotent on its own: the ledger
  * write carries `<returnId>:receive`, and the record changes only move a return that is
  * still `authorized`, so a retry after a crash between the two finishes the job once.
  */
@@ -7,7 +7,7 @@ import { log } from '@temporalio/activity';
 import type { Ledger } from '../ledger/types';
 import type { ReturnRecords } from '../orders/returns';
 import { restockLines } from '../orders/return-rules';
-import type { InspectedLine, ReturnView } from '../workflows/types';
+import type { InspectedLine, ReturnView } from '../domain/types';
 import { mapErrors } from './errors';
 
 export interface ReturnActivityDeps {

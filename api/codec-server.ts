@@ -10,7 +10,7 @@
 import express, { type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { authorize, ORDER_SUPPORT, type KeyStore } from './auth';
+import { admit, type KeyStore } from './auth';
 import { ApiError, validationFailed } from './errors';
 
 export const CODEC_PATH = '/codec';
@@ -92,7 +92,7 @@ export function codecServer(deps: CodecServerDeps): Router {
     return router;
   }
   router.use(cors(deps.corsOrigins));
-  router.post(/.*/, authorize(deps.keys, ORDER_SUPPORT), express.json({ limit: CODEC_BODY_LIMIT, type: () => true }), codecHandler(codec));
+  router.post(/.*/, admit(deps.keys, 'payload.decode'), express.json({ limit: CODEC_BODY_LIMIT, type: () => true }), codecHandler(codec));
   router.use((req, _res, next) => next(new ApiError(405, 'method_not_allowed', `${req.method} is not served here: POST ${CODEC_PATH}/encode or ${CODEC_PATH}/decode`)));
   return router;
 }

@@ -8,32 +8,10 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { LedgerErrorCode } from '../ledger/types';
 import { requestContext } from './request-context';
 import { isTemporalUnavailable } from './temporal-errors';
+import { ApiError, type ErrorBody } from './api-error';
 import { temporalLimitError } from './temporal-limits';
 
-export interface ErrorBody {
-  error: string;
-  message: string;
-  details?: unknown;
-}
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-    /** Extra top-level fields of the body (beside error/message/details). */
-    readonly extra?: Record<string, unknown>,
-    readonly headers?: Record<string, string>,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-
-  body(): ErrorBody {
-    return { ...this.extra, error: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) };
-  }
-}
+export { ApiError, type ErrorBody };
 
 export interface IssueDetail {
   /** Where the problem is: body, query, path or header. */

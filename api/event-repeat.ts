@@ -3,10 +3,10 @@
  * the order one Workflow Update per copy, and Temporal caps the Updates a run may take in its
  * lifetime (history.maxTotalUpdates) and in flight (history.maxInFlightUpdates). A repeat can
  * be told from the order's record alone, with the same table the workflow uses
- * (workflows/order/rules.ts), so it is answered there and never reaches Temporal. Pure.
+ * (domain/order-rules.ts), so it is answered there and never reaches Temporal. Pure.
  */
-import type { OrderEvent, OrderView } from '../workflows/types';
-import { eventFit, isTerminal, type EventStage } from '../workflows/order/rules';
+import type { OrderEvent, OrderView } from '../domain/types';
+import { eventFit, isTerminal, type EventStage } from '../domain/order-rules';
 
 type FulfillmentView = OrderView['fulfillments'][number];
 

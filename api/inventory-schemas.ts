@@ -4,6 +4,7 @@ import { ID_LIST_PATTERN } from './ids';
 import { peerUrlProblem } from '../integrations/peer-url';
 import { named } from './schema-registry';
 import { BIGINT_ID, HTTP_URL_PATTERN, skuCodeSchema, text, warehouseIdSchema } from './schema-primitives';
+import { countriesSchema, dailyCapacitySchema } from './sourcing-schemas';
 
 export const warehouseParamsSchema = z.object({ id: warehouseIdSchema }).strict();
 export const skuParamsSchema = z.object({ sku: skuCodeSchema }).strict();
@@ -25,6 +26,8 @@ export const putWarehouseBodySchema = named(
         .nullable()
         .optional()
         .describe('Where fulfillment requests are POSTed, signed with INTEGRATION_SECRET (http/https, no credentials); null clears it, omitted keeps it'),
+      countries: countriesSchema.nullable().optional(),
+      dailyCapacity: dailyCapacitySchema.nullable().optional(),
     })
     .strict(),
   'PutWarehouseRequest',

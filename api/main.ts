@@ -5,26 +5,17 @@
  * SHUTDOWN_GRACE, close the pools, exit 0.
  */
 import { ConfigError, loadConfig } from '../config/config';
-import { createLogger } from '../infra/logger';
-import { createStockWaker } from '../infra/stock-waker';
-import { connectCoreServices, onShutdown, serveHttp } from '../infra/services';
-import { createApp } from './app';
+import { createLogger } from '../platform/logger';
+import { composeApi } from '../app/api';
+import { connectCoreServices } from '../app/services';
+import { serveHttp } from '../platform/http-server';
+import { onShutdown } from '../platform/shutdown';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, base: { service: 'api', pid: process.pid } });
   const core = await connectCoreServices(config, logger);
-  const stockWaker = createStockWaker({ client: core.client, taskQueue: config.taskQueue, log: logger, findWaiting: (sku) => core.ledger.ordersAwaiting(sku) });
-  const app = createApp({
-    config,
-    ledger: core.ledger,
-    records: core.records,
-    returns: core.returns,
-    knex: core.knex,
-    client: core.client,
-    stockWaker,
-    logger,
-  });
+  const app = composeApi(config, core, logger);
   const server = await serveHttp(app, config.port, config.security.host, logger);
   logger.info('api listening', {
     port: server.port,
@@ -39,7 +30,6 @@ async function main(): Promise<void> {
 
   onShutdown(logger, config.shutdownGraceMs + 15_000, async () => {
     await server.close(config.shutdownGraceMs);
-    await stockWaker.drain();
     await core.close();
   });
 }

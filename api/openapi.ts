@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ROLES } from '../config/config';
+import { rolesOf } from './auth';
 import { BODY_LIMIT, openApiPath, type AnyRoute } from './route';
 import { ID_PATTERN } from './ids';
 import { apiSchemas } from './schemas';
@@ -57,10 +58,9 @@ function responsesOf(route: AnyRoute): Record<string, unknown> {
     standard[401] = 'Missing or unknown API key (`unauthorized`; `WWW-Authenticate: Bearer`)';
     standard[403] = "The key's role may not call this operation (`forbidden`)";
   }
-  if (route.body) {
-    standard[413] = `Body larger than ${BODY_LIMIT} (\`payload_too_large\`)`;
-    standard[415] = 'Body not sent as application/json (`unsupported_media_type`)';
-  }
+  if (route.body) standard[413] = `Body larger than ${BODY_LIMIT} (\`payload_too_large\`)`;
+  // With authentication off every write needs the JSON content type, a body or not (docs/design.md §20).
+  if (route.body || route.method !== 'get') standard[415] = 'Body not sent as application/json (`unsupported_media_type`); with authentication off, any write without Content-Type: application/json';
   // writeRateLimit (api/security-middleware.ts) counts every write per key, by its role.
   if (route.method !== 'get') standard[429] = "More write requests from this key than its role's figure per minute (`rate_limited`; `Retry-After` says when; docs/rate-limits.md)";
   standard[500] = 'Internal error (`internal_error`, `details.requestId` names the log lines)';
@@ -70,7 +70,7 @@ function responsesOf(route: AnyRoute): Record<string, unknown> {
 }
 
 function operationOf(route: AnyRoute): Record<string, unknown> {
-  const roles = route.access === 'public' ? [] : [...route.access];
+  const roles = route.access === 'public' ? [] : [...rolesOf(route.access)];
   const who = route.access === 'public' ? 'No key needed.' : `Roles: ${roles.join(', ')}.`;
   const parameters = [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')];
   if (route.idempotencyKey) {
@@ -101,7 +101,7 @@ const DESCRIPTION = `Order-fulfillment orchestrator: every order is a durable Te
 
 **Authentication**: \`Authorization: Bearer <key>\`; keys and their roles come from \`API_KEYS\`. Roles: \`system\` (create orders, post events, place and release holds, read), \`support\` (read, cancel, retry, hold, release, edit), \`ops\` (read), \`admin\` (all, plus inventory and catalog writes). When no keys are configured authentication is off. \`/health\`, \`/openapi.json\` and \`/docs\` need no key.
 
-**Errors** are always \`{ "error": code, "message": text, "details"?: … }\`: 400 \`validation_failed\` (details: \`[{in, path, message, code}]\`) or \`malformed_json\`; 401 \`unauthorized\`; 403 \`forbidden\`; 404 \`not_found\`, \`hold_not_found\`; 405 \`method_not_allowed\` (a method the path does not serve; \`Allow\` names those it does); 409 \`order_conflict\`, \`invalid_transition\`, \`insufficient_stock\`, \`idempotency_conflict\`; 413 \`payload_too_large\`; 415 \`unsupported_media_type\`; 422 \`unknown_sku\`, \`unknown_warehouse\` (an id named in a body that does not exist; an unknown id in the *path* is 404), \`invalid_event\`, \`invalid_edit\`, \`fulfillment_required\`, \`unknown_fulfillment\`; 500 \`internal_error\`; 503 \`service_unavailable\`.
+**Errors** are always \`{ "error": code, "message": text, "details"?: … }\`: 400 \`validation_failed\` (details: \`[{in, path, message, code}]\`) or \`malformed_json\`; 401 \`unauthorized\`; 403 \`forbidden\`; 404 \`not_found\`, \`hold_not_found\`; 405 \`method_not_allowed\` (a method the path does not serve; \`Allow\` names those it does); 409 \`order_conflict\`, \`invalid_transition\`, \`insufficient_stock\`, \`idempotency_conflict\`, \`receipt_conflict\`; 413 \`payload_too_large\`; 415 \`unsupported_media_type\`; 422 \`unknown_sku\`, \`unknown_warehouse\` (an id named in a body that does not exist; an unknown id in the *path* is 404), \`invalid_event\`, \`invalid_edit\`, \`fulfillment_required\`, \`unknown_fulfillment\`, \`over_receipt\`, \`same_warehouse\`; 500 \`internal_error\`; 503 \`service_unavailable\`.
 
 Every response carries \`X-Request-Id\` (the client's, when it is 1-128 characters of letters, digits and \`._:-\`).`;
 

@@ -5,11 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import type { orderWorkflow } from '../workflows/order/workflow';
-import { orderStartOptions } from '../workflows/start-options';
-import { cancelUpdate, editUpdate, eventUpdate, holdUpdate, releaseHoldUpdate, retryUpdate } from '../workflows/messages';
+import type { orderWorkflow } from '../workflows';
+import { orderStartOptions } from '../workflows/order/start-options';
+import { cancelUpdate, editUpdate, eventUpdate, holdUpdate, releaseHoldUpdate, retryUpdate } from '../workflows/order/messages';
 import { OrderStatusKey } from '../workflows/search-attributes';
-import { orderWorkflowId, type EditRequest, type Hold, type HoldRequest, type OrderEvent, type OrderInput, type OrderStatus, type OrderView } from '../workflows/types';
+import { orderWorkflowId, type Actor, type EditRequest, type Hold, type HoldRequest, type OrderEvent, type OrderInput, type OrderStatus, type OrderView } from '../domain/types';
 import { ApiError, notFound, serviceUnavailable } from './errors';
 import type { OrderLinks } from './order-summary';
 import { isAbortedWithWorkflowTask, isGrpcUnavailable, isTemporalUnavailable } from './temporal-errors';
@@ -95,8 +95,8 @@ export class OrderGateway {
     return this.update(orderId, (h, updateId) => h.executeUpdate(holdUpdate, { args: [request], updateId }), request.holdId);
   }
 
-  releaseHold(orderId: string, holdId: string): Promise<OrderView> {
-    return this.update(orderId, (h, updateId) => h.executeUpdate(releaseHoldUpdate, { args: [{ holdId }], updateId }));
+  releaseHold(orderId: string, holdId: string, releasedBy?: Actor): Promise<OrderView> {
+    return this.update(orderId, (h, updateId) => h.executeUpdate(releaseHoldUpdate, { args: [releasedBy ? { holdId, releasedBy } : { holdId }], updateId }));
   }
 
   /** `updateId` from the caller's Idempotency-Key applies a re-sent edit once. */

@@ -4,7 +4,8 @@ import { ISO_COUNTRY_CODES } from './countries';
 import { ID_RULE } from './ids';
 import { named } from './schema-registry';
 import { channelSchema, identifier, orderIdSchema, skuCodeSchema, text, warehouseIdSchema } from './schema-primitives';
-import { HOLD_REASONS, ORDER_STATUSES, type OrderEvent } from '../workflows/types';
+import { MAX_LINE_QUANTITY } from '../domain/limits';
+import { HOLD_REASONS, ORDER_STATUSES, type OrderEvent } from '../domain/types';
 
 /**
  * A customer id is searchable in Temporal visibility (CustomerId): printable, and without
@@ -18,7 +19,12 @@ export const customerSchema = named(
   z
     .object({
       id: customerIdSchema,
-      email: z.email().max(254).optional(),
+      // RFC 5321 caps the local part at 64 octets; the document's `format: email` says so (the contract fuzz sent 103).
+      email: z
+        .email()
+        .max(254)
+        .refine((v) => v.slice(0, v.lastIndexOf('@')).length <= 64, { message: 'the part before @ must be at most 64 characters' })
+        .optional(),
       name: text(200).optional(),
     })
     .strict(),
@@ -40,13 +46,14 @@ export const shippingAddressSchema = named(
   'ShippingAddress',
 );
 
-export const MAX_QUANTITY = 100_000;
+/** Units of one line: an order's, a return's, an inspected one (domain/limits.ts). */
+export const lineQuantitySchema = z.number().int('must be an integer').min(1, 'must be at least 1').max(MAX_LINE_QUANTITY, `must be at most ${MAX_LINE_QUANTITY}`);
 
 export const orderLineSchema = named(
   z
     .object({
       sku: skuCodeSchema,
-      quantity: z.number().int('must be an integer').min(1, 'must be at least 1').max(MAX_QUANTITY, `must be at most ${MAX_QUANTITY}`),
+      quantity: lineQuantitySchema,
     })
     .strict(),
   'OrderLine',
@@ -63,6 +70,10 @@ export const createOrderBodySchema = named(
       shippingAddress: shippingAddressSchema,
       lines: z.array(orderLineSchema).min(1, 'an order needs at least 1 line').max(100, 'an order has at most 100 lines'),
       shippingMethod: shippingMethodSchema.default('standard'),
+      shipBy: z.iso
+        .datetime({ offset: true, error: 'shipBy must be an ISO 8601 date-time, e.g. 2030-01-31T12:00:00Z' })
+        .optional()
+        .describe("When the order must have shipped (docs/design.md §17); absent: creation plus the channel's shipWithinHours, if it has one"),
     })
     .strict(),
   'CreateOrderRequest',
@@ -93,6 +104,7 @@ export const listOrdersQuerySchema = z
     warehouseId: warehouseIdSchema.optional(),
     createdAfter: createdBound('createdAfter', 'Only orders accepted at or after this time'),
     createdBefore: createdBound('createdBefore', 'Only orders accepted before this time'),
+    shipByBefore: createdBound('shipByBefore', 'Only open orders (not shipped, not closed) whose shipBy is before this time'),
     limit: z.coerce.number().int('limit must be an integer').min(1).max(500).default(50).describe('Page size, 1-500 (default 50)'),
     cursor: z
       .string()

@@ -1,12 +1,12 @@
 /**
- * Orders as records (DESIGN §9): the intake that makes an order id the order's for ever, and
+ * Orders as records (docs/design.md §9): the intake that makes an order id the order's for ever, and
  * the reads that answer from Postgres — for closed orders whose workflow Temporal no longer
  * keeps, and with no worker running. The running saga stays in Temporal (order-gateway.ts).
  */
 import { IdempotencyKeyConflictError, InvalidCursorError, type OrderRecord, type OrderRecordFilters, type OrderRecords } from '../orders';
-import { initialView } from '../workflows/order/initial-view';
-import { orderWorkflowId, type OrderInput, type OrderStatus, type OrderView } from '../workflows/types';
-import { isTerminal } from '../workflows/order/rules';
+import { initialView } from '../domain/initial-view';
+import { orderWorkflowId, type OrderInput, type OrderStatus, type OrderView } from '../domain/types';
+import { isTerminal } from '../domain/order-rules';
 import { ApiError, invalidCursor, notFound } from './errors';
 import type { OrderLinks, OrderSummary } from './order-summary';
 import type { OrderGateway } from './order-gateway';
@@ -14,6 +14,8 @@ import type { OrderGateway } from './order-gateway';
 export interface OrderStoreDeps {
   records: OrderRecords;
   gateway: OrderGateway;
+  /** The promise date of a backordered order (docs/design.md §15); undefined: none computed yet. */
+  promiseOf?: (orderId: string) => Promise<string | null | undefined>;
 }
 
 export class OrderStore {
@@ -30,13 +32,13 @@ export class OrderStore {
    * a workflow is started only for a record that has no run yet (its first start was lost), so an
    * order whose workflow Temporal dropped long ago is never run twice.
    */
-  async accept(input: OrderInput, requestHash: string, idempotencyKey?: string): Promise<{ created: boolean; status: OrderStatus }> {
+  async accept(input: OrderInput, requestHash: string, idempotencyKey?: string, at: Date = new Date()): Promise<{ created: boolean; status: OrderStatus }> {
     const { records, gateway } = this.deps;
     const { created, record } = await records
       .accept({
         orderId: input.orderId,
         requestHash,
-        view: initialView(input, new Date().toISOString()),
+        view: initialView(input, at.toISOString()),
         workflowId: orderWorkflowId(input.orderId),
         idempotencyKey,
       })
@@ -56,10 +58,12 @@ export class OrderStore {
     return { created, status: record.view.status };
   }
 
-  async view(orderId: string): Promise<OrderView & { links: OrderLinks }> {
+  async view(orderId: string): Promise<OrderView & { links: OrderLinks; promisedAt?: string | null }> {
     const record = await this.deps.records.get(orderId);
     if (!record) throw notFound(`Order ${orderId}`, { orderId });
-    return this.withLinks(record);
+    const view = this.withLinks(record);
+    if (!this.deps.promiseOf || view.backordered.length === 0 || isTerminal(view.status)) return view;
+    return { ...view, promisedAt: (await this.deps.promiseOf(orderId)) ?? null };
   }
 
   /** The record as it stands, or undefined for an id never accepted. */
@@ -96,6 +100,8 @@ export class OrderStore {
       workflowStatus: closed ? 'CLOSED' : 'RUNNING',
       startedAt: r.createdAt.toISOString(),
       ...(closed ? { closedAt: r.updatedAt.toISOString() } : {}),
+      ...(v.shipBy ? { shipBy: v.shipBy } : {}),
+      ...(v.late ? { late: true } : {}),
       links: this.links(r.orderId, r.runId),
     };
   }

@@ -1,5 +1,5 @@
 /** The shapes of an order's links and of a list item (GET /orders), both built from the order's record. */
-import type { OrderStatus } from '../workflows/types';
+import type { OrderStatus } from '../domain/types';
 
 export interface OrderLinks {
   self: string;
@@ -17,5 +17,8 @@ export interface OrderSummary {
   workflowStatus: string;
   startedAt: string;
   closedAt?: string;
+  /** When the order must have shipped, and whether that passed unshipped (docs/design.md §17). */
+  shipBy?: string;
+  late?: boolean;
   links: OrderLinks;
 }

@@ -8,13 +8,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler, Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Role } from '../config/config';
-import { silentLogger, wrapPino, type Logger } from '../infra/logger';
+import type { Principal } from '../domain/principal';
+import { silentLogger, wrapPino, type Logger } from '../platform/logger';
+import { keyFingerprint } from './key-fingerprint';
 
 export interface RequestContext {
   requestId: string;
   log: Logger;
   /** Set by the auth middleware; undefined when auth is off or the route is public. */
   role?: Role;
+  /** Set by the auth middleware on every non-public route (the auth-off principal when API_KEYS is unset). */
+  principal?: Principal;
 }
 
 const KEY = 'fulfillmentContext';
@@ -28,6 +32,12 @@ export function requestContext(res: Response): RequestContext {
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+/** Which key a request presented, by its fingerprint (docs/design.md §20): never the key. */
+const keyOf = (req: IncomingMessage): string | undefined => {
+  const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(req.headers.authorization ?? '');
+  return match ? keyFingerprint(match[1]) : undefined;
+};
 
 const pathOf = (req: IncomingMessage): string => ((req as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0];
 
@@ -55,6 +65,7 @@ export function requestLogging(logger: Logger): RequestHandler {
       status: res.statusCode,
       durationMs: val.responseTime,
       role: roleOf(res),
+      keyFingerprint: keyOf(req),
     }),
     customErrorObject: (req, res, _err, val: { responseTime: number }) => ({
       method: req.method,
@@ -62,6 +73,7 @@ export function requestLogging(logger: Logger): RequestHandler {
       status: res.statusCode,
       durationMs: val.responseTime,
       role: roleOf(res),
+      keyFingerprint: keyOf(req),
     }),
   });
   return (req, res, next) => {

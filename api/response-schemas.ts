@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { ROLES } from '../config/config';
 import { named } from './schema-registry';
 import { orderStatusSchema, shippingMethodSchema } from './order-schemas';
-import { FULFILLMENT_STATUSES, HOLD_REASONS, RETURN_DISPOSITIONS, RETURN_STATUSES, type OrderView, type ReturnView } from '../workflows/types';
+import { sourcingOutcomeSchema } from './sourcing-schemas';
+import { FULFILLMENT_STATUSES, HOLD_REASONS, RETURN_DISPOSITIONS, RETURN_STATUSES, type OrderView, type ReturnView } from '../domain/types';
 
 /** True only when A and B are the same type (optional fields included). */
 type SameType<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -61,6 +62,16 @@ export const fulfillmentSchema = named(
   'The part of the order one warehouse picks, packs and ships',
 );
 
+export const actorSchema = named(
+  z.object({
+    role: z.enum(['system', 'support', 'ops', 'admin']),
+    scope: z.string().optional().describe('`warehouse=<id>` or `channel=<channel>` for a scoped system key'),
+    key: z.string().describe('A fingerprint of the key (`key_<12 hex>`), never the key; `auth_off` when authentication is off'),
+  }),
+  'Actor',
+  'Who placed or released a hold (docs/design.md §20)',
+);
+
 export const holdSchema = named(
   z.object({
     holdId: z.string(),
@@ -68,8 +79,12 @@ export const holdSchema = named(
     note: z.string().optional(),
     until: isoDate.optional().describe('The hold releases itself then'),
     placedAt: isoDate,
+    placedBy: actorSchema.optional().describe('Who placed it (absent on holds placed before it was recorded)'),
     releasedAt: isoDate.optional().describe('Set once released; an active hold has none'),
-    releasedBy: z.enum(['request', 'until']).optional(),
+    releasedBy: z
+      .union([actorSchema, z.enum(['request', 'until'])])
+      .optional()
+      .describe('Who released it; `until` when its time came; `request` on holds released by hand before the releaser was recorded'),
   }),
   'Hold',
 );
@@ -125,11 +140,24 @@ const orderViewFields = z.object({
   edits: z.number().int().describe('How many edits were applied'),
   cancelReason: z.string().optional(),
   returns: z.array(returnViewSchema).optional().describe('Returns authorized after delivery, whatever became of them'),
+  sourcing: sourcingOutcomeSchema.optional(),
+  shipBy: isoDate.optional().describe('When the order must have shipped'),
+  late: z.boolean().optional().describe('true once shipBy passed before the order shipped'),
 });
 const _orderViewMatches: SameType<z.output<typeof orderViewFields>, OrderView> = true;
 
+/** Personal data by role (api/personal-data.ts): name and street are absent for ops. */
+const shownAddressSchema = orderViewFields.shape.shippingAddress.extend({
+  name: z.string().optional().describe('Absent for ops'),
+  line1: z.string().optional().describe('Absent for ops'),
+});
+
 export const orderViewSchema = named(
-  orderViewFields.extend({ links: orderLinksSchema.optional() }),
+  orderViewFields.extend({
+    shippingAddress: shownAddressSchema,
+    links: orderLinksSchema.optional(),
+    promisedAt: z.string().nullable().optional().describe('Backordered orders: the expectedAt of the supply that covers the last backordered unit; null when none does (docs/design.md §15)'),
+  }),
   'Order',
   "The order's state: the answer of the workflow's status query",
 );
@@ -145,6 +173,8 @@ export const orderSummarySchema = named(
     workflowStatus: z.string().describe('RUNNING while the order is open, CLOSED once it reached a terminal status'),
     startedAt: isoDate,
     closedAt: isoDate.optional(),
+    shipBy: isoDate.optional().describe('When the order must have shipped'),
+    late: z.boolean().optional().describe('true once shipBy passed before the order shipped'),
     links: orderLinksSchema,
   }),
   'OrderSummary',
@@ -163,8 +193,26 @@ export const warehouseSchema = named(
     priority: z.number().int(),
     active: z.boolean(),
     fulfillmentUrl: z.string().nullable().describe('null: the warehouse runs on WAREHOUSE_MODE'),
+    countries: z.array(z.string()).optional(),
+    dailyCapacity: z.number().int().optional(),
   }),
   'Warehouse',
+);
+export const warehouseWithSecretSchema = named(
+  warehouseSchema.extend({
+    signingSecret: z
+      .string()
+      .optional()
+      .describe("Only in the answer that created it: the warehouse's own signing secret (`whsec_…`), created on its first fulfillmentUrl when INTEGRATION_SECRET is unset. Shown once."),
+  }),
+  'WarehouseWithSecret',
+);
+export const signingSecretSchema = named(
+  z.object({
+    signingSecret: z.string().describe('`whsec_…`: messages to the warehouse are signed with it from now on. Shown only here.'),
+    previousValidUntil: isoDate.optional().describe('Until then messages also carry a signature under the previous secret (SIGNING_SECRET_GRACE)'),
+  }),
+  'SigningSecret',
 );
 export const warehouseListSchema = named(z.object({ warehouses: z.array(warehouseSchema) }), 'WarehouseList');
 
@@ -179,7 +227,16 @@ export const warehouseLevelSchema = named(
 );
 
 export const skuLevelsSchema = named(
-  z.object({ sku: z.string(), ...levelFields, levels: z.array(z.object({ warehouseId: z.string(), ...levelFields })) }),
+  z.object({
+    sku: z.string(),
+    ...levelFields,
+    incoming: z.number().int().describe('Outstanding units of open purchase orders (docs/design.md §15)'),
+    inTransit: z.number().int().describe('Shipped by transfers, not yet received; counted at the destination'),
+    levels: z.array(z.object({ warehouseId: z.string(), ...levelFields, incoming: z.number().int(), inTransit: z.number().int() })),
+    supply: z.array(
+      z.object({ warehouseId: z.string(), quantity: z.number().int(), expectedAt: z.string().nullable(), source: z.enum(['purchase_order', 'transfer']), id: z.string() }),
+    ),
+  }),
   'SkuLevels',
 );
 
@@ -188,7 +245,7 @@ export const movementSchema = named(
     id: z.string(),
     warehouseId: z.string(),
     sku: z.string(),
-    kind: z.enum(['receipt', 'adjustment', 'reserve', 'release', 'ship', 'return']),
+    kind: z.enum(['receipt', 'adjustment', 'reserve', 'release', 'ship', 'return', 'transfer_out', 'transfer_in']),
     onHandDelta: z.number().int(),
     reservedDelta: z.number().int(),
     orderId: z.string().nullable(),
@@ -238,6 +295,7 @@ export const whoamiSchema = named(
   z.object({
     role: z.enum(ROLES).describe('With auth off: admin (every caller has every role)'),
     auth: z.enum(['on', 'off']).describe('"off" when the server runs without API_KEYS'),
+    scope: z.string().optional().describe('`warehouse=<id>` or `channel=<channel>` for a scoped system key (docs/access-control.md)'),
   }),
   'WhoAmI',
 );

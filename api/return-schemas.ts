@@ -1,8 +1,8 @@
-/** zod schemas of the return routes (DESIGN §6, §13), registered for OpenAPI. */
+/** zod schemas of the return routes (docs/design.md §6, §13), registered for OpenAPI. */
 import { z } from 'zod';
-import { RETURN_DISPOSITIONS } from '../workflows/types';
+import { RETURN_DISPOSITIONS } from '../domain/types';
 import { ID_PATTERN, ID_RULE } from './ids';
-import { apiSchemas, MAX_QUANTITY, NO_CONTROL_CHARS, orderLineSchema, returnViewSchema, skuCodeSchema, warehouseIdSchema } from './schemas';
+import { apiSchemas, lineQuantitySchema, NO_CONTROL_CHARS, orderLineSchema, returnViewSchema, skuCodeSchema, warehouseIdSchema } from './schemas';
 
 const named = <T extends z.ZodType>(schema: T, id: string, description?: string): T => {
   apiSchemas.add(schema, description === undefined ? { id } : { id, description });
@@ -33,7 +33,7 @@ export const inspectedLineSchema = named(
   z
     .object({
       sku: skuCodeSchema,
-      quantity: z.number().int('must be an integer').min(1, 'must be at least 1').max(MAX_QUANTITY, `must be at most ${MAX_QUANTITY}`),
+      quantity: lineQuantitySchema,
       disposition: z.enum(RETURN_DISPOSITIONS, { error: `must be one of ${RETURN_DISPOSITIONS.join(', ')}` }),
     })
     .strict(),

@@ -1,5 +1,5 @@
 /**
- * Returns over HTTP (DESIGN §13): the record decides authorization (under the order record's
+ * Returns over HTTP (docs/design.md §13): the record decides authorization (under the order record's
  * row lock, so two returns of the last unit cannot both pass), then the return's workflow is
  * started; a receipt goes to that workflow as its `receive` Update.
  */
@@ -9,11 +9,11 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUp
 import { ApplicationFailure } from '@temporalio/common';
 import type { Ledger } from '../ledger/types';
 import { receiptProblems, sameReceipt, type ReturnRecords } from '../orders';
-import { INVALID_TRANSITION } from '../workflows/messages';
+import { INVALID_TRANSITION } from '../workflows/order/messages';
 import { INVALID_RECEIPT, receiveReturnUpdate } from '../workflows/return/messages';
 import { returnStartOptions } from '../workflows/return/start-options';
-import type { returnWorkflow } from '../workflows/return/workflow';
-import { returnWorkflowId, type InspectedLine, type OrderLine, type ReturnInput, type ReturnView } from '../workflows/types';
+import type { returnWorkflow } from '../workflows';
+import { returnWorkflowId, type InspectedLine, type OrderLine, type ReturnInput, type ReturnView } from '../domain/types';
 import { canonicalHash } from './canonical';
 import { ApiError, notFound, serviceUnavailable } from './errors';
 import { isAbortedWithWorkflowTask, isTemporalUnavailable } from './temporal-errors';

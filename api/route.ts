@@ -7,12 +7,13 @@
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
 import type { Role } from '../config/config';
-import { authorize, type Access, type KeyStore } from './auth';
+import type { Principal } from '../domain/principal';
+import { admit, type Access, type KeyStore } from './auth';
 import { ApiError, validationFailed, type IssueDetail } from './errors';
-import type { Logger } from '../infra/logger';
+import type { Logger } from '../platform/logger';
 import { requestContext } from './request-context';
 
-export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface RouteContext<P, Q, B> {
   params: P;
@@ -23,6 +24,8 @@ export interface RouteContext<P, Q, B> {
   log: Logger;
   requestId: string;
   role?: Role;
+  /** Who calls: role, scope, key fingerprint (admin `auth_off` when API_KEYS is unset; an anonymous ops principal on public routes). */
+  principal: Principal;
 }
 
 export interface Reply {
@@ -72,6 +75,9 @@ export type AnyRoute = RouteDef<any, any, any>;
 export const openApiPath = (expressPath: string): string => expressPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
 export const BODY_LIMIT = '100kb';
+
+/** A public route's caller: the least a principal can be, so a public handler that used it would show nothing personal. */
+const ANONYMOUS: Principal = { role: 'ops', key: 'anonymous' };
 
 function zodIssues(where: IssueDetail['in'], error: z.ZodError): IssueDetail[] {
   const out: IssueDetail[] = [];
@@ -123,7 +129,7 @@ function runHandler(route: AnyRoute): RequestHandler {
     const body = rawBody === undefined ? undefined : parsePart('body', route.body, rawBody, issues);
     if (issues.length > 0) throw validationFailed(issues);
     const ctx = requestContext(res);
-    const reply = await route.handler({ params, query, body, req, res, log: ctx.log, requestId: ctx.requestId, role: ctx.role });
+    const reply = await route.handler({ params, query, body, req, res, log: ctx.log, requestId: ctx.requestId, role: ctx.role, principal: ctx.principal ?? ANONYMOUS });
     for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
     res.status(reply.status);
     if (reply.body === undefined) res.end();
@@ -135,7 +141,7 @@ function runHandler(route: AnyRoute): RequestHandler {
 }
 
 export function mountRoute(app: Express, keys: KeyStore, route: AnyRoute): void {
-  const chain: RequestHandler[] = [authorize(keys, route.access)];
+  const chain: RequestHandler[] = [admit(keys, route.access)];
   if (route.body) chain.push(requireJson, jsonParser);
   chain.push(runHandler(route));
   app[route.method](route.path, ...chain);
@@ -180,7 +186,7 @@ export function staticMethodNotAllowed(routes: AnyRoute[]): RequestHandler {
 
 /**
  * After every route: a path some route serves, asked with another method, is 405 with `Allow`
- * (DESIGN §6) rather than the catch-all's 404.
+ * (docs/design.md §6) rather than the catch-all's 404.
  */
 export function methodNotAllowed(routes: AnyRoute[]): RequestHandler {
   const allowedAt = allowedMethods(routes);

@@ -31,13 +31,15 @@ const LABEL = '[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 const TOP_LABEL = '[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 const PORT = '(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})';
 const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
+// A bracketed IPv6 literal: its shape only (the refinements parse it), so [::1] reaches the destination check.
+const IPV6 = '\\[[0-9A-Fa-f:.]{2,45}\\]';
 /**
- * The shape of a URL we POST to, as a pattern the document carries: http or https, a host name
- * or an IPv4 address, an optional port, a path of printable ASCII, no credentials and no
+ * The shape of a URL we POST to, as a pattern the document carries: http or https, a host name,
+ * an IPv4 address or a bracketed IPv6 one, an optional port, a path of printable ASCII, no credentials and no
  * fragment. So what a client or a fuzzer builds from it is accepted; the refinements still decide.
  */
 export const HTTP_URL_PATTERN = new RegExp(
-  `^https?://((${LABEL}\\.)*${TOP_LABEL}|${OCTET}(\\.${OCTET}){3})(:${PORT})?(/[\\x21\\x22\\x24-\\x7e]*)?$`,
+  `^https?://((${LABEL}\\.)*${TOP_LABEL}|${OCTET}(\\.${OCTET}){3}|${IPV6})(:${PORT})?(/[\\x21\\x22\\x24-\\x7e]*)?$`,
 );
 
 /** Printable text without control characters. */

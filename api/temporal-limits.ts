@@ -4,7 +4,7 @@
  * `details.temporal`: it names the limit (e.g. "limit on number of concurrent in-flight updates
  * has been reached"), and its wording is not an API, so it only picks the code.
  */
-import { ApiError } from './errors';
+import { ApiError } from './api-error';
 import { grpcCodeOf, isAbortedWithWorkflowTask } from './temporal-errors';
 
 const GRPC_RESOURCE_EXHAUSTED = 8;

@@ -1,12 +1,12 @@
-/** The order workflow's refusals of an Update (ApplicationFailure types) as the HTTP answers of DESIGN §6. */
+/** The order workflow's refusals of an Update (ApplicationFailure types) as the HTTP answers of docs/design.md §6. */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { FULFILLMENT_REQUIRED, INVALID_EDIT, INVALID_EVENT, UNKNOWN_FULFILLMENT, UNKNOWN_HOLD } from '../workflows/failure-types';
-import { INVALID_TRANSITION } from '../workflows/messages';
-import type { OrderStatus } from '../workflows/types';
+import { FULFILLMENT_REQUIRED, INVALID_EDIT, INVALID_EVENT, TOO_MANY_HOLDS, UNKNOWN_FULFILLMENT, UNKNOWN_HOLD } from '../domain/failure-types';
+import { INVALID_TRANSITION } from '../workflows/order/messages';
+import type { OrderStatus } from '../domain/types';
 import { ApiError } from './errors';
 
-/** The workflow's refusal of an Update, as the HTTP answer DESIGN §6 gives it; undefined for anything else. */
+/** The workflow's refusal of an Update, as the HTTP answer docs/design.md §6 gives it; undefined for anything else. */
 export function updateRefusal(err: unknown, orderId: string): ApiError | undefined {
   if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return undefined;
   const failure = err.cause;
@@ -23,6 +23,8 @@ export function updateRefusal(err: unknown, orderId: string): ApiError | undefin
       return new ApiError(422, 'fulfillment_required', failure.message, { orderId, ...detailsObject(failure) });
     case UNKNOWN_FULFILLMENT:
       return new ApiError(422, 'unknown_fulfillment', failure.message, { orderId, ...detailsObject(failure) });
+    case TOO_MANY_HOLDS:
+      return new ApiError(409, 'too_many_holds', failure.message, { orderId, ...detailsObject(failure) });
     case UNKNOWN_HOLD:
       return new ApiError(404, 'hold_not_found', failure.message, { orderId, ...detailsObject(failure) });
     // An edit naming a SKU the catalog lacks: the ledger's refusal, passed through by the workflow.

@@ -1,7 +1,8 @@
-/** zod schemas of the webhook and channel routes (DESIGN §6, §11, §12), registered for OpenAPI. */
+/** zod schemas of the webhook and channel routes (docs/design.md §6, §11, §12), registered for OpenAPI. */
 import { z } from 'zod';
 import { WEBHOOK_EVENT_TYPES } from '../webhooks/event-types';
 import { apiSchemas, BIGINT_ID, channelSchema, HTTP_URL_PATTERN, NO_CONTROL_CHARS, warehouseIdSchema } from './schemas';
+import { shipWithinHoursSchema, sourcingRuleSchema } from './sourcing-schemas';
 
 const named = <T extends z.ZodType>(schema: T, id: string, description?: string): T => {
   apiSchemas.add(schema, description === undefined ? { id } : { id, description });
@@ -125,6 +126,8 @@ export const putChannelBodySchema = named(
         .nullable()
         .optional()
         .describe('Sells only from these (active) warehouses; null or absent on create: every active warehouse'),
+      sourcing: sourcingRuleSchema.nullable().optional(),
+      shipWithinHours: shipWithinHoursSchema.nullable().optional(),
     })
     .strict(),
   'PutChannelRequest',
@@ -139,6 +142,8 @@ export const channelViewSchema = named(
     bufferUnits: z.number().int(),
     maxListed: z.number().int().optional(),
     warehouseIds: z.array(z.string()).optional(),
+    sourcing: sourcingRuleSchema.optional(),
+    shipWithinHours: z.number().optional(),
     createdAt: isoDate,
     updatedAt: isoDate,
   }),

@@ -4,7 +4,7 @@
  * scratch database with 3 active warehouses and 1 inactive one. Run with
  * `node dist/bench/availability.js` (BENCH_SKUS, BENCH_ROUNDS to change the size).
  */
-import { createKnex } from '../infra/database';
+import { createKnex } from '../platform/database';
 import { availabilityPage } from '../channels/availability';
 import { getChannelRow, upsertChannel } from '../channels/store';
 import { Cleanup, envInt, fmt, latencies, scratchDatabase } from './common';

@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { dropDatabase, prepareDatabase } from '../infra/database';
-import { SQLITE_FAST_PRAGMAS, startDevServer, type DevServer } from '../infra/dev-server';
-import { findTemporalCli } from '../infra/temporal-cli';
+import { dropDatabase, prepareDatabase } from '../platform/database';
+import { SQLITE_FAST_PRAGMAS, startDevServer, type DevServer } from '../platform/dev-server';
+import { findTemporalCli } from '../platform/temporal-cli';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 export const hex = (bytes = 4): string => randomBytes(bytes).toString('hex');

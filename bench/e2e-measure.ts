@@ -8,7 +8,7 @@ import type { Worker } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import { fmt, latencies, mapLimit } from './common';
 import type { E2eOptions, E2eRun } from './e2e-types';
-import { historyBreakdown, listAll, tsMs, waitAllClosed, type ExecInfo } from './e2e-visibility';
+import { actionsOf, historyBreakdown, listAll, tsMs, waitAllClosed, type ExecInfo } from './e2e-visibility';
 
 /** utime + stime of a process in ms (Linux /proc; NaN elsewhere). */
 export function processCpuMs(pid: number | undefined): number {
@@ -86,9 +86,11 @@ export async function measure(
       max: Math.max(...lengths),
     },
     sampleHistory: await historyBreakdown(client, infos[0]?.execution?.workflowId ?? ''),
+    actions: await actionsOf(client, infos.map((i) => i.execution?.workflowId ?? '').filter(Boolean)),
     cpuMsPerWorkflow: { bench: (cpu1.user + cpu1.system) / 1000 / opts.orders, server: serverMs / opts.orders, postgres: pgMs / opts.orders },
   };
   opts.log?.(`e2e ${kind} sample history: ${JSON.stringify(run.sampleHistory)}`);
+  opts.log?.(`e2e ${kind} billable actions per workflow (from history): ${fmt(run.actions.mean, 1)} ${JSON.stringify(run.actions.byKind)}`);
   opts.log?.(
     `e2e ${kind}: ${run.completed}/${run.n} in ${fmt(seconds, 2)} s = ${fmt(run.perSecond)} /s · p50 ${fmt(run.latencyMs.p50, 0)} ms p95 ${fmt(run.latencyMs.p95, 0)} ms p99 ${fmt(run.latencyMs.p99, 0)} ms · history ${fmt(run.historyEvents.mean)} events · CPU/wf bench ${fmt(run.cpuMsPerWorkflow.bench)} ms server ${fmt(run.cpuMsPerWorkflow.server)} ms postgres ${fmt(run.cpuMsPerWorkflow.postgres)} ms · wrong end ${run.wrongEnd}`,
   );

@@ -2,13 +2,13 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import { simulatedCarrier, simulatedWarehouse, type CarrierAdapter, type WarehouseAdapter } from '../activities/adapters';
-import { decodePayload } from '../infra/payload';
+import { decodePayload } from '../platform/payload';
 import type { Ledger } from '../ledger/types';
 import { createWorker } from '../worker/create-worker';
-import { createRecordsWithEvents } from '../infra/order-records';
-import type { orderWorkflow } from '../workflows/order/workflow';
-import { orderStartOptions } from '../workflows/start-options';
-import type { OrderInput } from '../workflows/types';
+import { createRecordsWithEvents } from '../app/order-records';
+import type { orderWorkflow } from '../workflows';
+import { orderStartOptions } from '../workflows/order/start-options';
+import type { OrderInput } from '../domain/types';
 import { hex } from './common';
 import { noopActivities } from './noop-activities';
 import type { noopShapeWorkflow, noopWorkflow } from './noop-workflows';
@@ -16,7 +16,7 @@ import type { E2eOptions, E2eRun } from './e2e-types';
 import { measure, runWorker } from './e2e-measure';
 
 /**
- * The order's happy path (see workflows/order/fulfillment.ts), one letter per activity in order:
+ * The order's happy path (see workflows/order/fulfillment/branch.ts), one letter per activity in order:
  * L local (the ledger steps validate, reserve, commit), R regular.
  */
 export const HAPPY_PATH_SHAPE = 'LLRRRRLRR';

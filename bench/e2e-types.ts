@@ -2,7 +2,6 @@
 import type { Client } from '@temporalio/client';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Latencies } from './common';
-import type { WebhooksE2e } from './e2e-webhooks';
 
 export interface WorkerTuning {
   maxConcurrentActivityTaskExecutions?: number;
@@ -47,6 +46,8 @@ export interface E2eRun {
   sampleHistory: Record<string, number>;
   /** CPU ms per workflow: this process (client + worker), the dev server, and the Postgres backends of the run's database. */
   cpuMsPerWorkflow: { bench: number; server: number; postgres: number };
+  /** Billable Temporal Cloud actions per workflow, counted from histories (bench/billable-actions.ts). */
+  actions: { mean: number; byKind: Record<string, number> };
 }
 
 export interface E2eReport {
@@ -67,4 +68,30 @@ export interface E2eReport {
   reconcile: { ok: boolean; problems: number };
   tuning: WorkerTuning;
   startConcurrency: number;
+}
+
+/** The dead subscription's outbox at the end of its run (after the dispatcher stopped). */
+export interface OutboxCounts {
+  /** Events written while the subscription existed (every type: each should have a delivery). */
+  events: number;
+  deliveries: number;
+  pending: number;
+  delivered: number;
+  failed: number;
+  /** Failed attempts, by what the dispatcher met. */
+  attempts: { total: number; refused: number; answered500: number; other: number };
+}
+
+export interface WebhooksE2e {
+  /** The best run of each. */
+  none: E2eRun;
+  dead: E2eRun;
+  rounds: { none: number[]; dead: number[] };
+  /** dead / none, best against best (as the other e2e ratios). */
+  ratio: number;
+  /** dead / none within each round. */
+  pairRatios: number[];
+  outbox: OutboxCounts[];
+  /** Orders of every run of the pair (not only the best) that did not end delivered. */
+  wrongEnd: number;
 }

@@ -2,6 +2,7 @@
  * What the e2e bench reads from the server's visibility and history: the workflows' own start
  * and close times, so polling does not blur the latency, and when every workflow is closed.
  */
+import { billableActions } from './billable-actions';
 import type { Client } from '@temporalio/client';
 import { temporal as temporalProto, type temporal } from '@temporalio/proto';
 import { sleep } from './common';
@@ -26,6 +27,15 @@ export async function historyBreakdown(client: Client, workflowId: string): Prom
     counts[name] = (counts[name] ?? 0) + 1;
   }
   return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]));
+}
+
+/** Billable actions (billable-actions.ts) of up to `sample` of the run's workflows: the mean, and one's breakdown. */
+export async function actionsOf(client: Client, workflowIds: string[], sample = 10): Promise<{ mean: number; byKind: Record<string, number> }> {
+  const names = temporalProto.api.enums.v1.EventType as unknown as Record<number, string>;
+  const counts = await Promise.all(
+    workflowIds.slice(0, sample).map(async (id) => billableActions((await client.workflow.getHandle(id).fetchHistory()).events ?? [], names)),
+  );
+  return { mean: counts.reduce((t, c) => t + c.total, 0) / Math.max(1, counts.length), byKind: counts[0]?.byKind ?? {} };
 }
 
 export async function listAll(client: Client, namespace: string, query: string): Promise<ExecInfo[]> {

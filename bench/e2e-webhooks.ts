@@ -5,7 +5,7 @@
  * with one subscription to every event type whose receiver is dead. Nothing listens on its
  * loopback port (connection refused) until half the measured orders are delivered (by their
  * records, polled twice a second in both runs alike); from then on a receiver answers 500 to
- * everything. DESIGN §11: a slow or dead receiver never delays an order, so both runs should
+ * everything. docs/design.md §11: a slow or dead receiver never delays an order, so both runs should
  * be as fast.
  *
  * The 500 receiver is a child process: a real receiver is elsewhere, so its HTTP work must
@@ -15,43 +15,19 @@
 import { spawn } from 'node:child_process';
 import type { Knex } from 'knex';
 import { loadConfig, type Config } from '../config/config';
-import { freePort } from '../infra/dev-server';
+import { freePort } from '../platform/dev-server';
 import { WEBHOOK_EVENT_TYPES } from '../webhooks/event-types';
 import { startWebhookLoops } from '../webhooks/loops';
 import { createSubscription, deleteSubscription } from '../webhooks/subscriptions';
 import { fmt } from './common';
-import type { E2eRun } from './e2e';
+import type { E2eRun, OutboxCounts, WebhooksE2e } from './e2e-types';
 
-/** The dead subscription's outbox at the end of its run (after the dispatcher stopped). */
-export interface OutboxCounts {
-  /** Events written while the subscription existed (every type: each should have a delivery). */
-  events: number;
-  deliveries: number;
-  pending: number;
-  delivered: number;
-  failed: number;
-  /** Failed attempts, by what the dispatcher met. */
-  attempts: { total: number; refused: number; answered500: number; other: number };
-}
+export type { OutboxCounts, WebhooksE2e };
 
 export interface WebhookRound {
   none: E2eRun;
   dead: E2eRun;
   outbox: OutboxCounts;
-}
-
-export interface WebhooksE2e {
-  /** The best run of each. */
-  none: E2eRun;
-  dead: E2eRun;
-  rounds: { none: number[]; dead: number[] };
-  /** dead / none, best against best (as the other e2e ratios). */
-  ratio: number;
-  /** dead / none within each round. */
-  pairRatios: number[];
-  outbox: OutboxCounts[];
-  /** Orders of every run of the pair (not only the best) that did not end delivered. */
-  wrongEnd: number;
 }
 
 /** Runs the order e2e of `n` measured orders with `onStart` called on each start (e2e-runs.ts runOrders). */

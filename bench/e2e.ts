@@ -10,8 +10,8 @@
  * e2e-measure.ts (one timed run), e2e-visibility.ts, e2e-types.ts, e2e-report.ts (the table).
  */
 import { NativeConnection } from '@temporalio/worker';
-import { createClosedOrdersCheck } from '../infra/workflow-state';
-import { createKnex } from '../infra/database';
+import { createClosedOrdersCheck } from '../clients/order-closed';
+import { createKnex } from '../platform/database';
 import { createLedger } from '../ledger/ledger';
 import { hex } from './common';
 import { summarizeWebhookRounds, webhookRound, type WebhookRound } from './e2e-webhooks';

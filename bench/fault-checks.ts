@@ -3,12 +3,13 @@
  * phantom; no oversell; no units held for closed orders; balances equal their movements; no
  * workflow FAILED / TERMINATED / TIMED_OUT. What a single run expects on top lives in faults.ts.
  */
-import { decodePayload } from '../infra/payload';
+import { decodePayload } from '../platform/payload';
+import { TERMINAL_STATUSES } from '../domain/order-rules';
 import { waitFor } from './common';
 import { httpJson } from './http';
 import type { ExecInfo, World } from './fault-world';
 
-const TERMINAL = new Set(['delivered', 'rejected', 'cancelled', 'timed_out']);
+const TERMINAL = new Set<string>(TERMINAL_STATUSES);
 const EXEC_STATUS: Record<number, string> = { 1: 'RUNNING', 2: 'COMPLETED', 3: 'FAILED', 4: 'CANCELED', 5: 'TERMINATED', 6: 'CONTINUED_AS_NEW', 7: 'TIMED_OUT' };
 
 export interface RunResult {
@@ -59,8 +60,8 @@ export async function check(w: World, fault: string, started: number, settled: {
   const oversellRows = Number((await k('stock_levels').whereRaw('reserved < 0 OR reserved > on_hand').count<{ n: string }[]>({ n: '*' }))[0].n);
   const flows = (await k.raw(`
     SELECT l.warehouse_id, l.sku, l.reserved AS held,
-      COALESCE((SELECT SUM(on_hand_delta) FROM stock_movements m WHERE m.warehouse_id = l.warehouse_id AND m.sku = l.sku AND m.kind IN ('receipt','adjustment','return')), 0) AS received,
-      COALESCE((SELECT -SUM(on_hand_delta) FROM stock_movements m WHERE m.warehouse_id = l.warehouse_id AND m.sku = l.sku AND m.kind = 'ship'), 0) AS shipped
+      COALESCE((SELECT SUM(on_hand_delta) FROM stock_movements m WHERE m.warehouse_id = l.warehouse_id AND m.sku = l.sku AND m.kind IN ('receipt','adjustment','return','transfer_in')), 0) AS received,
+      COALESCE((SELECT -SUM(on_hand_delta) FROM stock_movements m WHERE m.warehouse_id = l.warehouse_id AND m.sku = l.sku AND m.kind IN ('ship','transfer_out')), 0) AS shipped
     FROM stock_levels l`)) as { rows: { warehouse_id: string; sku: string; held: number; received: string; shipped: string }[] };
   const overReceived = flows.rows.filter((r) => Number(r.shipped) + Number(r.held) > Number(r.received));
   const held = (await k('reservations').where({ status: 'held' }).select('order_id').sum<{ order_id: string; q: string }[]>({ q: 'quantity' }).groupBy('order_id')) as {

@@ -1,5 +1,5 @@
 /** Fault runs 7–8: the integrations over HTTP misbehave (a flaky warehouse service, a flapping webhook receiver). */
-import { freePort } from '../infra/dev-server';
+import { freePort } from '../platform/dev-server';
 import { fmt, mapLimit, sleep, waitFor } from './common';
 import { httpJson } from './http';
 import { generateSecret } from '../integrations/signed-post';

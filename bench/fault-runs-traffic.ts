@@ -1,5 +1,5 @@
 /** Fault runs 4–6: the order traffic itself is the fault (cancels at random moments, duplicates, contention on hot SKUs). */
-import { decodePayload } from '../infra/payload';
+import { decodePayload } from '../platform/payload';
 import { mapLimit, sleep } from './common';
 import { httpJson, sendPolitely } from './http';
 import { ADDRESS, plainOrders, plentiful, rng } from './fault-orders';

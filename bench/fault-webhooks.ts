@@ -1,5 +1,5 @@
 /**
- * Fault run 8's checks on the subscriber's side (DESIGN §11: delivered at least once, a
+ * Fault run 8's checks on the subscriber's side (docs/design.md §11: delivered at least once, a
  * receiver deduplicates by webhook-id). Once the orders are terminal and the receiver is
  * steady, the subscription's outbox must drain (bounded wait), and then:
  *   - no delivery is `failed` or still `pending`;

@@ -1,5 +1,5 @@
 /**
- * `npm run faults`: eight fault-injection runs against the product as separate processes
+ * `npm run faults`: nine fault-injection runs against the product as separate processes
  * (`node dist/worker/main.js`, `node dist/api/main.js`), each on its own headless dev
  * server (SQLite file, fixed port so it can be restarted) and its own scratch database.
  * Every run drives orders through the HTTP API, injects its fault mid-run, waits (bounded)
@@ -14,7 +14,7 @@
  *   - plus what the run itself expects (e.g. every accepted order delivered).
  * A run that finds a problem makes the process exit 1.
  *
- * Run 7 puts the warehouses behind HTTP (DESIGN §10): a loopback warehouse service answers
+ * Run 7 puts the warehouses behind HTTP (docs/design.md §10): a loopback warehouse service answers
  * 500 to a third of the requests and resets every connection for 10 s mid-run, and reports
  * picked/packed back through the API; no fulfillment may be requested twice.
  *
@@ -23,10 +23,14 @@
  * (WEBHOOK_RETRY_BASE, WEBHOOK_RETRY_MAX; the 24 h horizon unchanged); then, receiver
  * steady, no event may be lost (bench/fault-webhooks.ts).
  *
+ * Run 9 (docs/design.md §15) runs purchase-order receipts and transfers beside the orders and
+ * kills the worker mid-run; no document may be lost or run twice, and stock is conserved per
+ * SKU exactly (bench/fault-runs-stock-motion.ts).
+ *
  * Knobs: FAULTS_ONLY=1,4,5 · FAULTS_ORDERS (default 200) · BENCH_CHILD_LOG=1 (child output).
  *
  * Layout: fault-world.ts (the harness), fault-checks.ts (the common invariants),
- * fault-runs-processes.ts (1–3), fault-runs-traffic.ts (4–6), fault-runs-integrations.ts (7–8),
+ * fault-runs-processes.ts (1–3), fault-runs-traffic.ts (4–6), fault-runs-integrations.ts (7–8), fault-runs-stock-motion.ts (9),
  * fault-report.ts (the table); this file adds each run's expected end and runs them.
  */
 import { Cleanup, envInt, fmt } from './common';
@@ -35,9 +39,10 @@ import { formatTable } from './fault-report';
 import { PROCESS_RUNS } from './fault-runs-processes';
 import { TRAFFIC_RUNS } from './fault-runs-traffic';
 import { INTEGRATION_RUNS } from './fault-runs-integrations';
+import { STOCK_MOTION_RUNS } from './fault-runs-stock-motion';
 import { log, World, type RunDef } from './fault-world';
 
-const RUNS: RunDef[] = [...PROCESS_RUNS, ...TRAFFIC_RUNS, ...INTEGRATION_RUNS];
+const RUNS: RunDef[] = [...PROCESS_RUNS, ...TRAFFIC_RUNS, ...INTEGRATION_RUNS, ...STOCK_MOTION_RUNS];
 
 // ── main ─────────────────────────────────────────────────────────────────────────────
 
@@ -53,7 +58,7 @@ async function runOne(def: RunDef, n: number): Promise<RunResult> {
     log(`${def.name}: settled in ${fmt(settled.seconds)} s (${settled.open} open, ${settled.idle} idle)`);
     // Expected ends: plain runs deliver everything accepted; the cancel storm cancels or delivers.
     const result = await check(w, def.fault, started, settled);
-    if ([1, 2, 3, 5, 7, 8].includes(def.id)) {
+    if ([1, 2, 3, 5, 7, 8, 9].includes(def.id)) {
       const delivered = result.byStatus.delivered ?? 0;
       if (delivered !== result.accepted) w.problems.push(`${result.accepted - delivered} accepted order(s) not delivered: ${JSON.stringify(result.byStatus)}`);
     }
@@ -102,7 +107,7 @@ async function runOne(def: RunDef, n: number): Promise<RunResult> {
 }
 
 async function main(): Promise<number> {
-  const only = new Set((process.env.FAULTS_ONLY ?? '1,2,3,4,5,6,7,8').split(',').map((s) => Number(s.trim())));
+  const only = new Set((process.env.FAULTS_ONLY ?? '1,2,3,4,5,6,7,8,9').split(',').map((s) => Number(s.trim())));
   const n = envInt('FAULTS_ORDERS', 200);
   const results: RunResult[] = [];
   const abort = new Cleanup();

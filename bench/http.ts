@@ -34,7 +34,9 @@ export function httpJson<T = unknown>(
         agent,
         headers: {
           accept: 'application/json',
-          ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+          // On every write, body or not: with authentication off the API refuses writes without it.
+          ...(payload || method !== 'GET' ? { 'content-type': 'application/json' } : {}),
+          ...(payload ? { 'content-length': String(payload.length) } : {}),
           ...opts.headers,
         },
         timeout: opts.timeoutMs ?? 30_000,

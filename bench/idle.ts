@@ -8,11 +8,27 @@
  * Goal: RSS ≤ 500 MB, Update p99 ≤ 1 s.
  */
 import { readFileSync } from 'node:fs';
-import { freePort } from '../infra/dev-server';
-import { createKnex } from '../infra/database';
+import { freePort } from '../platform/dev-server';
+import { createKnex } from '../platform/database';
 import { fmt, hex, latencies, mapLimit, sleep, waitFor, type Cleanup, type Latencies } from './common';
 import { httpJson } from './http';
 import { spawnProduct, waitApiReady, waitWorkerReady } from './processes';
+
+export interface IdleStep {
+  /** Open orders when the step was measured (started minus those cancelled by earlier steps). */
+  open: number;
+  startSeconds: number;
+  /** The worker that took the intake. */
+  rssMb: number;
+  /** A fresh worker holding the same open orders (BENCH_IDLE_RESTART=1), after the Updates. */
+  freshRssMb?: number;
+  /** RSS after the Update phase (the fresh worker's when restarted). */
+  afterUpdatesRssMb: number;
+  cache: { hits: number; misses: number; hitRate: number; size?: number };
+  hold: Latencies;
+  cancel: Latencies;
+  refused: number;
+}
 
 export interface IdleReport {
   orders: number;
@@ -24,6 +40,8 @@ export interface IdleReport {
   hold: Latencies;
   cancel: Latencies;
   refused: number;
+  steps: IdleStep[];
+  shippedShare: number;
 }
 
 const rssMb = (pid: number): number => {
@@ -49,10 +67,20 @@ export async function runIdleBench(opts: {
   databaseUrl: string;
   cleanup: Cleanup;
   log: (line: string) => void;
-  /** WORKER_MAX_CACHED_WORKFLOWS for the worker; default the SDK's. */
+  /** WORKER_MAX_CACHED_WORKFLOWS for the worker; default the product's. */
   maxCachedWorkflows?: number;
+  /** Open-order counts at which to measure (ascending; the last is `orders`). */
+  steps?: number[];
+  /** After each step, measure a fresh worker holding the same orders (what a restart or a second replica costs). */
+  restart?: boolean;
+  /** This share of the orders is driven on to `shipped` (picked, packed, shipped events) before it idles. */
+  shippedShare?: number;
+  /** Extra environment for the worker (e.g. NODE_OPTIONS for heap snapshots). */
+  workerEnv?: Record<string, string>;
 }): Promise<IdleReport> {
   const { orders, log } = opts;
+  const steps = [...new Set([...(opts.steps ?? []).filter((n) => n < orders), orders])].sort((a, b) => a - b);
+  const shippedShare = opts.shippedShare ?? 0;
   const [apiPort, metricsPort] = [await freePort(), await freePort()];
   const base = `http://127.0.0.1:${apiPort}`;
   const env = {
@@ -62,13 +90,19 @@ export async function runIdleBench(opts: {
     WAREHOUSE_MODE: 'manual',
     CARRIER_MODE: 'manual',
     PICK_TIMEOUT: '24h',
+    DELIVERY_TIMEOUT: '24h',
     REAPER_INTERVAL: '1h',
     LOG_LEVEL: 'warn',
     RATE_LIMIT_WRITES_PER_MINUTE: '0',
   };
   const cache: Record<string, string> = opts.maxCachedWorkflows === undefined ? {} : { WORKER_MAX_CACHED_WORKFLOWS: String(opts.maxCachedWorkflows) };
-  const worker = spawnProduct('worker', { ...env, ...cache, LOG_LEVEL: 'info', METRICS_PORT: String(metricsPort) }, opts.cleanup, 'idle-worker');
-  await waitWorkerReady(worker);
+  const startWorker = async (label: string) => {
+    const w = spawnProduct('worker', { ...env, ...cache, ...(opts.workerEnv ?? {}), LOG_LEVEL: 'info', METRICS_PORT: String(metricsPort) }, opts.cleanup, label);
+    await waitWorkerReady(w);
+    log(`${label} pid ${w.pid}`);
+    return w;
+  };
+  let worker = await startWorker('idle-worker');
   await sleep(3_000);
   const baselineRssMb = rssMb(worker.pid);
   const api = spawnProduct('api', { ...env, PORT: String(apiPort), METRICS_PORT: '0' }, opts.cleanup, 'idle-api');
@@ -80,86 +114,127 @@ export async function runIdleBench(opts: {
     await httpJson(base, 'PUT', `/skus/${sku}`, { name: sku });
     await httpJson(base, 'POST', '/inventory/receipts', { warehouseId: 'wh-idle', sku, quantity: orders });
   }
-
-  const started = Date.now();
-  const ids = Array.from({ length: orders }, (_, i) => `idle-${hex()}-${i}`);
-  await mapLimit(ids, 16, async (orderId, i) => {
-    const body = {
-      orderId,
-      channel: 'web',
-      customer: { id: `cust-${i % 500}` },
-      shippingAddress: { name: 'Ada', line1: '1 Road', city: 'London', postalCode: 'N1', country: 'GB' },
-      lines: [{ sku: skus[i % skus.length], quantity: 1 }],
-    };
+  const send = async (path: string, body: unknown, ok: number[]) => {
     for (let attempt = 0; ; attempt++) {
-      const r = await httpJson(base, 'POST', '/orders', body, { timeoutMs: 30_000 });
-      if (r.status === 202 || r.status === 200) return;
-      if (attempt >= 5) throw new Error(`POST /orders ${r.status}: ${JSON.stringify(r.body)}`);
+      const r = await httpJson(base, 'POST', path, body, { timeoutMs: 30_000 });
+      if (ok.includes(r.status)) return;
+      if (attempt >= 5) throw new Error(`POST ${path} ${r.status}: ${JSON.stringify(r.body)}`);
       await sleep(500);
     }
-  });
+  };
+
   const knex = createKnex(opts.databaseUrl, 2);
+  const open: string[] = [];
+  const results: IdleStep[] = [];
+  const started = Date.now();
+  let made = 0;
   try {
-    await waitFor(
-      `${orders} orders in picking`,
-      async () => {
-        const [{ n }] = (await knex('order_records').where('status', 'picking').count({ n: '*' })) as Array<{ n: string }>;
-        return Number(n) >= orders ? true : undefined;
-      },
-      60 * 60_000,
-      2_000,
-    );
+    for (const target of steps) {
+      const ids = Array.from({ length: target - made }, (_, i) => `idle-${hex()}-${made + i}`);
+      const offset = made;
+      await mapLimit(ids, 16, async (orderId, i) => {
+        const n = offset + i;
+        await send(
+          '/orders',
+          {
+            orderId,
+            channel: 'web',
+            customer: { id: `cust-${n % 500}` },
+            shippingAddress: { name: 'Ada', line1: '1 Road', city: 'London', postalCode: 'N1', country: 'GB' },
+            lines: [{ sku: skus[n % skus.length], quantity: 1 }],
+          },
+          [200, 202],
+        );
+      });
+      made = target;
+      open.push(...ids);
+      const resting = async (status: string) => {
+        const [{ n }] = (await knex('order_records').whereIn('order_id', ids).andWhere('status', status).count({ n: '*' })) as Array<{ n: string }>;
+        return Number(n);
+      };
+      await waitFor(`${ids.length} more orders in picking`, async () => ((await resting('picking')) >= ids.length ? true : undefined), 2 * 60 * 60_000, 2_000);
+      // A share goes on to shipped: the warehouse and carrier events, as Updates through the API.
+      const toShip = ids.slice(0, Math.round(ids.length * shippedShare));
+      await mapLimit(toShip, 16, async (orderId) => {
+        await send(`/orders/${orderId}/events`, { type: 'picked' }, [200]);
+        await send(`/orders/${orderId}/events`, { type: 'packed' }, [200]);
+        await send(`/orders/${orderId}/events`, { type: 'shipped', carrier: 'IdlePost', trackingNumber: `T-${orderId}` }, [200]);
+      });
+      if (toShip.length > 0) {
+        await waitFor(`${toShip.length} orders in shipped`, async () => ((await resting('shipped')) >= toShip.length ? true : undefined), 60 * 60_000, 2_000);
+      }
+      const startSeconds = (Date.now() - started) / 1000;
+      log(`${open.length} orders open (${toShip.length} of this step's in shipped) after ${fmt(startSeconds, 0)} s`);
+      // Let the worker settle (GC, pollers) before reading its footprint.
+      await sleep(5_000);
+      const rss = rssMb(worker.pid);
+      let freshRssMb: number | undefined;
+      if (opts.restart) {
+        await worker.stop(20_000);
+        worker = await startWorker('idle-worker-fresh');
+        await sleep(5_000);
+      }
+      const measured = await updatePhase(open, base, metricsPort);
+      await sleep(3_000);
+      const after = rssMb(worker.pid);
+      if (opts.restart) freshRssMb = after;
+      // The cancelled orders are no longer open.
+      const cancelled = new Set(measured.picks);
+      open.splice(0, open.length, ...open.filter((id) => !cancelled.has(id)));
+      results.push({ open: open.length + cancelled.size, startSeconds, rssMb: rss, freshRssMb, afterUpdatesRssMb: after, ...measured.step });
+      log(`step ${target}: RSS ${fmt(rss, 0)} MB${freshRssMb !== undefined ? `, fresh worker ${fmt(freshRssMb, 0)} MB` : ''}, after Updates ${fmt(after, 0)} MB, hold p99 ${fmt(measured.step.hold.p99, 0)} ms, cancel p99 ${fmt(measured.step.cancel.p99, 0)} ms`);
+    }
   } finally {
     await knex.destroy();
   }
-  const startSeconds = (Date.now() - started) / 1000;
-  log(`${orders} orders in picking after ${fmt(startSeconds, 0)} s`);
-  // Let the worker settle (GC, pollers) before reading its footprint.
-  await sleep(5_000);
-  const rss = rssMb(worker.pid);
+  const last = results[results.length - 1];
+  return { orders, startSeconds: last.startSeconds, rssMb: last.rssMb, baselineRssMb, cache: last.cache, hold: last.hold, cancel: last.cancel, refused: last.refused, steps: results, shippedShare };
+}
+
+/** A hold and then a cancel (both Workflow Updates) on up to 200 random open orders, 4 at a time. */
+async function updatePhase(open: string[], base: string, metricsPort: number) {
   const scrape = async () => String((await httpJson<string>(`http://127.0.0.1:${metricsPort}`, 'GET', '/metrics')).body);
   const before = await scrape();
-
-  const picks = [...ids].sort(() => Math.random() - 0.5).slice(0, Math.min(200, ids.length));
+  const picks = [...open].sort(() => Math.random() - 0.5).slice(0, Math.min(200, open.length));
   const holdMs: number[] = [];
   const cancelMs: number[] = [];
   let refused = 0;
-  const timed = async (out: number[], fn: () => Promise<{ status: number }>, ok: number) => {
+  const timed = async (out: number[], fn: () => Promise<{ status: number }>, ok: number[]) => {
     const t0 = process.hrtime.bigint();
     const r = await fn();
     out.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    if (r.status !== ok) refused++;
+    if (!ok.includes(r.status)) refused++;
   };
   await mapLimit(picks, 4, async (orderId) => {
-    await timed(holdMs, () => httpJson(base, 'POST', `/orders/${orderId}/holds`, { reason: 'other' }, { timeoutMs: 60_000 }), 201);
-    await timed(cancelMs, () => httpJson(base, 'POST', `/orders/${orderId}/cancel`, { reason: 'idle bench' }, { timeoutMs: 60_000 }), 200);
+    // An order in shipped refuses both (409): its Update still reaches the workflow, validator first.
+    await timed(holdMs, () => httpJson(base, 'POST', `/orders/${orderId}/holds`, { reason: 'other' }, { timeoutMs: 60_000 }), [201, 409]);
+    await timed(cancelMs, () => httpJson(base, 'POST', `/orders/${orderId}/cancel`, { reason: 'idle bench' }, { timeoutMs: 60_000 }), [200, 409]);
   });
   const after = await scrape();
   const delta = (name: string) => (metric(after, name) ?? 0) - (metric(before, name) ?? 0);
   const hits = delta('temporal_sticky_cache_hit') + delta('temporal_sticky_cache_hit_total');
   const misses = delta('temporal_sticky_cache_miss') + delta('temporal_sticky_cache_miss_total');
   return {
-    orders,
-    startSeconds,
-    rssMb: rss,
-    baselineRssMb,
-    cache: { hits, misses, hitRate: hits + misses > 0 ? hits / (hits + misses) : NaN, size: metric(after, 'temporal_sticky_cache_size') },
-    hold: latencies(holdMs),
-    cancel: latencies(cancelMs),
-    refused,
+    picks,
+    step: {
+      cache: { hits, misses, hitRate: hits + misses > 0 ? hits / (hits + misses) : NaN, size: metric(after, 'temporal_sticky_cache_size') },
+      hold: latencies(holdMs),
+      cancel: latencies(cancelMs),
+      refused,
+    },
   };
 }
 
 export function formatIdle(r: IdleReport): string {
-  const row = (name: string, l: Latencies) => `| ${name} | ${l.n} | ${fmt(l.p50, 0)} | ${fmt(l.p99, 0)} | ${fmt(l.max, 0)} |`;
+  const rows = r.steps.map(
+    (s) =>
+      `| ${s.open} | ${fmt(s.startSeconds, 0)} s | ${fmt(s.rssMb, 0)} MB | ${s.freshRssMb !== undefined ? `${fmt(s.freshRssMb, 0)} MB` : '—'} | ${fmt(s.afterUpdatesRssMb, 0)} MB | ${s.cache.hits} / ${s.cache.misses} (size ${s.cache.size ?? 'n/a'}) | ${fmt(s.hold.p50, 0)} / ${fmt(s.hold.p99, 0)} ms | ${fmt(s.cancel.p50, 0)} / ${fmt(s.cancel.p99, 0)} ms | ${s.refused} |`,
+  );
   return [
-    `${r.orders} orders idle in picking on one worker (started in ${fmt(r.startSeconds, 0)} s); goal RSS ≤ 500 MB, Update p99 ≤ 1000 ms`,
+    `up to ${r.orders} orders idle on one worker (${fmt(r.shippedShare * 100, 0)} % of them in shipped, the rest in picking); goal RSS ≤ 500 MB, Update p99 ≤ 1000 ms; RSS with no order ${fmt(r.baselineRssMb, 0)} MB`,
     '',
-    `worker RSS ${fmt(r.rssMb, 0)} MB (baseline, no order yet: ${fmt(r.baselineRssMb, 0)} MB) · sticky cache during the Updates: ${r.cache.hits} hits, ${r.cache.misses} misses (hit rate ${fmt(r.cache.hitRate * 100, 0)} %), cache size ${r.cache.size ?? 'n/a'} · refused ${r.refused}`,
-    '',
-    '| Update | n | p50 ms | p99 ms | max ms |',
-    '|---|---|---|---|---|',
-    row('hold', r.hold),
-    row('cancel', r.cancel),
+    '| open orders | since start | worker RSS (took the intake) | fresh worker RSS | RSS after Updates | cache hits / misses | hold p50 / p99 | cancel p50 / p99 | unexpected answers |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows,
   ].join('\n');
 }

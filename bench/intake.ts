@@ -8,11 +8,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
-import { freePort } from '../infra/dev-server';
+import { freePort } from '../platform/dev-server';
 import { canonicalHash } from '../api/canonical';
 import { REQUEST_HASH_MEMO } from '../api/order-gateway';
-import type { orderWorkflow } from '../workflows/order/workflow';
-import { orderStartOptions } from '../workflows/start-options';
+import type { orderWorkflow } from '../workflows';
+import { orderStartOptions } from '../workflows/order/start-options';
 import { fmt, hex, latencies, sleep, type Cleanup, type Latencies } from './common';
 import { benchOrderInput } from './e2e';
 import { httpJson } from './http';

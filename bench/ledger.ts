@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
 import type { Knex } from 'knex';
-import { createKnex, dropDatabase, ensureDatabase, migrate } from '../infra/database';
+import { createKnex, dropDatabase, ensureDatabase, migrate } from '../platform/database';
 import { createLedger } from '../ledger';
 import type { Ledger } from '../ledger';
 import { closedLoop } from './ledger-load';

@@ -33,8 +33,8 @@ function hookExit(): void {
 }
 
 export function entryPath(kind: ProductKind): string {
-  // dist/bench/processes.js → dist/<kind>/main.js
-  return path.join(__dirname, '..', kind, 'main.js');
+  // dist/bench/processes.js → dist/<kind>/main.js; BENCH_PRODUCT_DIST: another build's dist/ (a before/after run).
+  return path.join(process.env.BENCH_PRODUCT_DIST ?? path.join(__dirname, '..'), kind, 'main.js');
 }
 
 export function spawnProduct(kind: ProductKind, env: Record<string, string>, cleanup: Cleanup, label: string = kind): ProductProcess {

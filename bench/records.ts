@@ -9,9 +9,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { createKnex } from '../infra/database';
+import { createKnex } from '../platform/database';
 import { createOrderRecords } from '../orders';
-import { orderWorkflowId, type OrderView } from '../workflows/types';
+import { orderWorkflowId, type OrderView } from '../domain/types';
 import { Cleanup, envInt, fmt, latencies, scratchDatabase, type Latencies } from './common';
 
 const SIZES = [10_000, 100_000];

@@ -18,10 +18,10 @@
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { createClosedOrdersCheck } from '../infra/workflow-state';
-import { createKnex } from '../infra/database';
-import { installRuntime } from '../infra/runtime';
-import { createLogger } from '../infra/logger';
+import { createClosedOrdersCheck } from '../clients/order-closed';
+import { createKnex } from '../platform/database';
+import { installRuntime } from '../platform/runtime';
+import { createLogger } from '../platform/logger';
 import { createLedger } from '../ledger/ledger';
 import { bundle, Cleanup, envInt, envIntOpt, fmt, pragmasFromEnv, scratchDatabase, startBenchDevServer } from './common';
 import { formatE2e, runE2eBench, type E2eReport } from './e2e';
@@ -107,6 +107,14 @@ async function main(): Promise<number> {
         idle = await runIdleBench({
           orders: envInt('BENCH_IDLE_ORDERS', 500),
           maxCachedWorkflows: envIntOpt('BENCH_IDLE_CACHE'),
+          steps: (process.env.BENCH_IDLE_STEPS ?? '').split(',').filter(Boolean).map(Number),
+          restart: process.env.BENCH_IDLE_RESTART === '1',
+          shippedShare: Number(process.env.BENCH_IDLE_SHIPPED_SHARE ?? '0'),
+          // BENCH_IDLE_WORKER_ENV: extra worker variables, e.g. WORKER_WORKFLOW_HEAP_MB=160,MALLOC_ARENA_MAX=2.
+          workerEnv: {
+            ...Object.fromEntries((process.env.BENCH_IDLE_WORKER_ENV ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+            ...(process.env.BENCH_IDLE_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_IDLE_WORKER_NODE_OPTIONS } : {}),
+          },
           address: server.address,
           databaseUrl,
           cleanup: idleCleanup,

@@ -1,5 +1,5 @@
 /**
- * What a channel may list of a SKU (DESIGN §12), pure:
+ * What a channel may list of a SKU (docs/design.md §12), pure:
  *   available = max(0, min(maxListed, floor(ATP × (1 − bufferPercent/100)) − bufferUnits))
  *   ATP       = Σ (on_hand − reserved) over the channel's active warehouses − safetyStock
  * The percentage is held in basis points so the floor is exact integer arithmetic

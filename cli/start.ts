@@ -4,18 +4,19 @@
  */
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { createApp } from '../api/app';
+import { composeApi } from '../app/api';
 import { ConfigError, loadConfig, type Config } from '../config/config';
-import { prepareDatabase } from '../infra/database';
-import { SQLITE_FAST_PRAGMAS, startDevServer, type DevServer } from '../infra/dev-server';
-import { createLogger, type Logger } from '../infra/logger';
-import { installRuntime } from '../infra/runtime';
-import { registerSearchAttributes } from '../infra/search-attributes';
-import { createStockWaker } from '../infra/stock-waker';
-import { connectCoreServices, onShutdown, serveHttp } from '../infra/services';
-import { findTemporalCli, PROJECT_ROOT } from '../infra/temporal-cli';
-import { connectionOptions, temporalAnswers } from '../infra/temporal-connection';
-import { startWorkerService } from '../worker/worker-service';
+import { prepareDatabase } from '../platform/database';
+import { SQLITE_FAST_PRAGMAS, startDevServer, type DevServer } from '../platform/dev-server';
+import { createLogger, type Logger } from '../platform/logger';
+import { installRuntime } from '../platform/runtime';
+import { registerSearchAttributes } from '../platform/search-attributes';
+import { connectCoreServices } from '../app/services';
+import { serveHttp } from '../platform/http-server';
+import { onShutdown } from '../platform/shutdown';
+import { findTemporalCli, PROJECT_ROOT } from '../platform/temporal-cli';
+import { connectionOptions, temporalAnswers } from '../platform/temporal-connection';
+import { startWorkerService } from '../app/worker-service';
 
 function isLocal(address: string): boolean {
   return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+$/.test(address);
@@ -66,16 +67,7 @@ async function main(): Promise<void> {
   const devServer = await ensureTemporal(config, log);
   const core = await connectCoreServices(config, log);
   const worker = await startWorkerService(config, core, log);
-  const stockWaker = createStockWaker({ client: core.client, taskQueue: config.taskQueue, log: log, findWaiting: (sku) => core.ledger.ordersAwaiting(sku) });
-  const app = createApp({
-    config,
-    ledger: core.ledger,
-    records: core.records,
-    returns: core.returns,
-    knex: core.knex,
-    client: core.client,
-    stockWaker,
-    logger: log.child({ service: 'api' }),
+  const app = composeApi(config, core, log.child({ service: 'api' }), {
     metricsSources: config.metricsPort ? [`http://127.0.0.1:${config.metricsPort}/metrics`, ...config.metricsSources] : config.metricsSources,
   });
   const server = await serveHttp(app, config.port, config.security.host, log);
@@ -96,7 +88,6 @@ async function main(): Promise<void> {
 
   const shutdown = onShutdown(log, config.shutdownGraceMs + 15_000, async () => {
     await server.close(config.shutdownGraceMs);
-    await stockWaker.drain();
     await worker.stop();
     await core.close();
     await devServer?.stop();

@@ -1,13 +1,19 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { MAX_LINE_QUANTITY } from '../ledger/limits';
+import { MAX_LINE_QUANTITY } from '../domain/limits';
+import type { OrderTimeouts } from '../domain/types';
 import { parseDuration } from './duration';
 import { INTEGRATION_SHAPE, integrationConfig, type IntegrationConfig } from './integration';
 import { SECURITY_SHAPE, securityConfig, type SecurityConfig } from './security';
 import { RATE_LIMIT_SHAPE, rateLimitConfig, type RateLimitConfig } from './rate-limits';
+import { destinationProblem, OUTBOUND_SHAPE, outboundConfig, type OutboundConfig } from './outbound';
+import { keyFingerprint } from '../api/key-fingerprint';
+import { authFailuresPerMinute, HYGIENE_SHAPE } from './hygiene';
+import { ROLES, type KeyScope, type Role } from '../domain/principal';
+import { apiKeysSchema } from './api-keys';
+import { SECRETS_SHAPE, secretsConfig, type SecretsConfig } from './secrets';
 
-export type Role = 'system' | 'support' | 'ops' | 'admin';
-export const ROLES: readonly Role[] = ['system', 'support', 'ops', 'admin'];
+export { ROLES, type Role };
 export type AdapterMode = 'simulated' | 'manual';
 
 const duration = (fallback: string, allowZero = false) =>
@@ -28,25 +34,6 @@ const bool = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
     .optional()
     .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
-
-const apiKeys = z
-  .string()
-  .optional()
-  .transform((value, ctx) => {
-    const keys = new Map<string, Role>();
-    if (value === undefined || value.trim() === '') return keys;
-    for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
-      const at = entry.lastIndexOf(':');
-      const key = entry.slice(0, at);
-      const role = entry.slice(at + 1) as Role;
-      if (at <= 0 || !ROLES.includes(role)) {
-        ctx.addIssue({ code: 'custom', message: `entry "${entry.replace(/^(.{3}).*(:.*)$/, '$1…$2')}" must be key:role with role one of ${ROLES.join('|')}` });
-        return z.NEVER;
-      }
-      keys.set(key, role);
-    }
-    return keys;
-  });
 
 const url = (fallback: string) =>
   z
@@ -71,7 +58,7 @@ const schema = z.object({
   TEMPORAL_UI_PORT: port(8233),
   TASK_QUEUE: z.string().min(1).default('fulfillment'),
   PORT: port(3000),
-  API_KEYS: apiKeys,
+  API_KEYS: apiKeysSchema,
   WAREHOUSE_MODE: z.enum(['simulated', 'manual']).default('simulated'),
   CARRIER_MODE: z.enum(['simulated', 'manual']).default('simulated'),
   SIMULATED_DELAY: duration('2s', true),
@@ -81,6 +68,8 @@ const schema = z.object({
   DELIVERY_TIMEOUT: duration('14d'),
   ATTENTION_TIMEOUT: duration('72h'),
   RETURN_TIMEOUT: duration('30d'),
+  TRANSFER_TIMEOUT: duration('14d'),
+  PROMISE_INTERVAL: duration('2s'),
   REAPER_INTERVAL: duration('30s'),
   CURSOR_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SHUTDOWN_GRACE: duration('30s'),
@@ -99,24 +88,22 @@ const schema = z.object({
   WEBHOOK_RETRY_BASE: duration('10s'),
   WEBHOOK_RETRY_MAX: duration('1h'),
   AVAILABILITY_EVENT_WINDOW: duration('2s'),
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  // docs/design.md §19: 10,000 idle orders in 500 MB; memory follows the cache, so both are bounded.
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+  WORKER_WORKFLOW_HEAP_MB: z.coerce.number().int().min(64).max(65_536).default(256),
   MAX_UNITS_PER_ORDER: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
   MAX_UNITS_PER_LINE: z.coerce.number().int().min(1).max(MAX_LINE_QUANTITY, `must be at most ${MAX_LINE_QUANTITY} (the ledger's line maximum)`).default(MAX_LINE_QUANTITY),
   ...SECURITY_SHAPE,
   ...INTEGRATION_SHAPE,
   ...RATE_LIMIT_SHAPE,
+  ...SECRETS_SHAPE,
+  ...OUTBOUND_SHAPE,
+  ...HYGIENE_SHAPE,
 });
 
 type Parsed = z.output<typeof schema>;
 
-/** The timeouts an order workflow runs with, fixed at its start so replays agree. */
-export interface OrderTimeouts {
-  backorderMs: number;
-  pickMs: number;
-  packMs: number;
-  deliveryMs: number;
-  attentionMs: number;
-}
+export type { OrderTimeouts };
 
 export interface Config {
   nodeEnv: Parsed['NODE_ENV'];
@@ -134,12 +121,18 @@ export interface Config {
   taskQueue: string;
   port: number;
   apiKeys: Map<string, Role>;
+  /** The scope of each scoped system key in API_KEYS (docs/design.md §20); unscoped keys are absent. */
+  apiKeyScopes: Map<string, KeyScope>;
   warehouseMode: AdapterMode;
   carrierMode: AdapterMode;
   simulatedDelayMs: number;
   timeouts: OrderTimeouts;
-  /** How long an authorized return waits for its parcel before it expires (DESIGN §13). */
+  /** How long an authorized return waits for its parcel before it expires (docs/design.md §13). */
   returns: { timeoutMs: number };
+  /** How long a transfer may be in transit before it needs attention (docs/design.md §15). */
+  transfers: { timeoutMs: number };
+  /** How often promise dates are recomputed (docs/design.md §15: within 5 s of a change). */
+  promiseIntervalMs: number;
   reaperIntervalMs: number;
   shutdownGraceMs: number;
   /** Where the Temporal runtime serves its Prometheus metrics (0 = not at all). */
@@ -155,12 +148,20 @@ export interface Config {
   security: SecurityConfig;
   /** Signs GET /orders cursors; every API replica needs the same one. */
   cursorSecret: string;
-  /** Warehouses and the carrier over HTTP (DESIGN §10). */
+  /** Warehouses and the carrier over HTTP (docs/design.md §10). */
   integration: IntegrationConfig;
+  /** SECRETS_KEY, SIGNING_SECRET_GRACE, CARRIER_SECRET (docs/design.md §20). */
+  secrets: SecretsConfig;
+  /** Where outbound requests (webhooks, warehouses, the carrier) may connect (docs/design.md §20). */
+  outbound: OutboundConfig;
+  /** AUTH_FAILURES_PER_MINUTE: 401s per client address per minute before its key-bearing requests get 429 (0 = unlimited). */
+  authFailuresPerMinute: number;
   /** The most units one order, and one of its lines, may ask for: at intake and in edits. */
   limits: UnitLimits;
-  /** The worker's sticky workflow cache (Worker option maxCachedWorkflows): memory against replays; default the SDK's, from the heap size. */
-  workerMaxCachedWorkflows?: number;
+  /** The worker's sticky workflow cache (Worker option maxCachedWorkflows): memory against replays. */
+  workerMaxCachedWorkflows: number;
+  /** The V8 heap limit of the worker's workflow thread, in MB (worker/workflow-heap.ts). */
+  workerWorkflowHeapMb: number;
   /** Write requests per minute per caller, by role (docs/rate-limits.md). */
   rateLimits: RateLimitConfig;
 }
@@ -185,11 +186,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = result.data;
-  if (e.NODE_ENV === 'production' && e.API_KEYS.size === 0) {
-    throw new ConfigError(['API_KEYS: required when NODE_ENV=production (format key1:system,key2:support)']);
-  }
+  const production = productionProblems(e);
+  if (production.length > 0) throw new ConfigError(production);
   const integration = integrationConfig(e);
   if (Array.isArray(integration)) throw new ConfigError(integration);
+  const secrets = secretsConfig(e);
+  const outbound = outboundConfig(e);
+  const carrierProblem = e.CARRIER_URL === undefined ? undefined : destinationProblem(e.CARRIER_URL, outbound);
+  if (carrierProblem) throw new ConfigError([`CARRIER_URL: ${carrierProblem}`]);
   if (e.WEBHOOK_RETRY_BASE > e.WEBHOOK_RETRY_MAX) throw new ConfigError(['WEBHOOK_RETRY_BASE: must not be longer than WEBHOOK_RETRY_MAX']);
   return {
     nodeEnv: e.NODE_ENV,
@@ -206,7 +210,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     taskQueue: e.TASK_QUEUE,
     port: e.PORT,
-    apiKeys: e.API_KEYS,
+    apiKeys: new Map([...e.API_KEYS].map(([key, grant]) => [key, grant.role])),
+    apiKeyScopes: new Map([...e.API_KEYS].flatMap(([key, grant]) => (grant.scope ? [[key, grant.scope] as const] : []))),
     warehouseMode: e.WAREHOUSE_MODE,
     carrierMode: e.CARRIER_MODE,
     simulatedDelayMs: e.SIMULATED_DELAY,
@@ -218,6 +223,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       attentionMs: e.ATTENTION_TIMEOUT,
     },
     returns: { timeoutMs: e.RETURN_TIMEOUT },
+    transfers: { timeoutMs: e.TRANSFER_TIMEOUT },
+    promiseIntervalMs: e.PROMISE_INTERVAL,
     reaperIntervalMs: e.REAPER_INTERVAL,
     shutdownGraceMs: e.SHUTDOWN_GRACE,
     metricsPort: e.METRICS_PORT,
@@ -233,14 +240,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       availabilityWindowMs: e.AVAILABILITY_EVENT_WINDOW,
     },
     security: securityConfig({ ...e, authOn: e.API_KEYS.size > 0, temporalUiUrl: e.TEMPORAL_UI_URL }),
-    // A cursor only pages the caller's own query, so a secret derived from the shared database
-    // URL is enough to make forged cursors fail fast; set CURSOR_SECRET to rotate it.
+    // Development only (production requires CURSOR_SECRET): a secret derived from the database
+    // URL makes forged cursors fail fast, but anyone holding cursors could test password guesses.
     cursorSecret: e.CURSOR_SECRET ?? createHash('sha256').update(`order-list-cursor:${e.DATABASE_URL}`).digest('hex'),
     integration,
+    secrets,
+    outbound,
+    authFailuresPerMinute: authFailuresPerMinute(e),
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+    workerWorkflowHeapMb: e.WORKER_WORKFLOW_HEAP_MB,
     limits: { maxUnitsPerOrder: e.MAX_UNITS_PER_ORDER, maxUnitsPerLine: e.MAX_UNITS_PER_LINE },
     rateLimits: rateLimitConfig(e),
   };
+}
+
+/** API keys shorter than this are refused in production (docs/design.md §20). */
+export const MIN_PRODUCTION_KEY_LENGTH = 32;
+
+/** What NODE_ENV=production requires beyond the schema (docs/design.md §20, "Hygiene"), each naming its variable. */
+function productionProblems(e: Parsed): string[] {
+  if (e.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  if (e.API_KEYS.size === 0) problems.push('API_KEYS: required when NODE_ENV=production (format key1:system,key2:support)');
+  const short = [...e.API_KEYS.keys()].map((key, i) => ({ key, i })).filter(({ key }) => key.length < MIN_PRODUCTION_KEY_LENGTH);
+  if (short.length > 0) {
+    const which = short.map(({ key, i }) => `entry ${i + 1} (${keyFingerprint(key)})`).join(', ');
+    problems.push(`API_KEYS: keys must be at least ${MIN_PRODUCTION_KEY_LENGTH} characters when NODE_ENV=production; too short: ${which} (e.g. \`openssl rand -hex 24\`)`);
+  }
+  if (e.SECRETS_KEY === undefined) {
+    problems.push('SECRETS_KEY: required when NODE_ENV=production (32 bytes in base64, e.g. `openssl rand -base64 32`): webhook and warehouse signing secrets are stored encrypted with it');
+  }
+  if (e.CURSOR_SECRET === undefined) problems.push('CURSOR_SECRET: required when NODE_ENV=production (at least 16 characters, the same on every API replica, e.g. `openssl rand -hex 32`)');
+  return problems;
 }
 
 /** The variables loadConfig reads: compose validation checks against this list. */

@@ -1,5 +1,5 @@
 /**
- * INTEGRATION_SECRET and CARRIER_URL (DESIGN §10): their zod schemas, merged into
+ * INTEGRATION_SECRET and CARRIER_URL (docs/design.md §10): their zod schemas, merged into
  * config/config.ts's one schema, and the derived section of the Config. Nothing here reads
  * the environment.
  */
@@ -44,9 +44,9 @@ export const carrierUrlSchema = z
 export const INTEGRATION_SHAPE = { INTEGRATION_SECRET: integrationSecretSchema, CARRIER_URL: carrierUrlSchema };
 
 /** The section, or the problems (each naming its variable) when the variables do not fit together. */
-export function integrationConfig(e: { INTEGRATION_SECRET?: string; CARRIER_URL?: string }): IntegrationConfig | string[] {
-  if (e.CARRIER_URL !== undefined && e.INTEGRATION_SECRET === undefined) {
-    return ['INTEGRATION_SECRET: required when CARRIER_URL is set (messages to the carrier are signed with it)'];
+export function integrationConfig(e: { INTEGRATION_SECRET?: string; CARRIER_URL?: string; CARRIER_SECRET?: string }): IntegrationConfig | string[] {
+  if (e.CARRIER_URL !== undefined && e.INTEGRATION_SECRET === undefined && e.CARRIER_SECRET === undefined) {
+    return ['INTEGRATION_SECRET: required when CARRIER_URL is set and CARRIER_SECRET is not (messages to the carrier are signed with one of them)'];
   }
   const section = { carrierUrl: e.CARRIER_URL } as IntegrationConfig;
   Object.defineProperty(section, 'secret', { value: e.INTEGRATION_SECRET, enumerable: false });

@@ -1,5 +1,5 @@
 /**
- * The data-protection and safe-default variables (DESIGN section 14): their zod schemas,
+ * The data-protection and safe-default variables (docs/design.md §14): their zod schemas,
  * merged into config/config.ts's one schema, and the derived section of the Config.
  * Nothing here reads the environment.
  */

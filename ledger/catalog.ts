@@ -9,6 +9,8 @@ interface WarehouseRow {
   priority: number;
   active: boolean;
   fulfillment_url: string | null;
+  countries: string[] | null;
+  daily_capacity: number | null;
 }
 
 interface SkuRow {
@@ -18,7 +20,26 @@ interface SkuRow {
   safety_stock: number;
 }
 
-const toWarehouse = (r: WarehouseRow): Warehouse => ({ id: r.id, name: r.name, priority: r.priority, active: r.active, fulfillmentUrl: r.fulfillment_url });
+const toWarehouse = (r: WarehouseRow): Warehouse => ({
+  id: r.id,
+  name: r.name,
+  priority: r.priority,
+  active: r.active,
+  fulfillmentUrl: r.fulfillment_url,
+  ...(r.countries === null ? {} : { countries: r.countries }),
+  ...(r.daily_capacity === null ? {} : { dailyCapacity: r.daily_capacity }),
+});
+const WAREHOUSE_COLUMNS = ['id', 'name', 'priority', 'active', 'fulfillment_url', 'countries', 'daily_capacity'];
+
+/** Sourcing's fields (docs/design.md §17); the API names the field, this is the last line of defence. */
+function checkSourcingFields(input: WarehouseInput): void {
+  if (input.countries != null && (!Array.isArray(input.countries) || input.countries.some((c) => typeof c !== 'string' || !/^[A-Z]{2}$/.test(c)))) {
+    throw new TypeError('countries must be ISO alpha-2 codes');
+  }
+  if (input.dailyCapacity != null && !(Number.isInteger(input.dailyCapacity) && input.dailyCapacity >= 0 && input.dailyCapacity <= 1e9)) {
+    throw new LedgerError('INVALID_QUANTITY', 'daily capacity must be a whole number from 0', { dailyCapacity: input.dailyCapacity });
+  }
+}
 const toSku = (r: SkuRow): Sku => ({ sku: r.sku, name: r.name, reorderPoint: r.reorder_point, safetyStock: r.safety_stock });
 
 function requireText(value: unknown, what: string): asserts value is string {
@@ -39,24 +60,31 @@ export async function upsertWarehouse(knex: Knex, input: WarehouseInput): Promis
     const problem = peerUrlProblem(input.fulfillmentUrl);
     if (problem) throw new TypeError(`fulfillment URL ${problem}`);
   }
+  checkSourcingFields(input);
   const priority = input.priority ?? null;
   const active = input.active ?? null;
+  const setCountries = input.countries !== undefined;
+  const countries = input.countries ? [...new Set(input.countries)].sort() : null;
+  const setCapacity = input.dailyCapacity !== undefined;
   // undefined keeps the stored URL, null clears it: coalesce cannot tell them apart, a flag does.
   const setUrl = input.fulfillmentUrl !== undefined;
   const url = input.fulfillmentUrl ?? null;
   const { rows } = await knex.raw<{ rows: Array<WarehouseRow & { created: boolean }> }>(
-    `INSERT INTO warehouses (id, name, priority, active, fulfillment_url) VALUES (?, ?, coalesce(?::integer, 100), coalesce(?::boolean, true), ?::text)
+    `INSERT INTO warehouses (id, name, priority, active, fulfillment_url, countries, daily_capacity)
+     VALUES (?, ?, coalesce(?::integer, 100), coalesce(?::boolean, true), ?::text, ?::text[], ?::integer)
      ON CONFLICT (id) DO UPDATE SET name = excluded.name,
        priority = coalesce(?::integer, warehouses.priority), active = coalesce(?::boolean, warehouses.active),
-       fulfillment_url = CASE WHEN ?::boolean THEN excluded.fulfillment_url ELSE warehouses.fulfillment_url END
-     RETURNING id, name, priority, active, fulfillment_url, (xmax = 0) AS created`,
-    [input.id, input.name, priority, active, url, priority, active, setUrl],
+       fulfillment_url = CASE WHEN ?::boolean THEN excluded.fulfillment_url ELSE warehouses.fulfillment_url END,
+       countries = CASE WHEN ?::boolean THEN excluded.countries ELSE warehouses.countries END,
+       daily_capacity = CASE WHEN ?::boolean THEN excluded.daily_capacity ELSE warehouses.daily_capacity END
+     RETURNING ${WAREHOUSE_COLUMNS.join(', ')}, (xmax = 0) AS created`,
+    [input.id, input.name, priority, active, url, countries, input.dailyCapacity ?? null, priority, active, setUrl, setCountries, setCapacity],
   );
   return { warehouse: toWarehouse(rows[0]), created: rows[0].created };
 }
 
 export async function listWarehouses(knex: Knex): Promise<Warehouse[]> {
-  const rows = await knex('warehouses').select<WarehouseRow[]>('id', 'name', 'priority', 'active', 'fulfillment_url').orderBy([
+  const rows = await knex('warehouses').select<WarehouseRow[]>(WAREHOUSE_COLUMNS).orderBy([
     { column: 'priority' },
     { column: 'id' },
   ]);

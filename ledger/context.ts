@@ -2,12 +2,12 @@ import type { WarehouseStock } from './allocate';
 import type { OrderLine, ReservationStatus } from './types';
 
 /** `closed`: the whole demand shipped; like `released`, it awaits nothing. */
-export type OrderStatus = 'open' | 'released' | 'closed';
+export type LedgerOrderStatus = 'open' | 'released' | 'closed';
 
 /** What ledger_context() returns: everything a write plans from, read in one snapshot. */
 export interface LedgerContext {
   stored: StoredResult | null;
-  order: { version: number; status: OrderStatus } | null;
+  order: { version: number; status: LedgerOrderStatus } | null;
   demand: OrderLine[];
   reservations: Array<{ warehouseId: string; sku: string; status: ReservationStatus; quantity: number }>;
   returned: Array<{ warehouseId: string; sku: string; quantity: number }>;

@@ -1,3 +1,4 @@
+import { LEDGER_ERROR_CODES } from '../domain/failure-types';
 import type { LedgerErrorCode } from './types';
 
 /** A refusal the caller can act on (bad input, unknown ids, not enough stock). */
@@ -13,6 +14,11 @@ export class LedgerError extends Error {
   }
 }
 
+/** A LedgerError (also one from another copy of the module, recognised by name and code). */
 export function isLedgerError(err: unknown): err is LedgerError {
-  return err instanceof LedgerError;
+  if (err instanceof LedgerError) return true;
+  const e = err as { name?: unknown; code?: unknown } | null;
+  return (
+    err instanceof Error && e?.name === 'LedgerError' && typeof e.code === 'string' && (LEDGER_ERROR_CODES as readonly string[]).includes(e.code)
+  );
 }

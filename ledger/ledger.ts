@@ -20,7 +20,7 @@ export function createLedger(knex: Knex): Ledger {
     catalogFacts: (skus) => catalogFacts(knex, skus),
     receive: (input) => receive(knex, input),
     adjust: (input) => adjust(knex, input),
-    reserve: (orderId, lines, key) => reserve(knex, orderId, lines, key),
+    reserve: (orderId, lines, key, opts) => reserve(knex, orderId, lines, key, opts),
     reserveMore: (orderId, key, opts) => reserveMore(knex, orderId, key, opts),
     release: (orderId, key, opts) => release(knex, orderId, key, opts),
     ship: (orderId, key, opts) => ship(knex, orderId, key, opts),

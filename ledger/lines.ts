@@ -1,10 +1,10 @@
 import { LedgerError } from './errors';
-import { MAX_LINE_QUANTITY, MAX_QUANTITY } from './limits';
+import { MAX_LINE_QUANTITY, MAX_LEDGER_QUANTITY } from '../domain/limits';
 import type { Allocation, OrderLine } from './types';
 
-export { MAX_QUANTITY };
+export { MAX_LEDGER_QUANTITY };
 
-export function isQuantity(value: unknown, max = MAX_QUANTITY): value is number {
+export function isQuantity(value: unknown, max = MAX_LEDGER_QUANTITY): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= max;
 }
 
@@ -31,7 +31,7 @@ export function mergeLines(lines: readonly OrderLine[]): OrderLine[] {
     totals.set(line.sku, (totals.get(line.sku) ?? 0) + line.quantity);
   }
   const merged = [...totals].map(([sku, quantity]) => ({ sku, quantity })).sort((a, b) => compareIds(a.sku, b.sku));
-  const tooBig = merged.find((l) => l.quantity > MAX_QUANTITY);
+  const tooBig = merged.find((l) => l.quantity > MAX_LEDGER_QUANTITY);
   if (tooBig) throw new LedgerError('INVALID_QUANTITY', `quantity of ${tooBig.sku} is too large`, { ...tooBig });
   return merged;
 }

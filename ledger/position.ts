@@ -1,5 +1,5 @@
 import { mergeAllocations, sumBySku } from './lines';
-import type { LedgerContext, OrderStatus } from './context';
+import type { LedgerContext, LedgerOrderStatus } from './context';
 import type { Allocation, OrderLine, ReservationStatus } from './types';
 
 export interface OrderPosition {
@@ -34,7 +34,7 @@ export function orderPosition(ctx: LedgerContext, demand: readonly OrderLine[], 
  * left to hold has shipped its whole demand: it closes, which takes its demand out of
  * the index receipts and ordersAwaiting() read. Other statuses are left as they are.
  */
-export function statusAfter(current: OrderStatus | undefined, held: readonly Allocation[], remainder: readonly OrderLine[]): OrderStatus | undefined {
+export function statusAfter(current: LedgerOrderStatus | undefined, held: readonly Allocation[], remainder: readonly OrderLine[]): LedgerOrderStatus | undefined {
   if (current !== 'open') return current;
   return held.length === 0 && remainder.length === 0 ? 'closed' : 'open';
 }

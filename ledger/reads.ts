@@ -99,17 +99,20 @@ export async function reservations(knex: Knex, orderId: string): Promise<Reserva
 }
 
 /**
- * Open orders whose demand for the SKU exceeds what they hold or shipped, oldest order
- * first. `d.open` lets it read the partial index of open demand only: closed and
- * released orders cost nothing however many there are.
+ * Open orders whose demand for the SKU exceeds what they hold or shipped, in the order of the
+ * queue for scarce stock (docs/design.md §17, domain/waiting-queue.ts: earliest ship-by, none
+ * after, then waiting since; an order not in the queue by when it was placed), so the stock
+ * waker wakes the one entitled to the units first. `d.open` lets it read the partial index of
+ * open demand only: closed and released orders cost nothing however many there are.
  */
 export const ORDERS_AWAITING_SQL = `SELECT d.order_id
   FROM order_demands d
   JOIN ledger_orders o ON o.order_id = d.order_id AND o.status = 'open'
+  LEFT JOIN ledger_sku_waits w ON w.sku = d.sku AND w.order_id = d.order_id
  WHERE d.sku = ? AND d.open
    AND d.quantity > coalesce((SELECT sum(r.quantity) FROM reservations r
                                WHERE r.order_id = d.order_id AND r.sku = d.sku AND r.status IN ('held', 'shipped')), 0)
- ORDER BY o.created_at, d.order_id`;
+ ORDER BY w.ship_by IS NULL, w.ship_by, coalesce(w.waiting_since, o.created_at), d.order_id`;
 
 export async function ordersAwaiting(knex: Knex, sku: string): Promise<string[]> {
   const { rows } = await knex.raw<{ rows: Array<{ order_id: string }> }>(ORDERS_AWAITING_SQL, [sku]);

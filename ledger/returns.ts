@@ -1,5 +1,5 @@
 /**
- * A customer return received after delivery (DESIGN §13): the restocked units go back on hand
+ * A customer return received after delivery (docs/design.md §13): the restocked units go back on hand
  * at the warehouse that received the parcel, which need not be the one that shipped them.
  */
 import type { Knex } from 'knex';

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { LedgerContext } from './context';
 import { LedgerError } from './errors';
 import { requestHash } from './idempotency';
-import { isQuantity, MAX_QUANTITY } from './lines';
+import { isQuantity, MAX_LEDGER_QUANTITY } from './lines';
 import type { BalanceChange } from './store';
 import type { WarehouseLevel } from './types';
 import { requireKey, runWrite } from './write';
@@ -29,7 +29,7 @@ export async function receive(
   input: { warehouseId: string; sku: string; quantity: number; reference?: string; key: string },
 ): Promise<LevelResult> {
   if (!isQuantity(input.quantity)) {
-    throw new LedgerError('INVALID_QUANTITY', `quantity must be a whole number from 1 to ${MAX_QUANTITY}`, { quantity: input.quantity });
+    throw new LedgerError('INVALID_QUANTITY', `quantity must be a whole number from 1 to ${MAX_LEDGER_QUANTITY}`, { quantity: input.quantity });
   }
   const reference = input.reference ?? null;
   return balanceWrite(
@@ -46,8 +46,8 @@ export async function adjust(
   input: { warehouseId: string; sku: string; delta: number; reason: string; key: string },
 ): Promise<LevelResult> {
   const { delta } = input;
-  if (typeof delta !== 'number' || !Number.isInteger(delta) || delta === 0 || Math.abs(delta) > MAX_QUANTITY) {
-    throw new LedgerError('INVALID_QUANTITY', `delta must be a non-zero whole number within ±${MAX_QUANTITY}`, { delta });
+  if (typeof delta !== 'number' || !Number.isInteger(delta) || delta === 0 || Math.abs(delta) > MAX_LEDGER_QUANTITY) {
+    throw new LedgerError('INVALID_QUANTITY', `delta must be a non-zero whole number within ±${MAX_LEDGER_QUANTITY}`, { delta });
   }
   return balanceWrite(
     knex,

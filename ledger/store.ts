@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { LedgerError } from './errors';
-import type { ContextRequest, LedgerContext, OrderStatus, StoredResult } from './context';
+import type { ContextRequest, LedgerContext, LedgerOrderStatus, StoredResult } from './context';
 import type { MovementKind, OrderLine, ReservationStatus } from './types';
 
 /** One balance row change and the movement that records it. */
@@ -25,7 +25,7 @@ export interface ReservationTransition {
 
 /** What a write does, decided in TypeScript from a LedgerContext. */
 export interface ApplyPlan {
-  orderStatus?: OrderStatus;
+  orderStatus?: LedgerOrderStatus;
   /** The order's whole demand after this write (replaces the stored one). */
   demand?: OrderLine[];
   changes?: BalanceChange[];
@@ -36,6 +36,13 @@ export interface ApplyPlan {
   backorderExclude?: string[];
   /** Omitted: the first change's new balance is the result. */
   result?: unknown;
+  /**
+   * Warehouses with a daily capacity this write places the order at for the first time, and
+   * the count of fulfillments opened there today the plan was made from (docs/design.md §17).
+   */
+  opened?: Array<{ warehouseId: string; expected: number }>;
+  /** The order's place in the scarce stock queue after this write (ledger/waiting.ts). */
+  waits?: { orderId: string; shipBy: string | null; skus: string[]; stale: Array<{ orderId: string; sku: string }> };
 }
 
 export interface ApplyRequest {
@@ -133,17 +140,27 @@ export async function applyPlan(db: Knex | Knex.Transaction, req: ApplyRequest, 
     backordered_skus: plan.backorderedSkus ?? [],
     backorder_exclude: plan.backorderExclude ?? [],
     result: plan.result === undefined ? null : plan.result,
+    opened: (plan.opened ?? []).map((o) => ({ warehouse_id: o.warehouseId, expected: o.expected })),
+    waits: plan.waits
+      ? { order_id: plan.waits.orderId, ship_by: plan.waits.shipBy, skus: plan.waits.skus, stale: plan.waits.stale.map((x) => ({ order_id: x.orderId, sku: x.sku })) }
+      : null,
   };
-  const { rows } = await db.raw<{ rows: Array<{ r: ApplyOutcome }> }>('SELECT ledger_apply(?::jsonb) AS r', [JSON.stringify(doc)]);
+  // Only a sourced write pays for the counter rows and the queue.
+  const fn = doc.opened.length > 0 || doc.waits ? 'ledger_apply_sourced' : 'ledger_apply';
+  const { rows } = await db.raw<{ rows: Array<{ r: ApplyOutcome }> }>(`SELECT ${fn}(?::jsonb) AS r`, [JSON.stringify(doc)]);
   return rows[0].r;
 }
 
-/** ledger_reserve_single(): the whole reservation in one round trip, or `fallback` to the planner. */
+/**
+ * ledger_reserve_single() (through ledger_reserve_single_sourced(), which hands over to the
+ * planner while any warehouse has a daily capacity): the whole reservation in one round trip,
+ * or `fallback` to the planner.
+ */
 export async function reserveSingle(
   db: Knex,
   req: { op: string; key: string; hash: string; orderId: string; lines: OrderLine[] },
 ): Promise<ApplyOutcome | { fallback: true }> {
-  const { rows } = await db.raw<{ rows: Array<{ r: ApplyOutcome | { fallback: true } }> }>('SELECT ledger_reserve_single(?::jsonb) AS r', [
+  const { rows } = await db.raw<{ rows: Array<{ r: ApplyOutcome | { fallback: true } }> }>('SELECT ledger_reserve_single_sourced(?::jsonb) AS r', [
     JSON.stringify({ key: req.key, op: req.op, hash: req.hash, order_id: req.orderId, lines: req.lines }),
   ]);
   return rows[0].r;

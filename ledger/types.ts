@@ -1,22 +1,25 @@
 /** Public shapes of the stock ledger. Pure types: safe to `import type` from workflow code. */
+import type { Allocation, OrderLine, SourcingOutcome, SourcingRule } from '../domain/types';
+import type { LedgerErrorCode } from '../domain/failure-types';
 
-export interface OrderLine {
-  sku: string;
-  quantity: number;
-}
-
-/** Units of one SKU held (or shipped) for an order at one warehouse. */
-export interface Allocation {
-  warehouseId: string;
-  sku: string;
-  quantity: number;
-}
+export type { Allocation, LedgerErrorCode, OrderLine };
 
 /** The order's whole position after a reserve / reserveMore call (cumulative, not the delta). */
 export interface ReserveResult {
   allocations: Allocation[];
   /** Units that no active warehouse could hold yet, per SKU (empty when fully reserved). */
   backordered: OrderLine[];
+  /** How this call decided where units go (docs/design.md §17); absent when it had nothing to place. */
+  sourcing?: SourcingOutcome;
+}
+
+/** What a reservation sources by: the order's rule and where it ships to. */
+export interface SourcingOptions {
+  sourcing?: SourcingRule;
+  /** Ship-to country, ISO alpha-2. */
+  country?: string;
+  /** ISO 8601: the order's ship-by, its place in the queue for scarce stock (docs/design.md §17). */
+  shipBy?: string;
 }
 
 /** An order edit: its new whole position, and what this call released and newly held. */
@@ -27,8 +30,12 @@ export interface Warehouse {
   name: string;
   priority: number;
   active: boolean;
-  /** Where its fulfillment requests go (DESIGN §10); null: the warehouse runs on WAREHOUSE_MODE. */
+  /** Where its fulfillment requests go (docs/design.md §10); null: the warehouse runs on WAREHOUSE_MODE. */
   fulfillmentUrl: string | null;
+  /** ISO alpha-2 codes it ships to fast and cheaply (docs/design.md §17). */
+  countries?: string[];
+  /** Fulfillments it can open per UTC day. */
+  dailyCapacity?: number;
 }
 
 export interface WarehouseInput {
@@ -37,13 +44,17 @@ export interface WarehouseInput {
   priority?: number;
   active?: boolean;
   fulfillmentUrl?: string | null;
+  /** null clears the list. */
+  countries?: string[] | null;
+  /** null: no limit. */
+  dailyCapacity?: number | null;
 }
 
 export interface Sku {
   sku: string;
   name: string;
   reorderPoint: number;
-  /** Units no channel is offered (DESIGN §12). */
+  /** Units no channel is offered (docs/design.md §12). */
   safetyStock: number;
 }
 
@@ -62,7 +73,7 @@ export interface SkuLevels {
   levels: WarehouseLevel[];
 }
 
-export type MovementKind = 'receipt' | 'adjustment' | 'reserve' | 'release' | 'ship' | 'return';
+export type MovementKind = 'receipt' | 'adjustment' | 'reserve' | 'release' | 'ship' | 'return' | 'transfer_out' | 'transfer_in';
 
 export interface Movement {
   id: string;
@@ -114,7 +125,13 @@ export type ReconciliationProblem =
   | { kind: 'on_hand_mismatch'; warehouseId: string; sku: string; balance: number; movements: number }
   | { kind: 'reserved_mismatch'; warehouseId: string; sku: string; balance: number; movements: number }
   | { kind: 'reserved_vs_held'; warehouseId: string; sku: string; reserved: number; held: number }
-  | { kind: 'held_for_closed_order'; orderId: string; warehouseId: string; sku: string; quantity: number };
+  | { kind: 'held_for_closed_order'; orderId: string; warehouseId: string; sku: string; quantity: number }
+  // Stock in motion (docs/design.md §15): ledger/reconcile-motion.ts.
+  | { kind: 'incoming_mismatch'; warehouseId: string; sku: string; incoming: number; outstanding: number }
+  | { kind: 'purchase_order_received_mismatch'; purchaseOrderId: string; sku: string; received: number; movements: number }
+  | { kind: 'transfer_movement_mismatch'; transferId: string; sku: string; shipped: number; received: number; movedOut: number; movedIn: number }
+  | { kind: 'transfer_held_mismatch'; transferId: string; sku: string; status: string; held: number; expected: number }
+  | { kind: 'conservation_mismatch'; sku: string; onHand: number; inTransit: number; lost: number; movements: number };
 
 export interface ReconciliationReport {
   ok: boolean;
@@ -129,15 +146,6 @@ export interface ReconcileOptions {
 /** Given order ids with held stock, answers which of them belong to closed workflows. */
 export type ClosedOrdersCheck = (orderIds: string[]) => Promise<Set<string>>;
 
-export type LedgerErrorCode =
-  | 'UNKNOWN_SKU'
-  | 'UNKNOWN_WAREHOUSE'
-  | 'NO_ACTIVE_WAREHOUSE'
-  | 'INSUFFICIENT_STOCK'
-  | 'INVALID_QUANTITY'
-  | 'IDEMPOTENCY_CONFLICT'
-  /** The balance would pass the column's integer range: a well-formed request the stock cannot take. */
-  | 'LEVEL_OUT_OF_RANGE';
 
 /**
  * The ledger's operations. Every write is one transaction that changes the balance and
@@ -158,9 +166,9 @@ export interface Ledger {
   adjust(input: { warehouseId: string; sku: string; delta: number; reason: string; key: string }): Promise<WarehouseLevel & { sku: string }>;
 
   /** Records the order's demand (duplicate SKU lines merged) and holds what can be held. */
-  reserve(orderId: string, lines: OrderLine[], key: string): Promise<ReserveResult>;
+  reserve(orderId: string, lines: OrderLine[], key: string, opts?: SourcingOptions): Promise<ReserveResult>;
   /** Tries again to hold the order's backordered remainder, never at the `exclude`d warehouses. */
-  reserveMore(orderId: string, key: string, opts?: { exclude?: string[] }): Promise<ReserveResult>;
+  reserveMore(orderId: string, key: string, opts?: { exclude?: string[] } & SourcingOptions): Promise<ReserveResult>;
   /**
    * Every held unit of the order back to available; the order awaits nothing more. With
    * `warehouseId` only what is held there: the order stays open and those units become

@@ -35,7 +35,7 @@ export function requireKey(key: unknown): asserts key is string {
 export async function runWrite<T>(
   knex: Knex,
   req: WriteRequest,
-  plan: (ctx: LedgerContext) => ApplyPlan,
+  plan: (ctx: LedgerContext, db: Knex | Knex.Transaction) => ApplyPlan | Promise<ApplyPlan>,
   fastPath?: () => Promise<ApplyOutcome | { fallback: true }>,
 ): Promise<T> {
   const once = async (db: Knex | Knex.Transaction, lock: boolean): Promise<T> => {
@@ -44,7 +44,7 @@ export async function runWrite<T>(
     const outcome = await applyPlan(
       db,
       { op: req.op, key: req.key, hash: req.hash, orderId: req.orderId, expectedVersion: ctx.order?.version ?? null },
-      plan(ctx),
+      await plan(ctx, db),
     );
     return outcome.replay ? replay<T>(req.key, req.op, req.hash, outcome) : (outcome.result as T);
   };

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { Migration } from './index';
-import { LEDGER_FUNCTIONS_SQL, DROP_LEDGER_FUNCTIONS_SQL } from './001_ledger.functions';
+import type { Migration } from './migration';
+import { installSqlFiles } from './sql-functions';
 
 /*
  * Quantities are `integer`: pg hands int4 back as a JS number, while int8 arrives as a
@@ -58,10 +58,6 @@ CREATE INDEX stock_movements_by_sku ON stock_movements (sku, id DESC);
 CREATE INDEX stock_movements_by_order ON stock_movements (order_id) WHERE order_id IS NOT NULL;
 
 -- Append-only: the history is the audit trail reconcile() checks balances against.
-CREATE FUNCTION stock_movements_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'stock_movements is append-only';
-END $$;
 CREATE TRIGGER stock_movements_append_only BEFORE UPDATE OR DELETE ON stock_movements
   FOR EACH ROW EXECUTE FUNCTION stock_movements_append_only();
 
@@ -114,7 +110,24 @@ CREATE TABLE reorder_alerts (
 CREATE UNIQUE INDEX reorder_alerts_one_open ON reorder_alerts (sku) WHERE cleared_at IS NULL;
 `;
 
-const DROP_TABLES_SQL = `
+/*
+ * The ledger's functions (ledger/sql/*.sql, their header states the lock order). Installed here
+ * so the trigger above finds its function; every migrate installs them all again after the last
+ * migration (sql-functions.ts), so their current bodies are what runs.
+ */
+const LEDGER_FUNCTION_FILES = [
+  'ledger/sql/stock_movements_append_only.sql',
+  'ledger/sql/ledger_lock_order.sql',
+  'ledger/sql/ledger_context.sql',
+  'ledger/sql/ledger_evaluate_alert.sql',
+  'ledger/sql/ledger_evaluate_alerts.sql',
+  'ledger/sql/ledger_apply.sql',
+  'ledger/sql/ledger_reserve_single.sql',
+];
+
+const DROP_SQL = `
+DROP FUNCTION IF EXISTS ledger_reserve_single(jsonb), ledger_apply(jsonb), ledger_evaluate_alerts(text[]), ledger_evaluate_alert(text),
+  ledger_context(jsonb), ledger_lock_order(text);
 DROP TABLE IF EXISTS reorder_alerts, ledger_idempotency, reservations, order_demands, ledger_orders,
   stock_movements, stock_levels, skus, warehouses;
 DROP FUNCTION IF EXISTS stock_movements_append_only();
@@ -123,11 +136,10 @@ DROP FUNCTION IF EXISTS stock_movements_append_only();
 export const ledgerMigration: Migration = {
   name: '001_ledger',
   async up(knex: Knex) {
+    await installSqlFiles(knex, LEDGER_FUNCTION_FILES);
     await knex.raw(TABLES_SQL);
-    await knex.raw(LEDGER_FUNCTIONS_SQL);
   },
   async down(knex: Knex) {
-    await knex.raw(DROP_LEDGER_FUNCTIONS_SQL);
-    await knex.raw(DROP_TABLES_SQL);
+    await knex.raw(DROP_SQL);
   },
 };

@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
-import type { Migration } from './index';
-import { DROP_LEDGER_FUNCTIONS_SQL, LEDGER_FUNCTIONS_SQL } from './001_ledger.functions';
-import { LEDGER_APPLY_002_SQL } from './002_closed_orders.functions';
+import type { Migration } from './migration';
+import { installSqlFiles } from './sql-functions';
 
 /*
  * Closed orders stop costing the ledger anything. An order whose whole demand has
@@ -13,6 +12,11 @@ import { LEDGER_APPLY_002_SQL } from './002_closed_orders.functions';
  *
  * order_demands.open copies "ledger_orders.status = 'open'" because an index cannot look
  * into another table; ledger_apply() keeps the two in step in the same transaction.
+ *
+ * This migration once redefined ledger_apply() for that; its one definition is now
+ * ledger/sql/ledger_apply.sql. `down` leaves it installed: the functions follow the code,
+ * not the schema, so a database taken below this migration is meant to be migrated up
+ * again by this code (test/migrations.upgrade.test.ts), not run.
  */
 const UP_SQL = `
 ALTER TABLE ledger_orders DROP CONSTRAINT ledger_orders_status_check;
@@ -50,12 +54,9 @@ export const closedOrdersMigration: Migration = {
   name: '002_closed_orders',
   async up(knex: Knex) {
     await knex.raw(UP_SQL);
-    await knex.raw(LEDGER_APPLY_002_SQL);
+    await installSqlFiles(knex, ['ledger/sql/ledger_apply.sql']);
   },
   async down(knex: Knex) {
-    // 001's functions are recreated as a set: ledger_reserve_single() depends on ledger_apply().
-    await knex.raw(DROP_LEDGER_FUNCTIONS_SQL);
-    await knex.raw(LEDGER_FUNCTIONS_SQL);
     await knex.raw(DOWN_SQL);
   },
 };

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /*
  * The order record: every order ever accepted, for as long as the business keeps it

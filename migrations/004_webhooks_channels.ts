@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
-import type { Migration } from './index';
+import type { Migration } from './migration';
+import { installSqlFiles } from './sql-functions';
 
 /*
- * Webhooks (DESIGN §11) as a transactional outbox, and channels (§12).
+ * Webhooks (docs/design.md §11) as a transactional outbox, and channels (§12).
  *
  * webhook_emit() is the one writer of events and their deliveries: emitEvent() (TS)
  * calls it inside the caller's transaction, and the reorder-alert trigger calls it inside
@@ -15,7 +16,11 @@ import type { Migration } from './index';
  * stock_change_marks is append-only (no unique key) on purpose: the trigger runs inside
  * every reservation, and an upsert on a per-SKU row would make concurrent reservations
  * of one SKU at different warehouses wait for each other's commit.
+ *
+ * The functions are webhooks/sql/*.sql, installed before the triggers that call them.
  */
+const FUNCTION_FILES = ['webhooks/sql/webhook_emit.sql', 'webhooks/sql/stock_change_mark.sql', 'webhooks/sql/webhook_reorder_alert.sql'];
+
 const UP_SQL = `
 ALTER TABLE skus ADD COLUMN safety_stock integer NOT NULL DEFAULT 0 CHECK (safety_stock >= 0);
 
@@ -78,29 +83,12 @@ CREATE TABLE webhook_attempts (
 );
 CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts (delivery_id, id);
 
--- Returns false when an event with this id exists already (a retried activity).
-CREATE FUNCTION webhook_emit(p_type text, p_data jsonb, p_id text) RETURNS boolean LANGUAGE plpgsql AS $$
-BEGIN
-  INSERT INTO webhook_events (id, type, data) VALUES (p_id, p_type, p_data) ON CONFLICT (id) DO NOTHING;
-  IF NOT FOUND THEN
-    RETURN false;
-  END IF;
-  INSERT INTO webhook_deliveries (subscription_id, event_id)
-    SELECT s.id, p_id FROM webhook_subscriptions s WHERE p_type = ANY (s.events);
-  RETURN true;
-END $$;
-
 CREATE TABLE stock_change_marks (
   id bigserial PRIMARY KEY,
   sku text NOT NULL,
   changed_at timestamptz NOT NULL DEFAULT now()
 );
 
-CREATE FUNCTION stock_change_mark() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  INSERT INTO stock_change_marks (sku) VALUES (NEW.sku);
-  RETURN NULL;
-END $$;
 CREATE TRIGGER stock_levels_mark_insert AFTER INSERT ON stock_levels
   FOR EACH ROW EXECUTE FUNCTION stock_change_mark();
 CREATE TRIGGER stock_levels_mark_update AFTER UPDATE ON stock_levels
@@ -117,14 +105,6 @@ CREATE TABLE channel_availability_sent (
   sent_at timestamptz
 );
 
-CREATE FUNCTION webhook_reorder_alert() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM webhook_emit('inventory.reorder_alert',
-    jsonb_build_object('alertId', NEW.id::text, 'sku', NEW.sku, 'available', NEW.available,
-                       'reorderPoint', NEW.reorder_point, 'openedAt', NEW.opened_at),
-    'evt_alert_' || NEW.id::text);
-  RETURN NULL;
-END $$;
 CREATE TRIGGER reorder_alerts_webhook AFTER INSERT ON reorder_alerts
   FOR EACH ROW EXECUTE FUNCTION webhook_reorder_alert();
 `;
@@ -143,6 +123,7 @@ ALTER TABLE skus DROP COLUMN IF EXISTS safety_stock;
 export const webhooksChannelsMigration: Migration = {
   name: '004_webhooks_channels',
   async up(knex: Knex) {
+    await installSqlFiles(knex, FUNCTION_FILES);
     await knex.raw(UP_SQL);
   },
   async down(knex: Knex) {

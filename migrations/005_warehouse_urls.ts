@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /*
- * A warehouse with a fulfillment_url is reached over HTTP (DESIGN §10); null keeps it on
+ * A warehouse with a fulfillment_url is reached over HTTP (docs/design.md §10); null keeps it on
  * WAREHOUSE_MODE. Nullable with no default, so adding it rewrites no rows.
  */
 export const warehouseUrlsMigration: Migration = {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /*
  * A return lives in its order's record (view.returns[]); this table only finds that record

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /*
  * POST /orders' Idempotency-Key, once seen, names one order for ever: the same key with

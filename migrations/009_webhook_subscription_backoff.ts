@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /*
  * Backoff per subscription, not only per delivery (webhooks/dispatcher.ts). A dead receiver

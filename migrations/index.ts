@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Migration } from './migration';
 import { ledgerMigration } from './001_ledger';
 import { closedOrdersMigration } from './002_closed_orders';
 import { orderRecordsMigration } from './003_order_records';
@@ -8,17 +9,19 @@ import { orderReturnsMigration } from './006_order_returns';
 import { orderIdempotencyKeysMigration } from './007_order_idempotency_keys';
 import { orderRecordSaveMigration } from './008_order_record_save';
 import { webhookSubscriptionBackoffMigration } from './009_webhook_subscription_backoff';
+import { leastPrivilegeMigration } from './010_least_privilege';
+import { stockMotionMigration } from './011_stock_motion';
+import { sourcingMigration } from './012_sourcing';
 
-export interface Migration {
-  name: string;
-  up(knex: Knex): Promise<void>;
-  down(knex: Knex): Promise<void>;
-}
+export { installSqlFunctions } from './sql-functions';
+
+export type { Migration };
 
 /**
  * Migrations are listed here rather than discovered on disk so the same code runs
  * from TypeScript under jest and from compiled JavaScript in dist/ without knex
  * needing a TypeScript loader. Append new ones; never edit or reorder landed ones.
+ * Database functions are not migrations: see sql-functions.ts (installed after the last one).
  */
 export const MIGRATIONS: Migration[] = [
   ledgerMigration,
@@ -30,6 +33,9 @@ export const MIGRATIONS: Migration[] = [
   orderIdempotencyKeysMigration,
   orderRecordSaveMigration,
   webhookSubscriptionBackoffMigration,
+  leastPrivilegeMigration,
+  stockMotionMigration,
+  sourcingMigration,
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

@@ -9,17 +9,6 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
-/** An Idempotency-Key already names another order. */
-export class IdempotencyKeyConflictError extends Error {
-  constructor(
-    readonly key: string,
-    readonly orderId: string,
-  ) {
-    super(`Idempotency-Key ${key} already names order ${orderId}`);
-    this.name = 'IdempotencyKeyConflictError';
-  }
-}
-
 export class InvalidCursorError extends Error {
   readonly code = 'invalid_cursor';
   constructor(reason: string) {

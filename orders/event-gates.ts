@@ -5,7 +5,7 @@
  * gateOpen is the same rule in TypeScript, for the writes that already hold the previous view
  * (intake, mutate) and for the tests that keep the two in step. Pure.
  */
-import type { OrderView } from '../workflows/types';
+import type { OrderView } from '../domain/types';
 
 export type EventGate =
   | { kind: 'new' }

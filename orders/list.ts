@@ -1,6 +1,6 @@
 /** GET /orders as SQL: every filter, newest first, keyset pagination over (created_at, order_id). */
 import type { Knex } from 'knex';
-import type { OrderStatus } from '../workflows/types';
+import type { OrderStatus } from '../domain/types';
 import { filterKeyOf, type CursorCodec } from './cursor';
 import { RECORD_COLUMNS, toRecord, type OrderRecordRow } from './rows';
 import { MAX_LIST_LIMIT, type OrderRecordFilters, type OrderRecordPage, type OrderRecordPageRequest } from './types';
@@ -13,7 +13,11 @@ interface NormalFilters {
   warehouseId?: string;
   after?: number;
   before?: number;
+  shipByBefore?: string;
 }
+
+/** What "open" means for shipByBefore: the order has not left the building and is not closed. */
+const NOT_OPEN = ['shipped', 'delivered', 'rejected', 'cancelled', 'timed_out'];
 
 function timeOf(name: string, d: Date | undefined): number | undefined {
   if (d === undefined) return undefined;
@@ -33,6 +37,7 @@ function normalize(f: OrderRecordFilters): NormalFilters {
     ...(f.warehouseId !== undefined ? { warehouseId: f.warehouseId } : {}),
     ...(f.createdAfter !== undefined ? { after: timeOf('createdAfter', f.createdAfter) } : {}),
     ...(f.createdBefore !== undefined ? { before: timeOf('createdBefore', f.createdBefore) } : {}),
+    ...(f.shipByBefore !== undefined ? { shipByBefore: new Date(timeOf('shipByBefore', new Date(f.shipByBefore))!).toISOString() } : {}),
   };
 }
 
@@ -68,6 +73,8 @@ export function listQuery(knex: Knex, codec: CursorCodec, filters: OrderRecordFi
   if (f.channel !== undefined) q.where('r.channel', f.channel);
   if (f.after !== undefined) q.where(`${by}.created_at`, '>=', new Date(f.after));
   if (f.before !== undefined) q.where(`${by}.created_at`, '<', new Date(f.before));
+  // shipBy is stored as UTC ISO text (one shape), so text order is time order (index order_records_ship_by).
+  if (f.shipByBefore !== undefined) q.whereRaw(`r.view->>'shipBy' < ?`, [f.shipByBefore]).whereNotIn('r.status', NOT_OPEN);
   if (position !== undefined) q.whereRaw(`(${by}.created_at, ${by}.order_id) < (?, ?)`, [position.createdAt, position.orderId]);
   q.orderBy([
     { column: `${by}.created_at`, order: 'desc' },

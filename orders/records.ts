@@ -4,8 +4,9 @@
  * same transaction as a ledger write.
  */
 import type { Knex } from 'knex';
-import { orderWorkflowId, type OrderStatus, type OrderView } from '../workflows/types';
-import { createCursorCodec, IdempotencyKeyConflictError } from './cursor';
+import { orderWorkflowId, type OrderStatus, type OrderView } from '../domain/types';
+import { createCursorCodec } from './cursor';
+import { IdempotencyKeyConflictError } from './errors';
 import { listRecords } from './list';
 import { RECORD_COLUMNS, RECORD_COLUMNS_SQL, scalarColumns, skusOf, toRecord, warehousesOf, type OrderRecordRow } from './rows';
 import type { AcceptInput, AcceptResult, OrderRecord, OrderRecords, OrderRecordsOptions, SaveMeta } from './types';

@@ -1,5 +1,5 @@
 /** What a return may take back, and how a return changes its order's view. Pure: unit-testable. */
-import type { InspectedLine, OrderLine, OrderView, ReturnView } from '../workflows/types';
+import type { InspectedLine, OrderLine, OrderView, ReturnView } from '../domain/types';
 
 /** Returns that hold units: an expired one gives them back. */
 const holdsUnits = (r: ReturnView) => r.status === 'authorized' || r.status === 'received';

@@ -1,10 +1,10 @@
 /**
- * Returns in the order records (DESIGN §13): a return is part of its order's record, changed
+ * Returns in the order records (docs/design.md §13): a return is part of its order's record, changed
  * under that record's row lock, so two returns of one order are decided one after the other
  * and never lose each other. `order_returns` finds the order of a return id.
  */
 import type { Knex } from 'knex';
-import type { InspectedLine, OrderLine, OrderStatus, ReturnView } from '../workflows/types';
+import type { InspectedLine, OrderLine, OrderStatus, ReturnView } from '../domain/types';
 import { authorizedNote, excessOf, expiredNote, receivedNote, withReturn, type ReturnExcess } from './return-rules';
 import type { OrderRecord, OrderRecords } from './types';
 

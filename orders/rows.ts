@@ -1,5 +1,5 @@
 /** Between OrderView/OrderRecord and the order_records row. */
-import type { OrderView } from '../workflows/types';
+import type { OrderView } from '../domain/types';
 import type { OrderRecord } from './types';
 
 export interface OrderRecordRow {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { GatedEvent } from './event-gates';
 /** The order record as the rest of the system sees it. No runtime imports. */
-import type { OrderStatus, OrderView } from '../workflows/types';
+import type { OrderStatus, OrderView } from '../domain/types';
 
 export interface OrderRecord {
   orderId: string;
@@ -50,6 +50,8 @@ export interface OrderRecordFilters {
   createdAfter?: Date;
   /** Exclusive. */
   createdBefore?: Date;
+  /** ISO 8601 (UTC, as the API normalises it): only open orders (not shipped, not closed) due before this (docs/design.md §17). */
+  shipByBefore?: string;
 }
 
 export interface OrderRecordPageRequest {

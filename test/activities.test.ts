@@ -3,8 +3,8 @@ import { AdapterRejectedError, manualCarrier, manualWarehouse, simulatedCarrier,
 import { asActivityFailure } from '../activities/errors';
 import { orderProblems } from '../activities/order-activities';
 import { LedgerError } from '../ledger/errors';
-import { ADAPTER_REJECTED } from '../workflows/failure-types';
-import { orderStartOptions } from '../workflows/start-options';
+import { ADAPTER_REJECTED } from '../domain/failure-types';
+import { orderStartOptions } from '../workflows/order/start-options';
 import { orderInput } from './support/order-fixtures';
 
 /** Pure parts of the activities layer: no Temporal, no Postgres. */

@@ -2,13 +2,13 @@ import request from 'supertest';
 import type { Express } from 'express';
 import type { Role } from '../config/config';
 import { createApp } from '../api/app';
-import { createLogger } from '../infra/logger';
-import { as, KEYS, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { createLogger } from '../platform/logger';
+import { appServices, as, KEYS, startApi, uid, type ApiHarness } from './support/api-fixtures';
 
-/** The role matrix of DESIGN section 6, written out independently of the code. */
+/** The role matrix of docs/design.md §6, written out independently of the code. */
 const ALL: Role[] = ['system', 'support', 'ops', 'admin'];
 interface Case {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   route: string;
   roles: Role[] | 'public';
@@ -29,7 +29,22 @@ const CASES: Case[] = [
   { method: 'post', path: `/orders/${missing}/returns`, route: '/orders/:orderId/returns', roles: ['support', 'admin'], body: {} },
   { method: 'get', path: `/returns/${missing}`, route: '/returns/:returnId', roles: ALL },
   { method: 'post', path: `/returns/${missing}/receive`, route: '/returns/:returnId/receive', roles: ['system', 'admin'], body: {} },
+  // Stock in motion (docs/design.md §15): admin opens and manages; the warehouse systems receive, ship and receive.
+  { method: 'post', path: '/purchase-orders', route: '/purchase-orders', roles: ['admin'], body: {} },
+  { method: 'get', path: '/purchase-orders', route: '/purchase-orders', roles: ALL },
+  { method: 'get', path: `/purchase-orders/${missing}`, route: '/purchase-orders/:purchaseOrderId', roles: ALL },
+  { method: 'post', path: `/purchase-orders/${missing}/receipts`, route: '/purchase-orders/:purchaseOrderId/receipts', roles: ['system', 'admin'], body: {} },
+  { method: 'patch', path: `/purchase-orders/${missing}`, route: '/purchase-orders/:purchaseOrderId', roles: ['admin'], body: {} },
+  { method: 'post', path: `/purchase-orders/${missing}/close`, route: '/purchase-orders/:purchaseOrderId/close', roles: ['admin'], body: {} },
+  { method: 'post', path: `/purchase-orders/${missing}/cancel`, route: '/purchase-orders/:purchaseOrderId/cancel', roles: ['admin'], body: {} },
+  { method: 'post', path: '/transfers', route: '/transfers', roles: ['admin'], body: {} },
+  { method: 'get', path: '/transfers', route: '/transfers', roles: ALL },
+  { method: 'get', path: `/transfers/${missing}`, route: '/transfers/:transferId', roles: ALL },
+  { method: 'post', path: `/transfers/${missing}/ship`, route: '/transfers/:transferId/ship', roles: ['system', 'admin'], body: { x: 1 } },
+  { method: 'post', path: `/transfers/${missing}/receive`, route: '/transfers/:transferId/receive', roles: ['system', 'admin'], body: {} },
+  { method: 'post', path: `/transfers/${missing}/cancel`, route: '/transfers/:transferId/cancel', roles: ['admin'], body: {} },
   { method: 'put', path: `/warehouses/${missing}`, route: '/warehouses/:id', roles: ['admin'], body: {} },
+  { method: 'post', path: `/warehouses/${missing}/signing-secret`, route: '/warehouses/:id/signing-secret', roles: ['admin'], body: {} },
   { method: 'get', path: '/warehouses', route: '/warehouses', roles: ALL },
   { method: 'put', path: `/skus/${missing}`, route: '/skus/:sku', roles: ['admin'], body: {} },
   { method: 'get', path: `/skus/${missing}`, route: '/skus/:sku', roles: ALL },
@@ -131,7 +146,7 @@ describe('API: authentication off (no API_KEYS)', () => {
   });
 
   it('logs a warning at app creation and lets every caller in', async () => {
-    const app = createApp({ config: h.config, ledger: h.ledger, records: h.records, client: h.client, logger: createLogger({ write: (l) => lines.push(l) }) });
+    const app = createApp({ config: h.config, ledger: h.ledger, records: h.records, client: h.client, ...appServices(h.client, h.ledger, h.records), logger: createLogger({ write: (l) => lines.push(l) }) });
     expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/authentication is OFF/) })]);
     await request(app).get('/warehouses').expect(200);
     const res = await request(app).put(`/warehouses/${uid('wh')}`).send({ name: 'open' });

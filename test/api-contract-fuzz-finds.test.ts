@@ -41,6 +41,20 @@ describe('API: contract fuzz findings', () => {
     expect(doc.components.schemas.CreateWebhookRequest.properties.events.uniqueItems).toBe(true);
   });
 
+  it('an email whose part before @ is longer than 64 characters is 400 (format: email)', async () => {
+    const body = (email: string) => ({
+      channel: 'web',
+      customer: { id: 'c', email },
+      shippingAddress: { name: 'N', line1: 'L', city: 'C', postalCode: 'P', country: 'GB' },
+      lines: [{ sku: 'S', quantity: 1 }],
+    });
+    const long = await request(h.app).post('/orders').set(as('system')).send(body(`${'a'.repeat(65)}@example.com`)).expect(400);
+    expect(long.body.details[0].path).toBe('customer.email');
+    // 64 is fine: only the empty lines are refused (nothing is started).
+    const at64 = await request(h.app).post('/orders').set(as('system')).send({ ...body(`${'a'.repeat(64)}@example.com`), lines: [] }).expect(400);
+    expect(at64.body.details.map((d: { path: string }) => d.path)).toEqual(['lines']);
+  });
+
   it('the document uses no \\p{…} class in any pattern', async () => {
     const doc = (await request(h.app).get('/openapi.json').expect(200)).text;
     expect(doc).not.toMatch(/\\\\p\{/);

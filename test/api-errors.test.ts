@@ -4,9 +4,9 @@ import type { Ledger } from '../ledger/types';
 import { createLedger } from '../ledger/ledger';
 import knexFactory from 'knex';
 import { createApp } from '../api/app';
-import { createLogger } from '../infra/logger';
-import { ORDER_STATUSES } from '../workflows/types';
-import { apiTestConfig, as, orderBody, startApi, uid, unreachableTemporalClient, type ApiHarness } from './support/api-fixtures';
+import { createLogger } from '../platform/logger';
+import { ORDER_STATUSES } from '../domain/types';
+import { apiTestConfig, appServices, as, orderBody, startApi, uid, unreachableTemporalClient, type ApiHarness } from './support/api-fixtures';
 
 /** A ledger every call of which fails the test: proves bad input never reaches it. */
 const untouchableLedger = (): { ledger: Ledger; calls: string[] } => {
@@ -31,7 +31,7 @@ afterAll(async () => {
 
 describe('API: bad input never reaches Temporal or the ledger', () => {
   const { ledger, calls } = untouchableLedger();
-  const app = createApp({ config: apiTestConfig(), ledger, records: {} as OrderRecords, client: unreachable, logger: createLogger({ write: () => undefined }), timeouts: { rpcMs: 500 } });
+  const app = createApp({ config: apiTestConfig(), ledger, records: {} as OrderRecords, client: unreachable, ...appServices(unreachable, ledger, {} as OrderRecords, 500), logger: createLogger({ write: () => undefined }), timeouts: { rpcMs: 500 } });
   afterAll(() => {
     expect(calls).toEqual([]);
   });
@@ -168,7 +168,7 @@ describe('API: failures of the layers below', () => {
     const boom = new Proxy(ledger, {
       get: (t, name) => (name === 'listWarehouses' ? async () => Promise.reject(new Error('boom: secret detail')) : Reflect.get(t, name)),
     });
-    const app = createApp({ config: apiTestConfig(), ledger: boom, records: {} as OrderRecords, client: unreachable, logger: createLogger({ write: (l) => lines.push(l) }) });
+    const app = createApp({ config: apiTestConfig(), ledger: boom, records: {} as OrderRecords, client: unreachable, ...appServices(unreachable, boom, {} as OrderRecords), logger: createLogger({ write: (l) => lines.push(l) }) });
     const res = await request(app).get('/warehouses').set(as('ops')).set('X-Request-Id', 'req-500-test');
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: 'internal_error', message: 'Internal error', details: { requestId: 'req-500-test' } });

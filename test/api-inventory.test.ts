@@ -65,9 +65,13 @@ describe('API: catalog and inventory', () => {
         onHand: 10,
         reserved: 0,
         available: 10,
+        // docs/design.md §15: nothing incoming or in transit.
+        incoming: 0,
+        inTransit: 0,
+        supply: [],
         levels: expect.arrayContaining([
-          { warehouseId, onHand: 7, reserved: 0, available: 7 },
-          { warehouseId: other.warehouseId, onHand: 3, reserved: 0, available: 3 },
+          { warehouseId, onHand: 7, reserved: 0, available: 7, incoming: 0, inTransit: 0 },
+          { warehouseId: other.warehouseId, onHand: 3, reserved: 0, available: 3, incoming: 0, inTransit: 0 },
         ]),
       });
     });

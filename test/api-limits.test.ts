@@ -8,7 +8,7 @@ import type { Express } from 'express';
 import { randomBytes } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import { SkusKey, WarehouseIdsKey } from '../workflows/search-attributes';
-import { orderWorkflowId } from '../workflows/types';
+import { orderWorkflowId } from '../domain/types';
 import { eventually } from './support/temporal';
 import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
 

@@ -1,9 +1,9 @@
 import type { OrderRecords } from '../orders';
 import request from 'supertest';
 import { createApp } from '../api/app';
-import { silentLogger } from '../infra/logger';
+import { silentLogger } from '../platform/logger';
 import type { Ledger } from '../ledger/types';
-import { apiTestConfig, as, unreachableTemporalClient } from './support/api-fixtures';
+import { apiTestConfig, appServices, as, unreachableTemporalClient } from './support/api-fixtures';
 
 type Doc = {
   openapi: string;
@@ -13,7 +13,7 @@ type Doc = {
 
 describe('API: OpenAPI document and docs page', () => {
   const client = unreachableTemporalClient();
-  const app = createApp({ config: apiTestConfig(), ledger: {} as Ledger, records: {} as OrderRecords, client, logger: silentLogger });
+  const app = createApp({ config: apiTestConfig(), ledger: {} as Ledger, records: {} as OrderRecords, client, ...appServices(client, {} as Ledger, {} as OrderRecords), logger: silentLogger });
   let doc: Doc;
   beforeAll(async () => {
     const res = await request(app).get('/openapi.json').expect(200).expect('Content-Type', /application\/json/);
@@ -37,7 +37,7 @@ describe('API: OpenAPI document and docs page', () => {
     expect(documented).toHaveLength(new Set(documented).size);
   });
 
-  it('covers the contract table of DESIGN section 6', () => {
+  it('covers the contract table of docs/design.md §6', () => {
     const contract = [
       'post /orders',
       'get /orders/{orderId}',
@@ -120,7 +120,7 @@ describe('API: OpenAPI document and docs page', () => {
   });
 
   it('GET /console: the built console (index.html for its own routes), or a 503 page that says how to build it', async () => {
-    const unbuilt = createApp({ config: apiTestConfig(), ledger: {} as Ledger, records: {} as OrderRecords, client, logger: silentLogger, consoleDir: '/nonexistent/console' });
+    const unbuilt = createApp({ config: apiTestConfig(), ledger: {} as Ledger, records: {} as OrderRecords, client, ...appServices(client, {} as Ledger, {} as OrderRecords), logger: silentLogger, consoleDir: '/nonexistent/console' });
     const missing = await request(unbuilt).get('/console/orders/x').expect(503).expect('Content-Type', /text\/html/);
     expect(missing.text).toContain('npm run build');
     // jest's global setup built dist/console.
@@ -137,7 +137,7 @@ describe('API: OpenAPI document and docs page', () => {
     expect(missing.body.error).toBe('unauthorized');
     const unknown = await request(app).get('/whoami').set('Authorization', 'Bearer nope').expect(401);
     expect(unknown.body.message).toBe('Unknown API key');
-    const open = createApp({ config: apiTestConfig({ API_KEYS: '' }), ledger: {} as Ledger, records: {} as OrderRecords, client, logger: silentLogger });
+    const open = createApp({ config: apiTestConfig({ API_KEYS: '' }), ledger: {} as Ledger, records: {} as OrderRecords, client, ...appServices(client, {} as Ledger, {} as OrderRecords), logger: silentLogger });
     await request(open).get('/whoami').expect(200, { role: 'admin', auth: 'off' });
   });
 });

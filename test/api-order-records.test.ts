@@ -3,7 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
 import { eventually } from './support/temporal';
 
-/** Orders as records (DESIGN §9): read from Postgres, for ever, and an order id taken for ever. */
+/** Orders as records (docs/design.md §9): read from Postgres, for ever, and an order id taken for ever. */
 describe('API: order records', () => {
   let h: ApiHarness;
   beforeAll(async () => {

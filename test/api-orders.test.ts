@@ -34,7 +34,7 @@ describe('API: orders (start, read, list, idempotency)', () => {
     expect(orderAcceptedSchema.safeParse(res.body).error).toBeUndefined();
 
     const view = await eventually(async () => {
-      const r = await request(h.app).get(`/orders/${orderId}`).set(as('ops'));
+      const r = await request(h.app).get(`/orders/${orderId}`).set(as('support'));
       return r.status === 200 && r.body.status === 'picking' ? r.body : undefined;
     });
     expect(view).toMatchObject({

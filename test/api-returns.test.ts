@@ -1,5 +1,5 @@
 /**
- * Returns over HTTP (DESIGN §13) against the real order and return workflows: simulated
+ * Returns over HTTP (docs/design.md §13) against the real order and return workflows: simulated
  * warehouse and carrier deliver orders in well under a second.
  */
 import request from 'supertest';
@@ -7,7 +7,7 @@ import type { Express } from 'express';
 import { eventually } from './support/temporal';
 import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
 import { orderViewSchema } from '../api/schemas';
-import { returnWorkflowId } from '../workflows/types';
+import { returnWorkflowId } from '../domain/types';
 
 const FAST = { WAREHOUSE_MODE: 'simulated', CARRIER_MODE: 'simulated', SIMULATED_DELAY: '20ms' };
 

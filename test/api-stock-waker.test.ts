@@ -4,9 +4,9 @@
  */
 import request from 'supertest';
 import { Worker } from '@temporalio/worker';
-import { createStockWaker, type StockWaker } from '../infra/stock-waker';
-import { silentLogger } from '../infra/logger';
-import { orderWorkflowId } from '../workflows/types';
+import { createStockWaker, type StockWaker } from '../clients/stock-waker';
+import { silentLogger } from '../platform/logger';
+import { orderWorkflowId } from '../domain/types';
 import type { waitForStock } from './support/wait-for-stock-workflow';
 import { as, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
 import { connectWorker, uniqueTaskQueue } from './support/temporal';

@@ -1,7 +1,7 @@
 import { canonicalHash, canonicalJson } from '../api/canonical';
 import { keyStore } from '../api/auth';
 import { ISO_COUNTRY_CODES } from '../api/countries';
-import { createLogger } from '../infra/logger';
+import { createLogger } from '../platform/logger';
 import { toApiError } from '../api/errors';
 import { LedgerError } from '../ledger/errors';
 

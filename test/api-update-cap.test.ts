@@ -4,8 +4,8 @@
  */
 import request from 'supertest';
 import type { Express } from 'express';
-import { startDevServer, type DevServer } from '../infra/dev-server';
-import { findTemporalCli } from '../infra/temporal-cli';
+import { startDevServer, type DevServer } from '../platform/dev-server';
+import { findTemporalCli } from '../platform/temporal-cli';
 import { eventually } from './support/temporal';
 import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
 

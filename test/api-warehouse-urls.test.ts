@@ -48,12 +48,16 @@ describe('API: warehouse fulfillmentUrl', () => {
       await h?.stop();
     });
 
-    it('refuses a fulfillmentUrl with 409 integration_secret_missing; null and plain updates still work', async () => {
+    // docs/design.md §20: the first fulfillmentUrl creates the warehouse's own signing secret (no more 409 integration_secret_missing).
+    it('the first fulfillmentUrl answers the warehouse’s own signing secret, once; null and plain updates create none', async () => {
+      const plain = uid('wh');
+      const none = await request(h.app).put(`/warehouses/${plain}`).set(as('admin')).send({ name: 'N', fulfillmentUrl: null }).expect(201);
+      expect(none.body.signingSecret).toBeUndefined();
       const id = uid('wh');
-      const res = await request(h.app).put(`/warehouses/${id}`).set(as('admin')).send({ name: 'N', fulfillmentUrl: 'https://wms.example.com/f' }).expect(409);
-      expect(res.body).toMatchObject({ error: 'integration_secret_missing' });
-      expect(res.body.message).toContain('INTEGRATION_SECRET');
-      await request(h.app).put(`/warehouses/${id}`).set(as('admin')).send({ name: 'N', fulfillmentUrl: null }).expect(201);
+      const res = await request(h.app).put(`/warehouses/${id}`).set(as('admin')).send({ name: 'N', fulfillmentUrl: 'https://wms.example.com/f' }).expect(201);
+      expect(res.body).toMatchObject({ id, fulfillmentUrl: 'https://wms.example.com/f', signingSecret: expect.stringMatching(/^whsec_/) });
+      const again = await request(h.app).put(`/warehouses/${id}`).set(as('admin')).send({ name: 'N', fulfillmentUrl: 'https://wms.example.com/g' }).expect(200);
+      expect(again.body.signingSecret).toBeUndefined();
     });
   });
 });

@@ -22,11 +22,11 @@ import { simulatedCarrier, simulatedWarehouse } from '../activities/adapters';
 import type { CarrierAdapter } from '../activities/adapters/types';
 import { createActivities } from '../activities/order-activities';
 import { createApp } from '../api/app';
-import { createRecordsWithEvents } from '../infra/order-records';
-import { silentLogger } from '../infra/logger';
+import { createRecordsWithEvents } from '../app/order-records';
+import { silentLogger } from '../platform/logger';
 import { createLedger } from '../ledger/ledger';
-import { orderWorkflowId } from '../workflows/types';
-import { apiTestConfig, as, orderBody, orderWorkflowBundle, seedStock, uid } from './support/api-fixtures';
+import { orderWorkflowId } from '../domain/types';
+import { apiTestConfig, appServices, as, orderBody, orderWorkflowBundle, seedStock, uid } from './support/api-fixtures';
 import { testKnex } from './support/db';
 import { Gate } from './support/recording-adapters';
 import { eventually, temporalEnv } from './support/temporal';
@@ -141,7 +141,7 @@ describe('cancel racing the carrier pickup in one workflow task', () => {
   });
 
   it('the parcel left first: the cancel answers 409 and the order is delivered, its units shipped once', async () => {
-    const app = createApp({ config, ledger, records, knex, client, logger: silentLogger, timeouts: { updateMs: 120_000 } });
+    const app = createApp({ config, ledger, records, knex, client, ...appServices(client, ledger, records), logger: silentLogger, timeouts: { updateMs: 120_000 } });
     const { warehouseId, sku } = await seedStock(app, 5);
     const orderId = uid('race');
     const pickup = new Gate();

@@ -59,7 +59,7 @@ describe('docker-compose.yml', () => {
 
   it('registers exactly the search attributes the workflow writes', () => {
     const script = readFileSync(path.join(root, 'deploy/temporal/setup-namespace.sh'), 'utf8');
-    const registered = Object.fromEntries([...script.matchAll(/(\w+)=(Keyword|KeywordList)\b/g)].map((m) => [m[1], m[2]]));
+    const registered = Object.fromEntries([...script.matchAll(/(\w+)=(Keyword|KeywordList|Datetime)\b/g)].map((m) => [m[1], m[2]]));
     expect(registered).toEqual(SEARCH_ATTRIBUTES);
   });
 });

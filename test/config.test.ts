@@ -1,7 +1,8 @@
 import { ConfigError, loadConfig } from '../config/config';
 import { formatDuration, parseDuration } from '../config/duration';
-import { prepareDatabase } from '../infra/database';
-import { findTemporalCli, TemporalCliNotFoundError } from '../infra/temporal-cli';
+import { keyFingerprint } from '../api/key-fingerprint';
+import { prepareDatabase } from '../platform/database';
+import { findTemporalCli, TemporalCliNotFoundError } from '../platform/temporal-cli';
 
 describe('parseDuration', () => {
   it.each([
@@ -56,7 +57,33 @@ describe('loadConfig', () => {
 
   it('refuses production without API keys', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/API_KEYS/);
-    expect(loadConfig({ NODE_ENV: 'production', API_KEYS: 'k:admin' }).nodeEnv).toBe('production');
+    expect(loadConfig({ NODE_ENV: 'production', API_KEYS: `${'k'.repeat(32)}:admin`, CURSOR_SECRET: 'c'.repeat(32), SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') }).nodeEnv).toBe('production');
+  });
+
+  it('refuses production without SECRETS_KEY, and a SECRETS_KEY that is not 32 bytes, naming it and never echoing it', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', API_KEYS: `${'k'.repeat(32)}:admin`, CURSOR_SECRET: 'c'.repeat(32) })).toThrow(/SECRETS_KEY: required when NODE_ENV=production/);
+    const short = Buffer.alloc(16, 7).toString('base64');
+    expect(() => loadConfig({ SECRETS_KEY: short })).toThrow(/SECRETS_KEY: must be 32 bytes in base64 .*, got 16 bytes/);
+    expect(() => loadConfig({ SECRETS_KEY: short })).not.toThrow(new RegExp(short.replace(/[+/=]/g, '.')));
+    expect(loadConfig({ SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') }).secrets.key).toEqual(Buffer.alloc(32, 7));
+    expect(loadConfig({}).secrets.key).toBeUndefined();
+  });
+
+  it('parses scoped system keys: warehouse and channel', () => {
+    const c = loadConfig({ API_KEYS: 'k1:system/warehouse=wh-1,k2:system/channel=web,k3:system' });
+    expect([...c.apiKeys]).toEqual([['k1', 'system'], ['k2', 'system'], ['k3', 'system']]);
+    expect([...c.apiKeyScopes]).toEqual([['k1', { warehouseId: 'wh-1' }], ['k2', { channel: 'web' }]]);
+    expect(() => loadConfig({ API_KEYS: 'secretkey:system/warehouse=' })).toThrow(new RegExp(`API_KEYS: entry 1 \\(fingerprint ${keyFingerprint('secretkey')}\\) must be key:system/warehouse=<id>`));
+    expect(() => loadConfig({ API_KEYS: 'secretkey:system/warehouse=' })).not.toThrow(/sec/);
+    expect(() => loadConfig({ API_KEYS: 'secretkey:support/warehouse=x' })).toThrow(/API_KEYS:/);
+    expect(() => loadConfig({ API_KEYS: 'secretkey:support/warehouse=x' })).not.toThrow(/secretkey/);
+  });
+
+  it('SIGNING_SECRET_GRACE: 24h by default, 0s allowed; CARRIER_SECRET is a whsec_ secret', () => {
+    expect(loadConfig({}).secrets.signingGraceMs).toBe(86_400_000);
+    expect(loadConfig({ SIGNING_SECRET_GRACE: '0s' }).secrets.signingGraceMs).toBe(0);
+    expect(() => loadConfig({ SIGNING_SECRET_GRACE: 'later' })).toThrow(/SIGNING_SECRET_GRACE:/);
+    expect(() => loadConfig({ CARRIER_SECRET: 'plain' })).toThrow(/CARRIER_SECRET: must start with whsec_/);
   });
 });
 

@@ -120,7 +120,34 @@ describe('support console (browser)', () => {
     await page.getByRole('link', { name: order.sku }).click();
     const row = page.getByTestId(`level-${order.warehouseId}`);
     await row.waitFor();
-    expect(await row.locator('td').allTextContents()).toEqual(['5', '0', '5']); // on hand, reserved, available
+    expect(await row.locator('td').allTextContents()).toEqual(['5', '0', '5', '0', '0']); // on hand, reserved, available, incoming, in transit
+    expect(foreign).toEqual([]);
+    await page.context().close();
+  });
+
+  it('At risk: open orders with a ship-by, the late one first', async () => {
+    const stock = await seedStock(h.app, 5);
+    const place = async (shipBy: string) => {
+      const orderId = uid('risk');
+      await request(h.app).post('/orders').set(as('system')).send(orderBody([{ sku: stock.sku, quantity: 1 }], { orderId, shipBy })).expect(202);
+      return orderId;
+    };
+    const dueLater = await place(new Date(Date.now() + 3_600_000).toISOString());
+    const late = await place(new Date(Date.now() - 1_000).toISOString());
+    await eventually(async () => ((await request(h.app).get(`/orders/${late}`).set(as('ops'))).body.late === true ? true : undefined));
+    const { page, foreign } = await signedIn('ops');
+    await page.getByRole('link', { name: 'At risk' }).click();
+    await page.getByRole('link', { name: dueLater }).waitFor();
+    const rows = await page.locator('tbody tr').allTextContents();
+    const at = (id: string) => rows.findIndex((r) => r.includes(id));
+    expect(at(late)).toBeGreaterThanOrEqual(0);
+    expect(at(late)).toBeLessThan(at(dueLater));
+    expect(rows[at(late)]).toContain('late');
+    expect(rows[at(dueLater)]).not.toContain('late');
+    // The order page says when it is due and where it ships from, and why.
+    await page.getByRole('link', { name: late }).click();
+    await seeText(page.getByTestId('ship-by'), 'late');
+    await seeText(page.locator('.decisions'), `${stock.warehouseId}: first warehouse in priority order that holds the whole order`);
     expect(foreign).toEqual([]);
     await page.context().close();
   });
@@ -212,7 +239,7 @@ describe('support console (browser)', () => {
     await page.getByRole('link', { name: order.sku }).click();
     const level = page.getByTestId(`level-${order.warehouseId}`);
     await level.waitFor();
-    expect(await level.locator('td').allTextContents()).toEqual(['4', '0', '4']);
+    expect(await level.locator('td').allTextContents()).toEqual(['4', '0', '4', '0', '0']);
     const movement = page.getByRole('row').filter({ hasText: `return ${returnId}` });
     await movement.waitFor();
     expect((await movement.locator('td').allTextContents()).slice(1)).toEqual([order.warehouseId, 'return', '1', '0', order.orderId, `return ${returnId}`]);

@@ -1,7 +1,7 @@
 /** api/event-repeat.ts: which events the API answers from the order's record without an Update. Pure. */
 import { eventTarget, isRepeatOnRecord, stageOnRecord } from '../api/event-repeat';
-import { initialView } from '../workflows/order/initial-view';
-import type { FulfillmentStatus, OrderEvent, OrderStatus, OrderView } from '../workflows/types';
+import { initialView } from '../domain/initial-view';
+import type { FulfillmentStatus, OrderEvent, OrderStatus, OrderView } from '../domain/types';
 
 const base = initialView(
   {

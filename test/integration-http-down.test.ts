@@ -1,4 +1,4 @@
-import { cancelUpdate, retryUpdate } from '../workflows/messages';
+import { cancelUpdate, retryUpdate } from '../workflows/order/messages';
 import { OrderSuite, orderInput, orderSuiteHooks } from './support/order-fixtures';
 import { forOrder, startPeers, warehouseUrl, type Peers } from './support/http-peers';
 

@@ -1,10 +1,10 @@
-import { cancelUpdate, holdUpdate, releaseHoldUpdate, statusQuery } from '../workflows/messages';
+import { cancelUpdate, holdUpdate, releaseHoldUpdate, statusQuery } from '../workflows/order/messages';
 import { eventually, OrderSuite, orderInput, orderSuiteHooks, type OrderHandle } from './support/order-fixtures';
 
 import { event, forOrder, startPeers, warehouseUrl, type Peers } from './support/http-peers';
 
 /**
- * Warehouses and the carrier over HTTP (DESIGN §10), against real loopback services that verify
+ * Warehouses and the carrier over HTTP (docs/design.md §10), against real loopback services that verify
  * every signature. The worker's own adapters: routing (HTTP for warehouses with a URL, simulated
  * for the others) and the HTTP carrier (CARRIER_URL).
  */

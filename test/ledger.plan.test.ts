@@ -1,6 +1,6 @@
 import type { LedgerContext } from '../ledger/context';
 import { LedgerError } from '../ledger/errors';
-import { MAX_LINE_QUANTITY } from '../ledger/limits';
+import { MAX_LINE_QUANTITY } from '../domain/limits';
 import { mergeLines } from '../ledger/lines';
 import { planRelease, planRestock } from '../ledger/order-ops';
 import { demandAfterReserve, planHold, planReserve } from '../ledger/reserve';

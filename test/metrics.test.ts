@@ -3,14 +3,15 @@ import type { Client, Connection } from '@temporalio/client';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { createApp } from '../api/app';
-import { silentLogger } from '../infra/logger';
+import { silentLogger } from '../platform/logger';
 import { loadConfig } from '../config/config';
-import { freePort } from '../infra/dev-server';
+import { freePort } from '../platform/dev-server';
 import { createLedger } from '../ledger/ledger';
 import type { Ledger } from '../ledger/types';
-import { orderStartOptions } from '../workflows/start-options';
-import type { OrderView } from '../workflows/types';
+import { orderStartOptions } from '../workflows/order/start-options';
+import type { OrderView } from '../domain/types';
 import { orderInput, uid } from './support/order-fixtures';
+import { appServices } from './support/api-fixtures';
 import { testKnex } from './support/db';
 import { connectClient, eventually, uniqueTaskQueue } from './support/temporal';
 import { exitOf, spawnWorkerProcess } from './support/worker-process';
@@ -51,11 +52,13 @@ describe('GET /metrics', () => {
     const view = (await handle.result()) as OrderView;
     expect(view.status).toBe('delivered');
 
+    const records = createOrderRecords(knex, { cursorSecret: 'metrics-test-cursor-secret' });
     const app = createApp({
       config: loadConfig({ ...process.env, TASK_QUEUE: taskQueue, METRICS_PORT: '0' }),
       ledger,
-      records: createOrderRecords(knex, { cursorSecret: 'metrics-test-cursor-secret' }),
+      records,
       client,
+      ...appServices(client, ledger, records),
       logger: silentLogger,
       metricsSources: [`http://127.0.0.1:${metricsPort}/metrics`],
     });

@@ -1,5 +1,5 @@
 import { testKnex } from './support/db';
-import { migrate } from '../infra/database';
+import { migrate } from '../platform/database';
 import { MIGRATIONS } from '../migrations';
 
 describe('migrations', () => {

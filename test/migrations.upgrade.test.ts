@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createKnex, dropDatabase, ensureDatabase } from '../infra/database';
+import { createKnex, dropDatabase, ensureDatabase } from '../platform/database';
 import type { Knex } from 'knex';
 import { MIGRATIONS, migrationSource as allMigrations, type Migration } from '../migrations';
 

@@ -1,4 +1,4 @@
-/** The order's pure decision table (workflows/order/rules.ts): every status × message pair. */
+/** The order's pure decision table (domain/order-rules.ts): every status × message pair. */
 import {
   cancelFits,
   deriveStatus,
@@ -11,8 +11,8 @@ import {
   retryFits,
   type EventStage,
   type Fit,
-} from '../workflows/order/rules';
-import { ORDER_STATUSES, type OrderEventType, type OrderStatus } from '../workflows/types';
+} from '../domain/order-rules';
+import { ORDER_STATUSES, type OrderEventType, type OrderStatus } from '../domain/types';
 
 const EXPECTED_EVENTS: Record<OrderEventType, Partial<Record<EventStage, Fit>>> = {
   picked: { picking: 'apply', packing: 'repeat', shipping: 'repeat', shipped: 'repeat', delivery_overdue: 'repeat', delivered: 'repeat' },

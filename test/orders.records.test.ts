@@ -3,7 +3,7 @@ import { createOrderRecords, InvalidCursorError } from '../orders';
 import { createCursorCodec } from '../orders/cursor';
 import { listQuery } from '../orders/list';
 import type { OrderRecord, OrderRecordFilters } from '../orders';
-import { orderWorkflowId, type OrderStatus, type OrderView } from '../workflows/types';
+import { orderWorkflowId, type OrderStatus, type OrderView } from '../domain/types';
 import { testKnex } from './support/db';
 
 const uid = (): string => randomBytes(4).toString('hex');

@@ -5,9 +5,9 @@
  * the database wrote are exactly what orderEventsFor says for each step.
  */
 import { randomBytes } from 'node:crypto';
-import { createRecordsWithEvents } from '../infra/order-records';
+import { createRecordsWithEvents } from '../app/order-records';
 import { orderEventCandidates, orderEventsFor, type ReturnView } from '../webhooks/order-events';
-import type { Fulfillment, OrderStatus } from '../workflows/types';
+import type { Fulfillment, OrderStatus } from '../domain/types';
 import { fulfillmentView, minute, orderView, type ViewWithReturns } from './support/order-views';
 import { testKnex } from './support/db';
 

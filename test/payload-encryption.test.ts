@@ -8,7 +8,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import type { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { dataConverter, EncryptionCodec, KEY_ID_METADATA } from '../infra/payload-codec';
+import { dataConverter, EncryptionCodec, KEY_ID_METADATA } from '../platform/payload-codec';
 import { as, orderBody, orderWorkflowBundle, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
 import { connectClient, eventually, uniqueTaskQueue } from './support/temporal';
 

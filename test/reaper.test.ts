@@ -1,13 +1,12 @@
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createReaperActivities, type ReaperReport } from '../activities/reaper-activities';
-import { createClosedOrdersFinder } from '../infra/closed-orders';
-import { createRecordsWithEvents } from '../infra/order-records';
-import { createClosedOrdersCheck } from '../infra/workflow-state';
+import { createClosedOrdersCheck, createClosedOrdersFinder } from '../clients/order-closed';
+import { createRecordsWithEvents } from '../app/order-records';
 import type { Ledger } from '../ledger/types';
 import { startReaper } from '../worker/create-worker';
-import { reaperWorkflowId } from '../workflows/reaper-workflow';
-import { orderWorkflowId } from '../workflows/types';
+import { reaperWorkflowId } from '../workflows/reaper/start-options';
+import { orderWorkflowId } from '../domain/types';
 import { loadConfig } from '../config/config';
 import { OrderSuite, bundleWorkflows, eventually, orderInput, uid } from './support/order-fixtures';
 

@@ -8,8 +8,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { reaperWorkflow } from '../workflows/reaper-workflow';
-import { cancelUpdate, editUpdate, eventUpdate, holdUpdate, releaseHoldUpdate, retryUpdate, stockArrivedSignal } from '../workflows/messages';
+import type { reaperWorkflow } from '../workflows';
+import { cancelUpdate, editUpdate, eventUpdate, holdUpdate, releaseHoldUpdate, retryUpdate, stockArrivedSignal } from '../workflows/order/messages';
 import { OrderSuite, bundleWorkflows, orderInput, type OrderHandle } from './support/order-fixtures';
 
 const DIR = path.join(__dirname, 'fixtures', 'histories');

@@ -1,5 +1,5 @@
 import { orderEventsFor, type ReturnView } from '../webhooks/order-events';
-import type { OrderStatus } from '../workflows/types';
+import type { OrderStatus } from '../domain/types';
 import { fulfillmentView, minute, orderView, type ViewWithReturns } from './support/order-views';
 
 const at = minute;

@@ -1,6 +1,6 @@
 import { AdapterRejectedError, manualWarehouse, simulatedCarrier } from '../activities/adapters';
-import { ADAPTER_REJECTED, PICK_FAILED } from '../workflows/failure-types';
-import { cancelUpdate, eventUpdate, retrySignal, retryUpdate } from '../workflows/messages';
+import { ADAPTER_REJECTED, PICK_FAILED } from '../domain/failure-types';
+import { cancelUpdate, eventUpdate, retrySignal, retryUpdate } from '../workflows/order/messages';
 import { OrderSuite, orderInput, orderSuiteHooks } from './support/order-fixtures';
 import { recordingAdapters } from './support/recording-adapters';
 

@@ -4,7 +4,7 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { manualCarrier, manualWarehouse, simulatedCarrier } from '../activities/adapters';
 import { LedgerError } from '../ledger/errors';
 import type { Ledger } from '../ledger/types';
-import { cancelSignal, cancelUpdate, eventUpdate, INVALID_TRANSITION, statusQuery } from '../workflows/messages';
+import { cancelSignal, cancelUpdate, eventUpdate, INVALID_TRANSITION, statusQuery } from '../workflows/order/messages';
 import { OrderSuite, bundleWorkflows, eventually, orderInput, orderSuiteHooks, updateRefusal } from './support/order-fixtures';
 import { Gate, recordingAdapters, type AdapterCalls } from './support/recording-adapters';
 

@@ -1,5 +1,5 @@
 import { manualCarrier, manualWarehouse } from '../activities/adapters';
-import { cancelUpdate, editUpdate, eventUpdate, holdUpdate, INVALID_TRANSITION, releaseHoldUpdate } from '../workflows/messages';
+import { cancelUpdate, editUpdate, eventUpdate, holdUpdate, INVALID_TRANSITION, releaseHoldUpdate } from '../workflows/order/messages';
 import { OrderSuite, orderInput, orderSuiteHooks, uid, updateRefusal } from './support/order-fixtures';
 import { recordingAdapters } from './support/recording-adapters';
 

@@ -1,5 +1,5 @@
-import { cancelUpdate, eventUpdate, INVALID_TRANSITION } from '../workflows/messages';
-import { FULFILLMENT_REQUIRED, UNKNOWN_FULFILLMENT } from '../workflows/failure-types';
+import { cancelUpdate, eventUpdate, INVALID_TRANSITION } from '../workflows/order/messages';
+import { FULFILLMENT_REQUIRED, UNKNOWN_FULFILLMENT } from '../domain/failure-types';
 import { OrderSuite, orderInput, orderSuiteHooks, updateRefusal } from './support/order-fixtures';
 import { recordingAdapters } from './support/recording-adapters';
 import { manualCarrier, manualWarehouse } from '../activities/adapters';

@@ -1,6 +1,8 @@
+import { temporal } from '@temporalio/proto';
+import { billableActions } from '../bench/billable-actions';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { stockArrivedSignal } from '../workflows/messages';
-import { ORDER_INVALID } from '../workflows/failure-types';
+import { stockArrivedSignal } from '../workflows/order/messages';
+import { ORDER_INVALID } from '../domain/failure-types';
 import { OrderStatusKey } from '../workflows/search-attributes';
 import { OrderSuite, historyEventTypes, orderInput, orderSuiteHooks } from './support/order-fixtures';
 
@@ -33,11 +35,22 @@ describe('order workflow · simulated mode', () => {
 
     // The lean history: the ledger steps are local activities (markers), no deadline or close
     // timer when the activities finish the steps, no upsert of what the starter set: one upsert
-    // per later status, no patch marker, and one record write the last activity could not carry.
+    // per status the order rests in (`reserved`, passed through, is not published — §5), the
+    // publish-at-rest patch marker and the TemporalChangeVersion upsert core adds for it (no
+    // billable action), and one record write the last activity could not carry.
     const types = await historyEventTypes(handle);
     const counts: Record<string, number> = {};
     for (const type of types) counts[type] = (counts[type] ?? 0) + 1;
-    expect(counts).toMatchObject({ UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: 6, MARKER_RECORDED: 4, ACTIVITY_TASK_COMPLETED: 6, WORKFLOW_TASK_COMPLETED: 7 });
+    expect(counts).toMatchObject({ UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: 6, MARKER_RECORDED: 5, ACTIVITY_TASK_COMPLETED: 6, WORKFLOW_TASK_COMPLETED: 7 });
+    const upserts = ((await handle.fetchHistory()).events ?? [])
+      .map((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields)
+      .filter((f) => f)
+      .map((f) => Object.keys(f!).sort().join(','));
+    expect(upserts).toEqual(['TemporalChangeVersion', 'OrderStatus,WarehouseIds', 'OrderStatus', 'OrderStatus', 'OrderStatus', 'OrderStatus']);
+    // Temporal Cloud's bill for it (bench/billable-actions.ts): start 1, activities 6, workflow
+    // tasks with local activities 3 (validate+reserve and the patch marker, commit, final record), upserts 5.
+    const names = temporal.api.enums.v1.EventType as unknown as Record<number, string>;
+    expect(billableActions((await handle.fetchHistory()).events ?? [], names).total).toBe(15);
     expect(types.length).toBeLessThanOrEqual(60);
     expect(counts.TIMER_STARTED).toBeUndefined();
   });

@@ -1,9 +1,9 @@
 import { manualCarrier, manualWarehouse } from '../activities/adapters';
-import { cancelUpdate, eventUpdate, holdUpdate, INVALID_TRANSITION, releaseHoldUpdate } from '../workflows/messages';
-import { UNKNOWN_HOLD } from '../workflows/failure-types';
+import { cancelUpdate, eventUpdate, holdUpdate, INVALID_TRANSITION, releaseHoldUpdate } from '../workflows/order/messages';
+import { UNKNOWN_HOLD } from '../domain/failure-types';
 import { eventually, OrderSuite, orderInput, orderSuiteHooks, uid, updateRefusal } from './support/order-fixtures';
 import { recordingAdapters } from './support/recording-adapters';
-import type { HoldReason } from '../workflows/types';
+import type { HoldReason } from '../domain/types';
 
 /** Holds stop an order where it is (stock stays held) and let it go on where it stopped. */
 describe('order workflow · holds (manual mode)', () => {

@@ -1,5 +1,5 @@
-import { cancelSignal, cancelUpdate, eventUpdate, INVALID_TRANSITION, retryUpdate } from '../workflows/messages';
-import { INVALID_EVENT } from '../workflows/failure-types';
+import { cancelSignal, cancelUpdate, eventUpdate, INVALID_TRANSITION, retryUpdate } from '../workflows/order/messages';
+import { INVALID_EVENT } from '../domain/failure-types';
 import { OrderSuite, eventually, orderInput, orderSuiteHooks, updateRefusal } from './support/order-fixtures';
 
 /** Manual warehouse and carrier: the order moves only when the events arrive (HTTP → Update). */

@@ -1,7 +1,7 @@
 import { manualCarrier, manualWarehouse, simulatedCarrier, simulatedWarehouse } from '../activities/adapters';
-import { DELIVERY_TIMEOUT, PICK_FAILED } from '../workflows/failure-types';
-import { cancelUpdate, eventUpdate, INVALID_TRANSITION, retryUpdate } from '../workflows/messages';
-import type { OrderStatus, OrderView } from '../workflows/types';
+import { DELIVERY_TIMEOUT, PICK_FAILED } from '../domain/failure-types';
+import { cancelUpdate, eventUpdate, INVALID_TRANSITION, retryUpdate } from '../workflows/order/messages';
+import type { OrderStatus, OrderView } from '../domain/types';
 import { OrderSuite, historyEventTypes, orderInput, orderSuiteHooks, updateRefusal } from './support/order-fixtures';
 import { recordingAdapters } from './support/recording-adapters';
 

@@ -39,15 +39,19 @@ export interface Claimed {
  */
 const CLAIM_SQL = `
 WITH open AS (
-  SELECT id, failures FROM webhook_subscriptions
-   WHERE (retry_after IS NULL OR retry_after <= now())
-     AND (?::jsonb IS NULL OR id IN (SELECT jsonb_array_elements_text(?::jsonb)))
+  SELECT s.id, s.failures,
+         -- In flight: leased and not yet recorded (docs/design.md §20: a few per subscription).
+         (SELECT count(*) FROM webhook_deliveries f
+           WHERE f.subscription_id = s.id AND f.status = 'pending' AND f.next_attempt_at > now() AND f.lease_token IS NOT NULL) AS inflight
+    FROM webhook_subscriptions s
+   WHERE (s.retry_after IS NULL OR s.retry_after <= now())
+     AND (?::jsonb IS NULL OR s.id IN (SELECT jsonb_array_elements_text(?::jsonb)))
 ), offered AS (
   SELECT o.id FROM open CROSS JOIN LATERAL (
     SELECT d.id FROM webhook_deliveries d
      WHERE d.subscription_id = open.id AND d.status = 'pending' AND d.next_attempt_at <= now()
      ORDER BY d.next_attempt_at, d.id
-     LIMIT CASE WHEN open.failures = 0 THEN ? ELSE 1 END
+     LIMIT CASE WHEN open.failures = 0 THEN greatest(0, least(?::int, ?::int - open.inflight)) ELSE 1 END
   ) o
   UNION
   SELECT id FROM webhook_deliveries WHERE redelivery_requested AND status = 'pending' AND next_attempt_at <= now()
@@ -104,9 +108,14 @@ WITH r AS (
 INSERT INTO webhook_attempts (delivery_id, outcome, status_code, error, duration_ms)
 SELECT r.id, r.outcome, r.status_code, r.error, r.duration_ms FROM r WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = r.id)`;
 
-export async function claimDue(knex: Knex, opts: { batchSize: number; leaseMs: number; subscriptionIds?: readonly string[] }): Promise<Claimed[]> {
+/**
+ * `perSubscription`: the most deliveries of one subscription leased at once, counting the ones
+ * already in flight. Replicas count each other's leases, but two claiming in the same instant
+ * may each take the room left: the cap holds per claim, at worst times the replicas.
+ */
+export async function claimDue(knex: Knex, opts: { batchSize: number; perSubscription: number; leaseMs: number; subscriptionIds?: readonly string[] }): Promise<Claimed[]> {
   const only = opts.subscriptionIds ? JSON.stringify(opts.subscriptionIds) : null;
-  const { rows } = await knex.raw<{ rows: Claimed[] }>(CLAIM_SQL, [only, only, opts.batchSize, only, only, opts.batchSize, opts.leaseMs, opts.leaseMs]);
+  const { rows } = await knex.raw<{ rows: Claimed[] }>(CLAIM_SQL, [only, only, opts.batchSize, opts.perSubscription, only, only, opts.batchSize, opts.leaseMs, opts.leaseMs]);
   return rows;
 }
 

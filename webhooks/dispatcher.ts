@@ -15,8 +15,10 @@
  * out (webhooks/claim.ts): while paused it is sent one probe per backoff step, with the
  * delivery policy's base and cap, and its backlog goes once a probe gets through.
  */
+import { openSecret } from '../platform/secret-box';
 import type { Knex } from 'knex';
-import { DEFAULT_TIMEOUT_MS, signedPost, type SignedPostResult } from '../integrations/signed-post';
+import { DEFAULT_TIMEOUT_MS, publicReason, signedPost, type SignedPostResult } from '../integrations/signed-post';
+import type { OutboundClient } from '../integrations/outbound-http';
 import { afterFailure, DEFAULT_RETRY_POLICY, receiverDown, retryDelayMs, type RetryPolicy } from './backoff';
 import { claimDue, recordAttempt, type Claimed } from './claim';
 import type { WebhookEnvelope } from './event-types';
@@ -30,7 +32,14 @@ export interface DispatcherOptions {
   retry?: Partial<RetryPolicy>;
   /** Deliveries claimed per pass, and the most POSTs in flight at once. Default 20. */
   batchSize?: number;
-  /** Per POST. Default 10 s (DESIGN §10). */
+  /**
+   * The most deliveries of one subscription in flight at once (docs/design.md §20). Default 4: a
+   * receiver that answers slowly holds a few of the batch's places, not all of them.
+   */
+  perSubscription?: number;
+  /** The policed transport built from config.outbound; default development's (loopback allowed). */
+  outbound?: OutboundClient;
+  /** Per POST. Default 10 s (docs/design.md §10). */
   timeoutMs?: number;
   /** How long a claim is exclusive. Default timeout + 20 s. */
   leaseMs?: number;
@@ -40,6 +49,8 @@ export interface DispatcherOptions {
    */
   subscriptionIds?: readonly string[];
   log?: DispatcherLog;
+  /** SECRETS_KEY: opens the subscriptions' sealed secrets (platform/secret-box.ts). */
+  secretsKey?: Buffer;
 }
 
 export interface Dispatcher {
@@ -54,12 +65,13 @@ export interface Dispatcher {
 
 const envelope = (c: Claimed): WebhookEnvelope => ({ id: c.event_id, type: c.type, createdAt: c.event_created_at.toISOString(), data: c.data });
 
-const clip = (s: string | undefined, n: number) => (s === undefined ? null : s.length > n ? `${s.slice(0, n)}…` : s);
+export const DEFAULT_PER_SUBSCRIPTION = 4;
 
 export function startDispatcher(options: DispatcherOptions): Dispatcher {
   const { knex } = options;
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const batchSize = options.batchSize ?? 20;
+  const perSubscription = Math.max(1, options.perSubscription ?? DEFAULT_PER_SUBSCRIPTION);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const leaseMs = options.leaseMs ?? timeoutMs + 20_000;
   const log: DispatcherLog = options.log ?? ((level, message, fields) => console[level](`[webhooks] ${message}`, fields ?? ''));
@@ -76,14 +88,23 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
       status = next.status;
       if (next.status === 'pending') nextAt = next.nextAt;
     }
-    const error = result.outcome === 'delivered' ? null : clip(result.responseBody ? `${result.error}: ${result.responseBody}` : result.error, 500);
+    // The delivery log is read by people who never saw the receiver: our reason, not its answer.
+    const error = result.outcome === 'delivered' ? null : publicReason(result);
     // The subscription's pause grows with its failed rounds, as a delivery's wait does with its attempts.
     const pauseMs = receiverDown(result) ? retryDelayMs(c.failures + 1, policy) : null;
     await recordAttempt(knex, c, { result, status, nextAt, error, pauseMs });
   }
 
   async function deliver(c: Claimed): Promise<void> {
-    const result = await signedPost({ url: c.url, secret: c.secret, id: c.event_id, body: envelope(c), timeoutMs, signal: abort.signal });
+    let secret: string;
+    try {
+      secret = openSecret(c.secret, options.secretsKey);
+    } catch (err) {
+      // Nothing is sent unsigned: the attempt fails saying why, and is retried like any other.
+      await record(c, { outcome: 'retryable', error: (err as Error).message, durationMs: 0 });
+      return;
+    }
+    const result = await signedPost({ url: c.url, secret, id: c.event_id, body: envelope(c), timeoutMs, signal: abort.signal, client: options.outbound });
     if (abandon) return; // a simulated crash: the lease brings the delivery back
     try {
       await record(c, result);
@@ -94,7 +115,7 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   async function runOnce(): Promise<number> {
-    const rows = await claimDue(knex, { batchSize, leaseMs, subscriptionIds: options.subscriptionIds });
+    const rows = await claimDue(knex, { batchSize, perSubscription, leaseMs, subscriptionIds: options.subscriptionIds });
     await Promise.all(rows.map(deliver));
     return rows.length;
   }
@@ -103,42 +124,43 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
   // would hold every other subscription's deliveries for the whole timeout. At most a batch
   // is in flight; each pass claims what room is left.
   const inflight = new Set<Promise<void>>();
-  let idle: (() => void) | undefined;
+  let freed: (() => void) | undefined;
   async function claimIntoRoom(): Promise<boolean> {
     const room = batchSize - inflight.size;
     if (room <= 0) return false;
-    const rows = await claimDue(knex, { batchSize: room, leaseMs, subscriptionIds: options.subscriptionIds });
+    const rows = await claimDue(knex, { batchSize: room, perSubscription, leaseMs, subscriptionIds: options.subscriptionIds });
     for (const c of rows) {
       const sending: Promise<void> = deliver(c).finally(() => {
         inflight.delete(sending);
-        if (inflight.size === 0) idle?.();
+        freed?.();
       });
       inflight.add(sending);
     }
-    return rows.length === room;
+    // Anything claimed: more may be due (a subscription at its cap has more the moment one of its deliveries ends).
+    return rows.length > 0;
   }
 
   const loop = (async () => {
     while (running) {
-      let full = false;
+      let more = false;
       try {
-        full = await claimIntoRoom();
+        more = await claimIntoRoom();
       } catch (err) {
         log('warn', 'delivery pass failed; trying again at the next interval', { err: (err as Error).message });
       }
       if (!running) break;
-      // A full claim means more may be due: go again as soon as it is answered, or at the
-      // interval if some of it is slow.
+      // A claim that found deliveries means more may be due: go again as soon as one of those in
+      // flight is answered (its room, and its subscription's, is free), or at the interval.
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, options.pollIntervalMs);
         wake = () => {
           clearTimeout(timer);
           resolve();
         };
-        if (full) idle = wake;
-        if (full && inflight.size === 0) wake();
+        if (more) freed = wake;
+        if (more && inflight.size === 0) wake();
       });
-      wake = idle = undefined;
+      wake = freed = undefined;
     }
     await Promise.all(inflight);
   })();

@@ -1,4 +1,4 @@
-/** The webhook event types of DESIGN §11: what a subscription may ask for. */
+/** The webhook event types of docs/design.md §11: what a subscription may ask for. */
 export const WEBHOOK_EVENT_TYPES = [
   'order.created',
   'order.status_changed',
@@ -8,6 +8,11 @@ export const WEBHOOK_EVENT_TYPES = [
   'return.received',
   'inventory.available_changed',
   'inventory.reorder_alert',
+  'purchase_order.received',
+  'purchase_order.late',
+  'transfer.received',
+  'order.promise_changed',
+  'order.ship_by_missed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -1,22 +1,23 @@
 /**
- * The webhook events an order-record write implies (DESIGN §11), pure. A save hands every
+ * The webhook events an order-record write implies (docs/design.md §11), pure. A save hands every
  * candidate with its gate to the database, which emits those new against the stored view in
  * the same statement (orders/event-gates.ts); intake and mutate, which hold the previous view,
  * use `orderEventsFor(previous, next)`. Ids are derived from the order and the transition, so
  * a retried activity that writes the same transition again emits nothing new.
  */
-import type { OrderView, ReturnView } from '../workflows/types';
+import type { OrderView, ReturnView } from '../domain/types';
 import type { WebhookEventType } from './event-types';
 import { openEvents, type EventGate } from '../orders/event-gates';
 import { eventIdOf } from './outbox';
+import { shipByMissedAt } from '../domain/ship-by';
 
-export interface OrderEvent {
+export interface OrderWebhookEvent {
   type: WebhookEventType;
   id: string;
   data: Record<string, unknown>;
 }
 
-export interface GatedOrderEvent extends OrderEvent {
+export interface GatedOrderEvent extends OrderWebhookEvent {
   gate: EventGate;
 }
 
@@ -91,6 +92,17 @@ export function orderEventCandidates(next: OrderRecord): GatedOrderEvent[] {
     });
   }
 
+  // Once per order: the id is the order's, and the gate opens only with the timeline entry of the miss.
+  const missed = shipByMissedAt(next.history);
+  if (next.late && next.shipBy && missed >= 0) {
+    out.push({
+      type: 'order.ship_by_missed',
+      id: eventIdOf(orderId, 'ship_by_missed'),
+      data: { orderId, shipBy: next.shipBy, status: next.history[missed].status },
+      gate: { kind: 'history', index: missed },
+    });
+  }
+
   for (const r of next.returns ?? []) {
     if (r.status !== 'received') continue;
     out.push({
@@ -111,6 +123,6 @@ export function orderEventCandidates(next: OrderRecord): GatedOrderEvent[] {
 }
 
 /** The events `next` implies against the view it replaces (`previous` undefined: a new record). */
-export function orderEventsFor(previous: OrderRecord | undefined, next: OrderRecord): OrderEvent[] {
-  return openEvents(orderEventCandidates(next), previous) as OrderEvent[];
+export function orderEventsFor(previous: OrderRecord | undefined, next: OrderRecord): OrderWebhookEvent[] {
+  return openEvents(orderEventCandidates(next), previous) as OrderWebhookEvent[];
 }

@@ -1,4 +1,5 @@
 /** Webhook subscriptions: who wants which event types at which URL. The secret leaves only on create. */
+import { sealSecret } from '../platform/secret-box';
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { generateSecret } from '../integrations/signed-post';
@@ -42,11 +43,13 @@ const columns = (knex: Knex) => ['id', 'url', 'events', 'description', 'created_
 export async function createSubscription(
   knex: Knex,
   input: { url: string; events: WebhookEventType[]; description?: string },
+  /** SECRETS_KEY: the secret is stored sealed with it (docs/design.md §20). */
+  secretsKey?: Buffer,
 ): Promise<Subscription & { secret: string }> {
   const id = `whk_${randomBytes(10).toString('hex')}`;
   const secret = generateSecret();
   const [row] = await knex('webhook_subscriptions')
-    .insert({ id, url: input.url, events: [...new Set(input.events)], secret, description: input.description ?? null })
+    .insert({ id, url: input.url, events: [...new Set(input.events)], secret: sealSecret(secret, secretsKey), description: input.description ?? null })
     .returning<Row[]>(['id', 'url', 'events', 'description', 'created_at']);
   return { ...toSubscription(row), secret };
 }

@@ -4,10 +4,11 @@
  * the pools. Nothing imports this file.
  */
 import { ConfigError, loadConfig } from '../config/config';
-import { createLogger } from '../infra/logger';
-import { installRuntime } from '../infra/runtime';
-import { connectCoreServices, onShutdown } from '../infra/services';
-import { startWorkerService } from './worker-service';
+import { createLogger } from '../platform/logger';
+import { installRuntime } from '../platform/runtime';
+import { connectCoreServices } from '../app/services';
+import { onShutdown } from '../platform/shutdown';
+import { startWorkerService } from '../app/worker-service';
 
 async function main(): Promise<void> {
   const config = loadConfig();

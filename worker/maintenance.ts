@@ -1,9 +1,10 @@
-/** Wiring of the maintenance workflow into a worker (see workflows/maintenance-workflow.ts). */
+/** Wiring of the maintenance workflow into a worker (see workflows/maintenance/workflow.ts). */
 import type { Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { formatDuration } from '../config/duration';
 import { createMaintenanceActivities, type MaintenanceDeps } from '../activities/maintenance-activities';
-import { maintenanceWorkflowId, type maintenanceWorkflow } from '../workflows/maintenance-workflow';
+import type { maintenanceWorkflow } from '../workflows';
+import { maintenanceWorkflowId } from '../workflows/maintenance/start-options';
 
 export interface MaintenanceOptions {
   activities: ReturnType<typeof createMaintenanceActivities>;

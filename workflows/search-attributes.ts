@@ -6,16 +6,13 @@ export const ChannelKey = defineSearchAttributeKey('Channel', SearchAttributeTyp
 export const SkusKey = defineSearchAttributeKey('Skus', SearchAttributeType.KEYWORD_LIST);
 export const WarehouseIdsKey = defineSearchAttributeKey('WarehouseIds', SearchAttributeType.KEYWORD_LIST);
 export const HoldReasonsKey = defineSearchAttributeKey('HoldReasons', SearchAttributeType.KEYWORD_LIST);
+/** When the order must have shipped (docs/design.md §17); set at start, it never changes. */
+export const ShipByKey = defineSearchAttributeKey('ShipBy', SearchAttributeType.DATETIME);
 /** Set by return workflows only (authorized, received, expired). */
 export const ReturnStatusKey = defineSearchAttributeKey('ReturnStatus', SearchAttributeType.KEYWORD);
+/** Set by purchase-order workflows only (docs/design.md §15). */
+export const PurchaseOrderStatusKey = defineSearchAttributeKey('PurchaseOrderStatus', SearchAttributeType.KEYWORD);
+/** Set by transfer workflows only (docs/design.md §15). */
+export const TransferStatusKey = defineSearchAttributeKey('TransferStatus', SearchAttributeType.KEYWORD);
 
-/** name → type as the Temporal CLI's --search-attribute flag and the operator service expect. */
-export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'KeywordList'> = {
-  OrderStatus: 'Keyword',
-  CustomerId: 'Keyword',
-  Channel: 'Keyword',
-  Skus: 'KeywordList',
-  WarehouseIds: 'KeywordList',
-  HoldReasons: 'KeywordList',
-  ReturnStatus: 'Keyword',
-};
+export { SEARCH_ATTRIBUTES } from '../domain/search-attributes';

@@ -1,15 +1,18 @@
 /**
- * The carrier reached over HTTP at CARRIER_URL (DESIGN §10): labels are bought and voided
+ * The carrier reached over HTTP at CARRIER_URL (docs/design.md §10): labels are bought and voided
  * with signed messages; the carrier reports `shipped` (first scan) and `delivered` as events,
  * so the waits answer completed:false.
  */
 import { AdapterRejectedError, type CarrierAdapter, type Label } from './types';
+import type { OutboundClient } from '../../integrations/outbound-http';
 import { answerJson, idField, postToPeer, requireSecret } from './http-peer';
 
 export interface HttpCarrierOptions {
   url: string;
   secret: string | undefined;
   timeoutMs?: number;
+  /** The policed transport (config.outbound). */
+  outbound?: OutboundClient;
 }
 
 export function httpCarrier(opts: HttpCarrierOptions): CarrierAdapter {
@@ -19,11 +22,12 @@ export function httpCarrier(opts: HttpCarrierOptions): CarrierAdapter {
     async buyLabel(req): Promise<Label> {
       const result = await postToPeer({
         url: opts.url,
-        secret: requireSecret(opts.secret, peer),
+        secret: requireSecret(opts.secret, peer, 'CARRIER_SECRET (or INTEGRATION_SECRET)'),
         peer,
         type: 'label.requested',
         key: req.key,
         timeoutMs: opts.timeoutMs,
+        client: opts.outbound,
         body: {
           orderId: req.orderId,
           fulfillmentId: req.fulfillmentId,
@@ -44,11 +48,12 @@ export function httpCarrier(opts: HttpCarrierOptions): CarrierAdapter {
     async voidLabel(req) {
       await postToPeer({
         url: opts.url,
-        secret: requireSecret(opts.secret, peer),
+        secret: requireSecret(opts.secret, peer, 'CARRIER_SECRET (or INTEGRATION_SECRET)'),
         peer,
         type: 'label.voided',
         key: req.key,
         timeoutMs: opts.timeoutMs,
+        client: opts.outbound,
         body: { orderId: req.orderId, fulfillmentId: req.fulfillmentId, labelId: req.labelId },
       });
     },

@@ -5,7 +5,8 @@
  * AdapterRejectedError (permanent). Knows nothing of Temporal.
  */
 import { createHash } from 'node:crypto';
-import { signedPost, type SignedPostResult } from '../../integrations/signed-post';
+import { publicReason, signedPost, type SignedPostResult } from '../../integrations/signed-post';
+import type { OutboundClient } from '../../integrations/outbound-http';
 import { AdapterRejectedError } from './types';
 
 /**
@@ -23,29 +24,33 @@ export function derivedId(prefix: string, key: string): string {
   return `${prefix}-${createHash('sha256').update(key).digest('hex').slice(0, 12).toUpperCase()}`;
 }
 
-export function requireSecret(secret: string | undefined, peer: string): string {
+export function requireSecret(secret: string | undefined, peer: string, variable = 'INTEGRATION_SECRET'): string {
   // Non-retryable: no retry makes a secret appear; the order parks in needs_attention saying why.
-  if (!secret) throw new AdapterRejectedError(`INTEGRATION_SECRET is not set: cannot sign messages to ${peer}`);
+  if (!secret) throw new AdapterRejectedError(`${variable} is not set: cannot sign messages to ${peer}`);
   return secret;
 }
 
 export interface PeerPost {
   url: string;
-  secret: string;
+  /** Several during a rotation grace: one signature each. */
+  secret: string | readonly string[];
   type: string;
   key: string;
   body: Record<string, unknown>;
   /** Names the peer in errors: "warehouse WH-1", "carrier". */
   peer: string;
   timeoutMs?: number;
+  /** The policed transport (config.outbound); default development's. */
+  client?: OutboundClient;
 }
 
 /** Delivered → the result; otherwise throws (see the module comment). */
 export async function postToPeer(p: PeerPost): Promise<SignedPostResult> {
   const id = messageId(p.type, p.key);
-  const result = await signedPost({ url: p.url, secret: p.secret, id, body: { type: p.type, ...p.body }, timeoutMs: p.timeoutMs });
+  const result = await signedPost({ url: p.url, secret: p.secret, id, body: { type: p.type, ...p.body }, timeoutMs: p.timeoutMs, client: p.client });
   if (result.outcome === 'delivered') return result;
-  const why = `${p.peer} did not take ${p.type} ${id}: ${result.error ?? 'no answer'}${result.responseBody ? ` (${result.responseBody.slice(0, 200)})` : ''}`;
+  // The order's lastError is read by every role: our reason, never the peer's answer (docs/design.md §20).
+  const why = `${p.peer} did not take ${p.type} ${id}: ${publicReason(result)}`;
   if (result.outcome === 'permanent') throw new AdapterRejectedError(why);
   throw new Error(why);
 }

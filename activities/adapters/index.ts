@@ -1,5 +1,6 @@
 import type { AdapterMode } from '../../config/config';
 import type { Warehouse } from '../../ledger/types';
+import type { OutboundClient } from '../../integrations/outbound-http';
 import { httpCarrier } from './http-carrier';
 import { manualCarrier, manualWarehouse } from './manual';
 import { cachedWarehouseUrls, routingWarehouse } from './routing-warehouse';
@@ -28,16 +29,20 @@ export function createRoutedWarehouseAdapter(opts: {
   simulatedDelayMs: number;
   listWarehouses: () => Promise<Warehouse[]>;
   secret: string | undefined;
+  ownSecrets?: (warehouseId: string) => Promise<string[] | undefined>;
   catalogTtlMs?: number;
+  outbound?: OutboundClient;
 }): WarehouseAdapter {
   return routingWarehouse({
     fallback: createWarehouseAdapter(opts.mode, opts.simulatedDelayMs),
     urlOf: cachedWarehouseUrls(opts.listWarehouses, opts.catalogTtlMs),
     secret: opts.secret,
+    ownSecrets: opts.ownSecrets,
+    outbound: opts.outbound,
   });
 }
 
 /** The worker's carrier adapter: HTTP when CARRIER_URL is set, else `mode`. */
-export function createConfiguredCarrierAdapter(opts: { mode: AdapterMode; simulatedDelayMs: number; url?: string; secret: string | undefined }): CarrierAdapter {
-  return opts.url ? httpCarrier({ url: opts.url, secret: opts.secret }) : createCarrierAdapter(opts.mode, opts.simulatedDelayMs);
+export function createConfiguredCarrierAdapter(opts: { mode: AdapterMode; simulatedDelayMs: number; url?: string; secret: string | undefined; outbound?: OutboundClient }): CarrierAdapter {
+  return opts.url ? httpCarrier({ url: opts.url, secret: opts.secret, outbound: opts.outbound }) : createCarrierAdapter(opts.mode, opts.simulatedDelayMs);
 }

@@ -9,6 +9,7 @@
  */
 import type { Warehouse } from '../../ledger/types';
 import { httpWarehouse } from './http-warehouse';
+import type { OutboundClient } from '../../integrations/outbound-http';
 import type { WarehouseAdapter } from './types';
 
 /**
@@ -38,11 +39,15 @@ export interface RoutingWarehouseOptions {
   fallback: WarehouseAdapter;
   urlOf: (warehouseId: string) => Promise<string | undefined>;
   secret: string | undefined;
+  /** Each warehouse's own signing secrets (docs/design.md §20); INTEGRATION_SECRET signs for the others. */
+  ownSecrets?: (warehouseId: string) => Promise<string[] | undefined>;
+  /** The policed transport (config.outbound). */
+  outbound?: OutboundClient;
   timeoutMs?: number;
 }
 
 export function routingWarehouse(opts: RoutingWarehouseOptions): WarehouseAdapter {
-  const http = httpWarehouse({ secret: opts.secret, urlOf: opts.urlOf, timeoutMs: opts.timeoutMs });
+  const http = httpWarehouse({ secret: opts.secret, ownSecrets: opts.ownSecrets, urlOf: opts.urlOf, timeoutMs: opts.timeoutMs, outbound: opts.outbound });
   const pick = async (warehouseId: string | undefined): Promise<WarehouseAdapter> =>
     warehouseId !== undefined && (await opts.urlOf(warehouseId)) ? http : opts.fallback;
   return {

@@ -10,7 +10,7 @@
  */
 import type { AdapterMode } from '../../config/config';
 import type { Allocation, OrderLine } from '../../ledger/types';
-import type { ShippingAddress, ShippingMethod } from '../../workflows/types';
+import type { ShippingAddress, ShippingMethod } from '../../domain/types';
 
 export interface WaitContext {
   /** Sleeps, heartbeating; rejects when the activity is cancelled. */

@@ -1,8 +1,8 @@
-/** /channels: sales channels and what each may list (DESIGN §12). */
+/** /channels: sales channels and what each may list (docs/design.md §12). */
 import type { Knex } from 'knex';
 import { availabilityPage } from '../../channels/availability';
 import { getChannelRow, listChannels, upsertChannel } from '../../channels/store';
-import { ADMIN, READ } from '../auth';
+import { authorize } from '../access';
 import { notFound } from '../errors';
 import { defineRoute, type AnyRoute } from '../route';
 import { availabilityQuerySchema, availabilitySchema, channelListSchema, channelParamsSchema, channelViewSchema, putChannelBodySchema } from '../webhook-schemas';
@@ -16,7 +16,7 @@ export function channelRoutes(deps: { db: () => Knex }): AnyRoute[] {
     operationId: 'putChannel',
     tag: 'channels',
     summary: 'Create or update a sales channel',
-    access: ADMIN,
+    access: 'channel.write',
     params: channelParamsSchema,
     body: putChannelBodySchema,
     responses: {
@@ -35,7 +35,7 @@ export function channelRoutes(deps: { db: () => Knex }): AnyRoute[] {
     operationId: 'listChannels',
     tag: 'channels',
     summary: 'All sales channels',
-    access: READ,
+    access: 'channel.read',
     responses: { 200: { description: 'The channels', schema: channelListSchema } },
     async handler() {
       return { status: 200, body: { channels: await listChannels(db()) } };
@@ -49,11 +49,13 @@ export function channelRoutes(deps: { db: () => Knex }): AnyRoute[] {
     tag: 'channels',
     summary: 'What the channel may list, per SKU',
     description: 'Read from the ledger at the time of the request; SKUs in code order, 500 a page. `inventory.available_changed` webhooks announce changes.',
-    access: READ,
+    access: 'availability.read',
     params: channelParamsSchema,
     query: availabilityQuerySchema,
     responses: { 200: { description: 'One page', schema: availabilitySchema }, 404: { description: 'No such channel' } },
-    async handler({ params, query }) {
+    async handler({ params, query, principal }) {
+      // A channel key reads its own channel's availability; another channel is 404 to it.
+      authorize(principal, 'availability.read', { channel: params.channel });
       const channel = await getChannelRow(db(), params.channel);
       if (!channel) throw notFound(`Channel ${params.channel}`, { channel: params.channel });
       const page = await availabilityPage(db(), channel, { after: query.cursor, sku: query.sku });

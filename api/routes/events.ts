@@ -1,5 +1,7 @@
 /** POST /orders/:orderId/events: warehouse and carrier events. */
-import { ORDER_WRITE } from '../auth';
+import { authorize, eventWarehouse, orderResource } from '../access';
+import { notFound } from '../errors';
+import { shownTo } from '../personal-data';
 import { isRepeatOnRecord } from '../event-repeat';
 import type { OrderGateway } from '../order-gateway';
 import type { OrderStore } from '../order-store';
@@ -8,8 +10,8 @@ import { markAnsweredFromRecord } from '../answered-from-record';
 import { UPDATE_LIMIT_409, UPDATE_LIMIT_RESPONSES } from '../update-limits-doc';
 import { orderEventBodySchema, orderIdParamsSchema, orderViewSchema } from '../schemas';
 
-export function eventRoutes(deps: { orders: OrderGateway; store: OrderStore }): AnyRoute[] {
-  const { orders, store } = deps;
+export function eventRoutes(deps: { gateway: OrderGateway; store: OrderStore }): AnyRoute[] {
+  const { gateway, store } = deps;
   const postEvent = defineRoute({
     method: 'post',
     path: '/orders/:orderId/events',
@@ -21,7 +23,7 @@ export function eventRoutes(deps: { orders: OrderGateway; store: OrderStore }): 
       '`fulfillmentId` names the parcel; it may be left out while the order has one active fulfillment. ' +
       'An event that does not fit the current status is refused (409); a repeat of the event that already happened is accepted as a no-op, ' +
       "answered from the order's record without reaching the workflow (so a storm of re-sent events never exhausts Temporal's per-workflow Update limits).",
-    access: ORDER_WRITE,
+    access: 'order.event',
     params: orderIdParamsSchema,
     body: orderEventBodySchema,
     responses: {
@@ -34,16 +36,21 @@ export function eventRoutes(deps: { orders: OrderGateway; store: OrderStore }): 
           'The workflow found the event malformed (`invalid_event`), no fulfillment is named while several are active (`fulfillment_required`), or the named one does not exist (`unknown_fulfillment`)',
       },
     },
-    async handler({ params, body, res, log }) {
+    async handler({ params, body, res, log, principal }) {
       const record = await store.record(params.orderId);
+      if (principal.scope !== undefined) {
+        // A warehouse key reports on its own warehouse's fulfillments only (docs/design.md §20): decided before anything moves.
+        if (!record) throw notFound(`Order ${params.orderId}`, { orderId: params.orderId });
+        authorize(principal, 'order.event', { order: orderResource(record.view), fulfillmentWarehouseId: eventWarehouse(record.view, body.fulfillmentId) });
+      }
       if (record && isRepeatOnRecord(record.view, body)) {
         markAnsweredFromRecord(res);
         log.debug('order event repeated', { orderId: params.orderId, type: body.type, fulfillmentId: body.fulfillmentId, status: record.view.status });
-        return { status: 200, body: store.withLinks(record) };
+        return { status: 200, body: shownTo(principal, store.withLinks(record)) };
       }
-      const view = await orders.event(params.orderId, body);
+      const view = await gateway.event(params.orderId, body);
       log.info('order event', { orderId: params.orderId, type: body.type, fulfillmentId: body.fulfillmentId, status: view.status });
-      return { status: 200, body: { ...view, links: orders.links(params.orderId) } };
+      return { status: 200, body: shownTo(principal, { ...view, links: gateway.links(params.orderId) }) };
     },
   });
   return [postEvent] as AnyRoute[];

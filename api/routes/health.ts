@@ -21,8 +21,8 @@ async function probe(fn: () => Promise<unknown>, timeoutMs: number): Promise<'ok
   }
 }
 
-export function healthRoutes(deps: { ledger: Ledger; orders: OrderGateway; timeoutMs: number }): AnyRoute[] {
-  const { ledger, orders, timeoutMs } = deps;
+export function healthRoutes(deps: { ledger: Ledger; gateway: OrderGateway; timeoutMs: number }): AnyRoute[] {
+  const { ledger, gateway, timeoutMs } = deps;
   const health = defineRoute({
     method: 'get',
     path: '/health',
@@ -36,7 +36,7 @@ export function healthRoutes(deps: { ledger: Ledger; orders: OrderGateway; timeo
       503: { description: 'At least one unreachable; the body names it (and carries error/message)', schema: healthSchema },
     },
     async handler({ log }) {
-      const [postgres, temporal] = await Promise.all([probe(() => ledger.ping(), timeoutMs), probe(() => orders.ping(timeoutMs), timeoutMs)]);
+      const [postgres, temporal] = await Promise.all([probe(() => ledger.ping(), timeoutMs), probe(() => gateway.ping(timeoutMs), timeoutMs)]);
       if (postgres === 'ok' && temporal === 'ok') return { status: 200, body: { status: 'ok', temporal, postgres }, headers: { 'Cache-Control': 'no-store' } };
       const down = [temporal !== 'ok' ? 'Temporal' : undefined, postgres !== 'ok' ? 'PostgreSQL' : undefined].filter(Boolean).join(' and ');
       log.warn('health check failed', { temporal, postgres });

@@ -12,7 +12,7 @@ export function metricsRoutes(deps: { metrics: ApiMetrics }): AnyRoute[] {
     description:
       'HTTP and intake series of this API process, open reorder alerts, and the Temporal runtime series ' +
       '(SDK, order workflow and activity metrics) of the worker endpoints this process is pointed at.',
-    access: ['system', 'support', 'ops', 'admin'],
+    access: 'metrics.read',
     responses: { 200: { description: 'Prometheus text exposition format 0.0.4', contentType: 'text/plain' } },
     async handler() {
       return { status: 200, body: await deps.metrics.render(), contentType: 'text/plain' };

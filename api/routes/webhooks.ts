@@ -1,8 +1,9 @@
-/** /webhooks: subscriptions and their delivery log (DESIGN §11). Admin only: a subscription is a data feed. */
+/** /webhooks: subscriptions and their delivery log (docs/design.md §11). Admin only: a subscription is a data feed. */
 import type { Knex } from 'knex';
 import { createSubscription, deleteSubscription, getSubscription, listSubscriptions } from '../../webhooks/subscriptions';
 import { listDeliveries, redeliver } from '../../webhooks/delivery-log';
-import { ADMIN } from '../auth';
+import type { OutboundConfig } from '../../config/outbound';
+import { checkDestination } from '../destination-check';
 import { notFound } from '../errors';
 import { defineRoute, type AnyRoute } from '../route';
 import {
@@ -17,7 +18,7 @@ import {
 } from '../webhook-schemas';
 import { emptyQuerySchema } from '../schemas';
 
-export function webhookRoutes(deps: { db: () => Knex }): AnyRoute[] {
+export function webhookRoutes(deps: { db: () => Knex; outbound?: OutboundConfig; secretsKey?: Buffer }): AnyRoute[] {
   const { db } = deps;
 
   const create = defineRoute({
@@ -30,14 +31,16 @@ export function webhookRoutes(deps: { db: () => Knex }): AnyRoute[] {
       'Events are POSTed as `{id, type, createdAt, data}`, signed per Standard Webhooks with the returned secret (headers `webhook-id`, `webhook-timestamp`, `webhook-signature`). ' +
       'Delivery is at least once, retried with exponential backoff for WEBHOOK_RETRY_HORIZON (24 h): deduplicate by `webhook-id`. Any 2xx counts as received; other 4xx than 408/409/429 fail the delivery at once. ' +
       'A receiver that is down (refused, timed out, 5xx, 408, 429) pauses the whole subscription on the same backoff: one delivery is tried per pause, and the backlog follows once one gets through (`pausedUntil` in the list).',
-    access: ADMIN,
+    access: 'webhook.manage',
     body: createWebhookBodySchema,
     responses: {
       201: { description: 'Subscribed; the secret is shown only here', schema: webhookCreatedSchema },
       400: { description: 'Bad URL (not http/https, or with credentials) or unknown event type' },
+      422: { description: 'destination_not_allowed: in production, a URL at a loopback, private, link-local, CGNAT, unique-local or unspecified address or `localhost` (unless OUTBOUND_ALLOWED_NETWORKS lists it)' },
     },
     async handler({ body }) {
-      const sub = await createSubscription(db(), body);
+      checkDestination('url', body.url, deps.outbound);
+      const sub = await createSubscription(db(), body, deps.secretsKey);
       return { status: 201, body: sub, headers: { Location: `/webhooks/${sub.id}` } };
     },
   });
@@ -48,7 +51,7 @@ export function webhookRoutes(deps: { db: () => Knex }): AnyRoute[] {
     operationId: 'listWebhooks',
     tag: 'webhooks',
     summary: 'All subscriptions (without secrets)',
-    access: ADMIN,
+    access: 'webhook.manage',
     responses: { 200: { description: 'The subscriptions', schema: webhookListSchema } },
     async handler() {
       return { status: 200, body: { webhooks: await listSubscriptions(db()) } };
@@ -62,7 +65,7 @@ export function webhookRoutes(deps: { db: () => Knex }): AnyRoute[] {
     tag: 'webhooks',
     summary: 'Unsubscribe',
     description: 'Pending deliveries are dropped with it, and its delivery log.',
-    access: ADMIN,
+    access: 'webhook.manage',
     params: webhookParamsSchema,
     responses: { 204: { description: 'Deleted' }, 404: { description: 'No such subscription' } },
     async handler({ params }) {
@@ -77,7 +80,7 @@ export function webhookRoutes(deps: { db: () => Knex }): AnyRoute[] {
     operationId: 'listWebhookDeliveries',
     tag: 'webhooks',
     summary: 'The delivery log of a subscription, newest first',
-    access: ADMIN,
+    access: 'webhook.manage',
     params: webhookParamsSchema,
     query: deliveriesQuerySchema,
     responses: { 200: { description: 'One page of deliveries', schema: deliveryListSchema }, 404: { description: 'No such subscription' } },
@@ -95,7 +98,7 @@ export function webhookRoutes(deps: { db: () => Knex }): AnyRoute[] {
     tag: 'webhooks',
     summary: 'Send a delivery again',
     description: 'Queues it now, under the same event id (so the same `webhook-id`), with a fresh retry horizon — also when it was delivered or failed. It goes before the rest of the backlog, also while the subscription is paused; its answer ends or extends the pause.',
-    access: ADMIN,
+    access: 'webhook.manage',
     params: deliveryParamsSchema,
     body: emptyQuerySchema,
     bodyOptional: true,

@@ -1,6 +1,7 @@
 /** GET /whoami: which role the presented key has, so a client (the console) can show only what it may do. */
 import { z } from 'zod';
-import { roleFromHeader, type KeyStore } from '../auth';
+import { scopeLabel } from '../../domain/principal';
+import { principalFromHeader, type KeyStore } from '../auth';
 import { defineRoute, type AnyRoute } from '../route';
 import { whoamiSchema } from '../schemas';
 
@@ -23,7 +24,8 @@ export function whoamiRoutes(deps: { keys: KeyStore }): AnyRoute[] {
     },
     async handler({ req }) {
       if (!keys.enabled) return { status: 200, body: { role: 'admin', auth: 'off' } };
-      return { status: 200, body: { role: roleFromHeader(keys, req.get('authorization')), auth: 'on' } };
+      const { role, scope } = principalFromHeader(keys, req.get('authorization'));
+      return { status: 200, body: scope ? { role, auth: 'on', scope: scopeLabel(scope) } : { role, auth: 'on' } };
     },
   });
   return [whoami] as AnyRoute[];

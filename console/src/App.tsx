@@ -3,10 +3,15 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from './api';
 import { ErrorNote } from './components/ErrorNote';
 import { AttentionPage } from './pages/AttentionPage';
+import { AtRiskPage } from './pages/AtRiskPage';
 import { OrderPage } from './pages/OrderPage';
 import { SearchPage } from './pages/SearchPage';
 import { SignIn } from './pages/SignIn';
 import { SkuPage } from './pages/SkuPage';
+import { PurchaseOrderPage } from './pages/PurchaseOrderPage';
+import { PurchaseOrdersPage } from './pages/PurchaseOrdersPage';
+import { TransferPage } from './pages/TransferPage';
+import { TransfersPage } from './pages/TransfersPage';
 import { Link, useLocation } from './router';
 import { clearKey, getKey, type Identity } from './session';
 
@@ -17,6 +22,13 @@ function Page({ me }: { me: Identity }) {
   const sku = /^\/skus\/([^/]+)\/?$/.exec(path);
   if (sku) return <SkuPage sku={decodeURIComponent(sku[1])} me={me} />;
   if (path === '/attention') return <AttentionPage />;
+  const po = /^\/purchase-orders\/([^/]+)\/?$/.exec(path);
+  if (po) return <PurchaseOrderPage id={decodeURIComponent(po[1])} me={me} />;
+  if (path === '/purchase-orders') return <PurchaseOrdersPage me={me} />;
+  const transfer = /^\/transfers\/([^/]+)\/?$/.exec(path);
+  if (transfer) return <TransferPage id={decodeURIComponent(transfer[1])} me={me} />;
+  if (path === '/transfers') return <TransfersPage me={me} />;
+  if (path === '/at-risk') return <AtRiskPage />;
   if (path === '/' || path === '') return <SearchPage />;
   return (
     <main>
@@ -67,6 +79,9 @@ export function App() {
           <nav aria-label="Main">
             <Link to="/">Orders</Link>
             <Link to="/attention">Needs attention</Link>
+            <Link to="/purchase-orders">Purchase orders</Link>
+            <Link to="/transfers">Transfers</Link>
+            <Link to="/at-risk">At risk</Link>
             <a href="/docs">API docs</a>
           </nav>
         )}

@@ -1,5 +1,5 @@
 /**
- * The console's only way to the API: same origin, the public endpoints of DESIGN §6, the
+ * The console's only way to the API: same origin, the public endpoints of docs/design.md §6, the
  * key from the session as a Bearer token. A refusal throws ApiFailure carrying the API's
  * own `{error, message}` so pages can show it verbatim.
  */
@@ -17,12 +17,13 @@ export class ApiFailure extends Error {
   }
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export async function api<T>(method: Method, path: string, body?: unknown, key: string | undefined = getKey()): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (key) headers.Authorization = `Bearer ${key}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // Every write, with a body or not: with authentication off the API refuses writes without it (docs/design.md §20).
+  if (body !== undefined || method !== 'GET') headers['Content-Type'] = 'application/json';
   let res: Response;
   try {
     res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });

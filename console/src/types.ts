@@ -1,111 +1,60 @@
-/** The shapes the console reads, as the API documents them in /openapi.json (components.schemas). */
+/**
+ * The shapes the console reads: the API's own, from the types generated from /openapi.json
+ * (api-types.ts, written by scripts/api-types.js at every build), under the names the console
+ * uses; and the few runtime lists a form or a filter needs, checked against those types so a
+ * value the API adds or drops fails the console's type check.
+ */
+import type { components } from './api-types';
 
-export type Role = 'system' | 'support' | 'ops' | 'admin';
+type Schemas = components['schemas'];
 
-export const ORDER_STATUSES = [
+export type OrderView = Schemas['Order'];
+export type OrderSummary = Schemas['OrderSummary'];
+export type OrderList = Schemas['OrderList'];
+export type OrderStatus = OrderView['status'];
+export type Line = Schemas['OrderLine'];
+export type Fulfillment = Schemas['Fulfillment'];
+export type Shipment = Schemas['Shipment'];
+export type Hold = Schemas['Hold'];
+export type HoldReason = Hold['reason'];
+/** Who placed or released a hold: role, scope, key fingerprint (docs/access-control.md). */
+export type Actor = Schemas['Actor'];
+/** A return as the order's record holds it (docs/design.md §13, the contract's `Return`). */
+export type OrderReturn = Schemas['Return'];
+export type InspectedLine = Schemas['InspectedLine'];
+export type Disposition = InspectedLine['disposition'];
+export type Warehouse = Schemas['Warehouse'];
+export type Address = Schemas['ShippingAddress'];
+export type SkuLevels = Schemas['SkuLevels'];
+export type Movement = Schemas['Movement'];
+export type Alert = Schemas['ReorderAlertList']['alerts'][number];
+export type Role = Schemas['WhoAmI']['role'];
+
+/**
+ * A list of every member of union U, in the order written: a missing or unknown member is a
+ * type error. (`[U] extends [L[number]]` holds only when the list covers the union.)
+ */
+const every =
+  <U extends string>() =>
+  <const L extends readonly U[]>(list: L & ([U] extends [L[number]] ? unknown : { missing: Exclude<U, L[number]> })): L =>
+    list;
+
+export const ORDER_STATUSES = every<OrderStatus>()([
   'received', 'awaiting_stock', 'reserved', 'on_hold', 'picking', 'packing', 'shipping', 'shipped',
   'needs_attention', 'delivered', 'rejected', 'cancelled', 'timed_out',
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-export const TERMINAL: readonly string[] = ['delivered', 'rejected', 'cancelled', 'timed_out'];
+]);
+/** The one list of terminal statuses (domain/order-rules.ts), shared with the server. */
+export { TERMINAL_STATUSES as TERMINAL } from '../../domain/order-rules';
 
-export const HOLD_REASONS = ['fraud_check', 'address_verification', 'payment', 'customer_request', 'inventory', 'other'] as const;
+export const HOLD_REASONS = every<HoldReason>()(['fraud_check', 'address_verification', 'payment', 'customer_request', 'inventory', 'other']);
 
-export interface Line { sku: string; quantity: number }
-export interface Links { self: string; temporalUi: string }
+export const RETURN_DISPOSITIONS = every<Disposition>()(['restock', 'damaged']);
 
-export interface Shipment { carrier: string; trackingNumber: string; labelId?: string; shippedAt?: string; deliveredAt?: string }
-
-export interface Fulfillment {
-  fulfillmentId: string;
-  warehouseId: string;
-  lines: Line[];
-  status: string;
-  pickTaskId?: string;
-  shipment?: Shipment;
-  reason?: string;
-}
-
-export interface Hold {
-  holdId: string;
-  reason: string;
-  note?: string;
-  until?: string;
-  placedAt: string;
-  releasedAt?: string;
-  releasedBy?: 'request' | 'until';
-}
-
-export const RETURN_DISPOSITIONS = ['restock', 'damaged'] as const;
-export type Disposition = (typeof RETURN_DISPOSITIONS)[number];
-export interface InspectedLine extends Line { disposition: Disposition }
-
-/** A return as the order's record holds it (DESIGN §13, the contract's `Return`). */
-export interface OrderReturn {
-  returnId: string;
-  status: 'authorized' | 'received' | 'expired';
-  lines: Line[];
-  reason: string;
-  createdAt: string;
-  receivedAt?: string;
-  expiredAt?: string;
-  warehouseId?: string;
-  inspected?: InspectedLine[];
-}
-
-export interface Warehouse { id: string; name: string; active: boolean }
-
-export interface Address { name: string; line1: string; line2?: string; city: string; region?: string; postalCode: string; country: string }
-
-export interface OrderView {
-  orderId: string;
-  status: OrderStatus;
-  channel: string;
-  customer: { id: string; email?: string; name?: string };
-  shippingAddress: Address;
-  shippingMethod: 'standard' | 'express';
-  lines: Line[];
-  allocations: Array<{ warehouseId: string; sku: string; quantity: number }>;
-  backordered: Line[];
-  fulfillments: Fulfillment[];
-  holds: Hold[];
-  returns?: OrderReturn[];
-  history: Array<{ at: string; status: OrderStatus; note?: string }>;
-  lastError?: { step: string; type?: string; message: string; at: string };
-  failedStep?: string;
-  edits: number;
-  cancelReason?: string;
-  links?: Links;
-}
-
-export interface OrderSummary {
-  orderId: string;
-  status: string;
-  customerId?: string;
-  channel?: string;
-  skus: string[];
-  warehouseIds: string[];
-  workflowStatus: string;
-  startedAt: string;
-  closedAt?: string;
-  links: Links;
-}
-
-export interface OrderList { orders: OrderSummary[]; nextCursor?: string }
-
-export interface Levels { onHand: number; reserved: number; available: number }
-export interface SkuLevels extends Levels { sku: string; levels: Array<Levels & { warehouseId: string }> }
-
-export interface Movement {
-  id: string;
-  warehouseId: string;
-  sku: string;
-  kind: string;
-  onHandDelta: number;
-  reservedDelta: number;
-  orderId: string | null;
-  reason: string | null;
-  createdAt: string;
-}
-
-export interface Alert { id: string; sku: string; available: number; reorderPoint: number; openedAt: string }
+/** Purchase orders and transfers (docs/design.md §15). */
+export type PurchaseOrder = Schemas['PurchaseOrder'];
+export type PurchaseOrderList = Schemas['PurchaseOrderList'];
+export type Transfer = Schemas['Transfer'];
+export type TransferList = Schemas['TransferList'];
+export type DocHistory = PurchaseOrder['history'][number];
+/** What is on its way to a warehouse, by date (GET /inventory/:sku `supply`). */
+export type Supply = SkuLevels['supply'][number];

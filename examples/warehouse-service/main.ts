@@ -1,24 +1,31 @@
 /**
- * An example warehouse service for DESIGN §10: receives the orchestrator's signed
+ * An example warehouse service for docs/design.md §10: receives the orchestrator's signed
  * `fulfillment.requested` / `fulfillment.cancelled` messages, verifies them with the
  * Standard Webhooks reference library, deduplicates by webhook-id, logs them, and reports
  * back through the orchestrator's API (`POST /orders/:id/events` with the fulfillmentId).
  *
- *   INTEGRATION_SECRET=whsec_… node dist/examples/warehouse-service/main.js [--auto] [--ship]
+ *   WAREHOUSE_SIGNING_SECRET=whsec_… API_KEY=<warehouse key> node dist/examples/warehouse-service/main.js [--auto] [--ship]
+ *
+ * Per warehouse (docs/access-control.md): WAREHOUSE_SIGNING_SECRET is this warehouse's own secret,
+ * answered once by `POST /warehouses/<id>/signing-secret` (or by the PUT that gave it its
+ * fulfillmentUrl when the orchestrator has no INTEGRATION_SECRET); API_KEY a key scoped to it,
+ * `key:system/warehouse=<id>`, so it can report on its own fulfillments only. A warehouse
+ * without its own secret verifies with INTEGRATION_SECRET (compatibility). During a rotation
+ * messages carry two signatures: set the new secret whenever you like within the grace.
  *
  * --auto   report picked, then packed, AUTO_DELAY ms apart (default 2000) for every request
  * --ship   with --auto, also report shipped (when the carrier is manual: CARRIER_MODE=manual)
  * Without --auto, report by hand:  curl -X POST localhost:4000/report -d '{"orderId":…,"fulfillmentId":…,"type":"picked"}'
- * Env: PORT (4000), API_URL (http://127.0.0.1:3000), API_KEY (a system key when the API has keys).
+ * Env: PORT (4000), API_URL (http://127.0.0.1:3000), API_KEY (a key scoped to this warehouse when the API has keys).
  *
  * A separate program, not part of the product: it reads its own environment.
  */
 import http from 'node:http';
 import { Webhook } from 'standardwebhooks';
 
-const secret = process.env.INTEGRATION_SECRET;
+const secret = process.env.WAREHOUSE_SIGNING_SECRET ?? process.env.INTEGRATION_SECRET;
 if (!secret) {
-  console.error('INTEGRATION_SECRET is required (the same whsec_… the orchestrator signs with)');
+  console.error('WAREHOUSE_SIGNING_SECRET (this warehouse\'s own whsec_…) or INTEGRATION_SECRET (the shared one) is required');
   process.exit(2);
 }
 const port = Number(process.env.PORT ?? 4000);

@@ -12,13 +12,16 @@ import { bundleWorkflowCode, type NativeConnection, type Worker, type WorkflowBu
 import { loadConfig, type Config, type Role } from '../../config/config';
 import { createLedger } from '../../ledger/ledger';
 import { createReturnRecords, type OrderRecords } from '../../orders';
-import { createRecordsWithEvents } from '../../infra/order-records';
+import { createRecordsWithEvents } from '../../app/order-records';
+import { createStockMotionRecords } from '../../app/stock-motion-records';
 import type { Ledger } from '../../ledger/types';
 import { createWorker } from '../../worker/create-worker';
+import { warehouseSecretStore } from '../../integrations/stored-secrets';
 import { createApp, type AppDeps, type AppTimeouts } from '../../api/app';
-import { silentLogger, type Logger } from '../../infra/logger';
+import { createOrderServices, type OrderServices } from '../../app/services';
+import { silentLogger, type Logger } from '../../platform/logger';
 import { testKnex } from './db';
-import { dataConverter } from '../../infra/payload-codec';
+import { dataConverter } from '../../platform/payload-codec';
 import { connectClient, connectWorker, temporalEnv, uniqueTaskQueue } from './temporal';
 
 export const KEYS: Record<Role, string> = {
@@ -95,6 +98,7 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
   const ledger = createLedger(knex);
   const records = createRecordsWithEvents(knex, config.cursorSecret);
   const returns = createReturnRecords(knex, records);
+  const stockMotion = createStockMotionRecords(knex, config.cursorSecret);
   // The same codec as production wiring whenever the suite's env sets PAYLOAD_ENCRYPTION_KEYS.
   const converter = dataConverter(config.security.encryptionKeys);
   const { client, connection } = await connectClient(converter);
@@ -111,7 +115,9 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
       ledger,
       records,
       returns,
+      stockMotion,
       config,
+      warehouseSecrets: warehouseSecretStore(knex, config.secrets.key),
       workflowBundle: await orderWorkflowBundle(),
       startReaper: false,
       shutdownGraceTime: '1s',
@@ -124,7 +130,9 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
     ledger,
     records,
     knex,
+    stockMotion,
     client,
+    ...createOrderServices({ client, namespace: temporalEnv().namespace, taskQueue: config.taskQueue, ledger, records, log: opts.logger ?? silentLogger, signalTimeoutMs: opts.timeouts?.rpcMs ?? 5_000 }),
     logger: opts.logger ?? silentLogger,
     timeouts: { queryMs: 5_000, updateMs: 20_000, rpcMs: 5_000, healthMs: 1_500, ...opts.timeouts },
   };
@@ -176,6 +184,11 @@ export async function seedStock(app: Express, quantity: number, opts: { warehous
     await request(app).post('/inventory/receipts').set(as('admin')).send({ warehouseId, sku, quantity }).expect(201);
   }
   return { warehouseId, sku };
+}
+
+/** The stock waker and closed-order check createApp takes, built as the composition root builds them. */
+export function appServices(client: Client, ledger: Pick<Ledger, 'ordersAwaiting'>, records: Pick<OrderRecords, 'statuses'>, signalTimeoutMs?: number): OrderServices {
+  return createOrderServices({ client, namespace: client.options.namespace ?? 'default', taskQueue: 'api-test', ledger, records, log: silentLogger, signalTimeoutMs });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { createKnex } from '../../infra/database';
+import { createKnex } from '../../platform/database';
 
 /** A knex on the run's database (created and migrated by global setup). */
 export function testKnex(poolMax = 10): Knex {

@@ -2,13 +2,17 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { prepareDatabase } from '../../infra/database';
-import { startDevServer, type DevServer } from '../../infra/dev-server';
-import { findTemporalCli } from '../../infra/temporal-cli';
+import { prepareDatabase } from '../../platform/database';
+import { startDevServer, type DevServer } from '../../platform/dev-server';
+import { findTemporalCli } from '../../platform/temporal-cli';
 
-/** The console's browser suite needs dist/console; a Vite build takes a few seconds, so every run makes a fresh one. */
+/**
+ * The console's browser suite needs dist/console; a Vite build takes a few seconds, so every run makes a fresh one,
+ * on API types generated afresh from the OpenAPI document (scripts/api-types.js, as `npm run build:console` does).
+ */
 async function buildConsole(): Promise<void> {
   const root = path.resolve(__dirname, '..', '..');
+  await promisify(execFile)(process.execPath, [path.join(root, 'scripts', 'api-types.js')], { cwd: root });
   await promisify(execFile)(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'console'], { cwd: root });
 }
 

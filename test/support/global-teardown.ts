@@ -1,4 +1,4 @@
-import { dropDatabase } from '../../infra/database';
+import { dropDatabase } from '../../platform/database';
 
 export default async function globalTeardown(): Promise<void> {
   await globalThis.__temporalDevServer?.stop();

@@ -5,8 +5,8 @@
  */
 import { generateSecret } from '../../integrations/signed-post';
 import { startPeerServer, type PeerMessage, type PeerServer } from '../../bench/peer-server';
-import { eventUpdate } from '../../workflows/messages';
-import type { OrderEvent } from '../../workflows/types';
+import { eventUpdate } from '../../workflows/order/messages';
+import type { OrderEvent } from '../../domain/types';
 import type { OrderHandle } from './order-fixtures';
 
 export interface Peers {

@@ -11,14 +11,14 @@ import { bundleWorkflowCode, type NativeConnection, type Worker, type WorkflowBu
 import type { Knex } from 'knex';
 import type { OrderTimeouts } from '../../config/config';
 import { createLedger } from '../../ledger/ledger';
-import { createRecordsWithEvents } from '../../infra/order-records';
+import { createRecordsWithEvents } from '../../app/order-records';
 import type { Ledger, OrderLine, ReconciliationReport } from '../../ledger/types';
-import { createClosedOrdersCheck } from '../../infra/workflow-state';
+import { createClosedOrdersCheck } from '../../clients/order-closed';
 import { createWorker, type CreateWorkerDeps } from '../../worker/create-worker';
-import type { orderWorkflow } from '../../workflows/order/workflow';
-import { statusQuery } from '../../workflows/messages';
-import { orderStartOptions } from '../../workflows/start-options';
-import type { OrderInput, OrderStatus, OrderView } from '../../workflows/types';
+import type { orderWorkflow } from '../../workflows';
+import { statusQuery } from '../../workflows/order/messages';
+import { orderStartOptions } from '../../workflows/order/start-options';
+import type { OrderInput, OrderStatus, OrderView } from '../../domain/types';
 import { testKnex } from './db';
 import { connectClient, connectWorker, eventually, uniqueTaskQueue } from './temporal';
 

@@ -1,6 +1,6 @@
 /** OrderViews for tests of what follows from a view (webhook events, record writes): pure data. */
 import type { ReturnView } from '../../webhooks/order-events';
-import type { Fulfillment, OrderStatus, OrderView } from '../../workflows/types';
+import type { Fulfillment, OrderStatus, OrderView } from '../../domain/types';
 
 export type ViewWithReturns = OrderView & { returns?: ReturnView[] };
 

@@ -1,6 +1,6 @@
 /** A stand-in for an order awaiting stock: completes with the SKU of the first stockArrived signal. */
 import { condition, setHandler } from '@temporalio/workflow';
-import { stockArrivedSignal } from '../../workflows/messages';
+import { stockArrivedSignal } from '../../workflows/order/messages';
 
 export async function waitForStock(): Promise<string> {
   let sku: string | undefined;

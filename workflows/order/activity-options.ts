@@ -8,7 +8,7 @@ import {
   type RetryPolicy,
 } from '@temporalio/workflow';
 import type { OrderActivities } from '../../activities/order-activities';
-import { NON_RETRYABLE_TYPES } from '../failure-types';
+import { NON_RETRYABLE_TYPES } from '../../domain/failure-types';
 
 /** Infra errors (database, network, worker crash) retry with backoff; after this the step fails for good → needs_attention. */
 const STEP_RETRY: RetryPolicy = {

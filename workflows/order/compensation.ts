@@ -5,7 +5,7 @@
  * non-cancellable scope; one that fails for good is recorded and the others still run.
  */
 import { CancellationScope, log } from '@temporalio/workflow';
-import type { OrderError } from '../types';
+import type { OrderError } from '../../domain/types';
 
 export interface Undo {
   name: string;

@@ -1,8 +1,8 @@
 /** Turning activity failures into the order's `lastError`, and refusals into ApplicationFailures. */
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
-import { INVALID_TRANSITION } from '../messages';
-import type { OrderError, OrderStatus } from '../types';
+import { INVALID_TRANSITION } from './messages';
+import type { OrderError, OrderStatus } from '../../domain/types';
 import { nowIso } from './state';
 
 function rootCause(err: unknown): unknown {

@@ -7,8 +7,8 @@
 import { condition, type LocalActivityOptions } from '@temporalio/workflow';
 import type { OrderActivities } from '../../activities/order-activities';
 import type { ReserveResult } from '../../ledger/types';
-import { ORDER_INVALID } from '../failure-types';
-import type { OrderLine } from '../types';
+import { ORDER_INVALID } from '../../domain/failure-types';
+import type { OrderLine } from '../../domain/types';
 import { COMPENSATION, LOCAL_LEDGER, acts, localActs } from './activity-options';
 import { pushUndo } from './compensation';
 import { describeFailure, failureType } from './failures';
@@ -51,7 +51,16 @@ export async function withLedger<T>(s: OrderState, fn: () => Promise<T>): Promis
 export function applyPosition(s: OrderState, result: ReserveResult): void {
   s.view.allocations = result.allocations;
   s.view.backordered = result.backordered;
+  // The explanation of the last call that placed units (or the first one): a refill that found
+  // nothing does not hide why the order is where it is (docs/design.md §17).
+  if (result.sourcing && (!s.view.sourcing || result.sourcing.decisions.some((d) => d.lines.length > 0))) s.view.sourcing = result.sourcing;
   s.positionVersion++;
+}
+
+/** What the ledger sources the order by: its channel's rule fixed at intake, where it ships to, its ship-by (its place in the queue for scarce stock). */
+function sourcingArgs(s: OrderState): { sourcing?: OrderState['input']['sourcing']; country?: string; shipBy?: string } {
+  const country = s.view.shippingAddress?.country;
+  return { ...(s.input.sourcing ? { sourcing: s.input.sourcing } : {}), ...(country ? { country } : {}), ...(s.input.shipBy ? { shipBy: s.input.shipBy } : {}) };
 }
 
 /** false: the order is invalid and ended `rejected`. */
@@ -77,7 +86,7 @@ export async function reserve(s: OrderState): Promise<void> {
   const lines = s.view.lines;
   const result = await withLedger(s, () =>
     ledgerStep('reserveStock', `Reserve ${plural(units(lines), 'unit')} of ${plural(new Set(lines.map((l) => l.sku)).size, 'SKU')}`, [
-      { orderId: s.id, lines, key: `${s.id}:reserve` },
+      { orderId: s.id, lines, key: `${s.id}:reserve`, ...sourcingArgs(s) },
     ]),
   );
   applyPosition(s, result);
@@ -121,7 +130,7 @@ export async function awaitStock(s: OrderState, stop: () => boolean): Promise<St
     s.stockCheckRequested = false;
     const seq = ++s.seq.reserveMore;
     const result = await withLedger(s, () =>
-      ledgerStep('reserveMoreStock', `Reserve backordered units (check ${seq})`, [{ orderId: s.id, key: `${s.id}:reserve-more:${seq}`, exclude: s.excluded }]),
+      ledgerStep('reserveMoreStock', `Reserve backordered units (check ${seq})`, [{ orderId: s.id, key: `${s.id}:reserve-more:${seq}`, exclude: s.excluded, ...sourcingArgs(s) }]),
     );
     applyPosition(s, result);
     refresh(s);
@@ -134,7 +143,7 @@ export async function reroute(s: OrderState): Promise<void> {
   s.rerouteNeeded = false;
   const seq = ++s.seq.reroute;
   const result = await withLedger(s, () =>
-    ledgerStep('reserveMoreStock', `Re-route units away from ${s.excluded.join(', ')}`, [{ orderId: s.id, key: `${s.id}:reroute:${seq}`, exclude: s.excluded }]),
+    ledgerStep('reserveMoreStock', `Re-route units away from ${s.excluded.join(', ')}`, [{ orderId: s.id, key: `${s.id}:reroute:${seq}`, exclude: s.excluded, ...sourcingArgs(s) }]),
   );
   applyPosition(s, result);
   refresh(s, result.backordered.length > 0 ? `re-routed; ${plural(units(result.backordered), 'unit')} backordered` : 're-routed');

@@ -1,12 +1,14 @@
 /**
- * Keeping the order's record in Postgres current (DESIGN §9) without a history event per
+ * Keeping the order's record in Postgres current (docs/design.md §9) without a history event per
  * transition: the next activity the order schedules carries the view as it stands (its worker
  * writes it before the activity's own work); what no activity carries — a hold placed while the
- * order waits, the final status — a local activity writes. Versions only grow within a run, so
- * a late or retried write of an older view changes nothing.
+ * order waits, the final status — a local activity writes. Every refresh bumps the version,
+ * details that are not transitions (a bought label) included, so a resting order's record shows
+ * all the workflow knows (docs/design.md §9). Versions only grow within a run, so a late or
+ * retried write of an older view changes nothing.
  */
 import { condition } from '@temporalio/workflow';
-import type { OrderView } from '../types';
+import type { OrderView } from '../../domain/types';
 import { localActs } from './activity-options';
 import type { OrderState } from './state';
 

@@ -4,9 +4,9 @@
  */
 import type { CancelledFailure } from '@temporalio/workflow';
 import type { Label } from '../../activities/adapters/types';
-import type { OrderError, OrderInput, OrderView } from '../types';
+import type { OrderError, OrderInput, OrderView } from '../../domain/types';
 import type { UndoStack } from './compensation';
-import { initialView } from './initial-view';
+import { initialView } from '../../domain/initial-view';
 
 export type CancelSource = 'update' | 'signal' | 'workflow' | 'attention_timeout';
 
@@ -83,6 +83,8 @@ export interface OrderState {
   record: { version: number; saved: number; flushing: boolean; closed: boolean };
   warehousesSeen: Set<string>;
   published: { status: string; warehouses: string; holds: string };
+  /** Search attributes are published where the order rests, not for statuses it passes through (visibility.ts). */
+  publishAtRest: boolean;
   statusEnteredAt: number;
 }
 
@@ -113,6 +115,7 @@ export function createState(input: OrderInput): OrderState {
     record: { version: 0, saved: 0, flushing: false, closed: false },
     warehousesSeen: new Set(),
     published: { status: '', warehouses: '[]', holds: '[]' },
+    publishAtRest: false,
     statusEnteredAt: Date.now(),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * What people see: the status (derived from the state by rules.ts), the timeline, the search
+ * What people see: the status (derived from the state by domain/order-rules.ts), the timeline, the search
  * attributes ops filter on and the current details in the Temporal UI. Each upsert is a
  * history event, so only what changed is sent.
  */
@@ -7,18 +7,27 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { ChannelKey, CustomerIdKey, HoldReasonsKey, OrderStatusKey, SkusKey, WarehouseIdsKey } from '../search-attributes';
 import { boundedKeywords } from '../keyword-list';
-import { recordTransition } from '../order-metrics';
-import type { OrderStatus } from '../types';
-import { deriveStatus, isTerminal } from './rules';
+import { md } from '../../domain/markdown';
+import { recordTransition } from './metrics';
+import type { OrderStatus } from '../../domain/types';
+import { deriveStatus, isTerminal } from '../../domain/order-rules';
 import { activeHolds, nowIso, type OrderState } from './state';
 
 const uniqueSorted = (values: string[]) => [...new Set(values)].sort();
 
 /**
- * Recomputes the status; a change (or a note) goes on the timeline. `record: false` for a detail
- * that is not a transition (a label bought): it reaches the record with the next write.
+ * Statuses an order passes through on its way (docs/design.md §5): not published, since each
+ * upsert is a history event, a visibility write and a billable action. The next status, where
+ * the order rests, is published with everything that changed meanwhile.
  */
-export function refresh(s: OrderState, note?: string, final?: OrderStatus, opts: { record?: boolean } = {}): void {
+const PASSING: ReadonlySet<string> = new Set(['received', 'reserved']);
+
+/**
+ * Recomputes the status; a change (or a note) goes on the timeline. Every call bumps the record's
+ * version, details that are not transitions (a label bought) included: the order may rest right
+ * after, and its record must show all the workflow knows (docs/design.md §9, record.ts).
+ */
+export function refresh(s: OrderState, note?: string, final?: OrderStatus): void {
   const v = s.view;
   const status = deriveStatus({
     final: final ?? (isTerminal(v.status) ? v.status : undefined),
@@ -35,7 +44,7 @@ export function refresh(s: OrderState, note?: string, final?: OrderStatus, opts:
     v.status = status;
   }
   if (changed || note) v.history.push({ at: nowIso(), status, ...(note ? { note } : {}) });
-  if (changed || note || opts.record !== false) s.record.version++;
+  s.record.version++;
   const first = v.fulfillments[0];
   v.pickTaskId = first?.pickTaskId;
   v.shipment = first?.shipment;
@@ -69,6 +78,10 @@ function publish(s: OrderState): void {
   const holds = uniqueSorted(activeHolds(s).map((h) => h.reason));
   const holdsJson = JSON.stringify(holds);
   const first = s.published.status === '';
+  if (s.publishAtRest && !first && PASSING.has(v.status)) {
+    setCurrentDetails(details(s));
+    return;
+  }
   const pairs: SearchAttributeUpdatePair[] = [];
   if (v.status !== s.published.status) pairs.push({ key: OrderStatusKey, value: v.status });
   if (first) {
@@ -85,22 +98,26 @@ function publish(s: OrderState): void {
   setCurrentDetails(details(s));
 }
 
+/** Markdown for the UI: every value that came from outside (ids, names, notes, peers' answers, errors) through md() (docs/design.md §20). */
 function details(s: OrderState): string {
   const v = s.view;
-  const rows = [`**Status:** ${v.status} · **Step:** ${s.currentStep}`];
+  const rows = [`**Status:** ${v.status} · **Step:** ${md(s.currentStep)}`];
   for (const f of v.fulfillments) {
-    const lines = f.lines.map((l) => `${l.sku} ×${l.quantity}`).join(', ');
-    const parcel = f.shipment ? ` · ${f.shipment.carrier} ${f.shipment.trackingNumber}` : '';
-    rows.push(`**Fulfillment ${f.fulfillmentId}** (${f.warehouseId}, ${f.status}${f.pickTaskId ? `, task ${f.pickTaskId}` : ''}): ${lines}${parcel}`);
+    const lines = f.lines.map((l) => `${md(l.sku)} ×${l.quantity}`).join(', ');
+    const parcel = f.shipment ? ` · ${md(f.shipment.carrier)} ${md(f.shipment.trackingNumber)}` : '';
+    rows.push(`**Fulfillment ${md(f.fulfillmentId)}** (${md(f.warehouseId)}, ${f.status}${f.pickTaskId ? `, task ${md(f.pickTaskId)}` : ''}): ${lines}${parcel}`);
   }
   if (v.fulfillments.length === 0) {
-    rows.push(`**Allocations:** ${v.allocations.length ? v.allocations.map((a) => `${a.warehouseId}: ${a.sku} ×${a.quantity}`).join(', ') : '—'}`);
+    rows.push(`**Allocations:** ${v.allocations.length ? v.allocations.map((a) => `${md(a.warehouseId)}: ${md(a.sku)} ×${a.quantity}`).join(', ') : '—'}`);
   }
-  if (v.backordered.length) rows.push(`**Backordered:** ${v.backordered.map((l) => `${l.sku} ×${l.quantity}`).join(', ')}`);
+  const used = v.sourcing?.decisions.filter((d) => d.lines.length > 0) ?? [];
+  if (v.sourcing && used.length) rows.push(`**Sourcing (${md(v.sourcing.strategy)}):** ${used.map((d) => `${md(d.warehouseId)}: ${md(d.reason)}`).join('; ')}`);
+  if (v.shipBy) rows.push(`**Ship by:** ${md(v.shipBy)}${v.late ? ' · **LATE**' : ''}`);
+  if (v.backordered.length) rows.push(`**Backordered:** ${v.backordered.map((l) => `${md(l.sku)} ×${l.quantity}`).join(', ')}`);
   const holds = activeHolds(s);
-  if (holds.length) rows.push(`**Holds:** ${holds.map((h) => `${h.reason}${h.until ? ` until ${h.until}` : ''}${h.note ? ` (${h.note})` : ''}`).join(', ')}`);
-  if (v.lastError) rows.push(`**Last error:** [${v.lastError.step}] ${v.lastError.type ?? 'Error'}: ${v.lastError.message}`);
-  if (v.failedStep) rows.push(`**Retry re-runs:** ${v.failedStep}${v.failedFulfillmentId ? ` of ${v.failedFulfillmentId}` : ''}`);
-  if (v.cancelReason) rows.push(`**Cancel reason:** ${v.cancelReason}`);
+  if (holds.length) rows.push(`**Holds:** ${holds.map((h) => `${md(h.reason)}${h.until ? ` until ${md(h.until)}` : ''}${h.note ? ` (${md(h.note)})` : ''}`).join(', ')}`);
+  if (v.lastError) rows.push(`**Last error:** \\[${md(v.lastError.step)}\\] ${md(v.lastError.type ?? 'Error')}: ${md(v.lastError.message)}`);
+  if (v.failedStep) rows.push(`**Retry re-runs:** ${md(v.failedStep)}${v.failedFulfillmentId ? ` of ${md(v.failedFulfillmentId)}` : ''}`);
+  if (v.cancelReason) rows.push(`**Cancel reason:** ${md(v.cancelReason)}`);
   return rows.join('\n\n');
 }

@@ -1,5 +1,5 @@
 /**
- * The order saga of DESIGN §5: validate → reserve → (await stock) → one fulfillment per
+ * The order saga of docs/design.md §5: validate → reserve → (await stock) → one fulfillment per
  * warehouse (pick → pack → ship → deliver, side by side) → delivered; holds, edits, rejected
  * fulfillments re-routed, and compensation on cancel and on the deadlines.
  *
@@ -15,24 +15,28 @@
  * recorded histories against this code.
  */
 import { allHandlersFinished, CancellationScope, CancelledFailure, condition, isCancellation, log, patched, sleep } from '@temporalio/workflow';
-import { recordOrderStarted } from '../order-metrics';
-import type { OrderInput, OrderView } from '../types';
+import { recordOrderStarted } from './metrics';
+import type { OrderInput, OrderView } from '../../domain/types';
 import { unwind } from './compensation';
 import { describeFailure, StepFailed } from './failures';
-import { runFulfillment } from './fulfillment';
-import { cancelPending } from './fulfillment-stops';
-import { allDelivered, syncFulfillments } from './fulfillments';
-import { cancelPossible, installHandlers, requestCancel } from './handlers';
+import { runFulfillment } from './fulfillment/branch';
+import { cancelPending } from './fulfillment/stops';
+import { allDelivered, syncFulfillments } from './fulfillment/sync';
+import { installHandlers } from './handlers/install';
+import { cancelPossible, requestCancel } from './handlers/lifecycle';
 import { awaitStock, reroute, reserve, validate } from './ledger-steps';
 import { CANCEL_OUTRUN_BY_PARCEL } from './patches';
 import { flushRecords, recordsFlushed } from './record';
-import { isTerminal } from './rules';
+import { isTerminal } from '../../domain/order-rules';
+import { watchShipBy } from './ship-by';
 import { activeHolds, anyHandedOver, createState, fulfillmentView, type OrderState } from './state';
 import { adoptStartAttributes, enterStep, refresh } from './visibility';
 
 /** The order workflow: one per order, id `order-<orderId>` (see `orderStartOptions`). */
 export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   const s = createState(input);
+  // In the first workflow task, beside the ledger steps' markers: costs no action of its own.
+  s.publishAtRest = patched('publish-at-rest');
   installHandlers(s);
   // Workflow cancellation → the same cancel request as the Update (ignored once shipped).
   CancellationScope.current().cancelRequested.catch((err: unknown) => {
@@ -49,6 +53,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     refresh(s);
     // The starter (the API's intake) wrote the record of the order as received.
     s.record.saved = s.record.version;
+    watchShipBy(s);
     const flusher = flushRecords(s);
     await saga(s);
     await recordsFlushed(s);
@@ -196,7 +201,7 @@ async function compensate(s: OrderState, final: 'cancelled' | 'timed_out', note?
 /**
  * The carrier took a parcel in the same workflow activation as the cancel arrived: the loop saw
  * the cancel and began closing, the pickup branch saw the parcel (wait.ts) and withdrew the
- * cancel (fulfillment.ts handOver; the cancel Update answers 409). Nothing is undone yet — the
+ * cancel (fulfillment/branch.ts handOver; the cancel Update answers 409). Nothing is undone yet — the
  * branches have only stopped — so the parcel's decision stands: the order goes on and the
  * cancel changed nothing (docs/design.md §6: 409 → nothing changes). Earlier code closed such an
  * order `cancelled` and put the parcel's units back on the shelf: patched, so its histories

@@ -1,7 +1,8 @@
 /** How a return workflow is started: the API and the tests share the id, the attributes and the UI summary. Pure. */
 import { WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
 import { ReturnStatusKey } from '../search-attributes';
-import { returnWorkflowId, type ReturnInput } from '../types';
+import { md } from '../../domain/markdown';
+import { returnWorkflowId, type ReturnInput } from '../../domain/types';
 
 export interface ReturnStartOptions {
   workflowId: string;
@@ -22,12 +23,13 @@ export function returnStartOptions(input: ReturnInput, taskQueue: string): Retur
     args: [input],
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     typedSearchAttributes: [{ key: ReturnStatusKey, value: 'authorized' }],
-    staticSummary: `Return ${input.returnId} · order ${input.orderId} · ${units} unit${units === 1 ? '' : 's'}`,
+    // Values from outside through md(): the UI renders these as markdown (docs/design.md §20).
+    staticSummary: `Return ${md(input.returnId)} · order ${md(input.orderId)} · ${units} unit${units === 1 ? '' : 's'}`,
     staticDetails: [
-      `**Order:** ${input.orderId}`,
-      `**Lines:** ${input.lines.map((l) => `${l.sku} ×${l.quantity}`).join(', ')}`,
-      `**Reason:** ${input.reason}`,
-      `**Authorized:** ${input.createdAt} · expires after ${Math.round(input.timeouts.returnMs / 1000)} s without a parcel`,
+      `**Order:** ${md(input.orderId)}`,
+      `**Lines:** ${input.lines.map((l) => `${md(l.sku)} ×${l.quantity}`).join(', ')}`,
+      `**Reason:** ${md(input.reason)}`,
+      `**Authorized:** ${md(input.createdAt)} · expires after ${Math.round(input.timeouts.returnMs / 1000)} s without a parcel`,
     ].join('\n\n'),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * One return of a delivered order (DESIGN §13), id `return-<returnId>`: waits for the parcel
+ * One return of a delivered order (docs/design.md §13), id `return-<returnId>`: waits for the parcel
  * until RETURN_TIMEOUT (fixed in the input), then `expired`; a `receive` Update restocks what
  * was inspected as `restock` and marks the return `received`. Its own workflow because the
  * order's has closed at delivery; the return lives on in the order's record, which the API
@@ -7,11 +7,12 @@
  */
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { allHandlersFinished, condition, log, proxyActivities, setCurrentDetails, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { md } from '../../domain/markdown';
 import type { ReturnActivities } from '../../activities/return-activities';
-import { NON_RETRYABLE_TYPES } from '../failure-types';
-import { INVALID_TRANSITION } from '../messages';
+import { NON_RETRYABLE_TYPES } from '../../domain/failure-types';
+import { INVALID_TRANSITION } from '../order/messages';
 import { ReturnStatusKey } from '../search-attributes';
-import type { InspectedLine, ReceiveReturnRequest, ReturnInput, ReturnView } from '../types';
+import type { InspectedLine, ReceiveReturnRequest, ReturnInput, ReturnView } from '../../domain/types';
 import { INVALID_RECEIPT, receiveReturnUpdate, returnStatusQuery } from './messages';
 
 // The parcel is on the shelf whatever the database says: keep trying until the write lands.
@@ -32,11 +33,11 @@ const nowIso = () => new Date(Date.now()).toISOString();
 function publish(s: ReturnState, deadline: string): void {
   upsertSearchAttributes([{ key: ReturnStatusKey, value: s.view.status }]);
   const v = s.view;
-  const inspected = (v.inspected ?? []).map((l) => `${l.sku} ×${l.quantity} ${l.disposition}`).join(', ');
+  const inspected = (v.inspected ?? []).map((l) => `${md(l.sku)} ×${l.quantity} ${md(l.disposition)}`).join(', ');
   setCurrentDetails(
     [
       `**Status:** ${v.status}${v.status === 'authorized' ? ` · waiting for the parcel until ${deadline}` : ''}`,
-      v.warehouseId ? `**Received at:** ${v.warehouseId} (${v.receivedAt ?? ''})` : '',
+      v.warehouseId ? `**Received at:** ${md(v.warehouseId)} (${md(v.receivedAt)})` : '',
       inspected ? `**Inspected:** ${inspected}` : '',
     ]
       .filter(Boolean)

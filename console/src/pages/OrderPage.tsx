@@ -8,7 +8,10 @@ import { useApiData } from '../components/useApiData';
 import { may } from '../roles';
 import { Link } from '../router';
 import type { Identity } from '../session';
-import { TERMINAL, type Hold, type OrderView } from '../types';
+import { TERMINAL, type Actor, type Hold, type OrderView } from '../types';
+
+/** A hold's actor as people read it: role, scope, and the key's fingerprint (never the key). */
+const who = (a: Actor): string => `${a.role}${a.scope ? ` (${a.scope})` : ''} ${a.key}`;
 import { OrderActions, ReleaseDialog } from './OrderActions';
 import { OrderReturns } from './OrderReturns';
 
@@ -34,9 +37,12 @@ function Holds({ order, canRelease, onRelease }: { order: OrderView; canRelease:
           <tr key={h.holdId} data-testid="hold">
             <td>{h.reason}</td>
             <td>{h.note ?? '—'}</td>
-            <td>{when(h.placedAt)}</td>
+            <td>
+              {when(h.placedAt)}
+              {h.placedBy ? ` by ${who(h.placedBy)}` : ''}
+            </td>
             <td>{when(h.until)}</td>
-            <td>{h.releasedAt ? `${when(h.releasedAt)} (${h.releasedBy === 'until' ? 'by its time' : 'by hand'})` : 'active'}</td>
+            <td>{h.releasedAt ? `${when(h.releasedAt)} (${h.releasedBy === 'until' ? 'by its time' : typeof h.releasedBy === 'object' ? `by hand: ${who(h.releasedBy)}` : 'by hand'})` : 'active'}</td>
             <td>
               {!h.releasedAt && canRelease && !TERMINAL.includes(order.status) && (
                 <button type="button" onClick={() => onRelease(h)}>
@@ -107,10 +113,35 @@ function Details({ order }: { order: OrderView }) {
       </dd>
       <dt>Allocations</dt>
       <dd>{order.allocations.length ? order.allocations.map((x) => `${x.warehouseId}: ${x.sku} × ${x.quantity}`).join('; ') : '—'}</dd>
+      {order.shipBy && (
+        <>
+          <dt>Ship by</dt>
+          <dd data-testid="ship-by">
+            {new Date(order.shipBy).toLocaleString()}
+            {order.late && <span className="badge badge-warn"> late</span>}
+          </dd>
+        </>
+      )}
+      {order.sourcing && (
+        <>
+          <dt>Sourcing ({order.sourcing.strategy})</dt>
+          <dd>
+            <ul className="decisions">
+              {order.sourcing.decisions.map((d) => (
+                <li key={d.warehouseId}>
+                  <strong>{d.warehouseId}</strong>: {d.reason}
+                </li>
+              ))}
+            </ul>
+          </dd>
+        </>
+      )}
       {order.backordered.length > 0 && (
         <>
           <dt>Backordered</dt>
           <dd>{order.backordered.map((l) => `${l.sku} × ${l.quantity}`).join(', ')}</dd>
+          <dt>Promised</dt>
+          <dd data-testid="promised">{order.promisedAt ? new Date(order.promisedAt).toLocaleString() : 'no date yet: the supply in sight does not cover it'}</dd>
         </>
       )}
       {order.cancelReason && (

@@ -1,5 +1,5 @@
 /**
- * The order's returns (DESIGN §13) and, for the roles that report arriving parcels, the receipt
+ * The order's returns (docs/design.md §13) and, for the roles that report arriving parcels, the receipt
  * of an authorized one. Authorizing a return is an order action (OrderActions).
  */
 import { useState } from 'react';

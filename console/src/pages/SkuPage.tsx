@@ -93,7 +93,7 @@ export function SkuPage({ sku, me }: { sku: string; me: Identity }) {
           <h2>Stock</h2>
           <table data-testid="levels">
             <caption>
-              Total: {levels.data.onHand} on hand, {levels.data.reserved} reserved, {levels.data.available} available
+              Total: {levels.data.onHand} on hand, {levels.data.reserved} reserved, {levels.data.available} available, {levels.data.incoming} incoming, {levels.data.inTransit} in transit
             </caption>
             <thead>
               <tr>
@@ -101,6 +101,8 @@ export function SkuPage({ sku, me }: { sku: string; me: Identity }) {
                 <th scope="col">On hand</th>
                 <th scope="col">Reserved</th>
                 <th scope="col">Available</th>
+                <th scope="col">Incoming</th>
+                <th scope="col">In transit</th>
               </tr>
             </thead>
             <tbody>
@@ -110,10 +112,29 @@ export function SkuPage({ sku, me }: { sku: string; me: Identity }) {
                   <td>{l.onHand}</td>
                   <td>{l.reserved}</td>
                   <td>{l.available}</td>
+                  <td>{l.incoming}</td>
+                  <td>{l.inTransit}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+        </section>
+      )}
+      {levels.data && (
+        <section className="card">
+          <h2>Supply on its way</h2>
+          {levels.data.supply.length === 0 ? (
+            <p className="empty">None.</p>
+          ) : (
+            <ul data-testid="supply">
+              {levels.data.supply.map((s) => (
+                <li key={`${s.source}:${s.id}`}>
+                  {s.quantity} to {s.warehouseId}, expected {s.expectedAt ? when(s.expectedAt) : 'undated'} ·{' '}
+                  <Link to={`/${s.source === 'transfer' ? 'transfers' : 'purchase-orders'}/${enc(s.id)}`}>{s.id}</Link>
+                </li>
+              ))}
+            </ul>
+          )}
         </section>
       )}
       <section className="card">

@@ -1,0 +1,94 @@
+/** Transfers (docs/design.md §15): the list with filters, and for admins the form that requests one. */
+import { api, enc, query } from '../api';
+import { ErrorNote } from '../components/ErrorNote';
+import { when } from '../components/OrderTable';
+import { parseLines, SimpleForm } from '../components/SimpleForm';
+import { StatusBadge } from '../components/StatusBadge';
+import { useApiData } from '../components/useApiData';
+import { may } from '../roles';
+import { Link, navigate, useLocation } from '../router';
+import type { Identity } from '../session';
+import type { Transfer } from '../types';
+
+const FILTERS = ['status', 'warehouseId', 'sku'] as const;
+
+export function TransfersPage({ me }: { me: Identity }) {
+  const { search } = useLocation();
+  const filters = Object.fromEntries(FILTERS.map((f) => [f, search.get(f) ?? undefined]));
+  const list = useApiData(() => api<{ transfers: Transfer[]; nextCursor?: string }>('GET', `/transfers${query({ ...filters, limit: '50' })}`), [JSON.stringify(filters)]);
+  return (
+    <main>
+      <h1>Transfers</h1>
+      <form
+        className="card inline-form"
+        aria-label="Filter transfers"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const form = new FormData(e.currentTarget);
+          navigate(`/transfers${query(Object.fromEntries(FILTERS.map((f) => [f, String(form.get(f) ?? '').trim()])))}`);
+        }}
+      >
+        {FILTERS.map((f) => (
+          <label key={f}>
+            {f}
+            <input name={f} defaultValue={filters[f]} />
+          </label>
+        ))}
+        <button type="submit">Filter</button>
+      </form>
+      {may(me.role, 'documents') && (
+        <SimpleForm
+          title="Request a transfer"
+          submitLabel="Request"
+          fields={[
+            { name: 'fromWarehouseId', label: 'From warehouse' },
+            { name: 'toWarehouseId', label: 'To warehouse' },
+            { name: 'lines', label: 'Lines', placeholder: 'SKU-1 x 4' },
+            { name: 'expectedAt', label: 'Expected at (optional)', required: false },
+          ]}
+          onSubmit={async (v) => {
+            const t = await api<Transfer>('POST', '/transfers', {
+              fromWarehouseId: v.fromWarehouseId,
+              toWarehouseId: v.toWarehouseId,
+              lines: parseLines(v.lines),
+              ...(v.expectedAt ? { expectedAt: v.expectedAt } : {}),
+            });
+            navigate(`/transfers/${enc(t.transferId)}`);
+          }}
+        />
+      )}
+      <ErrorNote error={list.error} />
+      <section className="card">
+        <table data-testid="transfers">
+          <thead>
+            <tr>
+              <th scope="col">Transfer</th>
+              <th scope="col">Status</th>
+              <th scope="col">From → to</th>
+              <th scope="col">Units</th>
+              <th scope="col">Expected</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(list.data?.transfers ?? []).map((t) => (
+              <tr key={t.transferId}>
+                <td>
+                  <Link to={`/transfers/${enc(t.transferId)}`}>{t.transferId}</Link>
+                </td>
+                <td>
+                  <StatusBadge status={t.status} />
+                </td>
+                <td>
+                  {t.fromWarehouseId} → {t.toWarehouseId}
+                </td>
+                <td>{t.lines.reduce((n, l) => n + l.quantity, 0)}</td>
+                <td>{when(t.expectedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {list.data && list.data.transfers.length === 0 && <p className="empty">No transfers.</p>}
+      </section>
+    </main>
+  );
+}
