@@ -172,7 +172,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Auth off: only this machine's own names, and JSON writes only (docs/design.md §20).
   if (!keys.enabled) app.use(authOffGuards());
   // The UI's decode calls are reads in POST clothing: not counted as writes.
-  app.use(writeRateLimit({ keys, perMinute: config.security.rateLimitWritesPerMinute, exempt: (req) => req.path.startsWith(CODEC_PATH) }));
+  app.use(writeRateLimit({ keys, limits: config.rateLimits, exempt: (req) => req.path.startsWith(CODEC_PATH) }));
   // Guessing keys: failed authentications per client address (docs/design.md §20).
   if (keys.enabled) app.use(authFailureLimit({ perMinute: config.authFailuresPerMinute ?? 0 }));
   const { encryptionKeys, codecCorsOrigins } = config.security;

@@ -61,8 +61,8 @@ function responsesOf(route: AnyRoute): Record<string, unknown> {
   if (route.body) standard[413] = `Body larger than ${BODY_LIMIT} (\`payload_too_large\`)`;
   // With authentication off every write needs the JSON content type, a body or not (docs/design.md §20).
   if (route.body || route.method !== 'get') standard[415] = 'Body not sent as application/json (`unsupported_media_type`); with authentication off, any write without Content-Type: application/json';
-  // writeRateLimit (api/security-middleware.ts) counts every write per key.
-  if (route.method !== 'get') standard[429] = 'More write requests from this key in a minute than RATE_LIMIT_WRITES_PER_MINUTE (`rate_limited`; `Retry-After`)';
+  // writeRateLimit (api/security-middleware.ts) counts every write per key, by its role.
+  if (route.method !== 'get') standard[429] = "More write requests from this key than its role's figure per minute (`rate_limited`; `Retry-After` says when; docs/rate-limits.md)";
   standard[500] = 'Internal error (`internal_error`, `details.requestId` names the log lines)';
   if (route.tag !== 'docs') standard[503] = 'Temporal or PostgreSQL unreachable, or no worker answered in time (`service_unavailable`)';
   for (const [status, description] of Object.entries(standard)) out[status] ??= errorResponse(description);

@@ -97,7 +97,7 @@ export async function check(w: World, fault: string, started: number, settled: {
   const rec = await waitFor(
     'GET /inventory/reconciliation',
     async () => {
-      const r = await httpJson<{ ok: boolean; problems: unknown[] }>(w.apiBase, 'GET', '/inventory/reconciliation', undefined, { timeoutMs: 60_000 });
+      const r = await httpJson<{ ok: boolean; problems: unknown[] }>(w.apiBase, 'GET', '/inventory/reconciliation', undefined, { timeoutMs: 60_000, headers: w.auth('admin') });
       return r.status === 200 ? r.body : undefined;
     },
     60_000,

@@ -23,10 +23,10 @@ export const INTEGRATION_RUNS: RunDef[] = [
       const skus = ['W-A', 'W-B', 'W-C', 'W-D'];
       // Plenty at each warehouse for part of the SKUs only, so many orders split across both.
       await w.seed(['w-ams', 'w-rtm'], { 'w-ams': plentiful(skus.slice(0, 3), 400), 'w-rtm': plentiful(skus.slice(1), 400) });
-      const wh = await startFaultWarehouse({ secret: FAULT_SECRET, apiBase: w.apiBase, failShare: 1 / 3, random: rng(7), stepDelayMs: 200, problems: w.problems });
+      const wh = await startFaultWarehouse({ secret: FAULT_SECRET, apiBase: w.apiBase, apiHeaders: w.auth('system'), failShare: 1 / 3, random: rng(7), stepDelayMs: 200, problems: w.problems });
       w.cleanup.add('close fault warehouse', () => wh.close());
       for (const [i, id] of ['w-ams', 'w-rtm'].entries()) {
-        const r = await httpJson(w.apiBase, 'PUT', `/warehouses/${id}`, { name: `Faults ${id}`, priority: i + 1, fulfillmentUrl: `${wh.server.url}/wms/${id}` });
+        const r = await httpJson(w.apiBase, 'PUT', `/warehouses/${id}`, { name: `Faults ${id}`, priority: i + 1, fulfillmentUrl: `${wh.server.url}/wms/${id}` }, { headers: w.auth('admin') });
         if (r.status !== 200) throw new Error(`PUT /warehouses/${id} with a fulfillmentUrl: ${r.status} ${JSON.stringify(r.body)}`);
       }
       await w.postAll(plainOrders('hw', n, skus, 7), {
@@ -42,7 +42,7 @@ export const INTEGRATION_RUNS: RunDef[] = [
       await waitFor('every accepted order delivered', async () => ((await w.listOrders(`OrderStatus = 'delivered'`)).length >= w.accepted.size ? true : undefined), 240_000, 1_000).catch(() => undefined);
       await wh.drain();
       const records = await mapLimit([...w.accepted], 8, async (id) => {
-        const r = await httpJson<{ fulfillments?: { fulfillmentId: string; warehouseId: string }[] }>(w.apiBase, 'GET', `/orders/${id}`);
+        const r = await httpJson<{ fulfillments?: { fulfillmentId: string; warehouseId: string }[] }>(w.apiBase, 'GET', `/orders/${id}`, undefined, { headers: w.auth('system') });
         return [id, r.body?.fulfillments ?? []] as const;
       });
       let fulfillments = 0;
@@ -56,7 +56,7 @@ export const INTEGRATION_RUNS: RunDef[] = [
       }
       const st = wh.stats;
       w.notes.push(
-        `warehouse saw ${st.requests} requests: ${st.answered500} answered 500, ${st.reset} reset, ${st.accepted} fulfillments taken (${fulfillments} in the orders), ${st.repeats} repeats of a taken id; ${st.eventsPosted} events posted back, ${st.eventFailures} not taken; unverified ${wh.server.messages.filter((m) => !m.verified).length}`,
+        `warehouse saw ${st.requests} requests: ${st.answered500} answered 500, ${st.reset} reset, ${st.accepted} fulfillments taken (${fulfillments} in the orders), ${st.repeats} repeats of a taken id; ${st.eventsPosted} events posted back (${st.throttled} answers 429 and ${st.unavailable} 503/none sent again after waiting, ${st.notNeeded} no longer needed), ${st.eventFailures} not taken; unverified ${wh.server.messages.filter((m) => !m.verified).length}`,
       );
       if (wh.server.messages.some((m) => !m.verified)) w.problems.push('the warehouse received unsigned or badly signed messages');
     },
@@ -72,15 +72,15 @@ export const INTEGRATION_RUNS: RunDef[] = [
       const skus = ['E-A', 'E-B', 'E-C', 'E-D'];
       // Subscribed before the stock arrives, so the receipts' inventory events are part of the run.
       const port = await freePort();
-      const sub = await subscribeAll(w.apiBase, `http://127.0.0.1:${port}/hooks`);
-      w.cleanup.add('delete the webhook subscription', () => httpJson(w.apiBase, 'DELETE', `/webhooks/${sub.id}`));
+      const sub = await subscribeAll(w.apiBase, `http://127.0.0.1:${port}/hooks`, w.auth('admin'));
+      w.cleanup.add('delete the webhook subscription', () => httpJson(w.apiBase, 'DELETE', `/webhooks/${sub.id}`, undefined, { headers: w.auth('admin') }));
       const rx = await startFlappingReceiver({ port, secret: sub.secret, phaseMs: 3_000, random: rng(8) });
       w.cleanup.add('close the webhook receiver', () => rx.close());
       await w.seed(['e-ams', 'e-rtm'], { 'e-ams': plentiful(skus, 400), 'e-rtm': plentiful(skus, 400) });
       await w.postAll(plainOrders('wh', n, skus, 8), { perSecond: 25, concurrency: 8 });
       await waitFor('every accepted order delivered', async () => ((await w.listOrders(`OrderStatus = 'delivered'`)).length >= w.accepted.size ? true : undefined), 240_000, 1_000).catch(() => undefined);
       await rx.steady();
-      const check = { knex: w.knex, apiBase: w.apiBase, subscriptionId: sub.id, receiver: rx, accepted: w.accepted, problems: w.problems, notes: w.notes };
+      const check = { knex: w.knex, apiBase: w.apiBase, apiHeaders: w.auth('system'), subscriptionId: sub.id, receiver: rx, accepted: w.accepted, problems: w.problems, notes: w.notes };
       const drained = await waitDrained(check, 120_000);
       log(`${w.name}: orders delivered, receiver steady after ${rx.stats.phases} phases; outbox drained ${fmt(drained)} s later`);
       w.notes.push(`outbox drained ${fmt(drained)} s after the receiver became steady`);

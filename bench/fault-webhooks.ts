@@ -12,11 +12,13 @@ import type { Knex } from 'knex';
 import { WEBHOOK_EVENT_TYPES } from '../webhooks/event-types';
 import { fmt, mapLimit, sleep } from './common';
 import type { FlappingReceiver } from './fault-receiver';
-import { httpJson } from './http';
+import { httpJson, sendPolitely } from './http';
 
 export interface WebhookCheck {
   knex: Knex;
   apiBase: string;
+  /** The Authorization header of a key that may read orders. */
+  apiHeaders: Record<string, string>;
   subscriptionId: string;
   receiver: FlappingReceiver;
   accepted: Iterable<string>;
@@ -25,8 +27,8 @@ export interface WebhookCheck {
 }
 
 /** Through the API, as an operator would: every event type, no wildcard. */
-export async function subscribeAll(apiBase: string, url: string): Promise<{ id: string; secret: string }> {
-  const r = await httpJson<{ id?: string; secret?: string }>(apiBase, 'POST', '/webhooks', { url, events: WEBHOOK_EVENT_TYPES, description: 'fault run 8: flapping receiver' });
+export async function subscribeAll(apiBase: string, url: string, headers: Record<string, string>): Promise<{ id: string; secret: string }> {
+  const r = await sendPolitely<{ id?: string; secret?: string }>(apiBase, 'POST', '/webhooks', { url, events: WEBHOOK_EVENT_TYPES, description: 'fault run 8: flapping receiver' }, { headers });
   if (r.status !== 201 || !r.body?.id || !r.body.secret) throw new Error(`POST /webhooks: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
   return { id: r.body.id, secret: r.body.secret };
 }
@@ -76,7 +78,7 @@ export async function checkNoEventLost(c: WebhookCheck): Promise<void> {
   let changes = 0;
   const wrong: string[] = [];
   await mapLimit([...c.accepted], 8, async (orderId) => {
-    const r = await httpJson<History>(c.apiBase, 'GET', `/orders/${orderId}`);
+    const r = await httpJson<History>(c.apiBase, 'GET', `/orders/${orderId}`, undefined, { headers: c.apiHeaders });
     if (r.status !== 200 || !r.body?.history) {
       wrong.push(`${orderId}: GET /orders answered ${r.status}`);
       return;

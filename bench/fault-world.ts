@@ -11,7 +11,7 @@ import { createKnex } from '../platform/database';
 import { decodePayload } from '../platform/payload';
 import { freePort, startDevServer } from '../platform/dev-server';
 import { benchTempDir, type Cleanup, hex, mapLimit, scratchDatabase, sleep, startBenchDevServer, temporalCliPath, type BenchDevServer } from './common';
-import { httpJson } from './http';
+import { sendPolitely } from './http';
 import { spawnProduct, waitApiReady, waitWorkerReady, type ProductProcess } from './processes';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 
@@ -26,6 +26,9 @@ export interface OrderBody {
 }
 
 export const log = (line: string) => console.log(`[faults] ${line}`);
+
+/** The roles the fault runs call the API as: integrations (orders, events), people (cancels), the operator (catalog, stock, webhooks). */
+export type CallerRole = 'system' | 'support' | 'admin';
 const WAITING = new Set(['awaiting_stock', 'picking', 'packing', 'shipping', 'shipped', 'needs_attention']);
 
 // ── one run's world ────────────────────────────────────────────────────────────────
@@ -58,12 +61,19 @@ export class World {
   readonly codes = new Map<string, number>();
   private env: Record<string, string> = {};
   private workers = 0;
+  /** API keys per role: the product runs with authentication on, as in production, so its per-role limits apply. */
+  readonly keys: Record<CallerRole, string> = { system: `faults-system-${hex()}${hex()}`, support: `faults-support-${hex()}${hex()}`, admin: `faults-admin-${hex()}${hex()}` };
 
   constructor(
     readonly name: string,
     readonly cleanup: Cleanup,
     readonly opts: RunOptions,
   ) {}
+
+  /** The Authorization header of a role's key. */
+  auth(role: CallerRole): Record<string, string> {
+    return { authorization: `Bearer ${this.keys[role]}` };
+  }
 
   count(what: string): void {
     this.codes.set(what, (this.codes.get(what) ?? 0) + 1);
@@ -105,6 +115,9 @@ export class World {
       SHUTDOWN_GRACE: '5s',
       METRICS_PORT: '0',
       LOG_LEVEL: 'warn',
+      // Keys on (a production requirement); loopback only all the same.
+      API_KEYS: Object.entries(this.keys).map(([role, key]) => `${key}:${role}`).join(','),
+      HOST: '127.0.0.1',
       ...this.opts.env,
     };
     await this.startWorker();
@@ -130,12 +143,12 @@ export class World {
 
   async seed(warehouses: string[], stock: Record<string, Record<string, number>>): Promise<void> {
     for (const [i, id] of warehouses.entries()) {
-      const r = await httpJson(this.apiBase, 'PUT', `/warehouses/${id}`, { name: `Faults ${id}`, priority: i + 1, active: true });
+      const r = await sendPolitely(this.apiBase, 'PUT', `/warehouses/${id}`, { name: `Faults ${id}`, priority: i + 1, active: true }, { headers: this.auth('admin') });
       if (r.status >= 300) throw new Error(`PUT /warehouses/${id}: ${r.status} ${JSON.stringify(r.body)}`);
     }
     const skus = new Set(Object.values(stock).flatMap((s) => Object.keys(s)));
     for (const sku of skus) {
-      const r = await httpJson(this.apiBase, 'PUT', `/skus/${sku}`, { name: `Faults ${sku}` });
+      const r = await sendPolitely(this.apiBase, 'PUT', `/skus/${sku}`, { name: `Faults ${sku}` }, { headers: this.auth('admin') });
       if (r.status >= 300) throw new Error(`PUT /skus/${sku}: ${r.status} ${JSON.stringify(r.body)}`);
     }
     for (const [warehouseId, perSku] of Object.entries(stock)) {
@@ -146,7 +159,7 @@ export class World {
   async receive(warehouseId: string, sku: string, quantity: number): Promise<void> {
     const key = `rcpt-${hex()}`;
     for (let attempt = 0; attempt < 20; attempt++) {
-      const r = await httpJson(this.apiBase, 'POST', '/inventory/receipts', { warehouseId, sku, quantity, reference: 'faults' }, { headers: { 'Idempotency-Key': key } });
+      const r = await sendPolitely(this.apiBase, 'POST', '/inventory/receipts', { warehouseId, sku, quantity, reference: 'faults' }, { headers: { 'Idempotency-Key': key, ...this.auth('admin') } });
       if (r.status === 201) return;
       if (r.status < 500 && r.status !== 0) throw new Error(`receipt ${sku}@${warehouseId}: ${r.status} ${JSON.stringify(r.body)}`);
       await sleep(1_000);
@@ -154,12 +167,16 @@ export class World {
     throw new Error(`receipt ${sku}@${warehouseId}: no 201 after 20 attempts`);
   }
 
-  /** POST /orders like a careful client: retries the same body on 5xx / no answer (bounded). */
+  /** POST /orders like a careful channel: the same body again on 5xx / no answer (bounded), after Retry-After on 429 / 503. */
   async post(body: OrderBody, copies = 1): Promise<void> {
     this.posted.set(body.orderId, body);
     const deadline = Date.now() + 120_000;
     for (let attempt = 0; attempt < 40 && Date.now() < deadline; attempt++) {
-      const answers = await Promise.all(Array.from({ length: copies }, () => httpJson(this.apiBase, 'POST', '/orders', body, { timeoutMs: 20_000 })));
+      const answers = await Promise.all(
+        Array.from({ length: copies }, () =>
+          sendPolitely(this.apiBase, 'POST', '/orders', body, { timeoutMs: 20_000, headers: this.auth('system'), deadline, onRetry: (a) => this.count(`POST /orders ${a.status} (sent again)`) }),
+        ),
+      );
       for (const a of answers) this.count(`POST /orders ${a.status}`);
       if (copies > 1 && attempt === 0) {
         const created = answers.filter((a) => a.status === 202).length;

@@ -1,11 +1,18 @@
-/** A small keep-alive JSON client for the benches (node:http, 127.0.0.1 only). */
+/**
+ * A small keep-alive JSON client for the benches (node:http, 127.0.0.1 only), and the polite
+ * way to use it: a request refused for now (429, 503, no answer) is sent again after the
+ * server's Retry-After, or a backoff, as docs/rate-limits.md asks of every integrator.
+ */
 import http from 'node:http';
+import { isTransient, politeWaitMs, retryAfterMs } from '../integrations/retry-after';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1024, keepAliveMsecs: 1_000 });
 
 export interface HttpAnswer<T = unknown> {
   status: number;
   body: T;
+  /** Absent when there was no answer (status 0). */
+  headers?: http.IncomingHttpHeaders;
 }
 
 /** One request; resolves with status 0 and the error message as body when the connection fails or times out. */
@@ -45,7 +52,7 @@ export function httpJson<T = unknown>(
           } catch {
             // not JSON: keep the text
           }
-          resolve({ status: res.statusCode ?? 0, body: parsed as T });
+          resolve({ status: res.statusCode ?? 0, body: parsed as T, headers: res.headers });
         });
         res.on('error', (err) => resolve({ status: 0, body: err.message as T }));
       },
@@ -59,4 +66,28 @@ export function httpJson<T = unknown>(
 
 export function closeHttpAgent(): void {
   agent.destroy();
+}
+
+export interface PoliteOptions {
+  timeoutMs?: number;
+  headers?: Record<string, string>;
+  /** Give up when this passes (default: 10 minutes from the first attempt). */
+  deadline?: number;
+  /** Asked before each new attempt: true = the request is no longer needed (answer the last one). */
+  stop?: () => boolean | Promise<boolean>;
+  /** Called with each refused-for-now answer (for the run's counts). */
+  onRetry?: (answer: HttpAnswer) => void;
+}
+
+/** One request sent until it gets an answer that is not "not now" (429, 502–504, none), honouring Retry-After. */
+export async function sendPolitely<T = unknown>(base: string, method: string, path: string, body?: unknown, opts: PoliteOptions = {}): Promise<HttpAnswer<T>> {
+  const deadline = opts.deadline ?? Date.now() + 600_000;
+  for (let attempt = 0; ; attempt++) {
+    const answer = await httpJson<T>(base, method, path, body, { timeoutMs: opts.timeoutMs, headers: opts.headers });
+    if (!isTransient(answer.status)) return answer;
+    opts.onRetry?.(answer);
+    const wait = politeWaitMs(attempt, retryAfterMs(answer.headers?.['retry-after'], Date.now()), { random: Math.random });
+    if (Date.now() + wait > deadline || (await opts.stop?.())) return answer;
+    await new Promise((r) => setTimeout(r, wait));
+  }
 }

@@ -40,7 +40,8 @@ export function entryPath(kind: ProductKind): string {
 export function spawnProduct(kind: ProductKind, env: Record<string, string>, cleanup: Cleanup, label: string = kind): ProductProcess {
   hookExit();
   const child = spawn(process.execPath, [entryPath(kind)], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'development', API_KEYS: '', ...env },
+    // Nothing of the bench's own environment: the product's defaults, plus what the caller sets.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);

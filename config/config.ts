@@ -5,6 +5,7 @@ import type { OrderTimeouts } from '../domain/types';
 import { parseDuration } from './duration';
 import { INTEGRATION_SHAPE, integrationConfig, type IntegrationConfig } from './integration';
 import { SECURITY_SHAPE, securityConfig, type SecurityConfig } from './security';
+import { RATE_LIMIT_SHAPE, rateLimitConfig, type RateLimitConfig } from './rate-limits';
 import { destinationProblem, OUTBOUND_SHAPE, outboundConfig, type OutboundConfig } from './outbound';
 import { keyFingerprint } from '../api/key-fingerprint';
 import { authFailuresPerMinute, HYGIENE_SHAPE } from './hygiene';
@@ -96,6 +97,7 @@ const schema = z.object({
   MAX_UNITS_PER_LINE: z.coerce.number().int().min(1).max(MAX_LINE_QUANTITY, `must be at most ${MAX_LINE_QUANTITY} (the ledger's line maximum)`).default(MAX_LINE_QUANTITY),
   ...SECURITY_SHAPE,
   ...INTEGRATION_SHAPE,
+  ...RATE_LIMIT_SHAPE,
   ...SECRETS_SHAPE,
   ...OUTBOUND_SHAPE,
   ...HYGIENE_SHAPE,
@@ -164,6 +166,8 @@ export interface Config {
   workerMaxCachedWorkflows: number;
   /** The V8 heap limit of the worker's workflow thread, in MB (worker/workflow-heap.ts). */
   workerWorkflowHeapMb: number;
+  /** Write requests per minute per caller, by role (docs/rate-limits.md). */
+  rateLimits: RateLimitConfig;
 }
 
 export interface UnitLimits {
@@ -251,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerWorkflowHeapMb: e.WORKER_WORKFLOW_HEAP_MB,
     limits: { maxUnitsPerOrder: e.MAX_UNITS_PER_ORDER, maxUnitsPerLine: e.MAX_UNITS_PER_LINE },
     counts: { autoApproveUnits: e.COUNT_AUTO_APPROVE_UNITS, maxAgeMs: e.COUNT_MAX_AGE },
+    rateLimits: rateLimitConfig(e),
   };
 }
 

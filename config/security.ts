@@ -19,8 +19,6 @@ export interface SecurityConfig {
   /** The address the HTTP server binds, and why that one. */
   host: string;
   hostReason: string;
-  /** Write requests (POST/PUT/DELETE) per key (per IP with auth off) per minute; 0 = unlimited. */
-  rateLimitWritesPerMinute: number;
 }
 
 const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -72,14 +70,12 @@ export const SECURITY_SHAPE = {
   PAYLOAD_ENCRYPTION_KEYS: encryptionKeysSchema,
   CODEC_CORS_ORIGINS: originsSchema,
   HOST: hostSchema,
-  RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(0).optional(),
 };
 
 export interface SecurityInput {
   PAYLOAD_ENCRYPTION_KEYS: EncryptionKey[];
   CODEC_CORS_ORIGINS?: string[];
   HOST?: string;
-  RATE_LIMIT_WRITES_PER_MINUTE?: number;
   NODE_ENV: string;
   authOn: boolean;
   temporalUiUrl: string;
@@ -98,7 +94,5 @@ export function securityConfig(e: SecurityInput): SecurityConfig {
     codecCorsOrigins: (e.CODEC_CORS_ORIGINS ?? [new URL(e.temporalUiUrl).origin]).map((o) => o.replace(/\/$/, '')),
     host,
     hostReason,
-    // Tests fire bursts on purpose; a suite that tests the limit sets it.
-    rateLimitWritesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE ?? (e.NODE_ENV === 'test' ? 0 : 600),
   };
 }

@@ -27,11 +27,16 @@ describe('security configuration', () => {
     expect(loadConfig({ HOST: '0.0.0.0' }).security).toMatchObject({ host: '0.0.0.0', hostReason: 'HOST is set' });
   });
 
-  it('rate limit: 600 by default, off under NODE_ENV=test unless set; codec CORS from the UI URL', () => {
-    expect(loadConfig({}).security.rateLimitWritesPerMinute).toBe(600);
-    expect(loadConfig({ NODE_ENV: 'test' }).security.rateLimitWritesPerMinute).toBe(0);
-    expect(loadConfig({ NODE_ENV: 'test', RATE_LIMIT_WRITES_PER_MINUTE: '5' }).security.rateLimitWritesPerMinute).toBe(5);
+  it('rate limits per role: the defaults everywhere (NODE_ENV=test too), each settable, the old single figure as their default', () => {
+    const defaults = { system: 12_000, support: 600, ops: 600, admin: 1_200, anonymous: 600 };
+    expect(loadConfig({}).rateLimits.writesPerMinute).toEqual(defaults);
+    expect(loadConfig({ NODE_ENV: 'test' }).rateLimits.writesPerMinute).toEqual(defaults);
+    expect(loadConfig({ RATE_LIMIT_SYSTEM_PER_MINUTE: '30000', RATE_LIMIT_SUPPORT_PER_MINUTE: '0' }).rateLimits.writesPerMinute).toMatchObject({ system: 30_000, support: 0, ops: 600 });
+    expect(loadConfig({ RATE_LIMIT_WRITES_PER_MINUTE: '5', RATE_LIMIT_SYSTEM_PER_MINUTE: '50' }).rateLimits.writesPerMinute).toEqual({ system: 50, support: 5, ops: 5, admin: 5, anonymous: 5 });
+    expect(loadConfig({}).rateLimits.repeatCost).toBeLessThan(0.05);
     expect(() => loadConfig({ RATE_LIMIT_WRITES_PER_MINUTE: '-1' })).toThrow(/RATE_LIMIT_WRITES_PER_MINUTE/);
+    expect(() => loadConfig({ RATE_LIMIT_SYSTEM_PER_MINUTE: 'lots' })).toThrow(/RATE_LIMIT_SYSTEM_PER_MINUTE/);
+    expect(() => loadConfig({ RATE_LIMIT_ADMIN_PER_MINUTE: '1.5' })).toThrow(/RATE_LIMIT_ADMIN_PER_MINUTE: must be a whole number/);
     expect(loadConfig({}).security.codecCorsOrigins).toEqual(['http://localhost:8233']);
     expect(loadConfig({ TEMPORAL_UI_URL: 'https://ui.example/x' }).security.codecCorsOrigins).toEqual(['https://ui.example']);
     expect(() => loadConfig({ CODEC_CORS_ORIGINS: 'https://ui.example/path' })).toThrow(/CODEC_CORS_ORIGINS/);

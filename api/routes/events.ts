@@ -6,6 +6,7 @@ import { isRepeatOnRecord } from '../event-repeat';
 import type { OrderGateway } from '../order-gateway';
 import type { OrderStore } from '../order-store';
 import { defineRoute, type AnyRoute } from '../route';
+import { markAnsweredFromRecord } from '../answered-from-record';
 import { UPDATE_LIMIT_409, UPDATE_LIMIT_RESPONSES } from '../update-limits-doc';
 import { orderEventBodySchema, orderIdParamsSchema, orderViewSchema } from '../schemas';
 
@@ -35,7 +36,7 @@ export function eventRoutes(deps: { gateway: OrderGateway; store: OrderStore }):
           'The workflow found the event malformed (`invalid_event`), no fulfillment is named while several are active (`fulfillment_required`), or the named one does not exist (`unknown_fulfillment`)',
       },
     },
-    async handler({ params, body, log, principal }) {
+    async handler({ params, body, res, log, principal }) {
       const record = await store.record(params.orderId);
       if (principal.scope !== undefined) {
         // A warehouse key reports on its own warehouse's fulfillments only (docs/design.md §20): decided before anything moves.
@@ -43,6 +44,7 @@ export function eventRoutes(deps: { gateway: OrderGateway; store: OrderStore }):
         authorize(principal, 'order.event', { order: orderResource(record.view), fulfillmentWarehouseId: eventWarehouse(record.view, body.fulfillmentId) });
       }
       if (record && isRepeatOnRecord(record.view, body)) {
+        markAnsweredFromRecord(res);
         log.debug('order event repeated', { orderId: params.orderId, type: body.type, fulfillmentId: body.fulfillmentId, status: record.view.status });
         return { status: 200, body: shownTo(principal, store.withLinks(record)) };
       }

@@ -12,6 +12,7 @@ import { checkUnitLimits, unitLimitsDoc } from '../unit-limits';
 import type { OrderGateway } from '../order-gateway';
 import type { OrderStore } from '../order-store';
 import { defineRoute, type AnyRoute } from '../route';
+import { markAnsweredFromRecord } from '../answered-from-record';
 import { UPDATE_LIMIT_409, UPDATE_LIMIT_RESPONSES } from '../update-limits-doc';
 import {
   cancelBodySchema,
@@ -61,7 +62,7 @@ export function orderRoutes(deps: { config: Config; gateway: OrderGateway; store
       200: { description: 'The same request was sent before: the existing order, nothing started', schema: orderAcceptedSchema },
       409: { description: 'An order with this id exists with a different body (`order_conflict`), or the Idempotency-Key names another order (`idempotency_conflict`)' },
     },
-    async handler({ body, req, log, principal }) {
+    async handler({ body, req, res, log, principal }) {
       // A channel key creates orders on its own channel only (docs/design.md §20).
       authorize(principal, 'order.create', { channel: body.channel });
       checkUnitLimits(body.lines, config.limits);
@@ -90,6 +91,7 @@ export function orderRoutes(deps: { config: Config; gateway: OrderGateway; store
       };
       const result = await store.accept(input, canonicalHash(request), key, createdAt);
       log.info(result.created ? 'order started' : 'order request repeated', { orderId, status: result.status });
+      if (!result.created) markAnsweredFromRecord(res);
       const links = store.links(orderId);
       return {
         status: result.created ? 202 : 200,

@@ -41,22 +41,49 @@ const seen = new Set<string>();
 const log = (...parts: unknown[]) => console.log(new Date().toISOString(), ...parts);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function report(orderId: string, event: Record<string, unknown>): Promise<number> {
+async function report(orderId: string, event: Record<string, unknown>): Promise<{ status: number; retryAfter: string | null }> {
   const res = await fetch(`${apiUrl}/orders/${encodeURIComponent(orderId)}/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
     body: JSON.stringify(event),
   });
   log('reported', event.type, 'for', orderId, event.fulfillmentId, '→', res.status);
-  return res.status;
+  return { status: res.status, retryAfter: res.headers.get('retry-after') };
 }
 
-/** Retries while the order is not there yet (409: it has not seen our 2xx answer yet). */
+/** Whether the order still waits for this event; undefined when it cannot tell now (keep trying). */
+async function stillWaits(orderId: string, fulfillmentId: string, type: string): Promise<boolean | undefined> {
+  const res = await fetch(`${apiUrl}/orders/${encodeURIComponent(orderId)}`, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} }).catch(() => undefined);
+  if (!res || res.status !== 200) return undefined;
+  const order = (await res.json()) as { status: string; fulfillments?: { fulfillmentId: string; status: string }[] };
+  if (['delivered', 'cancelled', 'rejected', 'timed_out'].includes(order.status)) return false;
+  const f = order.fulfillments?.find((x) => x.fulfillmentId === fulfillmentId);
+  if (!f) return undefined;
+  const upTo: Record<string, string[]> = { picked: ['requested', 'picking'], packed: ['requested', 'picking', 'packing'], shipped: ['requested', 'picking', 'packing', 'shipping'] };
+  return (upTo[type] ?? []).includes(f.status);
+}
+
+/**
+ * Sends the event until it is taken, as docs/rate-limits.md asks: 429 and 503 (and no answer)
+ * are sent again after Retry-After (or a backoff up to 30 s, with jitter); a 409 means the order
+ * has not seen our 2xx yet, or has moved on: sent again while the order still waits for it.
+ * Never gives up on an event the order waits for.
+ */
 async function reportSoon(orderId: string, event: Record<string, unknown>): Promise<void> {
-  for (let i = 0; i < 20; i++) {
-    const status = await report(orderId, event).catch((err: unknown) => (log('report failed', String(err)), 0));
+  for (let attempt = 0; ; attempt++) {
+    const { status, retryAfter } = await report(orderId, event).catch((err: unknown) => (log('report failed', String(err)), { status: 0, retryAfter: null }));
     if (status === 200) return;
-    await sleep(1_000);
+    const backoff = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+    let waitMs = backoff / 2 + (Math.random() * backoff) / 2;
+    if (status === 429 || status === 503 || status === 0) {
+      if (retryAfter && /^\d+$/.test(retryAfter)) waitMs = Number(retryAfter) * 1000 * (1 + 0.2 * Math.random());
+    } else if (status === 409) {
+      const waits = await stillWaits(orderId, String(event.fulfillmentId), String(event.type));
+      if (waits === false) return log('not needed any more:', event.type, 'for', orderId);
+    } else {
+      return log('giving up on', event.type, 'for', orderId, ': the API answered', status);
+    }
+    await sleep(waitMs);
   }
 }
 
@@ -84,7 +111,7 @@ const server = http.createServer((req, res) => {
     if (req.method === 'POST' && req.url === '/report') {
       // The manual trigger: unsigned, so it listens on loopback only (see below).
       const { orderId, ...event } = JSON.parse(raw || '{}') as { orderId: string } & Record<string, unknown>;
-      const status = await report(orderId, event);
+      const { status } = await report(orderId, event);
       res.writeHead(status === 200 ? 200 : 502).end();
       return;
     }

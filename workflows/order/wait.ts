@@ -9,10 +9,11 @@
  * the world reports by event (manual mode), or the server stopped retrying it for lack of time,
  * a timer covers what is left. A step that the activity finishes thus costs no timer.
  */
-import { CancellationScope, condition, isCancellation, type ActivityOptions } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched, type ActivityOptions } from '@temporalio/workflow';
 import type { Completion } from '../../activities/adapters/types';
 import { WAIT } from './activity-options';
 import { describeFailure, outOfTime, StepFailed } from './failures';
+import { CANCEL_OUTRUN_BY_PARCEL } from './patches';
 
 export type WaitOutcome = 'done' | 'timeout' | 'stop';
 
@@ -37,7 +38,7 @@ export async function waitFor(spec: WaitSpec): Promise<WaitOutcome> {
   const options: ActivityOptions = { ...WAIT, summary: spec.summary };
   if (timeoutMs !== undefined) options.scheduleToCloseTimeout = timeoutMs;
   // One .then with both handlers (no .finally): every promise costs the SDK a stack capture.
-  scope
+  const settlement = scope
     .run(() => spec.run(options))
     .then(
       (r) => {
@@ -67,6 +68,14 @@ export async function waitFor(spec: WaitSpec): Promise<WaitOutcome> {
     if (!settled) scope.cancel();
   }
   const stop = spec.stop();
+  if (stop && spec.doneWins && !settled && !spec.done()) {
+    // The activation that brought the stop may also have brought the activity's result, whose
+    // callback runs only after this one: settle first (a pending wait is cancelled at once,
+    // TRY_CANCEL), so a parcel the carrier already took is seen as taken.
+    await settlement;
+    if (spec.done() && patched(CANCEL_OUTRUN_BY_PARCEL)) return 'done';
+    return 'stop';
+  }
   if (spec.done() && (spec.doneWins || !stop)) return 'done';
   if (stop) return 'stop';
   if (failure !== undefined) throw new StepFailed(describeFailure(spec.step, failure));

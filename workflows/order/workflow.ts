@@ -25,10 +25,11 @@ import { allDelivered, syncFulfillments } from './fulfillment/sync';
 import { installHandlers } from './handlers/install';
 import { cancelPossible, requestCancel } from './handlers/lifecycle';
 import { awaitStock, reroute, reserve, validate } from './ledger-steps';
+import { CANCEL_OUTRUN_BY_PARCEL } from './patches';
 import { flushRecords, recordsFlushed } from './record';
 import { isTerminal } from '../../domain/order-rules';
 import { watchShipBy } from './ship-by';
-import { activeHolds, createState, type OrderState } from './state';
+import { activeHolds, anyHandedOver, createState, fulfillmentView, type OrderState } from './state';
 import { adoptStartAttributes, enterStep, refresh } from './visibility';
 
 /** The order workflow: one per order, id `order-<orderId>` (see `orderStartOptions`). */
@@ -107,22 +108,28 @@ async function orderStep(s: OrderState, step: OrderStepName, fn: () => Promise<v
 
 async function saga(s: OrderState): Promise<void> {
   let valid = true;
-  if (!(await orderStep(s, 'validate', async () => void (valid = await validate(s))))) return compensate(s, 'cancelled');
+  if (!(await orderStep(s, 'validate', async () => void (valid = await validate(s))))) return void (await compensate(s, 'cancelled'));
   if (!valid) return;
-  if (!(await orderStep(s, 'reserve', () => reserve(s)))) return compensate(s, 'cancelled');
+  if (!(await orderStep(s, 'reserve', () => reserve(s)))) return void (await compensate(s, 'cancelled'));
   for (;;) {
-    if (cancelPending(s)) return compensate(s, 'cancelled');
-    if (s.timedOut) return compensate(s, 'timed_out', s.timedOut);
+    if (cancelPending(s)) {
+      if (await compensate(s, 'cancelled')) return;
+      continue;
+    }
+    if (s.timedOut) return void (await compensate(s, 'timed_out', s.timedOut));
     if (s.rerouteNeeded) {
-      if (!(await orderStep(s, 'reroute', () => reroute(s)))) return compensate(s, 'cancelled');
+      if (!(await orderStep(s, 'reroute', () => reroute(s))) && (await compensate(s, 'cancelled'))) return;
       continue;
     }
     if (s.view.backordered.length > 0) {
       let outcome = 'filled';
       const stop = () => cancelPending(s) || s.timedOut !== undefined || s.rerouteNeeded;
       const ok = await orderStep(s, 'await_stock', async () => void (outcome = await awaitStock(s, stop)));
-      if (!ok) return compensate(s, 'cancelled');
-      if (outcome === 'timeout') return compensate(s, 'timed_out', 'backorder timeout: held units released');
+      if (!ok) {
+        if (await compensate(s, 'cancelled')) return;
+        continue;
+      }
+      if (outcome === 'timeout') return void (await compensate(s, 'timed_out', 'backorder timeout: held units released'));
       continue;
     }
     if (activeHolds(s).length > 0 || s.editing > 0) {
@@ -162,11 +169,16 @@ function wakeKey(s: OrderState): string {
 /**
  * Undoes what was done and closes the order `cancelled` or `timed_out`: every branch stops
  * where it is, then each fulfillment's undo stack runs, then the order's (the reservation).
+ * Answers false when it closed nothing: a cancel that a parcel outran (see cancelOutrun).
  */
-async function compensate(s: OrderState, final: 'cancelled' | 'timed_out', note?: string): Promise<void> {
+async function compensate(s: OrderState, final: 'cancelled' | 'timed_out', note?: string): Promise<boolean> {
   s.closing = true;
   enterStep(s, final === 'cancelled' ? 'compensating (cancel)' : 'compensating (timeout)');
   await condition(() => s.runs.every((r) => !r.running) && !s.ledgerBusy && s.editing === 0);
+  if (final === 'cancelled' && cancelOutrun(s)) {
+    resumeAfterOutrunCancel(s);
+    return false;
+  }
   const failures = [];
   for (const run of [...s.runs].reverse()) failures.push(...(await unwind(run.undo, describeFailure, s.id)));
   failures.push(...(await unwind(s.undo, describeFailure, s.id)));
@@ -183,4 +195,29 @@ async function compensate(s: OrderState, final: 'cancelled' | 'timed_out', note?
   s.view.failedFulfillmentId = undefined;
   enterStep(s, 'closed');
   if (!isTerminal(s.view.status)) refresh(s, final === 'cancelled' ? reason : note, final);
+  return true;
+}
+
+/**
+ * The carrier took a parcel in the same workflow activation as the cancel arrived: the loop saw
+ * the cancel and began closing, the pickup branch saw the parcel (wait.ts) and withdrew the
+ * cancel (fulfillment/branch.ts handOver; the cancel Update answers 409). Nothing is undone yet — the
+ * branches have only stopped — so the parcel's decision stands: the order goes on and the
+ * cancel changed nothing (docs/design.md §6: 409 → nothing changes). Earlier code closed such an
+ * order `cancelled` and put the parcel's units back on the shelf: patched, so its histories
+ * replay as they ran.
+ */
+function cancelOutrun(s: OrderState): boolean {
+  return !cancelPending(s) && s.cancelRequest === undefined && anyHandedOver(s) && s.timedOut === undefined && patched(CANCEL_OUTRUN_BY_PARCEL);
+}
+
+function resumeAfterOutrunCancel(s: OrderState): void {
+  s.closing = false;
+  log.info('cancel withdrawn: a parcel left before the order closed; the order goes on', { orderId: s.id });
+  // The branches stopped for the cancel resume where they stopped (a pick or pack wait starts again).
+  for (const run of s.runs) {
+    const status = fulfillmentView(s, run).status;
+    if (!run.running && run.step !== 'done' && !['cancelled', 'rejected', 'delivered'].includes(status)) void runFulfillment(s, run);
+  }
+  refresh(s);
 }
