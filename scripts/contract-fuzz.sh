@@ -21,10 +21,13 @@ work=$(mktemp -d)
 app_log="$work/app.log"
 
 # WEBHOOK_DELIVERY=off: the fuzzer subscribes made-up hosts; nothing it generates may leave this machine.
+# AUTH_FAILURES_PER_MINUTE=0: the fuzzer sends bad keys on purpose, and the per-address limit on
+# failed authentications would answer every later request 429 and leave the contract untested
+# (the limit itself is proven in test/api-hygiene.test.ts).
 PORT=$port TEMPORAL_ADDRESS="127.0.0.1:${temporal_port}" TEMPORAL_UI_PORT=$ui_port METRICS_PORT=$metrics_port \
   DATABASE_URL="postgres://postgres@127.0.0.1:5432/${db}" API_KEYS="${key}:admin" \
   WAREHOUSE_MODE=manual CARRIER_MODE=manual LOG_LEVEL=warn \
-  RATE_LIMIT_WRITES_PER_MINUTE=0 WEBHOOK_DELIVERY=off \
+  RATE_LIMIT_WRITES_PER_MINUTE=0 AUTH_FAILURES_PER_MINUTE=0 WEBHOOK_DELIVERY=off \
   node dist/cli/start.js >"$app_log" 2>&1 &
 app_pid=$!
 

@@ -121,6 +121,7 @@ export function catalogRoutes(deps: CatalogDeps): AnyRoute[] {
     responses: {
       201: { description: 'Created', schema: skuSchema },
       200: { description: 'Updated', schema: skuSchema },
+      422: { description: 'A kit that names itself or another kit, an unknown component, no components, or a SKU with stock made a kit (docs/design.md §18); `details.field` names the field' },
     },
     async handler({ params, body }) {
       const { components, ...fields } = body;
