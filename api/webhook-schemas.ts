@@ -115,6 +115,9 @@ export const putChannelBodySchema = named(
         .max(100)
         // multipleOf rather than a refinement, so the document says it too.
         .multipleOf(0.01, 'at most 2 decimals')
+        // zod's multipleOf forgives float error (4.6899999999999995 passes); JSON Schema's readers
+        // do not: the number as written must have at most 2 decimals, so both agree.
+        .refine((v) => /^\d+(\.\d{1,2})?$/.test(String(v)), 'at most 2 decimals')
         .optional()
         .describe('Share of ATP held back, 0-100 (2 decimals)'),
       bufferUnits: z.number().int().min(0).max(10_000_000).optional().describe('Units held back after the percentage'),
