@@ -28,6 +28,11 @@ function documentEvents(tag: string): Array<EmitInput & { id: string }> {
   ];
 }
 
+// "every event type" fails now and then with a bare `socket hang up` (no stack, so an error event
+// of a socket rather than an assertion; 2 of the last 5 full runs): retried while its cause is
+// found — the retry is logged, so it stays visible.
+jest.retryTimes(2, { logErrorsBeforeRetry: true });
+
 describe('webhooks: outbox → dispatcher → receiver', () => {
   let h: ApiHarness;
   let knex: Knex;
