@@ -9,7 +9,7 @@
  */
 import { sleep } from './common';
 import { plainOrders, plentiful, rng } from './fault-orders';
-import { httpJson } from './http';
+import { sendPolitely } from './http';
 import { log, type RunDef, type World } from './fault-world';
 
 const WAREHOUSES = ['m-ams', 'm-rtm'];
@@ -20,7 +20,10 @@ const SEED = 300;
 async function untilAnswered(w: World, method: string, path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
   const deadline = Date.now() + 180_000;
   for (;;) {
-    const r = await httpJson<Record<string, unknown>>(w.apiBase, method, path, body, { timeoutMs: 60_000 });
+    // With a key, as the product runs: receipts, ship and receive are the warehouse's (system),
+    // opening, moving, closing and cancelling the operator's (admin); 429 waits out Retry-After.
+    const role = /\/(receipts|ship|receive)$/.test(path) ? 'system' : 'admin';
+    const r = await sendPolitely<Record<string, unknown>>(w.apiBase, method, path, body, { timeoutMs: 60_000, headers: w.auth(role), deadline });
     w.count(`${method} ${path.replace(/\/[^/]*-\d+(\/|$)/, '/:id$1')} ${r.status}`);
     if (r.status !== 0 && r.status < 500) return r;
     if (Date.now() > deadline) throw new Error(`${method} ${path}: no answer for good in 180 s (last ${r.status})`);
