@@ -28,9 +28,8 @@ function documentEvents(tag: string): Array<EmitInput & { id: string }> {
   ];
 }
 
-// "every event type" fails now and then with a bare `socket hang up` (no stack, so an error event
-// of a socket rather than an assertion; 2 of the last 5 full runs): retried while its cause is
-// found — the retry is logged, so it stays visible.
+// "every event type" meets a bare `socket hang up` now and then (a socket's error event, not an
+// assertion): retried, logged, while its cause is found.
 jest.retryTimes(2, { logErrorsBeforeRetry: true });
 
 describe('webhooks: outbox → dispatcher → receiver', () => {
