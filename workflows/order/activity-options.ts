@@ -32,6 +32,16 @@ const COMPENSATION_RETRY: RetryPolicy = {
  * same key, so a slow call that did land is not repeated.
  */
 export const ADAPTER: ActivityOptions = { startToCloseTimeout: '30s', retry: STEP_RETRY };
+/**
+ * A message to a warehouse or the carrier is retried under its one webhook-id until the step's
+ * deadline (docs/design.md §10), not for a fixed number of attempts: a peer that is down for a
+ * few minutes, or answers 500 to a share of requests, must not park orders in needs_attention
+ * while the order could still be served in time. Past the deadline the step fails for good.
+ * Infinity drops the attempt limit the proxy's policy would otherwise lend (the SDK deep-merges).
+ */
+export function peerCall(deadlineMs: number, summary: string): ActivityOptions {
+  return { ...ADAPTER, scheduleToCloseTimeout: deadlineMs, retry: { ...STEP_RETRY, maximumAttempts: Number.POSITIVE_INFINITY }, summary };
+}
 /** Physical waits (simulated delays): heartbeat; TRY_CANCEL since they have no side effects. */
 export const WAIT: ActivityOptions = {
   startToCloseTimeout: '30d',

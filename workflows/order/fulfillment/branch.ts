@@ -8,7 +8,7 @@
 import { isCancellation, log } from '@temporalio/workflow';
 import { md } from '../../../domain/markdown';
 import { DELIVERY_TIMEOUT, PICK_FAILED } from '../../../domain/failure-types';
-import { ADAPTER, acts } from '../activity-options';
+import { acts, peerCall } from '../activity-options';
 import { dropUndo, hasUndo, pushUndo, undoNow } from '../compensation';
 import { describeFailure, StepFailed } from '../failures';
 import { ledgerStep, plural, units } from '../ledger-steps';
@@ -83,8 +83,9 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
       run.packed = false;
       run.createPending = true;
       if (!hasUndo(run.undo, PICK_TASK)) pushUndo(run.undo, PICK_TASK, () => cancelPickTask(s, run));
+      // The request counts against the pick deadline: the warehouse cannot pick what it never got.
       const { taskId } = await acts.createPickTask.executeWithOptions(
-        { ...ADAPTER, summary: `Request ${run.id} at ${run.warehouseId} (attempt ${run.attempt})` },
+        peerCall(s.input.timeouts.pickMs, `Request ${run.id} at ${run.warehouseId} (attempt ${run.attempt})`),
         [{ ...ctx(), ...pickRequest(s, run) }],
       );
       run.createPending = false;
@@ -144,7 +145,8 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
       if (!run.labelBought && run.pendingShipment === undefined) {
         enterStep(s, `buy label ${run.id}`);
         if (!hasUndo(run.undo, 'void label')) pushUndo(run.undo, 'void label', () => voidLabel(s, run));
-        const label = await acts.buyLabel.executeWithOptions({ ...ADAPTER, summary: `Buy ${s.view.shippingMethod} label for ${run.id}` }, [labelRequest(s, run)]);
+        // Buying the label finishes packing for shipment: it counts against the pack deadline.
+        const label = await acts.buyLabel.executeWithOptions(peerCall(s.input.timeouts.packMs, `Buy ${s.view.shippingMethod} label for ${run.id}`), [labelRequest(s, run)]);
         run.labelBought = true;
         if (label) {
           run.label = label;
