@@ -2,19 +2,7 @@
 import { z } from 'zod';
 import { RETURN_DISPOSITIONS } from '../domain/types';
 import { ID_PATTERN, ID_RULE } from './ids';
-import { apiSchemas, lineQuantitySchema, NO_CONTROL_CHARS, orderLineSchema, returnViewSchema, skuCodeSchema, warehouseIdSchema } from './schemas';
-
-const named = <T extends z.ZodType>(schema: T, id: string, description?: string): T => {
-  apiSchemas.add(schema, description === undefined ? { id } : { id, description });
-  return schema;
-};
-
-const text = (max: number) =>
-  z
-    .string()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .regex(NO_CONTROL_CHARS, 'must not contain control characters');
+import { lineQuantitySchema, named, orderLineSchema, returnViewSchema, skuCodeSchema, text, warehouseIdSchema } from './schemas';
 
 export const returnIdSchema = z.string().regex(ID_PATTERN, `return id must be ${ID_RULE}`).describe(`return id: ${ID_RULE}`);
 export const returnParamsSchema = z.object({ returnId: returnIdSchema }).strict();

@@ -2,22 +2,10 @@
 import { z } from 'zod';
 import { ISO_DATE_TIME, isIsoDate, PURCHASE_ORDER_STATUSES } from '../domain/purchase-orders';
 import { TRANSFER_STATUSES } from '../domain/transfers';
-import { apiSchemas } from './schema-registry';
-import { identifier, NO_CONTROL_CHARS, skuCodeSchema, warehouseIdSchema } from './schema-primitives';
+import { named } from './schema-registry';
+import { identifier, skuCodeSchema, text, warehouseIdSchema } from './schema-primitives';
 import { MAX_LINE_QUANTITY } from '../domain/limits';
 import { lineQuantitySchema } from './order-schemas';
-
-const named = <T extends z.ZodType>(schema: T, id: string, description?: string): T => {
-  apiSchemas.add(schema, description === undefined ? { id } : { id, description });
-  return schema;
-};
-
-const text = (max: number) =>
-  z
-    .string()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .regex(NO_CONTROL_CHARS, 'must not contain control characters');
 
 // The pattern states the rule for the OpenAPI document; the refine is a guard that never fires on a match.
 export const isoDateSchema = z

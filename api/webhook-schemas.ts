@@ -1,13 +1,8 @@
 /** zod schemas of the webhook and channel routes (docs/design.md §6, §11, §12), registered for OpenAPI. */
 import { z } from 'zod';
 import { WEBHOOK_EVENT_TYPES } from '../webhooks/event-types';
-import { apiSchemas, BIGINT_ID, channelSchema, HTTP_URL_PATTERN, NO_CONTROL_CHARS, warehouseIdSchema } from './schemas';
+import { BIGINT_ID, channelSchema, HTTP_URL_PATTERN, named, NO_CONTROL_CHARS, warehouseIdSchema } from './schemas';
 import { shipWithinHoursSchema, sourcingRuleSchema } from './sourcing-schemas';
-
-const named = <T extends z.ZodType>(schema: T, id: string, description?: string): T => {
-  apiSchemas.add(schema, description === undefined ? { id } : { id, description });
-  return schema;
-};
 
 const isoDate = z.string().describe('ISO 8601 timestamp');
 
