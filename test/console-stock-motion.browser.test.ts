@@ -3,22 +3,10 @@
  * against the real app, worker, Temporal and Postgres: admin opens a PO and a transfer,
  * system ships and receives them, and the SKU page shows the levels move.
  */
-import type { Server } from 'node:http';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { KEYS, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
-import { closeServer, foreignRequests, launchBrowser, listen } from './support/browser';
+import type { Page } from 'playwright-core';
+import { KEYS, seedStock, uid } from './support/api-fixtures';
+import { consoleTestBed, foreignRequests, seeText } from './support/browser';
 import type { Role } from '../config/config';
-
-async function seeText(locator: Locator, want: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: string | null = null;
-  while (Date.now() < deadline) {
-    last = (await locator.first().textContent({ timeout: 1_000 }).catch(() => null))?.trim() ?? null;
-    if (last !== null && last.includes(want)) return;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`expected text containing "${want}", the page shows ${JSON.stringify(last)}`);
-}
 
 /** A level row's cells once they read `want` (on hand, reserved, available, incoming, in transit); the page is reloaded between looks. */
 async function seeLevels(page: Page, warehouseId: string, want: string[]): Promise<void> {
@@ -34,26 +22,13 @@ async function seeLevels(page: Page, warehouseId: string, want: string[]): Promi
 }
 
 describe('console: purchase orders and transfers (browser)', () => {
-  let h: ApiHarness;
-  let server: Server;
-  let baseUrl: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [h, browser] = await Promise.all([startApi({ worker: true }), launchBrowser()]);
-    ({ server, baseUrl } = await listen(h.app));
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await closeServer(server);
-    await h?.stop();
-  });
+  const bed = consoleTestBed();
 
   async function signedIn(role: Role): Promise<{ page: Page; foreign: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await bed.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    const foreign = foreignRequests(page, baseUrl);
-    await page.goto(`${baseUrl}/console/`);
+    const foreign = foreignRequests(page, bed.baseUrl);
+    await page.goto(`${bed.baseUrl}/console/`);
     await page.getByLabel('API key').fill(KEYS[role]);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await seeText(page.getByTestId('who'), `Signed in as ${role}`);
@@ -61,8 +36,8 @@ describe('console: purchase orders and transfers (browser)', () => {
   }
 
   it('admin opens a PO and a transfer; system ships and receives them; the SKU page shows the levels move', async () => {
-    const { warehouseId: a, sku } = await seedStock(h.app, 10);
-    const { warehouseId: b } = await seedStock(h.app, 0, { sku });
+    const { warehouseId: a, sku } = await seedStock(bed.h.app, 10);
+    const { warehouseId: b } = await seedStock(bed.h.app, 0, { sku });
 
     const admin = await signedIn('admin');
     await admin.page.getByRole('link', { name: 'Purchase orders' }).click();
@@ -94,18 +69,18 @@ describe('console: purchase orders and transfers (browser)', () => {
     // Admin may not be offered what only the receiving side does before it ships: no Receive form yet.
     expect(await admin.page.getByRole('form', { name: 'Receive' }).count()).toBe(0);
 
-    await admin.page.goto(`${baseUrl}/console/skus/${sku}`);
+    await admin.page.goto(`${bed.baseUrl}/console/skus/${sku}`);
     await seeLevels(admin.page, a, ['10', '4', '6', '0', '0']);
     await seeLevels(admin.page, b, ['0', '0', '0', '5', '0']);
     expect(await admin.page.getByTestId('supply').locator('li').count()).toBe(2);
 
     const system = await signedIn('system');
     // The system key is offered no open/request forms.
-    await system.page.goto(`${baseUrl}/console/purchase-orders`);
+    await system.page.goto(`${bed.baseUrl}/console/purchase-orders`);
     await system.page.getByRole('heading', { name: 'Purchase orders' }).waitFor();
     expect(await system.page.getByRole('form', { name: 'Open a purchase order' }).count()).toBe(0);
 
-    await system.page.goto(`${baseUrl}/console/transfers/${transferId}`);
+    await system.page.goto(`${bed.baseUrl}/console/transfers/${transferId}`);
     await system.page.getByRole('form', { name: 'Ship' }).getByRole('button', { name: 'Ship' }).click();
     await seeText(system.page.getByTestId('status'), 'in_transit');
     await seeLevels(admin.page, a, ['6', '0', '6', '0', '0']);
@@ -117,7 +92,7 @@ describe('console: purchase orders and transfers (browser)', () => {
     await receiveTransfer.getByRole('button', { name: 'Receive' }).click();
     await seeText(system.page.getByTestId('status'), 'received');
 
-    await system.page.goto(`${baseUrl}/console/purchase-orders/${poId}`);
+    await system.page.goto(`${bed.baseUrl}/console/purchase-orders/${poId}`);
     const receivePo = system.page.getByRole('form', { name: 'Receive units' });
     await receivePo.getByLabel('Receipt id').fill('gr-1');
     await receivePo.getByLabel('Lines').fill(`${sku} x 5`);

@@ -3,59 +3,33 @@
  * real app on a real port, a real worker (manual warehouse and carrier), Temporal and Postgres.
  * Assertions are on what the page shows.
  */
-import type { Server } from 'node:http';
 import path from 'node:path';
 import request from 'supertest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { KEYS, as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
-import { closeServer, foreignRequests, launchBrowser, listen } from './support/browser';
+import type { Page } from 'playwright-core';
+import { KEYS, as, orderBody, seedStock, uid } from './support/api-fixtures';
+import { consoleTestBed, foreignRequests, seeText } from './support/browser';
 import { eventually } from './support/temporal';
 import type { Role } from '../config/config';
 
 const SCREENSHOTS = path.resolve(__dirname, '..', 'docs', 'screenshots');
 
-/** Polls a locator's text until it equals (or contains) `want`. */
-async function seeText(locator: Locator, want: string, opts: { exact?: boolean; timeoutMs?: number } = {}): Promise<void> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
-  let last: string | null = null;
-  while (Date.now() < deadline) {
-    last = (await locator.first().textContent({ timeout: 1_000 }).catch(() => null))?.trim() ?? null;
-    if (last !== null && (opts.exact ? last === want : last.includes(want))) return;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`expected ${opts.exact ? '' : 'text containing '}"${want}", the page shows ${JSON.stringify(last)}`);
-}
-
 describe('support console (browser)', () => {
-  let h: ApiHarness;
-  let server: Server;
-  let baseUrl: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [h, browser] = await Promise.all([startApi({ worker: true }), launchBrowser()]);
-    ({ server, baseUrl } = await listen(h.app));
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await closeServer(server);
-    await h?.stop();
-  });
+  const bed = consoleTestBed();
 
   async function orderIn(status: string, customerId = uid('cust')) {
-    const stock = await seedStock(h.app, 5);
+    const stock = await seedStock(bed.h.app, 5);
     const orderId = uid('ord');
-    await request(h.app).post('/orders').set(as('system')).send(orderBody([{ sku: stock.sku, quantity: 2 }], { orderId, customer: { id: customerId, name: 'Ada Lovelace' } })).expect(202);
+    await request(bed.h.app).post('/orders').set(as('system')).send(orderBody([{ sku: stock.sku, quantity: 2 }], { orderId, customer: { id: customerId, name: 'Ada Lovelace' } })).expect(202);
     await untilStatus(orderId, status);
     return { orderId, customerId, ...stock };
   }
 
   const untilStatus = (orderId: string, status: string) =>
-    eventually(async () => ((await request(h.app).get(`/orders/${orderId}`).set(as('ops'))).body.status === status ? true : undefined));
+    eventually(async () => ((await request(bed.h.app).get(`/orders/${orderId}`).set(as('ops'))).body.status === status ? true : undefined));
 
   /** The manual warehouse and carrier's events, from `picking` on, up to `until`. */
   async function advance(orderId: string, until: 'shipped' | 'delivered') {
-    const event = (body: Record<string, unknown>) => request(h.app).post(`/orders/${orderId}/events`).set(as('system')).send(body).expect(200);
+    const event = (body: Record<string, unknown>) => request(bed.h.app).post(`/orders/${orderId}/events`).set(as('system')).send(body).expect(200);
     await event({ type: 'picked' });
     await event({ type: 'packed' });
     // `shipped` fits once the label is bought (shipping), `delivered` once the order shows shipped.
@@ -68,10 +42,10 @@ describe('support console (browser)', () => {
   }
 
   async function signedIn(role: Role): Promise<{ page: Page; foreign: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await bed.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
-    const foreign = foreignRequests(page, baseUrl);
-    await page.goto(`${baseUrl}/console/`);
+    const foreign = foreignRequests(page, bed.baseUrl);
+    await page.goto(`${bed.baseUrl}/console/`);
     await page.getByLabel('API key').fill(KEYS[role]);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await seeText(page.getByTestId('who'), `Signed in as ${role}`);
@@ -126,15 +100,15 @@ describe('support console (browser)', () => {
   });
 
   it('At risk: open orders with a ship-by, the late one first', async () => {
-    const stock = await seedStock(h.app, 5);
+    const stock = await seedStock(bed.h.app, 5);
     const place = async (shipBy: string) => {
       const orderId = uid('risk');
-      await request(h.app).post('/orders').set(as('system')).send(orderBody([{ sku: stock.sku, quantity: 1 }], { orderId, shipBy })).expect(202);
+      await request(bed.h.app).post('/orders').set(as('system')).send(orderBody([{ sku: stock.sku, quantity: 1 }], { orderId, shipBy })).expect(202);
       return orderId;
     };
     const dueLater = await place(new Date(Date.now() + 3_600_000).toISOString());
     const late = await place(new Date(Date.now() - 1_000).toISOString());
-    await eventually(async () => ((await request(h.app).get(`/orders/${late}`).set(as('ops'))).body.late === true ? true : undefined));
+    await eventually(async () => ((await request(bed.h.app).get(`/orders/${late}`).set(as('ops'))).body.late === true ? true : undefined));
     const { page, foreign } = await signedIn('ops');
     await page.getByRole('link', { name: 'At risk' }).click();
     await page.getByRole('link', { name: dueLater }).waitFor();
@@ -155,16 +129,16 @@ describe('support console (browser)', () => {
   it('ops: no action buttons; an action forced through its URL shows the API\'s 403', async () => {
     const order = await orderIn('picking');
     const { page } = await signedIn('ops');
-    await page.goto(`${baseUrl}/console/orders/${order.orderId}`);
+    await page.goto(`${bed.baseUrl}/console/orders/${order.orderId}`);
     await seeText(badge(page), 'picking', { exact: true });
     expect(await page.getByRole('group', { name: 'Order actions' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Cancel order' }).count()).toBe(0);
 
-    await page.goto(`${baseUrl}/console/orders/${order.orderId}/cancel`);
+    await page.goto(`${bed.baseUrl}/console/orders/${order.orderId}/cancel`);
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Reason for cancelling').fill('ops tries anyway');
     await dialog.getByRole('button', { name: 'Cancel order' }).click();
-    const refusal = await request(h.app).post(`/orders/${order.orderId}/cancel`).set(as('ops')).send({ reason: 'x' }).expect(403);
+    const refusal = await request(bed.h.app).post(`/orders/${order.orderId}/cancel`).set(as('ops')).send({ reason: 'x' }).expect(403);
     await seeText(dialog.getByRole('alert'), `403 forbidden: ${refusal.body.message}`, { exact: true });
     await page.context().close();
   });
@@ -174,14 +148,14 @@ describe('support console (browser)', () => {
     await advance(order.orderId, 'shipped');
 
     const { page } = await signedIn('support');
-    await page.goto(`${baseUrl}/console/orders/${order.orderId}`);
+    await page.goto(`${bed.baseUrl}/console/orders/${order.orderId}`);
     await seeText(badge(page), 'shipped', { exact: true });
     await seeText(page.getByRole('table', { name: 'Fulfillments' }), 'DHL TRK-4711');
     await page.getByRole('button', { name: 'Cancel order' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Reason for cancelling').fill('too late');
     await dialog.getByRole('button', { name: 'Cancel order' }).click();
-    const refusal = await request(h.app).post(`/orders/${order.orderId}/cancel`).set(as('support')).send({ reason: 'too late' }).expect(409);
+    const refusal = await request(bed.h.app).post(`/orders/${order.orderId}/cancel`).set(as('support')).send({ reason: 'too late' }).expect(409);
     await seeText(dialog.getByRole('alert'), `409 ${refusal.body.error}: ${refusal.body.message}`, { exact: true });
     await page.context().close();
   });
@@ -191,7 +165,7 @@ describe('support console (browser)', () => {
     await advance(order.orderId, 'delivered');
 
     const { page: support } = await signedIn('support');
-    await support.goto(`${baseUrl}/console/orders/${order.orderId}`);
+    await support.goto(`${bed.baseUrl}/console/orders/${order.orderId}`);
     await seeText(badge(support), 'delivered', { exact: true });
     await support.getByRole('button', { name: 'Authorize return' }).click();
     const authorize = support.getByRole('dialog');
@@ -200,7 +174,7 @@ describe('support console (browser)', () => {
     await authorize.getByRole('button', { name: 'Authorize return' }).click();
     const supportRow = support.getByTestId('return');
     await seeText(supportRow.getByTestId('status'), 'authorized', { exact: true });
-    const { returns } = (await request(h.app).get(`/orders/${order.orderId}`).set(as('ops')).expect(200)).body;
+    const { returns } = (await request(bed.h.app).get(`/orders/${order.orderId}`).set(as('ops')).expect(200)).body;
     expect(returns).toHaveLength(1);
     const returnId: string = returns[0].returnId;
     const cells = await supportRow.locator('td').allTextContents();
@@ -210,7 +184,7 @@ describe('support console (browser)', () => {
     await support.context().close();
 
     const { page } = await signedIn('system');
-    await page.goto(`${baseUrl}/console/orders/${order.orderId}`);
+    await page.goto(`${bed.baseUrl}/console/orders/${order.orderId}`);
     const row = page.getByTestId('return');
     await seeText(row.getByTestId('status'), 'authorized', { exact: true });
     expect(await page.getByRole('button', { name: 'Authorize return' }).count()).toBe(0);
@@ -224,7 +198,7 @@ describe('support console (browser)', () => {
     // More than authorized: the API refuses, the dialog shows its words and stays open.
     await lines.fill(`${order.sku} 3 restock`);
     await receive.getByRole('button', { name: 'Mark received' }).click();
-    const over = await request(h.app).post(`/returns/${returnId}/receive`).set(as('system')).send({ warehouseId: order.warehouseId, lines: [{ sku: order.sku, quantity: 3, disposition: 'restock' }] }).expect(422);
+    const over = await request(bed.h.app).post(`/returns/${returnId}/receive`).set(as('system')).send({ warehouseId: order.warehouseId, lines: [{ sku: order.sku, quantity: 3, disposition: 'restock' }] }).expect(422);
     await seeText(receive.getByRole('alert'), `422 ${over.body.error}: ${over.body.message}`, { exact: true });
 
     await lines.fill(`${order.sku} 1 restock\n${order.sku} 1 damaged`);
@@ -247,8 +221,8 @@ describe('support console (browser)', () => {
   });
 
   it('admin: a count waiting for approval is approved on the counts page; the SKU page shows the new on hand', async () => {
-    const { warehouseId, sku } = await seedStock(h.app, 5);
-    const pending = await request(h.app)
+    const { warehouseId, sku } = await seedStock(bed.h.app, 5);
+    const pending = await request(bed.h.app)
       .post('/counts')
       .set(as('system'))
       .send({ warehouseId, countedAt: new Date().toISOString(), source: 'warehouse_report', lines: [{ sku, counted: 17 }] })
@@ -263,7 +237,7 @@ describe('support console (browser)', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Apply count' }).click();
     // Applied, it leaves the list of counts waiting for approval.
     await eventually(async () => ((await card.count()) === 0 ? true : undefined));
-    expect((await request(h.app).get(`/counts/${pending.body.countId}`).set(as('ops')).expect(200)).body.status).toBe('applied');
+    expect((await request(bed.h.app).get(`/counts/${pending.body.countId}`).set(as('ops')).expect(200)).body.status).toBe('applied');
 
     await page.getByRole('combobox').selectOption('applied');
     const applied = page.getByTestId(`count-${pending.body.countId}`);
@@ -277,10 +251,10 @@ describe('support console (browser)', () => {
   });
 
   it('/docs renders the OpenAPI document with nothing fetched from outside', async () => {
-    const context = await browser.newContext();
+    const context = await bed.browser.newContext();
     const page = await context.newPage();
-    const foreign = foreignRequests(page, baseUrl);
-    await page.goto(`${baseUrl}/docs`);
+    const foreign = foreignRequests(page, bed.baseUrl);
+    await page.goto(`${bed.baseUrl}/docs`);
     const createOrder = page.locator('.opblock.opblock-post').filter({ has: page.locator('[data-path="/orders"]') });
     await createOrder.first().waitFor({ timeout: 15_000 });
     await seeText(createOrder.locator('.opblock-summary-method'), 'POST', { exact: true });

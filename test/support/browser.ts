@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Express } from 'express';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { startApi, type ApiHarness } from './api-fixtures';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -39,4 +40,39 @@ export function foreignRequests(page: Page, baseUrl: string): string[] {
     if (!url.startsWith(baseUrl) && !url.startsWith('data:') && !url.startsWith('blob:')) seen.push(url);
   });
   return seen;
+}
+
+/** What a console test needs: the API with a worker on a real port, and one browser. */
+export interface ConsoleBed {
+  h: ApiHarness;
+  baseUrl: string;
+  browser: Browser;
+}
+
+/** Starts the bed before the file's tests and stops it after (register inside the describe). */
+export function consoleTestBed(): ConsoleBed {
+  const bed = {} as ConsoleBed;
+  let server: Server | undefined;
+  beforeAll(async () => {
+    [bed.h, bed.browser] = await Promise.all([startApi({ worker: true }), launchBrowser()]);
+    ({ server, baseUrl: bed.baseUrl } = await listen(bed.h.app));
+  }, 60_000);
+  afterAll(async () => {
+    await bed.browser?.close();
+    await closeServer(server);
+    await bed.h?.stop();
+  });
+  return bed;
+}
+
+export /** Polls a locator's text until it equals (or contains) `want`. */
+async function seeText(locator: Locator, want: string, opts: { exact?: boolean; timeoutMs?: number } = {}): Promise<void> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+  let last: string | null = null;
+  while (Date.now() < deadline) {
+    last = (await locator.first().textContent({ timeout: 1_000 }).catch(() => null))?.trim() ?? null;
+    if (last !== null && (opts.exact ? last === want : last.includes(want))) return;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`expected ${opts.exact ? '' : 'text containing '}"${want}", the page shows ${JSON.stringify(last)}`);
 }

@@ -1,44 +1,26 @@
 /** Purchase orders (docs/design.md §15): the list with filters, and for admins the form that opens one. */
 import { api, enc, query } from '../api';
 import { ErrorNote } from '../components/ErrorNote';
+import { FilterForm, useUrlFilters } from '../components/FilterForm';
 import { when } from '../components/OrderTable';
 import { parseLines, SimpleForm } from '../components/SimpleForm';
 import { StatusBadge } from '../components/StatusBadge';
 import { useApiData } from '../components/useApiData';
 import { may } from '../roles';
-import { Link, navigate, useLocation } from '../router';
+import { Link, navigate } from '../router';
 import type { Identity } from '../session';
 import type { PurchaseOrder } from '../types';
 
 const FILTERS = ['status', 'warehouseId', 'sku', 'supplier'] as const;
 
 export function PurchaseOrdersPage({ me }: { me: Identity }) {
-  const { search } = useLocation();
-  const filters = Object.fromEntries(FILTERS.map((f) => [f, search.get(f) ?? undefined]));
-  const key = JSON.stringify(filters);
+  const { filters, key } = useUrlFilters(FILTERS);
   const list = useApiData(() => api<{ purchaseOrders: PurchaseOrder[]; nextCursor?: string }>('GET', `/purchase-orders${query({ ...filters, limit: '50' })}`), [key]);
-  const apply = (values: Record<string, string>) => navigate(`/purchase-orders${query(values)}`);
 
   return (
     <main>
       <h1>Purchase orders</h1>
-      <form
-        className="card inline-form"
-        aria-label="Filter purchase orders"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const form = new FormData(e.currentTarget);
-          apply(Object.fromEntries(FILTERS.map((f) => [f, String(form.get(f) ?? '').trim()])));
-        }}
-      >
-        {FILTERS.map((f) => (
-          <label key={f}>
-            {f}
-            <input name={f} defaultValue={filters[f]} />
-          </label>
-        ))}
-        <button type="submit">Filter</button>
-      </form>
+      <FilterForm label="Filter purchase orders" path="/purchase-orders" names={FILTERS} values={filters} />
       {may(me.role, 'documents') && (
         <SimpleForm
           title="Open a purchase order"

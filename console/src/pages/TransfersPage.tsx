@@ -1,41 +1,25 @@
 /** Transfers (docs/design.md §15): the list with filters, and for admins the form that requests one. */
 import { api, enc, query } from '../api';
 import { ErrorNote } from '../components/ErrorNote';
+import { FilterForm, useUrlFilters } from '../components/FilterForm';
 import { when } from '../components/OrderTable';
 import { parseLines, SimpleForm } from '../components/SimpleForm';
 import { StatusBadge } from '../components/StatusBadge';
 import { useApiData } from '../components/useApiData';
 import { may } from '../roles';
-import { Link, navigate, useLocation } from '../router';
+import { Link, navigate } from '../router';
 import type { Identity } from '../session';
 import type { Transfer } from '../types';
 
 const FILTERS = ['status', 'warehouseId', 'sku'] as const;
 
 export function TransfersPage({ me }: { me: Identity }) {
-  const { search } = useLocation();
-  const filters = Object.fromEntries(FILTERS.map((f) => [f, search.get(f) ?? undefined]));
-  const list = useApiData(() => api<{ transfers: Transfer[]; nextCursor?: string }>('GET', `/transfers${query({ ...filters, limit: '50' })}`), [JSON.stringify(filters)]);
+  const { filters, key } = useUrlFilters(FILTERS);
+  const list = useApiData(() => api<{ transfers: Transfer[]; nextCursor?: string }>('GET', `/transfers${query({ ...filters, limit: '50' })}`), [key]);
   return (
     <main>
       <h1>Transfers</h1>
-      <form
-        className="card inline-form"
-        aria-label="Filter transfers"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const form = new FormData(e.currentTarget);
-          navigate(`/transfers${query(Object.fromEntries(FILTERS.map((f) => [f, String(form.get(f) ?? '').trim()])))}`);
-        }}
-      >
-        {FILTERS.map((f) => (
-          <label key={f}>
-            {f}
-            <input name={f} defaultValue={filters[f]} />
-          </label>
-        ))}
-        <button type="submit">Filter</button>
-      </form>
+      <FilterForm label="Filter transfers" path="/transfers" names={FILTERS} values={filters} />
       {may(me.role, 'documents') && (
         <SimpleForm
           title="Request a transfer"
