@@ -16,3 +16,5 @@ export const PurchaseOrderStatusKey = defineSearchAttributeKey('PurchaseOrderSta
 export const TransferStatusKey = defineSearchAttributeKey('TransferStatus', SearchAttributeType.KEYWORD);
 
 export { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+/** A keyword attribute's key (the SDK exports the factory, not the key's type). */
+export type KeywordKey = typeof OrderStatusKey;

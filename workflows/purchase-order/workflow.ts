@@ -6,10 +6,11 @@
  * cancelled. The API wrote the record as `open` before starting this.
  */
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
-import { allHandlersFinished, condition, log, proxyActivities, setCurrentDetails, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { PurchaseOrderActivities } from '../../activities/purchase-order-activities';
 import { canCancel, canReceive, isPurchaseOrderClosed, outstandingUnits, type PurchaseOrderView } from '../../domain/purchase-orders';
 import { md } from '../../domain/markdown';
+import { DocumentSteps } from '../document-steps';
 import { NON_RETRYABLE_TYPES } from '../../domain/failure-types';
 import { INVALID_TRANSITION } from '../order/messages';
 import { PurchaseOrderStatusKey } from '../search-attributes';
@@ -44,84 +45,50 @@ const invalid = (view: PurchaseOrderView) =>
   ApplicationFailure.create({ type: INVALID_TRANSITION, message: `Purchase order ${view.purchaseOrderId} is ${view.status}`, details: [{ status: view.status }], nonRetryable: true });
 
 export async function purchaseOrderWorkflow(initial: PurchaseOrderView): Promise<PurchaseOrderView> {
-  let view = initial;
-  let version = 0;
-  let busy = false;
-  let updateSeen = false;
-  let published = '';
+  const doc = new DocumentSteps(
+    initial,
+    'purchase order',
+    PurchaseOrderStatusKey,
+    (v) => [`**Status:** ${v.status}${v.late ? ' · late' : ''}`, `**Expected:** ${md(v.expectedAt)}`, `**Lines:** ${v.lines.map((l) => `${md(l.sku)} ${l.received}/${l.ordered}`).join(', ')}`],
+    { purchaseOrderId: initial.purchaseOrderId },
+    refusalOf,
+  );
+  const step = (run: () => Promise<PurchaseOrderView>, fromUpdate: boolean) => doc.step(run, fromUpdate);
 
-  const publish = () => {
-    if (published !== view.status) {
-      upsertSearchAttributes([{ key: PurchaseOrderStatusKey, value: view.status }]);
-      published = view.status;
-    }
-    setCurrentDetails(
-      [
-        `**Status:** ${view.status}${view.late ? ' · late' : ''}`,
-        `**Expected:** ${md(view.expectedAt)}`,
-        `**Lines:** ${view.lines.map((l) => `${md(l.sku)} ${l.received}/${l.ordered}`).join(', ')}`,
-      ].join('\n\n'),
-    );
-  };
-
-  /** One step at a time: every step's result is the PO as stored after it. */
-  const step = async (run: () => Promise<PurchaseOrderView>, fromUpdate: boolean): Promise<PurchaseOrderView> => {
-    await condition(() => !busy);
-    busy = true;
-    if (fromUpdate) updateSeen = true;
-    try {
-      view = await run();
-      version++;
-      publish();
-      return view;
-    } catch (err) {
-      log.warn('purchase order step refused or failed', { purchaseOrderId: view.purchaseOrderId, error: (err as Error).message });
-      throw refusalOf(err);
-    } finally {
-      busy = false;
-    }
-  };
-
-  const id = view.purchaseOrderId;
+  const id = doc.view.purchaseOrderId;
   const whileOpen = <A>() => ({
     validator: (_req: A) => {
-      if (!canReceive(view.status)) throw invalid(view);
+      if (!canReceive(doc.view.status)) throw invalid(doc.view);
     },
   });
-  setHandler(purchaseOrderQuery, () => view);
+  setHandler(purchaseOrderQuery, () => doc.view);
   setHandler(receivePurchaseOrderUpdate, (req) => step(() => acts.receivePurchaseOrder.executeWithOptions({ summary: `Receipt ${md(req.receiptId)}` }, [{ purchaseOrderId: id, receiptId: req.receiptId, lines: req.lines, at: nowIso() }]), true), {
     // A repeat of a receipt already applied passes: the activity answers the PO unchanged.
     validator: (req) => {
-      if (!view.receipts.some((r) => r.receiptId === req?.receiptId) && !canReceive(view.status)) throw invalid(view);
+      if (!doc.view.receipts.some((r) => r.receiptId === req?.receiptId) && !canReceive(doc.view.status)) throw invalid(doc.view);
     },
   });
   setHandler(movePurchaseOrderDateUpdate, (req) => step(() => acts.movePurchaseOrderDate.executeWithOptions({ summary: `Expected at ${md(req.expectedAt)}` }, [{ purchaseOrderId: id, expectedAt: req.expectedAt, at: nowIso() }]), true), whileOpen<{ expectedAt: string }>());
   setHandler(closePurchaseOrderUpdate, (req) => step(() => acts.closePurchaseOrder.executeWithOptions({ summary: 'Close' }, [{ purchaseOrderId: id, reason: req.reason, at: nowIso() }]), true), whileOpen<{ reason: string }>());
   setHandler(cancelPurchaseOrderUpdate, (req) => step(() => acts.cancelPurchaseOrder.executeWithOptions({ summary: 'Cancel' }, [{ purchaseOrderId: id, reason: req.reason, at: nowIso() }]), true), {
     validator: (_req: { reason: string }) => {
-      if (!canCancel(view) && view.status !== 'cancelled') throw invalid(view);
+      if (!canCancel(doc.view) && doc.view.status !== 'cancelled') throw invalid(doc.view);
     },
   });
 
-  publish();
-  while (!isPurchaseOrderClosed(view.status)) {
-    const seen = version;
-    const dueIn = Date.parse(view.expectedAt) - Date.now();
-    if (!view.late && outstandingUnits(view) > 0 && dueIn <= 0) {
-      const expectedAt = view.expectedAt;
+  doc.publish();
+  while (!isPurchaseOrderClosed(doc.view.status)) {
+    const seen = doc.version;
+    const dueIn = Date.parse(doc.view.expectedAt) - Date.now();
+    if (!doc.view.late && outstandingUnits(doc.view) > 0 && dueIn <= 0) {
+      const expectedAt = doc.view.expectedAt;
       // Answers the PO as stored: late, or with another date (moved meanwhile) the loop looks at again.
       await step(() => acts.markPurchaseOrderLate.executeWithOptions({ summary: 'Late' }, [{ purchaseOrderId: id, expectedAt, at: nowIso() }]), false);
       continue;
     }
-    if (!view.late && dueIn > 0) await condition(() => version !== seen, dueIn, { summary: 'expected date' });
-    else await condition(() => version !== seen);
+    if (!doc.view.late && dueIn > 0) await condition(() => doc.version !== seen, dueIn, { summary: 'expected date' });
+    else await condition(() => doc.version !== seen);
   }
 
-  await condition(allHandlersFinished);
-  // As in the order workflow: an Update that finished the PO is made durable before close.
-  if (updateSeen) {
-    await sleep(1, { summary: 'close' });
-    await condition(allHandlersFinished);
-  }
-  return view;
+  return doc.close();
 }
