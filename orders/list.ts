@@ -11,6 +11,7 @@ interface NormalFilters {
   sku?: string;
   channel?: string;
   warehouseId?: string;
+  fulfilledAt?: string;
   after?: number;
   before?: number;
   shipByBefore?: string;
@@ -35,6 +36,7 @@ function normalize(f: OrderRecordFilters): NormalFilters {
     ...(f.sku !== undefined ? { sku: f.sku } : {}),
     ...(f.channel !== undefined ? { channel: f.channel } : {}),
     ...(f.warehouseId !== undefined ? { warehouseId: f.warehouseId } : {}),
+    ...(f.fulfilledAt !== undefined ? { fulfilledAt: f.fulfilledAt } : {}),
     ...(f.createdAfter !== undefined ? { after: timeOf('createdAfter', f.createdAfter) } : {}),
     ...(f.createdBefore !== undefined ? { before: timeOf('createdBefore', f.createdBefore) } : {}),
     ...(f.shipByBefore !== undefined ? { shipByBefore: new Date(timeOf('shipByBefore', new Date(f.shipByBefore))!).toISOString() } : {}),
@@ -65,6 +67,8 @@ export function listQuery(knex: Knex, codec: CursorCodec, filters: OrderRecordFi
       q.whereExists((sub) => sub.select(knex.raw('1')).from('order_record_warehouses as w').whereRaw('w.order_id = r.order_id').where('w.warehouse_id', warehouseId));
     }
   }
+  // The warehouses table also lists where units were only allocated; a fulfillment is what a warehouse is shown.
+  if (f.fulfilledAt !== undefined) q.whereRaw(`EXISTS (SELECT 1 FROM jsonb_array_elements(r.view->'fulfillments') AS f(x) WHERE f.x->>'warehouseId' = ?)`, [f.fulfilledAt]);
   if (f.statuses !== undefined) {
     if (f.statuses.length === 1) q.where('r.status', f.statuses[0]);
     else q.whereIn('r.status', f.statuses);

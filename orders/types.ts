@@ -46,6 +46,8 @@ export interface OrderRecordFilters {
   sku?: string;
   channel?: string;
   warehouseId?: string;
+  /** Only orders with a fulfillment (in any status) at this warehouse: what a warehouse key may read. */
+  fulfilledAt?: string;
   /** Inclusive. */
   createdAfter?: Date;
   /** Exclusive. */

@@ -77,10 +77,23 @@ describe('scoped keys, hold actors and personal data over HTTP', () => {
     expect((await request(h.app).post(`/orders/${elsewhere}/events`).set(bearer(WH_B_KEY)).send({ type: 'picked' })).status).toBe(404);
     expect((await request(h.app).post(`/orders/${split}/holds`).set(bearer(WH_B_KEY)).send({ reason: 'other' })).status).toBe(403);
 
+    // Units only allocated at B (the rest backordered, no fulfillment open yet): B does not ship it, so B neither reads nor lists it.
+    const { sku: scarce } = await seedStock(h.app, 1, { warehouseId: WH_B });
+    const allocatedOnly = await start([{ sku: scarce, quantity: 2 }]);
+    const waiting = await untilStatus(h.app, allocatedOnly, 'awaiting_stock');
+    expect(waiting.allocations).toEqual([expect.objectContaining({ warehouseId: WH_B })]);
+    expect(waiting.fulfillments).toEqual([]);
+    expect((await request(h.app).get(`/orders/${allocatedOnly}`).set(bearer(WH_B_KEY))).status).toBe(404);
+
     const listed = await request(h.app).get('/orders?limit=100').set(bearer(WH_B_KEY)).expect(200);
     const ids = listed.body.orders.map((o: { orderId: string }) => o.orderId);
     expect(ids).toContain(split);
     expect(ids).not.toContain(elsewhere);
+    expect(ids).not.toContain(allocatedOnly);
+    // Admin's warehouse filter still finds it: it names where units are held.
+    const admin = await request(h.app).get(`/orders?limit=100&warehouseId=${WH_B}`).set(as('admin')).expect(200);
+    expect(admin.body.orders.map((o: { orderId: string }) => o.orderId)).toContain(allocatedOnly);
+    await request(h.app).post(`/orders/${allocatedOnly}/cancel`).set(as('support')).send({ reason: 'test done' }).expect(200);
   });
 
   it('a channel key: another channel → 403 on create, 404 on read and hold; its own order it creates, reads and lists', async () => {

@@ -129,6 +129,7 @@ export function orderRoutes(deps: { config: Config; gateway: OrderGateway; store
           sku: query.sku,
           channel: scope.channel ?? query.channel,
           warehouseId: scope.warehouseId ?? query.warehouseId,
+          ...(scope.warehouseId !== undefined ? { fulfilledAt: scope.warehouseId } : {}),
           createdAfter: query.createdAfter ? new Date(query.createdAfter) : undefined,
           createdBefore: query.createdBefore ? new Date(query.createdBefore) : undefined,
           shipByBefore: query.shipByBefore,
