@@ -44,6 +44,12 @@ import { log, World, type RunDef } from './fault-world';
 
 const RUNS: RunDef[] = [...PROCESS_RUNS, ...TRAFFIC_RUNS, ...INTEGRATION_RUNS, ...STOCK_MOTION_RUNS];
 
+/** Why orders ended where the run did not expect: a few of them with the record's last error. */
+async function explainStatuses(w: World, statuses: string[]): Promise<string[]> {
+  const rows = (await w.knex('order_records').whereIn('status', statuses).select('order_id', 'status', w.knex.raw(`view->'lastError' AS last_error`)).limit(5)) as { order_id: string; status: string; last_error: unknown }[];
+  return rows.map((r) => `${r.order_id} ended ${r.status}: ${JSON.stringify(r.last_error ?? null)}`);
+}
+
 // ── main ─────────────────────────────────────────────────────────────────────────────
 
 async function runOne(def: RunDef, n: number): Promise<RunResult> {
@@ -70,6 +76,8 @@ async function runOne(def: RunDef, n: number): Promise<RunResult> {
       const other = Object.keys(result.byStatus).filter((s) => !['delivered', 'timed_out'].includes(s));
       if (other.length) w.problems.push(`hot SKUs ended with statuses other than delivered/timed_out: ${other.join(', ')}`);
     }
+    const unexpected = Object.keys(result.byStatus).filter((st) => st !== 'delivered' && !(def.id === 4 && st === 'cancelled') && !(def.id === 6 && st === 'timed_out'));
+    if (w.problems.length > 0 && unexpected.length > 0) w.notes.push(...(await explainStatuses(w, unexpected)));
     result.problems = [...w.problems];
     result.id = def.id;
     if (result.problems.length) {
