@@ -77,7 +77,7 @@ async function runOne(def: RunDef, n: number): Promise<RunResult> {
       if (other.length) w.problems.push(`hot SKUs ended with statuses other than delivered/timed_out: ${other.join(', ')}`);
     }
     const unexpected = Object.keys(result.byStatus).filter((st) => st !== 'delivered' && !(def.id === 4 && st === 'cancelled') && !(def.id === 6 && st === 'timed_out'));
-    if (w.problems.length > 0 && unexpected.length > 0) w.notes.push(...(await explainStatuses(w, unexpected)));
+    if (w.problems.length > 0 && unexpected.length > 0) result.notes.push(...(await explainStatuses(w, unexpected)));
     result.problems = [...w.problems];
     result.id = def.id;
     if (result.problems.length) {
