@@ -37,11 +37,20 @@ export function expandKits(lines: readonly { sku: string; quantity: number }[], 
   return [...totals].map(([sku, quantity]) => ({ sku, quantity })).sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
 }
 
-/** Component SKUs that appear in more than one line of the order (a kit and its part, or two kits sharing one). */
+/**
+ * Component SKUs that a kit line shares with another line of the order (a kit and its part, or
+ * two kits sharing one). A plain SKU on two plain lines is not one: those are simply summed.
+ */
 export function sharedComponents(lines: readonly { sku: string }[], kits: KitBook): string[] {
-  const seen = new Map<string, number>();
-  for (const l of lines) for (const p of kits[l.sku] ?? [{ sku: l.sku, quantity: 1 }]) seen.set(p.sku, (seen.get(p.sku) ?? 0) + 1);
-  return [...seen].filter(([, n]) => n > 1).map(([sku]) => sku);
+  const seen = new Map<string, { lines: number; viaKit: boolean }>();
+  for (const l of lines) {
+    const kit = kits[l.sku];
+    for (const p of kit ?? [{ sku: l.sku, quantity: 1 }]) {
+      const at = seen.get(p.sku) ?? { lines: 0, viaKit: false };
+      seen.set(p.sku, { lines: at.lines + 1, viaKit: at.viaKit || kit !== undefined });
+    }
+  }
+  return [...seen].filter(([, n]) => n.lines > 1 && n.viaKit).map(([sku]) => sku);
 }
 
 export interface KitStock {

@@ -147,6 +147,15 @@ describe('API: kits (manual warehouse)', () => {
     expect((await request(h.app).get(`/inventory/reconciliation?skus=${c1},${c2}`).set(as('admin')).expect(200)).body).toEqual({ ok: true, problems: [] });
   });
 
+  it('a kit with its own component on another line is rejected; a plain SKU on two plain lines is not (the lines are summed)', async () => {
+    const { a, c1, kit } = await givenKit();
+    const shared = await order([{ sku: kit, quantity: 1 }, { sku: c1, quantity: 1 }], 'rejected');
+    expect(shared.lastError.message).toContain(`kit components ordered more than once (as a kit and on their own, or in two kits): ${c1}`);
+    const twice = await order([{ sku: c1, quantity: 1 }, { sku: c1, quantity: 2 }], 'picking');
+    expect(twice.allocations).toEqual([{ warehouseId: a, sku: c1, quantity: 3 }]);
+    await request(h.app).post(`/orders/${twice.orderId}/cancel`).set(as('support')).send({ reason: 'test done' }).expect(200);
+  });
+
   it('2 kits hold 4 C1 + 2 C2 at A; 2 more get one kit at A and backorder the other whole (C2 at B stays free); channels follow', async () => {
     const { a, b, c1, c2, kit } = await givenKit();
     const web = uid('web');

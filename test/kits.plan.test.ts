@@ -67,6 +67,10 @@ describe('kits (pure)', () => {
       { sku: 'x', quantity: 1 },
     ]);
     expect(sharedComponents([{ sku: 'K' }, { sku: 'c2' }], { K: KIT.components })).toEqual(['c2']);
+    expect(sharedComponents([{ sku: 'K' }, { sku: 'K' }], { K: KIT.components })).toEqual(['c1', 'c2']);
+    // A plain SKU on two plain lines is not shared with a kit (fault run 6 sends such orders).
+    expect(sharedComponents([{ sku: 'x' }, { sku: 'c1' }, { sku: 'x' }], {})).toEqual([]);
+    expect(sharedComponents([{ sku: 'x' }, { sku: 'K' }, { sku: 'x' }], { K: KIT.components })).toEqual([]);
     // 3 C1 + 2 C2 at A make 1 whole kit: 1 C1 and 1 C2 are half a kit; B's 4 + 2 are two kits.
     const held = [
       { warehouseId: 'A', sku: 'c1', quantity: 3 },
