@@ -1,8 +1,9 @@
 /**
  * Recomputes promise dates (docs/design.md §15) every PROMISE_INTERVAL beside the worker,
  * like the webhook loops: outside Temporal, so no order's history grows for it. A pass with
- * the same inputs as the last one writes nothing; one that finds changes writes each once
- * (orders/promises.ts), so N replicas running this loop announce every change once.
+ * the same inputs as the last one writes nothing; one that finds changes writes each once, and
+ * one pass runs at a time across replicas (orders/promises.ts), so N replicas running this loop
+ * announce every change once.
  */
 import type { Knex } from 'knex';
 import { createPromiseStore, type PromisePass } from '../orders/promises';

@@ -11,7 +11,7 @@ import { createKnex } from '../platform/database';
 import { decodePayload } from '../platform/payload';
 import { freePort, startDevServer } from '../platform/dev-server';
 import { benchTempDir, type Cleanup, hex, mapLimit, scratchDatabase, sleep, startBenchDevServer, temporalCliPath, type BenchDevServer } from './common';
-import { sendPolitely } from './http';
+import { sendFailover, sendPolitely } from './http';
 import { spawnProduct, waitApiReady, waitWorkerReady, type ProductProcess } from './processes';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 
@@ -38,15 +38,22 @@ export interface RunOptions {
   simulatedDelay?: string;
   viaProxy?: boolean;
   env?: Record<string, string>;
+  /** Worker and API processes on the one dev server and database (fault run 10); default one of each. */
+  replicas?: { workers: number; apis: number };
 }
 
 export class World {
   server!: BenchDevServer;
   client!: Client;
   connection!: Connection;
+  /** The last worker started, and the first API (the one the harness seeds and checks through). */
   worker!: ProductProcess;
   api!: ProductProcess;
   apiBase = '';
+  /** Every worker and API process started, and each API's base, in start order. */
+  readonly workers: ProductProcess[] = [];
+  readonly apis: ProductProcess[] = [];
+  readonly apiBases: string[] = [];
   knex!: Knex;
   proxy?: TcpProxy;
   databaseUrl = '';
@@ -60,7 +67,7 @@ export class World {
   readonly notes: string[] = [];
   readonly codes = new Map<string, number>();
   private env: Record<string, string> = {};
-  private workers = 0;
+  private started = 0;
   /** API keys per role: the product runs with authentication on, as in production, so its per-role limits apply. */
   readonly keys: Record<CallerRole, string> = { system: `faults-system-${hex()}${hex()}`, support: `faults-support-${hex()}${hex()}`, admin: `faults-admin-${hex()}${hex()}` };
 
@@ -123,14 +130,22 @@ export class World {
       HOST: '127.0.0.1',
       ...this.opts.env,
     };
-    await this.startWorker();
-    this.api = spawnProduct('api', { ...this.env, PORT: String(apiPort) }, this.cleanup, `${this.name}-api`);
-    await waitApiReady(this.api, this.apiBase);
+    const replicas = this.opts.replicas ?? { workers: 1, apis: 1 };
+    for (let i = 0; i < replicas.workers; i++) await this.startWorker();
+    for (let i = 0; i < replicas.apis; i++) {
+      const port = i === 0 ? apiPort : await freePort();
+      const api = spawnProduct('api', { ...this.env, PORT: String(port) }, this.cleanup, `${this.name}-api${i === 0 ? '' : i + 1}`);
+      this.apis.push(api);
+      this.apiBases.push(`http://127.0.0.1:${port}`);
+      await waitApiReady(api, this.apiBases[i]);
+    }
+    this.api = this.apis[0];
   }
 
   async startWorker(): Promise<void> {
     // info: the worker's ready line ("worker running") is logged at info.
-    this.worker = spawnProduct('worker', { ...this.env, LOG_LEVEL: 'info' }, this.cleanup, `${this.name}-worker${++this.workers}`);
+    this.worker = spawnProduct('worker', { ...this.env, LOG_LEVEL: 'info' }, this.cleanup, `${this.name}-worker${++this.started}`);
+    this.workers.push(this.worker);
     await waitWorkerReady(this.worker);
   }
 
@@ -170,15 +185,19 @@ export class World {
     throw new Error(`receipt ${sku}@${warehouseId}: no 201 after 20 attempts`);
   }
 
-  /** POST /orders like a careful channel: the same body again on 5xx / no answer (bounded), after Retry-After on 429 / 503. */
-  async post(body: OrderBody, copies = 1): Promise<void> {
+  /**
+   * POST /orders like a careful channel: the same body again on 5xx / no answer (bounded), after Retry-After on 429 / 503.
+   * With several APIs, the `via`-th (round robin) first, and the same request to another one on no answer / 5xx.
+   */
+  async post(body: OrderBody, copies = 1, via = 0): Promise<void> {
     this.posted.set(body.orderId, body);
     const deadline = Date.now() + 120_000;
     for (let attempt = 0; attempt < 40 && Date.now() < deadline; attempt++) {
       const answers = await Promise.all(
-        Array.from({ length: copies }, () =>
-          sendPolitely(this.apiBase, 'POST', '/orders', body, { timeoutMs: 20_000, headers: this.auth('system'), deadline, onRetry: (a) => this.count(`POST /orders ${a.status} (sent again)`) }),
-        ),
+        Array.from({ length: copies }, () => {
+          const opts = { timeoutMs: 20_000, headers: this.auth('system'), deadline, onRetry: (a: { status: number }) => this.count(`POST /orders ${a.status} (sent again)`) };
+          return this.apiBases.length > 1 ? sendFailover(this.apiBases, via + attempt, 'POST', '/orders', body, opts) : sendPolitely(this.apiBase, 'POST', '/orders', body, opts);
+        }),
       );
       for (const a of answers) this.count(`POST /orders ${a.status}`);
       if (copies > 1 && attempt === 0) {
@@ -212,7 +231,7 @@ export class World {
           this.problems.push(`fault injection failed: ${(err as Error).message}`);
         });
       }
-      await this.post(body, opts.copies ?? 1);
+      await this.post(body, opts.copies ?? 1, i);
     });
     await fault;
   }

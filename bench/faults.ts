@@ -1,5 +1,5 @@
 /**
- * `npm run faults`: nine fault-injection runs against the product as separate processes
+ * `npm run faults`: ten fault-injection runs against the product as separate processes
  * (`node dist/worker/main.js`, `node dist/api/main.js`), each on its own headless dev
  * server (SQLite file, fixed port so it can be restarted) and its own scratch database.
  * Every run drives orders through the HTTP API, injects its fault mid-run, waits (bounded)
@@ -27,10 +27,21 @@
  * kills the worker mid-run; no document may be lost or run twice, and stock is conserved per
  * SKU exactly (bench/fault-runs-stock-motion.ts).
  *
- * Knobs: FAULTS_ONLY=1,4,5 · FAULTS_ORDERS (default 200) · BENCH_CHILD_LOG=1 (child output).
+ * Run 10 (issue #26) runs the product as replicas: 2 worker and 2 API processes on the one dev
+ * server and database, orders posted alternately to both APIs, a flapping webhook subscriber to
+ * every event type, a fifth of the orders waiting for a SKU that arrives through a purchase order
+ * and plain receipts; kill -9 one worker and one API mid-run, the client sending the same request
+ * to the other API. On top of the common checks: every webhook event delivered (by webhook-id), and
+ * every background job did its work once per change — one reaper and one maintenance workflow, no
+ * fact announced under two ids, availability sequences 1..n per SKU with no repeat, no order woken
+ * more often than its SKU was freed (bench/fault-runs-replicas.ts, fault-replicas.ts). It reports
+ * orders delivered per second; FAULTS_REPLICAS_WORKERS=1 runs it with one worker to compare.
+ *
+ * Knobs: FAULTS_ONLY=1,4,5 · FAULTS_ORDERS (default 200) · FAULTS_REPLICAS_WORKERS (run 10, default 2) · BENCH_CHILD_LOG=1 (child output).
  *
  * Layout: fault-world.ts (the harness), fault-checks.ts (the common invariants),
  * fault-runs-processes.ts (1–3), fault-runs-traffic.ts (4–6), fault-runs-integrations.ts (7–8), fault-runs-stock-motion.ts (9),
+ * fault-runs-replicas.ts (10),
  * fault-report.ts (the table); this file adds each run's expected end and runs them.
  */
 import { Cleanup, envInt, fmt } from './common';
@@ -40,9 +51,10 @@ import { PROCESS_RUNS } from './fault-runs-processes';
 import { TRAFFIC_RUNS } from './fault-runs-traffic';
 import { INTEGRATION_RUNS } from './fault-runs-integrations';
 import { STOCK_MOTION_RUNS } from './fault-runs-stock-motion';
+import { REPLICA_RUNS } from './fault-runs-replicas';
 import { log, World, type RunDef } from './fault-world';
 
-const RUNS: RunDef[] = [...PROCESS_RUNS, ...TRAFFIC_RUNS, ...INTEGRATION_RUNS, ...STOCK_MOTION_RUNS];
+const RUNS: RunDef[] = [...PROCESS_RUNS, ...TRAFFIC_RUNS, ...INTEGRATION_RUNS, ...STOCK_MOTION_RUNS, ...REPLICA_RUNS];
 
 /** Why orders ended where the run did not expect: a few of them with the record's last error. */
 async function explainStatuses(w: World, statuses: string[]): Promise<string[]> {
@@ -64,7 +76,7 @@ async function runOne(def: RunDef, n: number): Promise<RunResult> {
     log(`${def.name}: settled in ${fmt(settled.seconds)} s (${settled.open} open, ${settled.idle} idle)`);
     // Expected ends: plain runs deliver everything accepted; the cancel storm cancels or delivers.
     const result = await check(w, def.fault, started, settled);
-    if ([1, 2, 3, 5, 7, 8, 9].includes(def.id)) {
+    if ([1, 2, 3, 5, 7, 8, 9, 10].includes(def.id)) {
       const delivered = result.byStatus.delivered ?? 0;
       if (delivered !== result.accepted) w.problems.push(`${result.accepted - delivered} accepted order(s) not delivered: ${JSON.stringify(result.byStatus)}`);
     }
@@ -115,7 +127,7 @@ async function runOne(def: RunDef, n: number): Promise<RunResult> {
 }
 
 async function main(): Promise<number> {
-  const only = new Set((process.env.FAULTS_ONLY ?? '1,2,3,4,5,6,7,8,9').split(',').map((s) => Number(s.trim())));
+  const only = new Set((process.env.FAULTS_ONLY ?? '1,2,3,4,5,6,7,8,9,10').split(',').map((s) => Number(s.trim())));
   const n = envInt('FAULTS_ORDERS', 200);
   const results: RunResult[] = [];
   const abort = new Cleanup();

@@ -91,3 +91,23 @@ export async function sendPolitely<T = unknown>(base: string, method: string, pa
     await new Promise((r) => setTimeout(r, wait));
   }
 }
+
+/**
+ * One request over several replicas of the API (fault run 10): no answer or a 5xx moves the
+ * same request (same body, same headers, so the same idempotency) to the next replica at once;
+ * a 429 waits out its Retry-After on the replica that gave it; a full round of failures backs off.
+ */
+export async function sendFailover<T = unknown>(bases: readonly string[], start: number, method: string, path: string, body?: unknown, opts: PoliteOptions = {}): Promise<HttpAnswer<T>> {
+  const deadline = opts.deadline ?? Date.now() + 600_000;
+  let at = start % bases.length;
+  for (let attempt = 0; ; attempt++) {
+    const answer = await httpJson<T>(bases[at], method, path, body, { timeoutMs: opts.timeoutMs, headers: opts.headers });
+    if (!isTransient(answer.status) && answer.status < 500) return answer;
+    opts.onRetry?.(answer);
+    const throttled = answer.status === 429;
+    if (!throttled) at = (at + 1) % bases.length;
+    const wait = throttled || at === start % bases.length ? politeWaitMs(attempt, retryAfterMs(answer.headers?.['retry-after'], Date.now()), { random: Math.random }) : 0;
+    if (Date.now() + wait > deadline || (await opts.stop?.())) return answer;
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+}

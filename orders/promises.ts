@@ -1,10 +1,15 @@
 /**
  * Promise dates of backordered orders (docs/design.md §15), kept in `order_promises`. A pass
  * reads the waiting orders and the supply of their SKUs, computes every promise with the pure
- * domain/promises.ts, and writes the ones that changed — each under its row's lock, with its
- * `order.promise_changed` event in the same transaction and an event id from the row's change
- * count. So any number of replicas may run passes at once: a change is written and announced
- * once, and a pass that lost the race sees nothing left to change.
+ * domain/promises.ts, and writes the ones that changed — with its `order.promise_changed` event
+ * in the same transaction and an event id from the row's change count.
+ *
+ * A pass is one transaction under an advisory lock that a replica only tries for: while one
+ * replica's pass runs, another's is skipped (the next interval picks up what it would have
+ * seen). Without it, a pass that read its inputs before another replica's pass and wrote after
+ * it put back the older promise, and announced the change again on its next pass: three
+ * events for one change (test/promise-replicas.test.ts). So any number of replicas may run the
+ * loop, and each change is written and announced once.
  */
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
@@ -16,7 +21,7 @@ import { supplyBySku } from './supply';
 export interface PromisePass {
   /** Orders whose promise was written (changed) by this pass. */
   changed: Array<{ orderId: string; promisedAt: string | null; previousPromisedAt: string | null }>;
-  /** The inputs were the same as the previous pass's: nothing was computed. */
+  /** The inputs were the same as the previous pass's, or another replica's pass was running: nothing was computed. */
   skipped: boolean;
 }
 
@@ -56,40 +61,54 @@ export async function promiseInputs(knex: Knex): Promise<{ orders: PromiseOrder[
   return { orders, supply };
 }
 
-export function createPromiseStore(knex: Knex, emit?: EmitDocumentEvents) {
+/** One promise pass at a time across replicas: a two-key advisory lock beside the ledger's (4998215–4998217). */
+const PASS_LOCK = 'SELECT pg_try_advisory_xact_lock(4998218, 0) AS got';
+
+export interface PromiseStoreOptions {
+  /** Tests: holds a pass between reading its inputs and writing (to interleave two replicas' passes). */
+  afterInputs?: () => Promise<void>;
+}
+
+export function createPromiseStore(knex: Knex, emit?: EmitDocumentEvents, opts: PromiseStoreOptions = {}) {
   let lastInputs = '';
 
-  async function write(orderId: string, promisedAt: string | null): Promise<PromisePass['changed'][number] | undefined> {
-    return knex.transaction(async (trx) => {
-      await trx.raw('INSERT INTO order_promises (order_id, promised_at) VALUES (?, NULL) ON CONFLICT (order_id) DO NOTHING', [orderId]);
-      const row = (await trx('order_promises').where('order_id', orderId).forUpdate().first('promised_at', 'changes')) as { promised_at: Date | null; changes: number };
-      const previous = row.promised_at ? row.promised_at.toISOString() : null;
-      if (previous === promisedAt) return undefined;
-      await trx('order_promises').where('order_id', orderId).update({ promised_at: promisedAt, changes: row.changes + 1, updated_at: trx.fn.now() });
-      const change = { orderId, promisedAt, previousPromisedAt: previous };
-      await emit?.(trx, [{ type: 'order.promise_changed', id: `promise:${orderId}:${row.changes + 1}`, data: change }]);
-      return change;
-    });
+  async function write(trx: Knex.Transaction, orderId: string, promisedAt: string | null): Promise<PromisePass['changed'][number] | undefined> {
+    await trx.raw('INSERT INTO order_promises (order_id, promised_at) VALUES (?, NULL) ON CONFLICT (order_id) DO NOTHING', [orderId]);
+    const row = (await trx('order_promises').where('order_id', orderId).forUpdate().first('promised_at', 'changes')) as { promised_at: Date | null; changes: number };
+    const previous = row.promised_at ? row.promised_at.toISOString() : null;
+    if (previous === promisedAt) return undefined;
+    await trx('order_promises').where('order_id', orderId).update({ promised_at: promisedAt, changes: row.changes + 1, updated_at: trx.fn.now() });
+    const change = { orderId, promisedAt, previousPromisedAt: previous };
+    await emit?.(trx, [{ type: 'order.promise_changed', id: `promise:${orderId}:${row.changes + 1}`, data: change }]);
+    return change;
   }
 
   return {
-    /** One recompute: every waiting order's promise as of now; only changes are written. */
+    /** One recompute: every waiting order's promise as of now; only changes are written. Skipped while another replica's pass runs. */
     async pass(): Promise<PromisePass> {
-      const { orders, supply } = await promiseInputs(knex);
-      const fingerprint = createHash('sha256').update(JSON.stringify([orders, [...supply]])).digest('hex');
-      if (fingerprint === lastInputs) return { changed: [], skipped: true };
-      const promises = promiseDates(orders, supply);
-      const changed: PromisePass['changed'] = [];
-      for (const [orderId, promisedAt] of promises) {
-        const c = await write(orderId, promisedAt);
-        if (c) changed.push(c);
-      }
-      // Orders that no longer wait keep no promise.
-      const waiting = orders.map((o) => o.orderId);
-      // One array binding, however many orders wait.
-      await knex.raw('DELETE FROM order_promises WHERE NOT (order_id = ANY(?::text[]))', [waiting]);
-      lastInputs = fingerprint;
-      return { changed, skipped: false };
+      return knex.transaction(async (trx) => {
+        const { rows } = await trx.raw<{ rows: Array<{ got: boolean }> }>(PASS_LOCK);
+        if (!rows[0].got) return { changed: [], skipped: true };
+        const { orders, supply } = await promiseInputs(trx);
+        const fingerprint = createHash('sha256').update(JSON.stringify([orders, [...supply]])).digest('hex');
+        if (fingerprint === lastInputs) return { changed: [], skipped: true };
+        await opts.afterInputs?.();
+        const promises = promiseDates(orders, supply);
+        const changed: PromisePass['changed'] = [];
+        for (const [orderId, promisedAt] of promises) {
+          const c = await write(trx, orderId, promisedAt);
+          if (c) changed.push(c);
+        }
+        // Orders that no longer wait keep no promise.
+        const waiting = orders.map((o) => o.orderId);
+        // One array binding, however many orders wait.
+        await trx.raw('DELETE FROM order_promises WHERE NOT (order_id = ANY(?::text[]))', [waiting]);
+        // Set when the transaction commits: a pass rolled back leaves the next one to compute again.
+        return { changed, skipped: false, fingerprint };
+      }).then(({ fingerprint, ...pass }: PromisePass & { fingerprint?: string }) => {
+        if (fingerprint) lastInputs = fingerprint;
+        return pass;
+      });
     },
 
     async get(orderId: string): Promise<string | null | undefined> {
