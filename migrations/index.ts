@@ -13,6 +13,7 @@ import { leastPrivilegeMigration } from './010_least_privilege';
 import { stockMotionMigration } from './011_stock_motion';
 import { sourcingMigration } from './012_sourcing';
 import { countsKitsMigration } from './013_counts_kits';
+import { promisePeriodsMigration } from './014_promise_periods';
 
 export { installSqlFunctions } from './sql-functions';
 
@@ -38,6 +39,7 @@ export const MIGRATIONS: Migration[] = [
   stockMotionMigration,
   sourcingMigration,
   countsKitsMigration,
+  promisePeriodsMigration,
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

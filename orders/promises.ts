@@ -74,10 +74,14 @@ export function createPromiseStore(knex: Knex, emit?: EmitDocumentEvents, opts: 
 
   async function write(trx: Knex.Transaction, orderId: string, promisedAt: string | null): Promise<PromisePass['changed'][number] | undefined> {
     await trx.raw('INSERT INTO order_promises (order_id, promised_at) VALUES (?, NULL) ON CONFLICT (order_id) DO NOTHING', [orderId]);
-    const row = (await trx('order_promises').where('order_id', orderId).forUpdate().first('promised_at', 'changes')) as { promised_at: Date | null; changes: number };
-    const previous = row.promised_at ? row.promised_at.toISOString() : null;
-    if (previous === promisedAt) return undefined;
-    await trx('order_promises').where('order_id', orderId).update({ promised_at: promisedAt, changes: row.changes + 1, updated_at: trx.fn.now() });
+    const row = (await trx('order_promises').where('order_id', orderId).forUpdate().first('promised_at', 'changes', 'waiting')) as { promised_at: Date | null; changes: number; waiting: boolean };
+    // A new wait starts with no promise, as a new row does; its changes count on from the last wait's.
+    const previous = row.waiting && row.promised_at ? row.promised_at.toISOString() : null;
+    if (previous === promisedAt) {
+      if (!row.waiting) await trx('order_promises').where('order_id', orderId).update({ promised_at: null, waiting: true, updated_at: trx.fn.now() });
+      return undefined;
+    }
+    await trx('order_promises').where('order_id', orderId).update({ promised_at: promisedAt, changes: row.changes + 1, waiting: true, updated_at: trx.fn.now() });
     const change = { orderId, promisedAt, previousPromisedAt: previous };
     await emit?.(trx, [{ type: 'order.promise_changed', id: `promise:${orderId}:${row.changes + 1}`, data: change }]);
     return change;
@@ -99,10 +103,10 @@ export function createPromiseStore(knex: Knex, emit?: EmitDocumentEvents, opts: 
           const c = await write(trx, orderId, promisedAt);
           if (c) changed.push(c);
         }
-        // Orders that no longer wait keep no promise.
+        // Orders that no longer wait keep no promise; the row stays so a later wait's events get new ids.
         const waiting = orders.map((o) => o.orderId);
         // One array binding, however many orders wait.
-        await trx.raw('DELETE FROM order_promises WHERE NOT (order_id = ANY(?::text[]))', [waiting]);
+        await trx.raw('UPDATE order_promises SET waiting = false, promised_at = NULL, updated_at = now() WHERE waiting AND NOT (order_id = ANY(?::text[]))', [waiting]);
         // Set when the transaction commits: a pass rolled back leaves the next one to compute again.
         return { changed, skipped: false, fingerprint };
       }).then(({ fingerprint, ...pass }: PromisePass & { fingerprint?: string }) => {
@@ -112,7 +116,7 @@ export function createPromiseStore(knex: Knex, emit?: EmitDocumentEvents, opts: 
     },
 
     async get(orderId: string): Promise<string | null | undefined> {
-      const row = (await knex('order_promises').where('order_id', orderId).first('promised_at')) as { promised_at: Date | null } | undefined;
+      const row = (await knex('order_promises').where({ order_id: orderId, waiting: true }).first('promised_at')) as { promised_at: Date | null } | undefined;
       if (!row) return undefined;
       return row.promised_at ? row.promised_at.toISOString() : null;
     },

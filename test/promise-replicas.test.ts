@@ -74,4 +74,34 @@ describe('promise recomputation on two replicas', () => {
     ]);
     expect((await request(h.app).get(`/orders/${orderId}`).set(as('ops'))).body.promisedAt).toBe(d2);
   });
+
+  it('an order that stops waiting and waits again announces its new promise under a new event id (it was dropped as a repeat)', async () => {
+    const { warehouseId, sku } = await seedStock(h.app, 0);
+    const orderId = await waitingOrder(h.app, sku);
+    await request(h.app).post('/purchase-orders').set(as('admin')).send({ supplier: 'Acme', warehouseId, expectedAt: d1, lines: [{ sku, quantity: 2 }] }).expect(201);
+    const store = createPromiseStore(h.knex, emitDocumentEvents);
+    const until = async (want: string | null | undefined) =>
+      eventually(async () => {
+        await store.pass();
+        return (await store.get(orderId)) === want ? true : undefined;
+      });
+    await until(d1);
+
+    // A plain receipt fills it: it no longer waits, and keeps no promise.
+    await request(h.app).post('/inventory/receipts').set(as('admin')).send({ warehouseId, sku, quantity: 1, reference: 'r' }).expect(201);
+    await eventually(async () => ((await request(h.app).get(`/orders/${orderId}`).set(as('ops'))).body.status === 'picking' ? true : undefined));
+    await until(undefined);
+    // Held and edited to 2: one unit backordered, it waits again for the PO.
+    await request(h.app).post(`/orders/${orderId}/holds`).set(as('support')).send({ reason: 'customer_request' }).expect(201);
+    await eventually(async () => ((await request(h.app).get(`/orders/${orderId}`).set(as('ops'))).body.status === 'on_hold' ? true : undefined));
+    await request(h.app).post(`/orders/${orderId}/edits`).set(as('support')).send({ lines: [{ sku, quantity: 2 }] }).expect(200);
+    await until(d1);
+
+    const events = await h.knex('webhook_events').where({ type: 'order.promise_changed' }).whereRaw("data->>'orderId' = ?", [orderId]).orderBy('id').select('id', 'data');
+    expect(events).toEqual([
+      { id: `promise:${orderId}:1`, data: { orderId, promisedAt: d1, previousPromisedAt: null } },
+      { id: `promise:${orderId}:2`, data: { orderId, promisedAt: d1, previousPromisedAt: null } },
+    ]);
+    await request(h.app).post(`/orders/${orderId}/cancel`).set(as('support')).send({ reason: 'test done' }).expect(200);
+  });
 });
