@@ -52,7 +52,12 @@ export function routingWarehouse(opts: RoutingWarehouseOptions): WarehouseAdapte
     warehouseId !== undefined && (await opts.urlOf(warehouseId)) ? http : opts.fallback;
   return {
     mode: opts.fallback.mode,
-    createPickTask: async (req) => (await pick(req.warehouseId)).createPickTask(req),
+    createPickTask: async (req) => {
+      // Which adapter took the task decides how its progress is learnt (an HTTP warehouse reports by event).
+      const adapter = await pick(req.warehouseId);
+      const created = await adapter.createPickTask(req);
+      return { ...created, reportsByEvent: created.reportsByEvent ?? adapter.mode === 'manual' };
+    },
     awaitPick: async (req, ctx) => (await pick(req.warehouseId)).awaitPick(req, ctx),
     pack: async (req, ctx) => (await pick(req.warehouseId)).pack(req, ctx),
     cancelPickTask: async (req) => (await pick(req.warehouseId)).cancelPickTask(req),
