@@ -71,6 +71,8 @@ describe('order workflow · simulated mode', () => {
     const view = await handle.result();
     expect(view.status).toBe('delivered');
     expect(await env.suite.levels(a)).toEqual({ [w1]: { onHand: 0, reserved: 0 }, [w2]: { onHand: 1, reserved: 0 } });
+    // Whichever parcel arrived last closed the order: the record holds the workflow's final view.
+    expect((await env.suite.knex('order_records').where({ order_id: input.orderId }).first('view')).view).toEqual(view);
 
     const described = await handle.describe();
     const attrs = described.typedSearchAttributes;
