@@ -5,7 +5,10 @@
  *
  * Routing reads the catalog at call time, so a URL set or cleared applies to the next call
  * (within the cache's lifetime) — also to a fulfillment already open: one requested over
- * HTTP whose URL is then cleared is waited for (and cancelled) by the fallback adapter.
+ * HTTP whose URL is then cleared is cancelled by the fallback adapter. Its progress is awaited
+ * by event all the same (the pick task's answer says so; workflows/order/patches.ts
+ * LEAN_ORDER): the fallback never got the task. Orders started before that patch waited on
+ * the fallback there too.
  */
 import type { Warehouse } from '../../ledger/types';
 import { httpWarehouse } from './http-warehouse';
