@@ -92,7 +92,7 @@ export interface OrderState {
   /** Search attributes are published where the order rests, not for statuses it passes through (visibility.ts). */
   publishAtRest: boolean;
   /** The cost cuts this run makes (patches.ts), decided in its first workflow task. */
-  cuts: { commitOnPickup: boolean; recordOnDelivery: boolean; waitByEvent: boolean };
+  cuts: { commitOnPickup: boolean; activityWrites: boolean; waitByEvent: boolean };
   statusEnteredAt: number;
 }
 
@@ -125,7 +125,7 @@ export function createState(input: OrderInput): OrderState {
     warehousesSeen: new Set(),
     published: { status: '', warehouses: '[]', holds: '[]' },
     publishAtRest: false,
-    cuts: { commitOnPickup: false, recordOnDelivery: false, waitByEvent: false },
+    cuts: { commitOnPickup: false, activityWrites: false, waitByEvent: false },
     statusEnteredAt: Date.now(),
   };
 }

@@ -38,7 +38,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   // In the first workflow task, beside the ledger steps' markers: costs no action of its own.
   s.publishAtRest = patched('publish-at-rest');
   const lean = patched(LEAN_ORDER);
-  s.cuts = { commitOnPickup: lean, recordOnDelivery: lean, waitByEvent: lean };
+  s.cuts = { commitOnPickup: lean, activityWrites: lean, waitByEvent: lean };
   installHandlers(s);
   // Workflow cancellation → the same cancel request as the Update (ignored once shipped).
   CancellationScope.current().cancelRequested.catch((err: unknown) => {

@@ -7,7 +7,7 @@
  */
 import { isCancellation, log } from '@temporalio/workflow';
 import { md } from '../../../domain/markdown';
-import { deliveredView } from '../../../domain/delivered-view';
+import { deliveredView, pickingView, sameView } from '../../../domain/delivered-view';
 import type { OrderView } from '../../../domain/types';
 import { DELIVERY_TIMEOUT, PICK_FAILED } from '../../../domain/failure-types';
 import { acts, peerCall } from '../activity-options';
@@ -86,9 +86,12 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
       run.createPending = true;
       if (!hasUndo(run.undo, PICK_TASK)) pushUndo(run.undo, PICK_TASK, () => cancelPickTask(s, run));
       // The request counts against the pick deadline: the warehouse cannot pick what it never got.
-      const { taskId, byEvent } = await acts.createPickTask.executeWithOptions(
+      const c = ctx();
+      // A warehouse that reports by event leaves the order resting in picking at its answer: the request writes that view too.
+      const opened = activityWrite(s, c.record !== undefined, pickingView(s.view, run.id, '', '') !== undefined);
+      const { taskId, byEvent, at } = await acts.createPickTask.executeWithOptions(
         peerCall(s.input.timeouts.pickMs, `Request ${run.id} at ${run.warehouseId} (attempt ${run.attempt})`),
-        [{ ...ctx(), ...pickRequest(s, run) }],
+        [{ ...c, ...pickRequest(s, run), ...(opened ? { opened: opened.arg } : {}) }],
       );
       run.createPending = false;
       run.warehouseByEvent = s.cuts.waitByEvent && byEvent === true;
@@ -97,7 +100,8 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
       if (stop()) return undefined;
       run.step = 'pick';
       f.status = 'picking';
-      refresh(s, `pick task ${taskId}`);
+      refresh(s, `pick task ${taskId}`, undefined, opened && at);
+      if (opened && at !== undefined) adoptWrite(s, opened, pickingView(JSON.parse(opened.base) as OrderView, run.id, taskId, at));
       return undefined;
     }
     case 'pick': {
@@ -218,7 +222,7 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
     case 'deliver': {
       if (!run.delivered) {
         enterStep(s, `in transit ${run.id}`);
-        let closing: ClosingWrite | undefined;
+        let closing: ActivityWrite | undefined;
         const outcome = await waitFor({
           step: 'deliver',
           summary: `Track delivery${f.shipment?.trackingNumber ? ` of ${md(f.shipment.trackingNumber)}` : ''}`,
@@ -226,7 +230,7 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
             ? undefined
             : (o) => {
                 const c = ctx();
-                closing = closingWrite(s, run, c.record !== undefined);
+                closing = activityWrite(s, c.record !== undefined, deliveredView(s.view, run.id, '') !== undefined);
                 const args = { ...c, trackingNumber: f.shipment?.trackingNumber, ...(closing ? { closing: closing.arg } : {}) };
                 return acts.awaitDelivery.executeWithOptions(o, [args]).then((r) => {
                   if (closing) closing.at = r.at;
@@ -243,7 +247,7 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
         if (outcome === 'timeout') throw new StepFailed({ step: 'deliver', type: DELIVERY_TIMEOUT, message: 'no delivery reported in time', at: nowIso() });
         if (closing?.at !== undefined) {
           finishDelivered(s, run, closing.at);
-          closedByActivity(s, run, closing);
+          adoptWrite(s, closing, deliveredView(JSON.parse(closing.base) as OrderView, run.id, closing.at));
           return 'done';
         }
       }
@@ -274,28 +278,29 @@ function handOver(s: OrderState, run: FulfillmentRun): void {
 }
 
 
-interface ClosingWrite {
-  /** The view as the delivery wait was scheduled, serialized. */
+/**
+ * LEAN_ORDER (patches.ts): a view an activity is asked to write for the workflow when it brings
+ * a change the order then rests with (domain/delivered-view.ts): the closing delivery, a pick
+ * task opened at a warehouse that reports by event. The version is the one the workflow's next
+ * refresh takes.
+ */
+interface ActivityWrite {
+  /** The view as the call was scheduled, serialized. */
   base: string;
   version: number;
+  /** `view` only when the call does not carry it as its record already. */
   arg: { version: number; view?: OrderView };
-  /** When the activity saw the delivery; set once it answered completed. */
+  /** When the activity saw the change; set once it answered. */
   at?: string;
 }
 
-/**
- * LEAN_ORDER (patches.ts): when this delivery would close the order, the wait's activity is asked
- * to write the final record itself (at the version the workflow's next refresh takes).
- * `carried`: the view rides on the call already as its record.
- */
-function closingWrite(s: OrderState, run: FulfillmentRun, carried: boolean): ClosingWrite | undefined {
-  if (!s.cuts.recordOnDelivery || !deliveredView(s.view, run.id, '')) return undefined;
+function activityWrite(s: OrderState, carried: boolean, applies: boolean): ActivityWrite | undefined {
+  if (!s.cuts.activityWrites || !applies) return undefined;
   const version = s.record.version + 1;
   return { base: JSON.stringify(s.view), version, arg: carried ? { version } : { version, view: s.view } };
 }
 
-/** The activity wrote what the workflow now holds: nothing is left to write at close. Else the flush writes it (record.ts). */
-function closedByActivity(s: OrderState, run: FulfillmentRun, closing: ClosingWrite): void {
-  const expected = deliveredView(JSON.parse(closing.base) as OrderView, run.id, closing.at!);
-  if (s.record.version === closing.version && expected !== undefined && JSON.stringify(expected) === JSON.stringify(s.view)) s.record.saved = closing.version;
+/** The activity wrote what the workflow now holds: nothing is left to write. Else the flush writes it (record.ts). */
+function adoptWrite(s: OrderState, write: ActivityWrite, expected: OrderView | undefined): void {
+  if (s.record.version === write.version && expected !== undefined && sameView(expected, s.view)) s.record.saved = write.version;
 }
