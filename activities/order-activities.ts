@@ -224,7 +224,7 @@ export function createActivities(deps: ActivityDeps) {
 
     /**
      * `closing`: when the delivery closes the order, the activity writes the order's final record
-     * (domain/delivered-view.ts, at `closing.version`) and answers when it saw the delivery, so the
+     * (domain/delivered-view.ts, under `closing.version`, which the workflow reserved for it) and answers when it saw the delivery, so the
      * workflow closes without a record write of its own (patches.ts LEAN_ORDER).
      */
     awaitDelivery: carrying(

@@ -281,8 +281,9 @@ function handOver(s: OrderState, run: FulfillmentRun): void {
 /**
  * LEAN_ORDER (patches.ts): a view an activity is asked to write for the workflow when it brings
  * a change the order then rests with (domain/delivered-view.ts): the closing delivery, a pick
- * task opened at a warehouse that reports by event. The version is the one the workflow's next
- * refresh takes.
+ * task opened at a warehouse that reports by event. Its version is reserved when the call is
+ * scheduled, so any refresh meanwhile (a hold placed during the call) takes a higher one and the
+ * workflow's own write always wins over a foreseen view that did not come true.
  */
 interface ActivityWrite {
   /** The view as the call was scheduled, serialized. */
@@ -295,12 +296,18 @@ interface ActivityWrite {
 }
 
 function activityWrite(s: OrderState, carried: boolean, applies: boolean): ActivityWrite | undefined {
-  if (!s.cuts.activityWrites || !applies) return undefined;
-  const version = s.record.version + 1;
+  // Only right after the call's own carry: the record holds the view as it stands.
+  if (!s.cuts.activityWrites || !applies || s.record.saved !== s.record.version) return undefined;
+  // The view is unchanged, so the skipped version needs no write of its own.
+  const version = ++s.record.version;
+  s.record.saved = version;
   return { base: JSON.stringify(s.view), version, arg: carried ? { version } : { version, view: s.view } };
 }
 
-/** The activity wrote what the workflow now holds: nothing is left to write. Else the flush writes it (record.ts). */
+/**
+ * The activity wrote what the workflow now holds (its refresh for the change was the only one
+ * since): nothing is left to write. Else the flush writes it (record.ts).
+ */
 function adoptWrite(s: OrderState, write: ActivityWrite, expected: OrderView | undefined): void {
-  if (s.record.version === write.version && expected !== undefined && sameView(expected, s.view)) s.record.saved = write.version;
+  if (s.record.version === write.version + 1 && expected !== undefined && sameView(expected, s.view)) s.record.saved = s.record.version;
 }
