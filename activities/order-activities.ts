@@ -4,6 +4,7 @@ import type { AmendResult, Allocation, KitDemand, Ledger, OrderLine, ReserveResu
 import { sharedComponents, type KitBook } from '../domain/kit';
 import type { OrderInput, OrderView, ShippingAddress } from '../domain/types';
 import { ORDER_INVALID } from '../domain/failure-types';
+import { deliveredView, pickingView } from '../domain/delivered-view';
 import type { CarrierAdapter, Completion, Label, LabelRequest, PickTaskRequest, WaitContext, WarehouseAdapter } from './adapters/types';
 import { mapErrors } from './errors';
 import { recordReservation } from './ledger-metrics';
@@ -26,6 +27,13 @@ export interface RecordWriter {
 /** The view a workflow hands an activity to write first (workflows/order/record.ts). */
 interface Carried {
   record?: { view: OrderView; version: number };
+}
+
+/** A view the workflow asks the activity to write once the activity's own change happened (workflows/order/fulfillment/branch.ts). */
+interface ActivityWrite {
+  version: number;
+  /** Left out when the call carries the view as its record. */
+  view?: OrderView;
 }
 
 /** Where a fulfillment's call goes and what it is about. */
@@ -95,6 +103,7 @@ export function createActivities(deps: ActivityDeps) {
       await saveCarried(req);
       return fn(req);
     };
+  const commit = (ref: FulfillmentRef, key: string) => mapErrors(() => ledger.ship(ref.orderId, key, ref.warehouseId ? { warehouseId: ref.warehouseId } : undefined));
   const woke = (allocations: Allocation[]) => {
     if (allocations.length > 0 && deps.wakeStock) deps.wakeStock([...new Set(allocations.map((a) => a.sku))]);
   };
@@ -145,9 +154,7 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** Held → shipped at the fulfillment's warehouse: the units leave the books. */
-    commitStock: carrying(async (req: FulfillmentRef & { key: string }): Promise<{ shipped: Allocation[] }> =>
-      mapErrors(() => ledger.ship(req.orderId, req.key, req.warehouseId ? { warehouseId: req.warehouseId } : undefined)),
-    ),
+    commitStock: carrying(async (req: FulfillmentRef & { key: string }): Promise<{ shipped: Allocation[] }> => commit(req, req.key)),
 
     /** Compensation for committed stock of a fulfillment cancelled before the carrier took it. */
     async restockOrder(req: { orderId: string; lines: OrderLine[]; key: string; warehouseId?: string }): Promise<{ restocked: Allocation[] }> {
@@ -156,12 +163,27 @@ export function createActivities(deps: ActivityDeps) {
       return result;
     },
 
-    createPickTask: carrying(async (req: PickTaskRequest & Carried): Promise<{ taskId: string }> => {
-      const { record: _record, ...request } = req;
-      // The schedule time, not now: the same on every retry of this call (the message it sends is one message).
-      const requestedAt = request.requestedAt ?? new Date(Context.current().info.scheduledTimestampMs).toISOString();
-      return mapErrors(() => warehouse.createPickTask({ ...request, requestedAt }));
-    }),
+    /**
+     * `byEvent`: the warehouse reports the task's progress by event, so the workflow waits for it
+     * without a wait activity. `opened`: then the order rests in picking from here on, and the
+     * activity writes that view (domain/delivered-view.ts pickingView, at `opened.version`) and
+     * answers when (`at`), so the workflow need not write it.
+     */
+    createPickTask: carrying(
+      async (req: PickTaskRequest & Carried & { opened?: ActivityWrite }): Promise<{ taskId: string; byEvent?: true; at?: string }> => {
+        const { record: _record, opened, ...request } = req;
+        // The schedule time, not now: the same on every retry of this call (the message it sends is one message).
+        const requestedAt = request.requestedAt ?? new Date(Context.current().info.scheduledTimestampMs).toISOString();
+        const { taskId, reportsByEvent } = await mapErrors(() => warehouse.createPickTask({ ...request, requestedAt }));
+        if (!(reportsByEvent ?? warehouse.mode === 'manual')) return { taskId };
+        const base = opened?.view ?? req.record?.view;
+        if (!opened || !base || req.fulfillmentId === undefined) return { taskId, byEvent: true };
+        const at = new Date().toISOString();
+        const view = pickingView(base, req.fulfillmentId, taskId, at);
+        if (view) await saveCarried({ record: { view, version: opened.version } });
+        return { taskId, byEvent: true, at };
+      },
+    ),
 
     awaitPick: carrying(async (req: FulfillmentRef & { taskId: string }): Promise<Completion> => mapErrors(() => warehouse.awaitPick(req, heartbeatingWait()))),
 
@@ -172,10 +194,13 @@ export function createActivities(deps: ActivityDeps) {
       log.info('cancelled pick task', { orderId: req.orderId, fulfillmentId: req.fulfillmentId, taskId: req.taskId });
     },
 
-    buyLabel: carrying(async (req: LabelRequest & Carried): Promise<Label | null> => {
+    /** `byEvent` on the label: the carrier reports pickup and delivery by event (null, no label, is a manual carrier's answer). */
+    buyLabel: carrying(async (req: LabelRequest & Carried): Promise<(Label & { byEvent?: true }) | null> => {
       const { record: _record, ...request } = req;
+      const label = await mapErrors(() => carrier.buyLabel(request));
       // null, not undefined: survives the payload converter as a value.
-      return (await mapErrors(() => carrier.buyLabel(request))) ?? null;
+      if (!label) return null;
+      return carrier.mode === 'manual' ? { ...label, byEvent: true } : label;
     }),
 
     async voidLabel(req: FulfillmentRef & { labelId: string; key: string }): Promise<void> {
@@ -183,16 +208,36 @@ export function createActivities(deps: ActivityDeps) {
       log.info('voided label', { orderId: req.orderId, fulfillmentId: req.fulfillmentId, labelId: req.labelId });
     },
 
-    awaitPickup: carrying(async (req: FulfillmentRef & { label?: Label }): Promise<Completion> => mapErrors(() => carrier.awaitPickup(req, heartbeatingWait()))),
+    /**
+     * `commit`: the held units are committed as shipped first (the key the workflow's own commit
+     * would use), so the commit after the label costs no call of its own (patches.ts LEAN_ORDER).
+     */
+    awaitPickup: carrying(async (req: FulfillmentRef & { label?: Label; commit?: { key: string } }): Promise<Completion> => {
+      if (req.commit) await commit(req, req.commit.key);
+      return mapErrors(() => carrier.awaitPickup(req, heartbeatingWait()));
+    }),
 
     /** The view is written by the workflow when no other activity carries it (a hold, the final status). */
     async saveOrderRecord(req: { view: OrderView; version: number }): Promise<void> {
       await saveCarried({ record: req });
     },
 
-    awaitDelivery: carrying(async (req: FulfillmentRef & { trackingNumber?: string }): Promise<Completion> => {
-      return mapErrors(() => carrier.awaitDelivery(req, heartbeatingWait()));
-    }),
+    /**
+     * `closing`: when the delivery closes the order, the activity writes the order's final record
+     * (domain/delivered-view.ts, under `closing.version`, which the workflow reserved for it) and answers when it saw the delivery, so the
+     * workflow closes without a record write of its own (patches.ts LEAN_ORDER).
+     */
+    awaitDelivery: carrying(
+      async (req: FulfillmentRef & { trackingNumber?: string; closing?: ActivityWrite }): Promise<Completion & { at?: string }> => {
+        const done = await mapErrors(() => carrier.awaitDelivery(req, heartbeatingWait()));
+        const base = req.closing?.view ?? req.record?.view;
+        if (!done.completed || !req.closing || !base || req.fulfillmentId === undefined) return done;
+        const at = new Date().toISOString();
+        const view = deliveredView(base, req.fulfillmentId, at);
+        if (view) await saveCarried({ record: { view, version: req.closing.version } });
+        return { ...done, at };
+      },
+    ),
   };
 }
 

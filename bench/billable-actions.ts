@@ -1,7 +1,7 @@
 /**
  * Billable Temporal Cloud actions of one workflow, counted from its history with the mapping
  * Temporal documents (docs.temporal.io/cloud/actions, "Temporal Cloud Actions"): a start, each
- * activity attempt, all local activities (markers) of one workflow task together as one, each
+ * activity attempt, all local activities (their markers; not patched()'s) of one workflow task together as one, each
  * search-attribute upsert (those given at start, and TemporalChangeVersion, are free), each timer, each signal, each accepted
  * Update. Not in a history, so not counted here: queries, activity heartbeats that reach the
  * server, rejected Updates (the documented exclusions of the history-based estimate). The
@@ -11,6 +11,7 @@
 export interface HistoryEvent {
   eventType?: unknown;
   activityTaskStartedEventAttributes?: { attempt?: number | null } | null;
+  markerRecordedEventAttributes?: { markerName?: string | null } | null;
   upsertWorkflowSearchAttributesEventAttributes?: { searchAttributes?: { indexedFields?: Record<string, unknown> | null } | null } | null;
 }
 
@@ -55,6 +56,8 @@ export function billableActions(events: HistoryEvent[], names: Record<number, st
         break;
       }
       case 'MARKER_RECORDED':
+        // A patch marker (patched(), `core_patch`) is no local activity and no action.
+        if (e.markerRecordedEventAttributes?.markerName === 'core_patch') break;
         if (taskWithMarker !== task) {
           taskWithMarker = task;
           add('local activities (per workflow task)');

@@ -12,6 +12,20 @@ describe('billable Temporal Cloud actions counted from a history (the documented
     });
   });
 
+  it('the same order with the lean-order cuts (patches.ts): the commit rides on the pickup wait, the delivery wait writes the closing record', () => {
+    expect(billableActions(history('order-delivered-simulated-lean'))).toEqual({
+      total: 13,
+      byKind: { 'workflow started': 1, 'activity attempts': 6, 'local activities (per workflow task)': 1, 'search attribute upserts': 5 },
+    });
+  });
+
+  it('a patch marker is no local activity: alone in a workflow task it costs nothing', () => {
+    const patch = { eventType: 'EVENT_TYPE_MARKER_RECORDED', markerRecordedEventAttributes: { markerName: 'core_patch' } };
+    const local = { eventType: 'EVENT_TYPE_MARKER_RECORDED', markerRecordedEventAttributes: { markerName: 'core_local_activity' } };
+    const task = { eventType: 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED' };
+    expect(billableActions([{ eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED' }, task, patch, task, patch, local]).total).toBe(2);
+  });
+
   it('counts every activity attempt, each timer and each accepted Update, and local activities once per workflow task', () => {
     const events = [
       { eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED' },

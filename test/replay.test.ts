@@ -76,6 +76,22 @@ describe('workflow replay', () => {
       await save('order-delivered-simulated', handle);
     });
 
+    it('records delivered orders with the lean-order cuts (patches.ts): simulated, and manual (reported by event)', async () => {
+      const { skus: [a] } = await simulated.seed({ warehouses: 1, skus: 1, stock: [[5]] });
+      const sim = await simulated.startOrder(orderInput({ orderId: 'replay-lean-simulated', lines: [{ sku: a, quantity: 2 }] }));
+      expect((await sim.result()).status).toBe('delivered');
+      await save('order-delivered-simulated-lean', sim);
+
+      const { skus: [b] } = await manual.seed({ warehouses: 1, skus: 1, stock: [[5]] });
+      const man = await manual.startOrder(orderInput({ orderId: 'replay-lean-manual', lines: [{ sku: b, quantity: 1 }] }));
+      await manual.waitForStatus(man, 'picking');
+      for (const event of [{ type: 'picked' }, { type: 'packed' }, { type: 'shipped', carrier: 'DHL', trackingNumber: 'L1' }, { type: 'delivered' }] as const) {
+        await man.executeUpdate(eventUpdate, { args: [event] });
+      }
+      expect((await man.result()).status).toBe('delivered');
+      await save('order-delivered-manual-lean', man);
+    });
+
     it('records a pick deadline passed while the simulated pick still runs', async () => {
       const { skus: [a] } = await slow.seed({ warehouses: 1, skus: 1, stock: [[5]] });
       const handle = await slow.startOrder(orderInput({ orderId: 'replay-pick-timeout', lines: [{ sku: a, quantity: 1 }], timeouts: { pickMs: 500 } }));

@@ -1,3 +1,7 @@
+import { temporal } from '@temporalio/proto';
+import { billableActions } from '../bench/billable-actions';
+import type { OrderStatus } from '../domain/types';
+import { OrderStatusKey } from '../workflows/search-attributes';
 import { cancelSignal, cancelUpdate, eventUpdate, INVALID_TRANSITION, retryUpdate } from '../workflows/order/messages';
 import { INVALID_EVENT } from '../domain/failure-types';
 import { OrderSuite, eventually, orderInput, orderSuiteHooks, updateRefusal } from './support/order-fixtures';
@@ -56,6 +60,49 @@ describe('order workflow · manual mode', () => {
     expect(view.status).toBe('delivered');
     expect(view.history.map((h) => h.status)).toEqual(['received', 'reserved', 'picking', 'packing', 'shipping', 'shipped', 'delivered']);
     expect(await env.suite.levels(a)).toEqual({ [w1]: { onHand: 7, reserved: 0 } });
+  });
+
+  it('what a delivered order costs when the warehouse and the carrier report by event; it rests visibly at each status', async () => {
+    const { skus: [a] } = await env.suite.seed({ warehouses: 1, skus: 1, stock: [[5]] });
+    env.owned.push(a);
+    const input = orderInput({ lines: [{ sku: a, quantity: 1 }] });
+    const handle = await env.suite.startOrder(input);
+    // At rest: nothing of ours in flight, and the search attribute and the record both show the status.
+    const rests = async (status: OrderStatus) =>
+      eventually(async () => {
+        const d = await handle.describe();
+        const record = await env.suite.knex('order_records').where({ order_id: input.orderId }).first('status');
+        const raw = await env.suite.client.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId: handle.workflowId } });
+        const idle = (raw.pendingActivities ?? []).length === 0;
+        return idle && d.typedSearchAttributes.get(OrderStatusKey) === status && record?.status === status ? true : undefined;
+      });
+    await rests('picking');
+    const events = [{ type: 'picked' }, { type: 'packed' }, { type: 'shipped', carrier: 'DHL', trackingNumber: `T-${a}` }, { type: 'delivered' }] as const;
+    const resting: OrderStatus[] = ['packing', 'shipping', 'shipped', 'delivered'];
+    for (const [i, event] of events.entries()) {
+      await handle.executeUpdate(eventUpdate, { args: [event] });
+      await rests(resting[i]);
+    }
+    expect((await handle.result()).status).toBe('delivered');
+    const history = (await handle.fetchHistory()).events ?? [];
+    // No wait activity asks a peer that reports by event "done yet?": the events end the waits.
+    const scheduled = history.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter((n) => n);
+    expect(scheduled).toEqual(['createPickTask', 'buyLabel']);
+    // Temporal Cloud's bill (bench/billable-actions.ts): start 1, the request and the label 2, the four
+    // events 4, the pick, pack and delivery deadlines and the close timer 4, five resting statuses
+    // published 5, and the local activities: validate+reserve, the commit carrying the label, and
+    // the record after picked, shipped and delivered 5 (the request writes the
+    // picking record itself).
+    const names = temporal.api.enums.v1.EventType as unknown as Record<number, string>;
+    expect(billableActions(history, names)).toEqual({
+      total: 21,
+      byKind: { 'workflow started': 1, 'activity attempts': 2, updates: 4, timers: 4, 'search attribute upserts': 5, 'local activities (per workflow task)': 5 },
+    });
+    const locals = history
+      .map((e) => e.markerRecordedEventAttributes)
+      .filter((m) => m?.markerName === 'core_local_activity')
+      .map((m) => (JSON.parse(Buffer.from(m!.details!.data!.payloads![0].data!).toString()) as { activity_type: string }).activity_type);
+    expect(locals).toEqual(['validateOrder', 'reserveStock', 'saveOrderRecord', 'commitStock', 'saveOrderRecord', 'saveOrderRecord']);
   });
 
   it('lets ops find every order stuck in picking for a SKU with one visibility query', async () => {

@@ -5,7 +5,10 @@
  *
  * Routing reads the catalog at call time, so a URL set or cleared applies to the next call
  * (within the cache's lifetime) — also to a fulfillment already open: one requested over
- * HTTP whose URL is then cleared is waited for (and cancelled) by the fallback adapter.
+ * HTTP whose URL is then cleared is cancelled by the fallback adapter. Its progress is awaited
+ * by event all the same (the pick task's answer says so; workflows/order/patches.ts
+ * LEAN_ORDER): the fallback never got the task. Orders started before that patch waited on
+ * the fallback there too.
  */
 import type { Warehouse } from '../../ledger/types';
 import { httpWarehouse } from './http-warehouse';
@@ -52,7 +55,12 @@ export function routingWarehouse(opts: RoutingWarehouseOptions): WarehouseAdapte
     warehouseId !== undefined && (await opts.urlOf(warehouseId)) ? http : opts.fallback;
   return {
     mode: opts.fallback.mode,
-    createPickTask: async (req) => (await pick(req.warehouseId)).createPickTask(req),
+    createPickTask: async (req) => {
+      // Which adapter took the task decides how its progress is learnt (an HTTP warehouse reports by event).
+      const adapter = await pick(req.warehouseId);
+      const created = await adapter.createPickTask(req);
+      return { ...created, reportsByEvent: created.reportsByEvent ?? adapter.mode === 'manual' };
+    },
     awaitPick: async (req, ctx) => (await pick(req.warehouseId)).awaitPick(req, ctx),
     pack: async (req, ctx) => (await pick(req.warehouseId)).pack(req, ctx),
     cancelPickTask: async (req) => (await pick(req.warehouseId)).cancelPickTask(req),

@@ -49,8 +49,12 @@ export interface TaskRef {
 
 export interface WarehouseAdapter {
   readonly mode: AdapterMode;
-  /** Opens a pick task for the held units; idempotent on `key`. */
-  createPickTask(req: PickTaskRequest): Promise<{ taskId: string }>;
+  /**
+   * Opens a pick task for the held units; idempotent on `key`. `reportsByEvent`: the warehouse
+   * that got the task reports `picked` and `packed` by event (awaitPick and pack would only answer
+   * completed:false); left out, the adapter's `mode` says it ('manual' reports by event).
+   */
+  createPickTask(req: PickTaskRequest): Promise<{ taskId: string; reportsByEvent?: boolean }>;
   /** Resolves when the task is picked (simulated) or at once with completed:false (manual: `picked`/`pick_failed` events). */
   awaitPick(req: TaskRef, ctx: WaitContext): Promise<Completion>;
   /** Packs the picked order (simulated) or answers completed:false (manual: `packed` event). */

@@ -29,6 +29,10 @@ export interface FulfillmentRun {
   label?: Label;
   labelBought: boolean;
   committed: boolean;
+  /** The warehouse said it reports this pick task by event (wait-by-event: no wait activity for pick and pack). */
+  warehouseByEvent?: boolean;
+  /** The carrier reports this parcel by event (wait-by-event: no wait activity for pickup and delivery). */
+  carrierByEvent?: boolean;
   pendingShipment?: { carrier: string; trackingNumber: string };
   handedOver: boolean;
   delivered: boolean;
@@ -87,6 +91,8 @@ export interface OrderState {
   published: { status: string; warehouses: string; holds: string };
   /** Search attributes are published where the order rests, not for statuses it passes through (visibility.ts). */
   publishAtRest: boolean;
+  /** The cost cuts this run makes (patches.ts), decided in its first workflow task. */
+  cuts: { commitOnPickup: boolean; activityWrites: boolean; waitByEvent: boolean };
   statusEnteredAt: number;
 }
 
@@ -119,6 +125,7 @@ export function createState(input: OrderInput): OrderState {
     warehousesSeen: new Set(),
     published: { status: '', warehouses: '[]', holds: '[]' },
     publishAtRest: false,
+    cuts: { commitOnPickup: false, activityWrites: false, waitByEvent: false },
     statusEnteredAt: Date.now(),
   };
 }

@@ -23,11 +23,12 @@ const uniqueSorted = (values: string[]) => [...new Set(values)].sort();
 const PASSING: ReadonlySet<string> = new Set(['received', 'reserved']);
 
 /**
- * Recomputes the status; a change (or a note) goes on the timeline. Every call bumps the record's
+ * Recomputes the status; a change (or a note) goes on the timeline (at `at` when the activity
+ * that brought the change told when it happened, else now). Every call bumps the record's
  * version, details that are not transitions (a label bought) included: the order may rest right
  * after, and its record must show all the workflow knows (docs/design.md §9, record.ts).
  */
-export function refresh(s: OrderState, note?: string, final?: OrderStatus): void {
+export function refresh(s: OrderState, note?: string, final?: OrderStatus, at?: string): void {
   const v = s.view;
   const status = deriveStatus({
     final: final ?? (isTerminal(v.status) ? v.status : undefined),
@@ -43,7 +44,7 @@ export function refresh(s: OrderState, note?: string, final?: OrderStatus): void
     s.statusEnteredAt = Date.now();
     v.status = status;
   }
-  if (changed || note) v.history.push({ at: nowIso(), status, ...(note ? { note } : {}) });
+  if (changed || note) v.history.push({ at: at ?? nowIso(), status, ...(note ? { note } : {}) });
   s.record.version++;
   const first = v.fulfillments[0];
   v.pickTaskId = first?.pickTaskId;

@@ -8,6 +8,10 @@
  * server enforces it like a timer, also with no worker up); once the activity has answered that
  * the world reports by event (manual mode), or the server stopped retrying it for lack of time,
  * a timer covers what is left. A step that the activity finishes thus costs no timer.
+ *
+ * A peer known to report by event (wait-by-event, patches.ts) gets no wait activity at all: its
+ * answer would only be "not yet". The deadline is then a timer from the start (none for a wait
+ * without one), and the event ends the wait.
  */
 import { CancellationScope, condition, isCancellation, patched, type ActivityOptions } from '@temporalio/workflow';
 import type { Completion } from '../../activities/adapters/types';
@@ -20,7 +24,8 @@ export type WaitOutcome = 'done' | 'timeout' | 'stop';
 export interface WaitSpec {
   step: string;
   summary: string;
-  run: (options: ActivityOptions) => Promise<Completion>;
+  /** The wait activity; none when the peer reports by event. */
+  run?: (options: ActivityOptions) => Promise<Completion>;
   onCompleted: () => void;
   done: () => boolean;
   stop: () => boolean;
@@ -31,15 +36,17 @@ export interface WaitSpec {
 }
 
 export async function waitFor(spec: WaitSpec): Promise<WaitOutcome> {
+  if (!spec.run) return waitForEvent(spec);
   const { timeoutMs } = spec;
   const scope = new CancellationScope();
   let settled = false;
   let failure: unknown;
   const options: ActivityOptions = { ...WAIT, summary: spec.summary };
   if (timeoutMs !== undefined) options.scheduleToCloseTimeout = timeoutMs;
+  const run = spec.run;
   // One .then with both handlers (no .finally): every promise costs the SDK a stack capture.
   const settlement = scope
-    .run(() => spec.run(options))
+    .run(() => run(options))
     .then(
       (r) => {
         settled = true;
@@ -81,4 +88,15 @@ export async function waitFor(spec: WaitSpec): Promise<WaitOutcome> {
   if (failure !== undefined) throw new StepFailed(describeFailure(spec.step, failure));
   if (!inTime) return 'timeout';
   return 'done';
+}
+
+/** The wait of a peer that reports by event: the event, a stop or the deadline's timer ends it. */
+async function waitForEvent(spec: WaitSpec): Promise<WaitOutcome> {
+  const wake = () => spec.done() || spec.stop();
+  const inTime = spec.timeoutMs === undefined ? (await condition(wake), true) : await condition(wake, spec.timeoutMs, { summary: spec.timeoutSummary ?? 'deadline' });
+  const stop = spec.stop();
+  // A parcel whose shipped event came with a cancel in one activation has left: done wins.
+  if (spec.done() && (spec.doneWins || !stop)) return 'done';
+  if (stop) return 'stop';
+  return inTime ? 'done' : 'timeout';
 }

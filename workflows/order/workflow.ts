@@ -25,7 +25,7 @@ import { allDelivered, syncFulfillments } from './fulfillment/sync';
 import { installHandlers } from './handlers/install';
 import { cancelPossible, requestCancel } from './handlers/lifecycle';
 import { awaitStock, reroute, reserve, validate } from './ledger-steps';
-import { CANCEL_OUTRUN_BY_PARCEL } from './patches';
+import { CANCEL_OUTRUN_BY_PARCEL, LEAN_ORDER } from './patches';
 import { flushRecords, recordsFlushed } from './record';
 import { isTerminal } from '../../domain/order-rules';
 import { watchShipBy } from './ship-by';
@@ -37,6 +37,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   const s = createState(input);
   // In the first workflow task, beside the ledger steps' markers: costs no action of its own.
   s.publishAtRest = patched('publish-at-rest');
+  const lean = patched(LEAN_ORDER);
+  s.cuts = { commitOnPickup: lean, activityWrites: lean, waitByEvent: lean };
   installHandlers(s);
   // Workflow cancellation → the same cancel request as the Update (ignored once shipped).
   CancellationScope.current().cancelRequested.catch((err: unknown) => {

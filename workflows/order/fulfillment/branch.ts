@@ -7,6 +7,8 @@
  */
 import { isCancellation, log } from '@temporalio/workflow';
 import { md } from '../../../domain/markdown';
+import { deliveredView, pickingView, sameView } from '../../../domain/delivered-view';
+import type { OrderView } from '../../../domain/types';
 import { DELIVERY_TIMEOUT, PICK_FAILED } from '../../../domain/failure-types';
 import { acts, peerCall } from '../activity-options';
 import { dropUndo, hasUndo, pushUndo, undoNow } from '../compensation';
@@ -84,17 +86,22 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
       run.createPending = true;
       if (!hasUndo(run.undo, PICK_TASK)) pushUndo(run.undo, PICK_TASK, () => cancelPickTask(s, run));
       // The request counts against the pick deadline: the warehouse cannot pick what it never got.
-      const { taskId } = await acts.createPickTask.executeWithOptions(
+      const c = ctx();
+      // A warehouse that reports by event leaves the order resting in picking at its answer: the request writes that view too.
+      const opened = activityWrite(s, c.record !== undefined, pickingView(s.view, run.id, '', '') !== undefined);
+      const { taskId, byEvent, at } = await acts.createPickTask.executeWithOptions(
         peerCall(s.input.timeouts.pickMs, `Request ${run.id} at ${run.warehouseId} (attempt ${run.attempt})`),
-        [{ ...ctx(), ...pickRequest(s, run) }],
+        [{ ...c, ...pickRequest(s, run), ...(opened ? { opened: opened.arg } : {}) }],
       );
       run.createPending = false;
+      run.warehouseByEvent = s.cuts.waitByEvent && byEvent === true;
       run.taskOpen = true;
       f.pickTaskId = taskId;
       if (stop()) return undefined;
       run.step = 'pick';
       f.status = 'picking';
-      refresh(s, `pick task ${taskId}`);
+      refresh(s, `pick task ${taskId}`, undefined, opened && at);
+      if (opened && at !== undefined) adoptWrite(s, opened, pickingView(JSON.parse(opened.base) as OrderView, run.id, taskId, at));
       return undefined;
     }
     case 'pick': {
@@ -103,7 +110,7 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
       const outcome = await waitFor({
         step: 'pick',
         summary: `Wait for pick task ${md(taskId)}`,
-        run: (o) => acts.awaitPick.executeWithOptions(o, [{ ...ctx(), taskId }]),
+        run: run.warehouseByEvent ? undefined : (o) => acts.awaitPick.executeWithOptions(o, [{ ...ctx(), taskId }]),
         onCompleted: () => (run.picked = true),
         done: () => run.picked || run.pickFailure !== undefined,
         stop,
@@ -127,7 +134,7 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
       const outcome = await waitFor({
         step: 'pack',
         summary: `Pack ${run.id} (task ${md(taskId)})`,
-        run: (o) => acts.packOrder.executeWithOptions(o, [{ ...ctx(), taskId }]),
+        run: run.warehouseByEvent ? undefined : (o) => acts.packOrder.executeWithOptions(o, [{ ...ctx(), taskId }]),
         onCompleted: () => (run.packed = true),
         done: () => run.packed,
         stop,
@@ -148,6 +155,8 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
         // Buying the label finishes packing for shipment: it counts against the pack deadline.
         const label = await acts.buyLabel.executeWithOptions(peerCall(s.input.timeouts.packMs, `Buy ${s.view.shippingMethod} label for ${run.id}`), [labelRequest(s, run)]);
         run.labelBought = true;
+        // A manual carrier sells no label: its shipped event brings carrier and tracking number.
+        run.carrierByEvent = s.cuts.waitByEvent && (!label || label.byEvent === true);
         if (label) {
           run.label = label;
           f.shipment = { carrier: label.carrier, trackingNumber: label.trackingNumber, labelId: label.labelId };
@@ -155,8 +164,8 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
           dropUndo(run.undo, 'void label');
         }
         // Not a transition, but the order may now rest in shipping for hours until the first
-        // scan: the record must show the label (docs/design.md §5, §9). The commit just below
-        // carries the view (record.ts), so this costs no history event.
+        // scan: the record must show the label (docs/design.md §5, §9). The commit just below,
+        // or the pickup wait that carries it, carries the view (record.ts): no history event.
         refresh(s);
       }
       run.step = 'commit';
@@ -168,6 +177,11 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
       // Registered before the call: if it fails for good after the ledger applied it, the
       // compensation learns by replaying the same key that the units left the books.
       if (!hasUndo(run.undo, 'restock')) pushUndo(run.undo, 'restock', () => restock(s, run));
+      if (s.cuts.commitOnPickup && !run.carrierByEvent) {
+        // The pickup wait's activity commits first (patches.ts LEAN_ORDER): one call fewer.
+        run.step = 'pickup';
+        return undefined;
+      }
       await ledgerStep('commitStock', `Commit ${plural(units(f.lines), 'held unit')} at ${run.warehouseId} as shipped`, [
         { ...ctx(), key: commitKey(s, run) },
       ]);
@@ -178,26 +192,51 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
     case 'pickup': {
       if (orderStopping(s)) return undefined;
       enterStep(s, `awaiting carrier pickup ${run.id}`);
+      const commit = run.committed ? undefined : { key: commitKey(s, run) };
       const outcome = await waitFor({
         step: 'ship',
         summary: run.label ? `Hand parcel ${md(run.label.trackingNumber)} to ${md(run.label.carrier)}` : `Wait for carrier pickup of ${run.id}`,
-        run: (o) => acts.awaitPickup.executeWithOptions(o, [{ ...ctx(), label: run.label }]),
+        run: run.carrierByEvent
+          ? undefined
+          : (o) =>
+              acts.awaitPickup.executeWithOptions(o, [{ ...ctx(), label: run.label, ...(commit ? { commit } : {}) }]).then((r) => {
+                // The activity committed before it waited.
+                if (commit) run.committed = true;
+                return r;
+              }),
         onCompleted: () => (run.handedOver = true),
         done: () => run.handedOver || run.pendingShipment !== undefined,
         stop: () => orderStopping(s),
         doneWins: true,
       });
       if (outcome === 'stop') return undefined;
+      if (!run.committed) {
+        // A shipped event ended the wait before its activity answered: the commit is confirmed
+        // (its key replays it, or applies it) before the parcel's units can no longer be undone.
+        await ledgerStep('commitStock', `Commit ${plural(units(f.lines), 'held unit')} at ${run.warehouseId} as shipped`, [{ ...ctx(), key: commitKey(s, run) }]);
+        run.committed = true;
+      }
       handOver(s, run);
       return undefined;
     }
     case 'deliver': {
       if (!run.delivered) {
         enterStep(s, `in transit ${run.id}`);
+        let closing: ActivityWrite | undefined;
         const outcome = await waitFor({
           step: 'deliver',
           summary: `Track delivery${f.shipment?.trackingNumber ? ` of ${md(f.shipment.trackingNumber)}` : ''}`,
-          run: (o) => acts.awaitDelivery.executeWithOptions(o, [{ ...ctx(), trackingNumber: f.shipment?.trackingNumber }]),
+          run: run.carrierByEvent
+            ? undefined
+            : (o) => {
+                const c = ctx();
+                closing = activityWrite(s, c.record !== undefined, deliveredView(s.view, run.id, '') !== undefined);
+                const args = { ...c, trackingNumber: f.shipment?.trackingNumber, ...(closing ? { closing: closing.arg } : {}) };
+                return acts.awaitDelivery.executeWithOptions(o, [args]).then((r) => {
+                  if (closing) closing.at = r.at;
+                  return r;
+                });
+              },
           onCompleted: () => (run.delivered = true),
           done: () => run.delivered,
           stop: () => false,
@@ -206,6 +245,11 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
           doneWins: true,
         });
         if (outcome === 'timeout') throw new StepFailed({ step: 'deliver', type: DELIVERY_TIMEOUT, message: 'no delivery reported in time', at: nowIso() });
+        if (closing?.at !== undefined) {
+          finishDelivered(s, run, closing.at);
+          adoptWrite(s, closing, deliveredView(JSON.parse(closing.base) as OrderView, run.id, closing.at));
+          return 'done';
+        }
       }
       finishDelivered(s, run);
       return 'done';
@@ -233,3 +277,37 @@ function handOver(s: OrderState, run: FulfillmentRun): void {
   refresh(s, f.shipment.trackingNumber ? `${f.shipment.carrier} ${f.shipment.trackingNumber}` : undefined);
 }
 
+
+/**
+ * LEAN_ORDER (patches.ts): a view an activity is asked to write for the workflow when it brings
+ * a change the order then rests with (domain/delivered-view.ts): the closing delivery, a pick
+ * task opened at a warehouse that reports by event. Its version is reserved when the call is
+ * scheduled, so any refresh meanwhile (a hold placed during the call) takes a higher one and the
+ * workflow's own write always wins over a foreseen view that did not come true.
+ */
+interface ActivityWrite {
+  /** The view as the call was scheduled, serialized. */
+  base: string;
+  version: number;
+  /** `view` only when the call does not carry it as its record already. */
+  arg: { version: number; view?: OrderView };
+  /** When the activity saw the change; set once it answered. */
+  at?: string;
+}
+
+function activityWrite(s: OrderState, carried: boolean, applies: boolean): ActivityWrite | undefined {
+  // Only right after the call's own carry: the record holds the view as it stands.
+  if (!s.cuts.activityWrites || !applies || s.record.saved !== s.record.version) return undefined;
+  // The view is unchanged, so the skipped version needs no write of its own.
+  const version = ++s.record.version;
+  s.record.saved = version;
+  return { base: JSON.stringify(s.view), version, arg: carried ? { version } : { version, view: s.view } };
+}
+
+/**
+ * The activity wrote what the workflow now holds (its refresh for the change was the only one
+ * since): nothing is left to write. Else the flush writes it (record.ts).
+ */
+function adoptWrite(s: OrderState, write: ActivityWrite, expected: OrderView | undefined): void {
+  if (s.record.version === write.version + 1 && expected !== undefined && sameView(expected, s.view)) s.record.saved = s.record.version;
+}

@@ -36,14 +36,15 @@ export const STEP_NAME: Record<FulfillmentStep, string> = {
   done: 'deliver',
 };
 
-export function finishDelivered(s: OrderState, run: FulfillmentRun): void {
+/** `at`: when the carrier's wait activity saw the delivery (domain/delivered-view.ts changes a view the same way). */
+export function finishDelivered(s: OrderState, run: FulfillmentRun, at?: string): void {
   const f = fulfillmentView(s, run);
-  if (f.shipment) f.shipment.deliveredAt = nowIso();
+  if (f.shipment) f.shipment.deliveredAt = at ?? nowIso();
   run.failure = undefined;
   run.step = 'done';
   f.status = 'delivered';
   clearFailedStep(s);
-  refresh(s);
+  refresh(s, undefined, undefined, at);
 }
 
 export function timeout(s: OrderState, note: string): BranchEnd {
