@@ -110,6 +110,7 @@ async function main(): Promise<number> {
           steps: (process.env.BENCH_IDLE_STEPS ?? '').split(',').filter(Boolean).map(Number),
           restart: process.env.BENCH_IDLE_RESTART === '1',
           shippedShare: Number(process.env.BENCH_IDLE_SHIPPED_SHARE ?? '0'),
+          concurrency: envIntOpt('BENCH_IDLE_CONCURRENCY'),
           // BENCH_IDLE_WORKER_ENV: extra worker variables, e.g. WORKER_WORKFLOW_HEAP_MB=160,MALLOC_ARENA_MAX=2.
           workerEnv: {
             ...Object.fromEntries((process.env.BENCH_IDLE_WORKER_ENV ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
