@@ -1,11 +1,21 @@
 /**
- * Idle orders (issue "Robust at the limits"): N orders waiting in `picking` (manual warehouse)
- * on ONE worker process. Reports the worker's RSS (VmRSS of the child), the sticky cache's
- * hits and misses from the worker runtime's Prometheus endpoint, and the latency of a hold
- * and then a cancel (both Workflow Updates) on 200 random orders among them: an order evicted
- * from the workflow cache is replayed before its Update runs, which is what the p99 shows.
- * The cache is the SDK's default size (Worker option `maxCachedWorkflows`, the knob that moves it).
- * Goal: RSS ≤ 500 MB, Update p99 ≤ 1 s.
+ * Idle orders (issue #26): N orders waiting in `picking` (manual warehouse), a share of them
+ * driven on to `shipped`, on ONE worker process. Reports the worker's RSS (VmRSS, with the relay
+ * process when the worker started itself again under MALLOC_ARENA_MAX, worker/malloc-arenas.ts),
+ * split by a probe in every isolate (bench/memory-probe.ts) into the main isolate's heap, the
+ * SDK's workflow thread's heap and native memory (the rest: Rust core, malloc arenas, code), as
+ * found and after a full GC; the sticky cache's size, hits and misses from the worker runtime's
+ * Prometheus endpoint; and the latency of a hold and then a cancel (both Workflow Updates) on 200
+ * random open orders: an order evicted from the cache is replayed before its Update runs, which
+ * is what the p99 shows. Goal: RSS ≤ 500 MB, Update p99 ≤ 1 s.
+ *
+ * Knobs (env, read by bench/run-all.ts): BENCH_IDLE_ORDERS (500) · BENCH_IDLE_STEPS (open-order
+ * counts to measure at on the way, e.g. 1000,5000,10000) · BENCH_IDLE_SHIPPED_SHARE (0: share of
+ * each step's orders sent picked, packed and shipped before they idle) · BENCH_IDLE_CONCURRENCY
+ * (32 orders or events posted at once) · BENCH_IDLE_CACHE (WORKER_MAX_CACHED_WORKFLOWS) ·
+ * BENCH_IDLE_RESTART=1 (after each step, a fresh worker takes the Updates) ·
+ * BENCH_IDLE_WORKER_ENV (k=v,k=v for the worker, e.g. WORKER_MALLOC_ARENA_MAX=0) ·
+ * BENCH_IDLE_WORKER_NODE_OPTIONS · BENCH_PRODUCT_DIST (another build's dist/: before/after).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,13 +23,15 @@ import path from 'node:path';
 import { freePort } from '../platform/dev-server';
 import { createKnex } from '../platform/database';
 import { fmt, hex, latencies, mapLimit, sleep, waitFor, type Cleanup, type Latencies } from './common';
-import { httpJson } from './http';
+import { httpJson, sendPolitely } from './http';
 import { spawnProduct, waitApiReady, waitWorkerReady } from './processes';
 
 /** The worker's memory split (bench/memory-probe.ts): RSS = main isolate + workflow thread + native. */
 export interface MemorySplit {
   /** RSS of the worker and any process it started (a re-exec's parent included). */
   rssMb: number;
+  /** The relay's own RSS when the worker started itself again (worker/malloc-arenas.ts), else 0; ~40 MB of it is the node binary's pages, shared with the worker. */
+  relayRssMb: number;
   mainHeapMb: number;
   mainHeapUsedMb: number;
   workflowHeapMb: number;
@@ -124,6 +136,7 @@ function split(dir: string, pid: number): MemorySplit {
   const sum = (xs: ProbeSample[], k: 'heapPhysical' | 'heapUsed') => xs.reduce((a, s) => a + s[k], 0) / MB;
   return {
     rssMb: rss,
+    relayRssMb: workerPid === pid ? 0 : ownRssMb(pid),
     mainHeapMb: sum(main, 'heapPhysical'),
     mainHeapUsedMb: sum(main, 'heapUsed'),
     workflowHeapMb: sum(wf, 'heapPhysical'),
@@ -211,14 +224,21 @@ export async function runIdleBench(opts: {
     await httpJson(base, 'PUT', `/skus/${sku}`, { name: sku });
     await httpJson(base, 'POST', '/inventory/receipts', { warehouseId: 'wh-idle', sku, quantity: orders });
   }
+  // Sent like a polite integrator (bench/http.ts): 429/5xx/no answer again after Retry-After or a
+  // backoff. A 409 naming a failed workflow task is "not now" too: under load a workflow task can
+  // time out, and the server refuses Updates until its retry has run (a warehouse keeps sending
+  // the event while the order waits for it).
+  const taskFailed = (body: unknown) => /Workflow Task in failed state/i.test(JSON.stringify(body ?? ''));
   const send = async (path: string, body: unknown, ok: number[]) => {
     for (let attempt = 0; ; attempt++) {
-      const r = await httpJson(base, 'POST', path, body, { timeoutMs: 30_000 });
+      const r = await sendPolitely(base, 'POST', path, body, { timeoutMs: 30_000 });
       if (ok.includes(r.status)) return;
-      if (attempt >= 5) throw new Error(`POST ${path} ${r.status}: ${JSON.stringify(r.body)}`);
-      await sleep(500);
+      if (attempt >= 30 || !(r.status === 409 && taskFailed(r.body))) throw new Error(`POST ${path} ${r.status}: ${JSON.stringify(r.body)}`);
+      taskRetries++;
+      await sleep(1_000);
     }
   };
+  let taskRetries = 0;
 
   const knex = createKnex(opts.databaseUrl, 2);
   const open: string[] = [];
@@ -261,7 +281,7 @@ export async function runIdleBench(opts: {
         await waitFor(`${toShip.length} orders in shipped`, async () => ((await resting('shipped')) >= toShip.length ? true : undefined), 60 * 60_000, 2_000);
       }
       const startSeconds = (Date.now() - started) / 1000;
-      log(`${open.length} orders open (${toShip.length} of this step's in shipped) after ${fmt(startSeconds, 0)} s`);
+      log(`${open.length} orders open (${toShip.length} of this step's in shipped) after ${fmt(startSeconds, 0)} s${taskRetries ? ` (${taskRetries} events sent again after "Workflow Task in failed state")` : ''}`);
       // Let the worker settle (GC, pollers) before reading its footprint.
       await sleep(5_000);
       const found = split(probeDir, worker.pid);
@@ -327,7 +347,7 @@ async function updatePhase(open: string[], base: string, metricsPort: number) {
 }
 
 const formatSplit = (m: MemorySplit) =>
-  `RSS ${fmt(m.rssMb, 0)} MB = main heap ${fmt(m.mainHeapMb, 0)} (used ${fmt(m.mainHeapUsedMb, 0)}) + workflow heap ${fmt(m.workflowHeapMb, 0)} (used ${fmt(m.workflowHeapUsedMb, 0)}) + native ${fmt(m.nativeMb, 0)}`;
+  `RSS ${fmt(m.rssMb, 0)} MB${m.relayRssMb ? ` (relay ${fmt(m.relayRssMb, 0)})` : ''} = main heap ${fmt(m.mainHeapMb, 0)} (used ${fmt(m.mainHeapUsedMb, 0)}) + workflow heap ${fmt(m.workflowHeapMb, 0)} (used ${fmt(m.workflowHeapUsedMb, 0)}) + native ${fmt(m.nativeMb, 0)}`;
 
 export function formatIdle(r: IdleReport): string {
   const rows = r.steps.map(
@@ -341,15 +361,15 @@ export function formatIdle(r: IdleReport): string {
     '|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    'The intake worker\'s memory at each step (MB; heaps are resident pages, "used" live + garbage; native = RSS − heaps), as found and after a full GC in every isolate:',
+    'The intake worker\'s memory at each step (MB; RSS of the worker and its relay if it has one; heaps are resident pages, "used" live + garbage; native = RSS − heaps), as found and after a full GC in every isolate:',
     '',
-    '| open orders | RSS | main heap (used) | workflow heap (used) | native | after GC: RSS | main heap (used) | workflow heap (used) | native |',
+    '| open orders | RSS (relay) | main heap (used) | workflow heap (used) | native | after GC: RSS | main heap (used) | workflow heap (used) | native |',
     '|---|---|---|---|---|---|---|---|---|',
     ...r.steps.map((s) => {
       const a = s.split;
       const b = s.afterGc;
       if (!a || !b) return `| ${s.open} | n/a |`;
-      const cells = (m: MemorySplit) => `${fmt(m.rssMb, 0)} | ${fmt(m.mainHeapMb, 0)} (${fmt(m.mainHeapUsedMb, 0)}) | ${fmt(m.workflowHeapMb, 0)} (${fmt(m.workflowHeapUsedMb, 0)}) | ${fmt(m.nativeMb, 0)}`;
+      const cells = (m: MemorySplit) => `${fmt(m.rssMb, 0)}${m.relayRssMb ? ` (${fmt(m.relayRssMb, 0)})` : ''} | ${fmt(m.mainHeapMb, 0)} (${fmt(m.mainHeapUsedMb, 0)}) | ${fmt(m.workflowHeapMb, 0)} (${fmt(m.workflowHeapUsedMb, 0)}) | ${fmt(m.nativeMb, 0)}`;
       return `| ${s.open} | ${cells(a)} | ${cells(b)} |`;
     }),
   ].join('\n');
