@@ -1,18 +1,44 @@
 /**
- * Idle orders (issue "Robust at the limits"): N orders waiting in `picking` (manual warehouse)
- * on ONE worker process. Reports the worker's RSS (VmRSS of the child), the sticky cache's
- * hits and misses from the worker runtime's Prometheus endpoint, and the latency of a hold
- * and then a cancel (both Workflow Updates) on 200 random orders among them: an order evicted
- * from the workflow cache is replayed before its Update runs, which is what the p99 shows.
- * The cache is the SDK's default size (Worker option `maxCachedWorkflows`, the knob that moves it).
- * Goal: RSS ≤ 500 MB, Update p99 ≤ 1 s.
+ * Idle orders (issue #26): N orders waiting in `picking` (manual warehouse), a share of them
+ * driven on to `shipped`, on ONE worker process. Reports the worker's RSS (VmRSS, with the relay
+ * process when the worker started itself again under MALLOC_ARENA_MAX, worker/malloc-arenas.ts),
+ * split by a probe in every isolate (bench/memory-probe.ts) into the main isolate's heap, the
+ * SDK's workflow thread's heap and native memory (the rest: Rust core, malloc arenas, code), as
+ * found and after a full GC; the sticky cache's size, hits and misses from the worker runtime's
+ * Prometheus endpoint; and the latency of a hold and then a cancel (both Workflow Updates) on 200
+ * random open orders: an order evicted from the cache is replayed before its Update runs, which
+ * is what the p99 shows. Goal: RSS ≤ 500 MB, Update p99 ≤ 1 s.
+ *
+ * Knobs (env, read by bench/run-all.ts): BENCH_IDLE_ORDERS (500) · BENCH_IDLE_STEPS (open-order
+ * counts to measure at on the way, e.g. 1000,5000,10000) · BENCH_IDLE_SHIPPED_SHARE (0: share of
+ * each step's orders sent picked, packed and shipped before they idle) · BENCH_IDLE_CONCURRENCY
+ * (32 orders or events posted at once) · BENCH_IDLE_CACHE (WORKER_MAX_CACHED_WORKFLOWS) ·
+ * BENCH_IDLE_RESTART=1 (after each step, a fresh worker takes the Updates) ·
+ * BENCH_IDLE_WORKER_ENV (k=v,k=v for the worker, e.g. WORKER_MALLOC_ARENA_MAX=0) ·
+ * BENCH_IDLE_WORKER_NODE_OPTIONS · BENCH_PRODUCT_DIST (another build's dist/: before/after).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { freePort } from '../platform/dev-server';
 import { createKnex } from '../platform/database';
 import { fmt, hex, latencies, mapLimit, sleep, waitFor, type Cleanup, type Latencies } from './common';
-import { httpJson } from './http';
+import { httpJson, sendPolitely } from './http';
 import { spawnProduct, waitApiReady, waitWorkerReady } from './processes';
+
+/** The worker's memory split (bench/memory-probe.ts): RSS = main isolate + workflow thread + native. */
+export interface MemorySplit {
+  /** RSS of the worker and any process it started (a re-exec's parent included). */
+  rssMb: number;
+  /** The relay's own RSS when the worker started itself again (worker/malloc-arenas.ts), else 0; ~40 MB of it is the node binary's pages, shared with the worker. */
+  relayRssMb: number;
+  mainHeapMb: number;
+  mainHeapUsedMb: number;
+  workflowHeapMb: number;
+  workflowHeapUsedMb: number;
+  /** RSS minus the V8 heaps' resident pages: the Rust core, malloc arenas, buffers, code. */
+  nativeMb: number;
+}
 
 export interface IdleStep {
   /** Open orders when the step was measured (started minus those cancelled by earlier steps). */
@@ -28,6 +54,9 @@ export interface IdleStep {
   hold: Latencies;
   cancel: Latencies;
   refused: number;
+  /** The intake worker's memory as found, and after a full GC in every isolate. */
+  split?: MemorySplit;
+  afterGc?: MemorySplit;
 }
 
 export interface IdleReport {
@@ -44,10 +73,84 @@ export interface IdleReport {
   shippedShare: number;
 }
 
-const rssMb = (pid: number): number => {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-  return line ? Number(line.replace(/\D+/g, '')) / 1024 : NaN;
+const ownRssMb = (pid: number): number => {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+    return line ? Number(line.replace(/\D+/g, '')) / 1024 : 0;
+  } catch {
+    return 0;
+  }
 };
+
+/** The process's children (a worker entry that re-executes itself with MALLOC_ARENA_MAX has one). */
+function children(pid: number): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(d));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+/** RSS of the process and its descendants: what the worker costs the machine. */
+const rssMb = (pid: number): number => ownRssMb(pid) + children(pid).reduce((sum, c) => sum + rssMb(c), 0);
+
+const MB = 1024 * 1024;
+const PROBE = path.join(__dirname, 'memory-probe.js');
+
+interface ProbeSample {
+  pid: number;
+  main: boolean;
+  gcSeq: number;
+  at: number;
+  heapPhysical: number;
+  heapUsed: number;
+}
+
+/** The newest sample of each isolate of the process tree rooted at `pid`. */
+function readProbe(dir: string, pid: number): ProbeSample[] {
+  const pids = new Set([pid, ...children(pid)]);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && pids.has(Number(f.split('-')[0])))
+    .flatMap((f) => {
+      try {
+        return [JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as ProbeSample];
+      } catch {
+        return [];
+      }
+    });
+}
+
+function split(dir: string, pid: number): MemorySplit {
+  const samples = readProbe(dir, pid);
+  const rss = rssMb(pid);
+  // The worker is the process with a workflow thread; a re-exec's parent has only a main isolate.
+  const workerPid = samples.find((s) => !s.main)?.pid ?? pid;
+  const main = samples.filter((s) => s.main && s.pid === workerPid);
+  const wf = samples.filter((s) => !s.main);
+  const sum = (xs: ProbeSample[], k: 'heapPhysical' | 'heapUsed') => xs.reduce((a, s) => a + s[k], 0) / MB;
+  return {
+    rssMb: rss,
+    relayRssMb: workerPid === pid ? 0 : ownRssMb(pid),
+    mainHeapMb: sum(main, 'heapPhysical'),
+    mainHeapUsedMb: sum(main, 'heapUsed'),
+    workflowHeapMb: sum(wf, 'heapPhysical'),
+    workflowHeapUsedMb: sum(wf, 'heapUsed'),
+    nativeMb: rss - sum(samples, 'heapPhysical'),
+  };
+}
+
+/** Asks every isolate of the tree for a full GC and waits until each has answered. */
+async function gcAll(dir: string, pid: number, seq: number): Promise<void> {
+  writeFileSync(path.join(dir, `gc-${seq}`), '');
+  await waitFor('a full GC in every isolate', async () => (readProbe(dir, pid).every((s) => s.gcSeq >= seq) ? true : undefined), 60_000, 500);
+  await sleep(2_000);
+}
 
 /** Sums every series of a metric (any labels) in the Prometheus text. */
 function metric(text: string, name: string): number | undefined {
@@ -75,6 +178,8 @@ export async function runIdleBench(opts: {
   restart?: boolean;
   /** This share of the orders is driven on to `shipped` (picked, packed, shipped events) before it idles. */
   shippedShare?: number;
+  /** Orders posted at once during the intake (default 32). */
+  concurrency?: number;
   /** Extra environment for the worker (e.g. NODE_OPTIONS for heap snapshots). */
   workerEnv?: Record<string, string>;
 }): Promise<IdleReport> {
@@ -96,8 +201,13 @@ export async function runIdleBench(opts: {
     RATE_LIMIT_WRITES_PER_MINUTE: '0',
   };
   const cache: Record<string, string> = opts.maxCachedWorkflows === undefined ? {} : { WORKER_MAX_CACHED_WORKFLOWS: String(opts.maxCachedWorkflows) };
+  // Every isolate of the worker reports its heap (bench/memory-probe.ts).
+  const probeDir = mkdtempSync(path.join(os.tmpdir(), 'idle-probe-'));
+  opts.cleanup.add('idle probe files', () => rmSync(probeDir, { recursive: true, force: true }));
+  const probe = { MEMORY_PROBE_DIR: probeDir, NODE_OPTIONS: `--require ${PROBE} ${opts.workerEnv?.NODE_OPTIONS ?? ''}`.trim() };
+  let gcSeq = 0;
   const startWorker = async (label: string) => {
-    const w = spawnProduct('worker', { ...env, ...cache, ...(opts.workerEnv ?? {}), LOG_LEVEL: 'info', METRICS_PORT: String(metricsPort) }, opts.cleanup, label);
+    const w = spawnProduct('worker', { ...env, ...cache, ...(opts.workerEnv ?? {}), ...probe, LOG_LEVEL: 'info', METRICS_PORT: String(metricsPort) }, opts.cleanup, label);
     await waitWorkerReady(w);
     log(`${label} pid ${w.pid}`);
     return w;
@@ -114,14 +224,21 @@ export async function runIdleBench(opts: {
     await httpJson(base, 'PUT', `/skus/${sku}`, { name: sku });
     await httpJson(base, 'POST', '/inventory/receipts', { warehouseId: 'wh-idle', sku, quantity: orders });
   }
+  // Sent like a polite integrator (bench/http.ts): 429/5xx/no answer again after Retry-After or a
+  // backoff. A 409 naming a failed workflow task is "not now" too: under load a workflow task can
+  // time out, and the server refuses Updates until its retry has run (a warehouse keeps sending
+  // the event while the order waits for it).
+  const taskFailed = (body: unknown) => /Workflow Task in failed state/i.test(JSON.stringify(body ?? ''));
   const send = async (path: string, body: unknown, ok: number[]) => {
     for (let attempt = 0; ; attempt++) {
-      const r = await httpJson(base, 'POST', path, body, { timeoutMs: 30_000 });
+      const r = await sendPolitely(base, 'POST', path, body, { timeoutMs: 30_000 });
       if (ok.includes(r.status)) return;
-      if (attempt >= 5) throw new Error(`POST ${path} ${r.status}: ${JSON.stringify(r.body)}`);
-      await sleep(500);
+      if (attempt >= 30 || !(r.status === 409 && taskFailed(r.body))) throw new Error(`POST ${path} ${r.status}: ${JSON.stringify(r.body)}`);
+      taskRetries++;
+      await sleep(1_000);
     }
   };
+  let taskRetries = 0;
 
   const knex = createKnex(opts.databaseUrl, 2);
   const open: string[] = [];
@@ -132,7 +249,7 @@ export async function runIdleBench(opts: {
     for (const target of steps) {
       const ids = Array.from({ length: target - made }, (_, i) => `idle-${hex()}-${made + i}`);
       const offset = made;
-      await mapLimit(ids, 16, async (orderId, i) => {
+      await mapLimit(ids, opts.concurrency ?? 32, async (orderId, i) => {
         const n = offset + i;
         await send(
           '/orders',
@@ -155,7 +272,7 @@ export async function runIdleBench(opts: {
       await waitFor(`${ids.length} more orders in picking`, async () => ((await resting('picking')) >= ids.length ? true : undefined), 2 * 60 * 60_000, 2_000);
       // A share goes on to shipped: the warehouse and carrier events, as Updates through the API.
       const toShip = ids.slice(0, Math.round(ids.length * shippedShare));
-      await mapLimit(toShip, 16, async (orderId) => {
+      await mapLimit(toShip, opts.concurrency ?? 32, async (orderId) => {
         await send(`/orders/${orderId}/events`, { type: 'picked' }, [200]);
         await send(`/orders/${orderId}/events`, { type: 'packed' }, [200]);
         await send(`/orders/${orderId}/events`, { type: 'shipped', carrier: 'IdlePost', trackingNumber: `T-${orderId}` }, [200]);
@@ -164,10 +281,14 @@ export async function runIdleBench(opts: {
         await waitFor(`${toShip.length} orders in shipped`, async () => ((await resting('shipped')) >= toShip.length ? true : undefined), 60 * 60_000, 2_000);
       }
       const startSeconds = (Date.now() - started) / 1000;
-      log(`${open.length} orders open (${toShip.length} of this step's in shipped) after ${fmt(startSeconds, 0)} s`);
+      log(`${open.length} orders open (${toShip.length} of this step's in shipped) after ${fmt(startSeconds, 0)} s${taskRetries ? ` (${taskRetries} events sent again after "Workflow Task in failed state")` : ''}`);
       // Let the worker settle (GC, pollers) before reading its footprint.
       await sleep(5_000);
-      const rss = rssMb(worker.pid);
+      const found = split(probeDir, worker.pid);
+      const rss = found.rssMb;
+      await gcAll(probeDir, worker.pid, ++gcSeq);
+      const afterGc = split(probeDir, worker.pid);
+      log(`memory: ${formatSplit(found)}; after a full GC: ${formatSplit(afterGc)}`);
       let freshRssMb: number | undefined;
       if (opts.restart) {
         await worker.stop(20_000);
@@ -181,7 +302,7 @@ export async function runIdleBench(opts: {
       // The cancelled orders are no longer open.
       const cancelled = new Set(measured.picks);
       open.splice(0, open.length, ...open.filter((id) => !cancelled.has(id)));
-      results.push({ open: open.length + cancelled.size, startSeconds, rssMb: rss, freshRssMb, afterUpdatesRssMb: after, ...measured.step });
+      results.push({ open: open.length + cancelled.size, startSeconds, rssMb: rss, freshRssMb, afterUpdatesRssMb: after, ...measured.step, split: found, afterGc });
       log(`step ${target}: RSS ${fmt(rss, 0)} MB${freshRssMb !== undefined ? `, fresh worker ${fmt(freshRssMb, 0)} MB` : ''}, after Updates ${fmt(after, 0)} MB, hold p99 ${fmt(measured.step.hold.p99, 0)} ms, cancel p99 ${fmt(measured.step.cancel.p99, 0)} ms`);
     }
   } finally {
@@ -225,6 +346,9 @@ async function updatePhase(open: string[], base: string, metricsPort: number) {
   };
 }
 
+const formatSplit = (m: MemorySplit) =>
+  `RSS ${fmt(m.rssMb, 0)} MB${m.relayRssMb ? ` (relay ${fmt(m.relayRssMb, 0)})` : ''} = main heap ${fmt(m.mainHeapMb, 0)} (used ${fmt(m.mainHeapUsedMb, 0)}) + workflow heap ${fmt(m.workflowHeapMb, 0)} (used ${fmt(m.workflowHeapUsedMb, 0)}) + native ${fmt(m.nativeMb, 0)}`;
+
 export function formatIdle(r: IdleReport): string {
   const rows = r.steps.map(
     (s) =>
@@ -236,5 +360,17 @@ export function formatIdle(r: IdleReport): string {
     '| open orders | since start | worker RSS (took the intake) | fresh worker RSS | RSS after Updates | cache hits / misses | hold p50 / p99 | cancel p50 / p99 | unexpected answers |',
     '|---|---|---|---|---|---|---|---|---|',
     ...rows,
+    '',
+    'The intake worker\'s memory at each step (MB; RSS of the worker and its relay if it has one; heaps are resident pages, "used" live + garbage; native = RSS − heaps), as found and after a full GC in every isolate:',
+    '',
+    '| open orders | RSS (relay) | main heap (used) | workflow heap (used) | native | after GC: RSS | main heap (used) | workflow heap (used) | native |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...r.steps.map((s) => {
+      const a = s.split;
+      const b = s.afterGc;
+      if (!a || !b) return `| ${s.open} | n/a |`;
+      const cells = (m: MemorySplit) => `${fmt(m.rssMb, 0)}${m.relayRssMb ? ` (${fmt(m.relayRssMb, 0)})` : ''} | ${fmt(m.mainHeapMb, 0)} (${fmt(m.mainHeapUsedMb, 0)}) | ${fmt(m.workflowHeapMb, 0)} (${fmt(m.workflowHeapUsedMb, 0)}) | ${fmt(m.nativeMb, 0)}`;
+      return `| ${s.open} | ${cells(a)} | ${cells(b)} |`;
+    }),
   ].join('\n');
 }

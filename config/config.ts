@@ -9,6 +9,7 @@ import { RATE_LIMIT_SHAPE, rateLimitConfig, type RateLimitConfig } from './rate-
 import { destinationProblem, OUTBOUND_SHAPE, outboundConfig, type OutboundConfig } from './outbound';
 import { keyFingerprint } from '../api/key-fingerprint';
 import { authFailuresPerMinute, HYGIENE_SHAPE } from './hygiene';
+import { MALLOC_SHAPE } from './malloc';
 import { ROLES, type KeyScope, type Role } from '../domain/principal';
 import { apiKeysSchema } from './api-keys';
 import { SECRETS_SHAPE, secretsConfig, type SecretsConfig } from './secrets';
@@ -101,6 +102,7 @@ const schema = z.object({
   ...SECRETS_SHAPE,
   ...OUTBOUND_SHAPE,
   ...HYGIENE_SHAPE,
+  ...MALLOC_SHAPE,
 });
 
 type Parsed = z.output<typeof schema>;
