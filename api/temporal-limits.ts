@@ -43,8 +43,10 @@ export function temporalLimitError(err: unknown, orderId?: string): ApiError | u
     }
     return new ApiError(429, 'rate_limited', 'Temporal is rate limiting requests; try again shortly', { ...who, temporal }, undefined, retryAfter);
   }
-  // Raced with a workflow task and never applied: safe to send again, so transient.
-  if (isAbortedWithWorkflowTask(err)) {
+  // Raced with a workflow task and never applied, or the order's last workflow task failed and the
+  // server retries it (a worker died or ran out of time under load) and takes no Update meanwhile:
+  // safe to send again, so transient — a 409 would tell an integrator to stop sending for good.
+  if (isAbortedWithWorkflowTask(err) || /workflow task in failed state/i.test(temporal)) {
     return new ApiError(503, 'service_unavailable', 'The order was busy and did not take the request; try again', { ...who, temporal }, undefined, retryAfter);
   }
   if (/total update|history (size|count)|too many|limit/i.test(temporal)) {

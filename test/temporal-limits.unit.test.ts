@@ -26,6 +26,10 @@ describe('temporalLimitError', () => {
   it('an Update aborted with a racing workflow task → 503 (it never applied; send it again)', () => {
     expect(temporalLimitError(grpcError(9, 'unexpected workflow task failure'))?.status).toBe(503);
   });
+  it("an Update refused while the order's workflow task is failing (the server retries it) → 503 with Retry-After, not 409", () => {
+    const e = temporalLimitError(grpcError(9, 'Workflow Task in failed state, cannot accept Update.'), 'o-1')!;
+    expect([e.status, e.code, e.headers?.['Retry-After']]).toEqual([503, 'service_unavailable', '1']);
+  });
   it('other gRPC codes are not limits; toApiError never answers them 500 when they are', () => {
     expect(temporalLimitError(grpcError(14, 'unavailable'))).toBeUndefined();
     expect(toApiError(grpcError(8, 'anything')).status).toBe(429);
