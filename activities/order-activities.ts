@@ -4,7 +4,7 @@ import type { AmendResult, Allocation, KitDemand, Ledger, OrderLine, ReserveResu
 import { sharedComponents, type KitBook } from '../domain/kit';
 import type { OrderInput, OrderView, ShippingAddress } from '../domain/types';
 import { ORDER_INVALID } from '../domain/failure-types';
-import { deliveredView, pickingView } from '../domain/delivered-view';
+import { deliveredView } from '../domain/delivered-view';
 import type { CarrierAdapter, Completion, Label, LabelRequest, PickTaskRequest, WaitContext, WarehouseAdapter } from './adapters/types';
 import { mapErrors } from './errors';
 import { recordReservation } from './ledger-metrics';
@@ -165,25 +165,16 @@ export function createActivities(deps: ActivityDeps) {
 
     /**
      * `byEvent`: the warehouse reports the task's progress by event, so the workflow waits for it
-     * without a wait activity. `opened`: then the order rests in picking from here on, and the
-     * activity writes that view (domain/delivered-view.ts pickingView, at `opened.version`) and
-     * answers when (`at`), so the workflow need not write it.
+     * without a wait activity. The picking record is the workflow's to write once it took this
+     * answer: written here, it showed `picking` before the workflow took picking events.
      */
-    createPickTask: carrying(
-      async (req: PickTaskRequest & Carried & { opened?: ActivityWrite }): Promise<{ taskId: string; byEvent?: true; at?: string }> => {
-        const { record: _record, opened, ...request } = req;
-        // The schedule time, not now: the same on every retry of this call (the message it sends is one message).
-        const requestedAt = request.requestedAt ?? new Date(Context.current().info.scheduledTimestampMs).toISOString();
-        const { taskId, reportsByEvent } = await mapErrors(() => warehouse.createPickTask({ ...request, requestedAt }));
-        if (!(reportsByEvent ?? warehouse.mode === 'manual')) return { taskId };
-        const base = opened?.view ?? req.record?.view;
-        if (!opened || !base || req.fulfillmentId === undefined) return { taskId, byEvent: true };
-        const at = new Date().toISOString();
-        const view = pickingView(base, req.fulfillmentId, taskId, at);
-        if (view) await saveCarried({ record: { view, version: opened.version } });
-        return { taskId, byEvent: true, at };
-      },
-    ),
+    createPickTask: carrying(async (req: PickTaskRequest & Carried): Promise<{ taskId: string; byEvent?: true }> => {
+      const { record: _record, ...request } = req;
+      // The schedule time, not now: the same on every retry of this call (the message it sends is one message).
+      const requestedAt = request.requestedAt ?? new Date(Context.current().info.scheduledTimestampMs).toISOString();
+      const { taskId, reportsByEvent } = await mapErrors(() => warehouse.createPickTask({ ...request, requestedAt }));
+      return reportsByEvent ?? warehouse.mode === 'manual' ? { taskId, byEvent: true } : { taskId };
+    }),
 
     awaitPick: carrying(async (req: FulfillmentRef & { taskId: string }): Promise<Completion> => mapErrors(() => warehouse.awaitPick(req, heartbeatingWait()))),
 

@@ -1,11 +1,11 @@
 /**
- * Views an activity writes to the order's record for the workflow, for a change the activity
+ * The view an activity writes to the order's record for the workflow, for a change the activity
  * itself brings: the last parcel delivered (the delivery wait, so the order closes without a
- * record write of its own), a pick task opened at a warehouse that reports by event (the request,
- * so the order rests in `picking` without one). workflows/order/patches.ts LEAN_ORDER. The
- * workflow derives its view its own way and compares: only an exact match spares the write. Pure.
+ * record write of its own; workflows/order/patches.ts LEAN_ORDER). The workflow derives its view
+ * its own way and compares: only an exact match spares the write. Only a closing view is written
+ * so: a view an order rests in (picking) written before the workflow took it would tell a
+ * warehouse to report events the workflow still refuses. Pure.
  */
-import { deriveStatus, isTerminal } from './order-rules';
 import type { OrderView } from './types';
 
 const ENDED = ['delivered', 'cancelled', 'rejected'];
@@ -27,35 +27,6 @@ export function deliveredView(view: OrderView, fulfillmentId: string, at: string
   nf.status = 'delivered';
   next.status = 'delivered';
   next.history.push({ at, status: 'delivered' });
-  const first = next.fulfillments[0];
-  next.pickTaskId = first?.pickTaskId;
-  next.shipment = first?.shipment;
-  return next;
-}
-
-/**
- * The view once the warehouse answered fulfillment `fulfillmentId`'s request with `taskId` at
- * `at` (fulfillment/branch.ts, the request step: `picking`, the task id, a timeline note);
- * undefined when the order is not simply waiting for that answer (closed, failed, on hold, or
- * the fulfillment not `requested`).
- */
-export function pickingView(view: OrderView, fulfillmentId: string, taskId: string, at: string): OrderView | undefined {
-  const f = view.fulfillments.find((x) => x.fulfillmentId === fulfillmentId);
-  // A hold stops the request's branch before it moves to picking (fulfillment/branch.ts): nothing to foresee.
-  if (!f || f.status !== 'requested' || isTerminal(view.status) || view.failedStep !== undefined) return undefined;
-  if (view.holds.some((h) => h.releasedAt === undefined)) return undefined;
-  const next = JSON.parse(JSON.stringify(view)) as OrderView;
-  const nf = next.fulfillments.find((x) => x.fulfillmentId === fulfillmentId)!;
-  nf.pickTaskId = taskId;
-  nf.status = 'picking';
-  next.status = deriveStatus({
-    phase: 'reserved',
-    backordered: next.backordered.length > 0,
-    activeHolds: next.holds.filter((h) => h.releasedAt === undefined).length,
-    attention: false,
-    fulfillments: next.fulfillments.map((x) => x.status),
-  });
-  next.history.push({ at, status: next.status, note: `pick task ${taskId}` });
   const first = next.fulfillments[0];
   next.pickTaskId = first?.pickTaskId;
   next.shipment = first?.shipment;

@@ -1,4 +1,4 @@
-import { deliveredView, pickingView, sameView } from '../domain/delivered-view';
+import { deliveredView, sameView } from '../domain/delivered-view';
 import { initialView } from '../domain/initial-view';
 import type { Fulfillment, OrderView } from '../domain/types';
 
@@ -43,17 +43,6 @@ describe('views an activity writes for the workflow (domain/delivered-view.ts)',
     expect(deliveredView({ ...shippedView([f1]), failedStep: 'deliver' }, 'F1', 'x')).toBeUndefined();
     expect(deliveredView({ ...shippedView([f1]), backordered: [{ sku: 'A', quantity: 1 }] }, 'F1', 'x')).toBeUndefined();
     expect(deliveredView(shippedView([f1]), 'F9', 'x')).toBeUndefined();
-  });
-
-  it('pickingView: the request answered at a warehouse that reports by event — picking, the task id, a timeline note', () => {
-    const view = { ...shippedView([{ fulfillmentId: 'F1', warehouseId: 'W1', lines: [{ sku: 'A', quantity: 1 }], status: 'requested' }]), status: 'reserved' as const, shipment: undefined };
-    const next = pickingView(view, 'F1', 'TASK-1', '2026-12-05T08:00:00.000Z')!;
-    expect(next).toMatchObject({ status: 'picking', pickTaskId: 'TASK-1', fulfillments: [{ status: 'picking', pickTaskId: 'TASK-1' }] });
-    expect(next.history.at(-1)).toEqual({ at: '2026-12-05T08:00:00.000Z', status: 'picking', note: 'pick task TASK-1' });
-    // On hold (the branch stops before picking), closed, or a failed step: nothing.
-    expect(pickingView({ ...view, holds: [{ holdId: 'h', reason: 'other', placedAt: 'x' } as never] }, 'F1', 'T', 'x')).toBeUndefined();
-    expect(pickingView({ ...view, status: 'cancelled' }, 'F1', 'T', 'x')).toBeUndefined();
-    expect(pickingView({ ...view, failedStep: 'pick' }, 'F1', 'T', 'x')).toBeUndefined();
   });
 
   it('sameView: key order and undefined keys do not matter, values do', () => {

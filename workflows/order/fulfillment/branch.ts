@@ -7,7 +7,7 @@
  */
 import { isCancellation, log } from '@temporalio/workflow';
 import { md } from '../../../domain/markdown';
-import { deliveredView, pickingView, sameView } from '../../../domain/delivered-view';
+import { deliveredView, sameView } from '../../../domain/delivered-view';
 import type { OrderView } from '../../../domain/types';
 import { DELIVERY_TIMEOUT, PICK_FAILED } from '../../../domain/failure-types';
 import { acts, peerCall } from '../activity-options';
@@ -86,12 +86,12 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
       run.createPending = true;
       if (!hasUndo(run.undo, PICK_TASK)) pushUndo(run.undo, PICK_TASK, () => cancelPickTask(s, run));
       // The request counts against the pick deadline: the warehouse cannot pick what it never got.
-      const c = ctx();
-      // A warehouse that reports by event leaves the order resting in picking at its answer: the request writes that view too.
-      const opened = activityWrite(s, c.record !== undefined, pickingView(s.view, run.id, '', '') !== undefined);
-      const { taskId, byEvent, at } = await acts.createPickTask.executeWithOptions(
+      // The picking record is the workflow's own write, after this answer: written by the request's
+      // activity, it showed `picking` before the workflow took picking events, and a warehouse that
+      // read it and reported `picked` met a 409 (fault run 5).
+      const { taskId, byEvent } = await acts.createPickTask.executeWithOptions(
         peerCall(s.input.timeouts.pickMs, `Request ${run.id} at ${run.warehouseId} (attempt ${run.attempt})`),
-        [{ ...c, ...pickRequest(s, run), ...(opened ? { opened: opened.arg } : {}) }],
+        [{ ...ctx(), ...pickRequest(s, run) }],
       );
       run.createPending = false;
       run.warehouseByEvent = s.cuts.waitByEvent && byEvent === true;
@@ -100,8 +100,7 @@ async function step(s: OrderState, run: FulfillmentRun, stop: () => boolean): Pr
       if (stop()) return undefined;
       run.step = 'pick';
       f.status = 'picking';
-      refresh(s, `pick task ${taskId}`, undefined, opened && at);
-      if (opened && at !== undefined) adoptWrite(s, opened, pickingView(JSON.parse(opened.base) as OrderView, run.id, taskId, at));
+      refresh(s, `pick task ${taskId}`);
       return undefined;
     }
     case 'pick': {
