@@ -7,7 +7,7 @@
  */
 import { isCancellation, log } from '@temporalio/workflow';
 import { md } from '../../../domain/markdown';
-import { deliveredView, sameView } from '../../../domain/delivered-view';
+import { deliveredView } from '../../../domain/delivered-view';
 import type { OrderView } from '../../../domain/types';
 import { DELIVERY_TIMEOUT, PICK_FAILED } from '../../../domain/failure-types';
 import { acts, peerCall } from '../activity-options';
@@ -15,6 +15,7 @@ import { dropUndo, hasUndo, pushUndo, undoNow } from '../compensation';
 import { describeFailure, StepFailed } from '../failures';
 import { ledgerStep, plural, units } from '../ledger-steps';
 import { carry } from '../record';
+import { activityWrite, adoptWrite, type ActivityWrite } from './activity-writes';
 import { cancelPickTask, commitKey, labelRequest, pickRequest, restock, voidLabel } from './calls';
 import { fulfillmentView, nowIso, type FulfillmentRun, type OrderState } from '../state';
 import { enterStep, refresh } from '../visibility';
@@ -274,39 +275,4 @@ function handOver(s: OrderState, run: FulfillmentRun): void {
   run.step = 'deliver';
   f.status = 'shipped';
   refresh(s, f.shipment.trackingNumber ? `${f.shipment.carrier} ${f.shipment.trackingNumber}` : undefined);
-}
-
-
-/**
- * LEAN_ORDER (patches.ts): a view an activity is asked to write for the workflow when it brings
- * a change the order then rests with (domain/delivered-view.ts): the closing delivery, a pick
- * task opened at a warehouse that reports by event. Its version is reserved when the call is
- * scheduled, so any refresh meanwhile (a hold placed during the call) takes a higher one and the
- * workflow's own write always wins over a foreseen view that did not come true.
- */
-interface ActivityWrite {
-  /** The view as the call was scheduled, serialized. */
-  base: string;
-  version: number;
-  /** `view` only when the call does not carry it as its record already. */
-  arg: { version: number; view?: OrderView };
-  /** When the activity saw the change; set once it answered. */
-  at?: string;
-}
-
-function activityWrite(s: OrderState, carried: boolean, applies: boolean): ActivityWrite | undefined {
-  // Only right after the call's own carry: the record holds the view as it stands.
-  if (!s.cuts.activityWrites || !applies || s.record.saved !== s.record.version) return undefined;
-  // The view is unchanged, so the skipped version needs no write of its own.
-  const version = ++s.record.version;
-  s.record.saved = version;
-  return { base: JSON.stringify(s.view), version, arg: carried ? { version } : { version, view: s.view } };
-}
-
-/**
- * The activity wrote what the workflow now holds (its refresh for the change was the only one
- * since): nothing is left to write. Else the flush writes it (record.ts).
- */
-function adoptWrite(s: OrderState, write: ActivityWrite, expected: OrderView | undefined): void {
-  if (s.record.version === write.version + 1 && expected !== undefined && sameView(expected, s.view)) s.record.saved = s.record.version;
 }
