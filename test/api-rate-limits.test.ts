@@ -32,8 +32,14 @@ function send(base: string, method: string, path: string, role: 'system' | 'supp
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const tally = (answers: Answer[]) => answers.reduce<Record<number, number>>((t, a) => ({ ...t, [a.status]: (t[a.status] ?? 0) + 1 }), {});
 
+/**
+ * Twice the support budget: the bucket refills 10 a second, so the flood outruns it as long as it
+ * takes under a minute (support + 200 took over 20 s on a loaded machine and was never refused).
+ */
+const FLOOD = 2 * DEFAULT_WRITES_PER_MINUTE.support;
+
 /** A support key writing as fast as it can (PUT /skus: 403 for support, but counted), `total` requests `parallel` at a time. */
-async function flood(base: string, total: number, parallel = 25): Promise<Answer[]> {
+async function flood(base: string, total: number, parallel = 50): Promise<Answer[]> {
   const answers: Answer[] = [];
   for (let i = 0; i < total; i += parallel) {
     answers.push(...(await Promise.all(Array.from({ length: Math.min(parallel, total - i) }, () => send(base, 'PUT', '/skus/RL-FLOOD', 'support', { name: 'flood' })))));
@@ -58,7 +64,7 @@ describe('write limits per role, at the defaults', () => {
     const events: Promise<Answer>[] = [];
     const t0 = Date.now();
     // The support key floods while the warehouse reports: one key's flood is its own.
-    const flooding = sleep(5_000).then(() => flood(base, DEFAULT_WRITES_PER_MINUTE.support + 200));
+    const flooding = sleep(5_000).then(() => flood(base, FLOOD));
     for (let i = 0; i < 50 * 30; i++) {
       const due = t0 + i * 20;
       if (due > Date.now()) await sleep(due - Date.now());
@@ -103,7 +109,7 @@ describe('repeats answered from the record', () => {
     const bodies = Array.from({ length: 10 }, () => orderBody([{ sku: 'RL-SKU', quantity: 1 }], { orderId: uid('rl') }));
     for (const body of bodies) expect((await send(base, 'POST', '/orders', 'system', body)).status).toBe(202);
 
-    const flooding = flood(base, DEFAULT_WRITES_PER_MINUTE.support + 200);
+    const flooding = flood(base, FLOOD);
     const repeats: Answer[] = [];
     for (let round = 0; round < 100; round++) repeats.push(...(await Promise.all(bodies.map((body) => send(base, 'POST', '/orders', 'system', body)))));
     const floodAnswers = await flooding;
