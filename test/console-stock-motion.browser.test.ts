@@ -4,8 +4,8 @@
  * system ships and receives them, and the SKU page shows the levels move.
  */
 import type { Page } from 'playwright-core';
-import { KEYS, seedStock, uid } from './support/api-fixtures';
-import { consoleTestBed, foreignRequests, seeText } from './support/browser';
+import { seedStock, uid } from './support/api-fixtures';
+import { consoleTestBed, seeText } from './support/browser';
 import type { Role } from '../config/config';
 
 /** A level row's cells once they read `want` (on hand, reserved, available, incoming, in transit); the page is reloaded between looks. */
@@ -24,16 +24,7 @@ async function seeLevels(page: Page, warehouseId: string, want: string[]): Promi
 describe('console: purchase orders and transfers (browser)', () => {
   const bed = consoleTestBed();
 
-  async function signedIn(role: Role): Promise<{ page: Page; foreign: string[] }> {
-    const context = await bed.browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    const foreign = foreignRequests(page, bed.baseUrl);
-    await page.goto(`${bed.baseUrl}/console/`);
-    await page.getByLabel('API key').fill(KEYS[role]);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await seeText(page.getByTestId('who'), `Signed in as ${role}`);
-    return { page, foreign };
-  }
+  const signedIn = (role: Role) => bed.signedIn(role, { width: 1280, height: 900 });
 
   it('admin opens a PO and a transfer; system ships and receives them; the SKU page shows the levels move', async () => {
     const { warehouseId: a, sku } = await seedStock(bed.h.app, 10);

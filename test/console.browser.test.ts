@@ -6,7 +6,7 @@
 import path from 'node:path';
 import request from 'supertest';
 import type { Page } from 'playwright-core';
-import { KEYS, as, orderBody, seedStock, uid } from './support/api-fixtures';
+import { as, orderBody, seedStock, uid } from './support/api-fixtures';
 import { consoleTestBed, foreignRequests, seeText } from './support/browser';
 import { eventually } from './support/temporal';
 import type { Role } from '../config/config';
@@ -41,16 +41,7 @@ describe('support console (browser)', () => {
     await untilStatus(orderId, 'delivered');
   }
 
-  async function signedIn(role: Role): Promise<{ page: Page; foreign: string[] }> {
-    const context = await bed.browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const foreign = foreignRequests(page, bed.baseUrl);
-    await page.goto(`${bed.baseUrl}/console/`);
-    await page.getByLabel('API key').fill(KEYS[role]);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await seeText(page.getByTestId('who'), `Signed in as ${role}`);
-    return { page, foreign };
-  }
+  const signedIn = (role: Role) => bed.signedIn(role);
 
   const badge = (page: Page) => page.locator('h1 [data-testid="status"]');
 

@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { startApi, type ApiHarness } from './api-fixtures';
+import { KEYS, startApi, type ApiHarness } from './api-fixtures';
+import type { Role } from '../../config/config';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -47,11 +48,24 @@ export interface ConsoleBed {
   h: ApiHarness;
   baseUrl: string;
   browser: Browser;
+  /** A fresh browser context signed in to the console with `role`'s key; `foreign` collects requests leaving our origin. */
+  signedIn(role: Role, viewport?: { width: number; height: number }): Promise<{ page: Page; foreign: string[] }>;
 }
 
 /** Starts the bed before the file's tests and stops it after (register inside the describe). */
 export function consoleTestBed(): ConsoleBed {
-  const bed = {} as ConsoleBed;
+  const bed = {
+    async signedIn(role: Role, viewport = { width: 1280, height: 800 }) {
+      const context = await bed.browser.newContext({ viewport });
+      const page = await context.newPage();
+      const foreign = foreignRequests(page, bed.baseUrl);
+      await page.goto(`${bed.baseUrl}/console/`);
+      await page.getByLabel('API key').fill(KEYS[role]);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await seeText(page.getByTestId('who'), `Signed in as ${role}`);
+      return { page, foreign };
+    },
+  } as ConsoleBed;
   let server: Server | undefined;
   beforeAll(async () => {
     [bed.h, bed.browser] = await Promise.all([startApi({ worker: true }), launchBrowser()]);
