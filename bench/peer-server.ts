@@ -27,7 +27,8 @@ export interface PeerServer {
   /** Verified messages, optionally of one type (and matching `where`). */
   received(type?: string, where?: (m: PeerMessage) => boolean): PeerMessage[];
   /** Decides each verified message's answer; default 200 `{}`. */
-  respond: (m: PeerMessage) => PeerAnswer;
+  /** The answer to a verified message; a promise holds the answer back (a peer that works before it answers). */
+  respond: (m: PeerMessage) => PeerAnswer | Promise<PeerAnswer>;
   /** Resolves with the first verified message of `type` matching `where` (already received or to come). */
   next(type: string, where?: (m: PeerMessage) => boolean, timeoutMs?: number): Promise<PeerMessage>;
   close(): Promise<void>;
@@ -63,12 +64,12 @@ export async function startPeerServer(secret: string): Promise<PeerServer> {
     },
   };
   const server = http.createServer((req, res) => {
-    void readSignedRequest(req, verifier).then(({ id, verified, body: parsed }) => {
+    void readSignedRequest(req, verifier).then(async ({ id, verified, body: parsed }) => {
       const body = (parsed ?? {}) as Record<string, unknown>;
       const message: PeerMessage = { id, verified, type: String(body.type ?? ''), body, path: req.url ?? '/', at: Date.now() };
       peer.messages.push(message);
       for (const w of waiters.splice(0)) w();
-      const answer: PeerAnswer = verified ? peer.respond(message) : { status: 401, json: { error: 'bad signature' } };
+      const answer: PeerAnswer = verified ? await peer.respond(message) : { status: 401, json: { error: 'bad signature' } };
       if ('reset' in answer) {
         req.socket.destroy();
         return;

@@ -11,12 +11,18 @@ export const isTerminal = (s: OrderStatus): boolean => TERMINAL_STATUSES.include
 /** A fulfillment as events see it: its status, or one of the two waits in needs_attention. */
 export type EventStage = FulfillmentStatus | 'pick_failed' | 'delivery_overdue';
 
-export type Fit = 'apply' | 'repeat' | 'refuse';
+/** `early`: the event is for the pick task the warehouse was just asked to open; it waits for the warehouse's answer to be taken. */
+export type Fit = 'apply' | 'repeat' | 'early' | 'refuse';
 
-/** Per event: the stages where it moves the fulfillment on, and the ones where it already happened. */
-const EVENT_TABLE: Record<OrderEventType, { apply: EventStage[]; repeat: EventStage[] }> = {
-  picked: { apply: ['picking'], repeat: ['packing', 'shipping', 'shipped', 'delivered', 'delivery_overdue'] },
-  pick_failed: { apply: ['picking'], repeat: ['pick_failed'] },
+/**
+ * Per event: the stages where it moves the fulfillment on, the ones where it already happened,
+ * and the ones where it can only be early. A warehouse that answers the pick request and reports
+ * at once (or reports before it answers) can beat the workflow's taking of that answer: its
+ * `picked` or `pick_failed` meets a fulfillment still `requested` (docs/design.md §10).
+ */
+const EVENT_TABLE: Record<OrderEventType, { apply: EventStage[]; repeat: EventStage[]; early?: EventStage[] }> = {
+  picked: { apply: ['picking'], repeat: ['packing', 'shipping', 'shipped', 'delivered', 'delivery_overdue'], early: ['requested'] },
+  pick_failed: { apply: ['picking'], repeat: ['pick_failed'], early: ['requested'] },
   packed: { apply: ['packing'], repeat: ['shipping', 'shipped', 'delivered', 'delivery_overdue'] },
   shipped: { apply: ['shipping'], repeat: ['shipped', 'delivered', 'delivery_overdue'] },
   delivered: { apply: ['shipped', 'delivery_overdue'], repeat: ['delivered'] },
@@ -46,6 +52,7 @@ export function eventFit(type: OrderEventType, stage: EventStage, order: { closi
   const row = EVENT_TABLE[type];
   if (row.apply.includes(stage)) return 'apply';
   if (row.repeat.includes(stage)) return 'repeat';
+  if (row.early?.includes(stage)) return 'early';
   return 'refuse';
 }
 

@@ -1,4 +1,6 @@
-import { cancelUpdate, holdUpdate, releaseHoldUpdate, statusQuery } from '../workflows/order/messages';
+import { WorkflowUpdateStage } from '@temporalio/client';
+import { cancelUpdate, eventUpdate, holdUpdate, releaseHoldUpdate, statusQuery } from '../workflows/order/messages';
+import type { OrderView } from '../domain/types';
 import { eventually, OrderSuite, orderInput, orderSuiteHooks, type OrderHandle } from './support/order-fixtures';
 
 import { event, forOrder, startPeers, warehouseUrl, type Peers } from './support/http-peers';
@@ -192,5 +194,41 @@ describe('warehouse and carrier over HTTP', () => {
     expect(peers.warehouse.received('fulfillment.cancelled', mine)).toHaveLength(1);
     // Committed units came back on hand.
     expect(await env.suite.levels(a)).toEqual({ [w1]: { onHand: 4, reserved: 0 } });
+  });
+
+  it('a picked the warehouse sends before it answers the pick request waits for the answer, then moves the order on (docs/design.md §10)', async () => {
+    const { warehouses: [w1], skus: [a] } = await env.suite.seed({ warehouses: 1, skus: 1, stock: [[3]] });
+    env.owned.push(a);
+    await env.suite.setFulfillmentUrl(w1, warehouseUrl(peers, w1));
+    const input = orderInput({ lines: [{ sku: a, quantity: 2 }] });
+    let started!: (h: OrderHandle) => void;
+    const handleOf = new Promise<OrderHandle>((resolve) => (started = resolve));
+    let early: Promise<OrderView> | undefined;
+    let refused: unknown;
+    peers.warehouse.respond = async (m) => {
+      if (m.type !== 'fulfillment.requested' || m.body.orderId !== input.orderId || early || refused) return { status: 202, json: { taskId: 'WMS-EARLY' } };
+      try {
+        // Accepted by the workflow while this request is still unanswered.
+        const accepted = await (await handleOf).startUpdate(eventUpdate, {
+          args: [{ type: 'picked', fulfillmentId: String(m.body.fulfillmentId) }],
+          waitForStage: WorkflowUpdateStage.ACCEPTED,
+        });
+        early = accepted.result();
+      } catch (err) {
+        refused = err;
+      }
+      return { status: 202, json: { taskId: 'WMS-EARLY' } };
+    };
+    const handle = await env.suite.startOrder(input);
+    started(handle);
+    await eventually(async () => (early || refused ? true : undefined), 30_000, 50);
+    expect(refused).toBeUndefined();
+    const view = await early!;
+    expect(view.status).toBe('packing');
+    expect(view.fulfillments[0]).toMatchObject({ status: 'packing', pickTaskId: 'WMS-EARLY' });
+    // The request was answered once: the event did not make the worker ask again.
+    expect(peers.warehouse.received('fulfillment.requested', forOrder(input.orderId))).toHaveLength(1);
+    await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'test over' }] });
+    expect(await env.suite.available(a)).toEqual({ [w1]: 3 });
   });
 });

@@ -15,8 +15,8 @@ import {
 import { ORDER_STATUSES, type OrderEventType, type OrderStatus } from '../domain/types';
 
 const EXPECTED_EVENTS: Record<OrderEventType, Partial<Record<EventStage, Fit>>> = {
-  picked: { picking: 'apply', packing: 'repeat', shipping: 'repeat', shipped: 'repeat', delivery_overdue: 'repeat', delivered: 'repeat' },
-  pick_failed: { picking: 'apply', pick_failed: 'repeat' },
+  picked: { requested: 'early', picking: 'apply', packing: 'repeat', shipping: 'repeat', shipped: 'repeat', delivery_overdue: 'repeat', delivered: 'repeat' },
+  pick_failed: { requested: 'early', picking: 'apply', pick_failed: 'repeat' },
   packed: { packing: 'apply', shipping: 'repeat', shipped: 'repeat', delivery_overdue: 'repeat', delivered: 'repeat' },
   shipped: { shipping: 'apply', shipped: 'repeat', delivery_overdue: 'repeat', delivered: 'repeat' },
   delivered: { shipped: 'apply', delivery_overdue: 'apply', delivered: 'repeat' },

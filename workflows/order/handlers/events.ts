@@ -47,7 +47,13 @@ function targetOf(s: OrderState, event: OrderEvent): FulfillmentRun {
   });
 }
 
-export function eventCheck(s: OrderState, event: OrderEvent): { run: FulfillmentRun; fit: 'apply' | 'repeat' } {
+/** How long an early event (domain/order-rules.ts) waits for the warehouse's answer to the pick request to be taken. */
+export const EARLY_EVENT_WAIT_MS = 10_000;
+
+/** The workflow has taken the warehouse's answer to the pick request (or the fulfillment went on without one). */
+export const requestAnswered = (s: OrderState, run: FulfillmentRun): boolean => stageOf(s, run) !== 'requested';
+
+export function eventCheck(s: OrderState, event: OrderEvent): { run: FulfillmentRun; fit: 'apply' | 'repeat' | 'early' } {
   checkEventPayload(event);
   const run = targetOf(s, event);
   const fit = eventFit(event.type, stageOf(s, run), { closing: closingOrPending(s) });

@@ -25,7 +25,7 @@ import { invalidTransition } from '../failures';
 import { isTerminal } from '../../../domain/order-rules';
 import type { OrderState } from '../state';
 import { applyEdit, checkEdit } from './edits';
-import { applyEvent, eventCheck, reflected } from './events';
+import { applyEvent, EARLY_EVENT_WAIT_MS, eventCheck, reflected, requestAnswered } from './events';
 import { checkHold, checkRelease, placeHold, releaseHold } from './holds';
 import { cancelPossible, closingOrPending, requestCancel, validateCancel, validateRetry } from './lifecycle';
 import { applyShortfall } from './shortfall';
@@ -82,7 +82,14 @@ export function installHandlers(s: OrderState): void {
     eventUpdate,
     (event) =>
       update(async () => {
-        const { run, fit } = eventCheck(s, event);
+        let { run, fit } = eventCheck(s, event);
+        if (fit === 'early') {
+          // Only an Update the workflow used to refuse takes this path, so no recorded history
+          // meets its timer: no patch needed (the replay fixtures pass).
+          await condition(() => requestAnswered(s, run) || closingOrPending(s) || isTerminal(s.view.status), EARLY_EVENT_WAIT_MS, { summary: 'early event' });
+          ({ run, fit } = eventCheck(s, event));
+          if (fit === 'early') throw invalidTransition(`event ${event.type}`, s.view.status, "the warehouse's answer to the pick request is not in yet");
+        }
         if (fit === 'apply') applyEvent(run, event);
         await condition(() => reflected(s, run, event) || closingOrPending(s) || isTerminal(s.view.status));
         if (reflected(s, run, event) && !['cancelled', 'timed_out'].includes(s.view.status)) return s.view;
