@@ -15,7 +15,8 @@
  * (32 orders or events posted at once) · BENCH_IDLE_CACHE (WORKER_MAX_CACHED_WORKFLOWS) ·
  * BENCH_IDLE_RESTART=1 (after each step, a fresh worker takes the Updates) ·
  * BENCH_IDLE_WORKER_ENV (k=v,k=v for the worker, e.g. WORKER_MALLOC_ARENA_MAX=0) ·
- * BENCH_IDLE_WORKER_NODE_OPTIONS · BENCH_PRODUCT_DIST (another build's dist/: before/after).
+ * BENCH_IDLE_WORKER_NODE_OPTIONS · BENCH_IDLE_REST_S (60: seconds the worker rests after each
+ * step's intake before it is measured again) · BENCH_PRODUCT_DIST (another build's dist/: before/after).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -54,8 +55,9 @@ export interface IdleStep {
   hold: Latencies;
   cancel: Latencies;
   refused: number;
-  /** The intake worker's memory as found, and after a full GC in every isolate. */
+  /** The intake worker's memory as found, after resting (no forced GC), and after a full GC in every isolate. */
   split?: MemorySplit;
+  atRest?: MemorySplit;
   afterGc?: MemorySplit;
 }
 
@@ -182,10 +184,13 @@ export async function runIdleBench(opts: {
   concurrency?: number;
   /** Extra environment for the worker (e.g. NODE_OPTIONS for heap snapshots). */
   workerEnv?: Record<string, string>;
+  /** Seconds the worker rests after each step's intake before it is measured again (default 60). */
+  restSeconds?: number;
 }): Promise<IdleReport> {
   const { orders, log } = opts;
   const steps = [...new Set([...(opts.steps ?? []).filter((n) => n < orders), orders])].sort((a, b) => a - b);
   const shippedShare = opts.shippedShare ?? 0;
+  const restSeconds = opts.restSeconds ?? 60;
   const [apiPort, metricsPort] = [await freePort(), await freePort()];
   const base = `http://127.0.0.1:${apiPort}`;
   const env = {
@@ -286,6 +291,13 @@ export async function runIdleBench(opts: {
       await sleep(5_000);
       const found = split(probeDir, worker.pid);
       const rss = found.rssMb;
+      // Idle orders rest: what the worker holds once it has had a quiet minute of its own.
+      let atRest = found;
+      for (let waited = 0; waited < restSeconds; waited += 10) {
+        await sleep(10_000);
+        atRest = split(probeDir, worker.pid);
+        log(`at rest ${waited + 10} s: ${formatSplit(atRest)}`);
+      }
       await gcAll(probeDir, worker.pid, ++gcSeq);
       const afterGc = split(probeDir, worker.pid);
       log(`memory: ${formatSplit(found)}; after a full GC: ${formatSplit(afterGc)}`);
@@ -302,7 +314,7 @@ export async function runIdleBench(opts: {
       // The cancelled orders are no longer open.
       const cancelled = new Set(measured.picks);
       open.splice(0, open.length, ...open.filter((id) => !cancelled.has(id)));
-      results.push({ open: open.length + cancelled.size, startSeconds, rssMb: rss, freshRssMb, afterUpdatesRssMb: after, ...measured.step, split: found, afterGc });
+      results.push({ open: open.length + cancelled.size, startSeconds, rssMb: rss, freshRssMb, afterUpdatesRssMb: after, ...measured.step, split: found, atRest, afterGc });
       log(`step ${target}: RSS ${fmt(rss, 0)} MB${freshRssMb !== undefined ? `, fresh worker ${fmt(freshRssMb, 0)} MB` : ''}, after Updates ${fmt(after, 0)} MB, hold p99 ${fmt(measured.step.hold.p99, 0)} ms, cancel p99 ${fmt(measured.step.cancel.p99, 0)} ms`);
     }
   } finally {
@@ -361,16 +373,17 @@ export function formatIdle(r: IdleReport): string {
     '|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    'The intake worker\'s memory at each step (MB; RSS of the worker and its relay if it has one; heaps are resident pages, "used" live + garbage; native = RSS − heaps), as found and after a full GC in every isolate:',
+    'The intake worker\'s memory at each step (MB; RSS of the worker and its relay if it has one; heaps are resident pages, "used" live + garbage; native = RSS − heaps), as found 5 s after the intake, at rest (the last sample of the rest, no GC asked for) and after a full GC in every isolate:',
     '',
-    '| open orders | RSS (relay) | main heap (used) | workflow heap (used) | native | after GC: RSS | main heap (used) | workflow heap (used) | native |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| open orders | RSS (relay) | main heap (used) | workflow heap (used) | native | at rest: RSS | main heap (used) | workflow heap (used) | native | after GC: RSS | main heap (used) | workflow heap (used) | native |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...r.steps.map((s) => {
       const a = s.split;
       const b = s.afterGc;
-      if (!a || !b) return `| ${s.open} | n/a |`;
+      const rest = s.atRest ?? a;
+      if (!a || !b || !rest) return `| ${s.open} | n/a |`;
       const cells = (m: MemorySplit) => `${fmt(m.rssMb, 0)}${m.relayRssMb ? ` (${fmt(m.relayRssMb, 0)})` : ''} | ${fmt(m.mainHeapMb, 0)} (${fmt(m.mainHeapUsedMb, 0)}) | ${fmt(m.workflowHeapMb, 0)} (${fmt(m.workflowHeapUsedMb, 0)}) | ${fmt(m.nativeMb, 0)}`;
-      return `| ${s.open} | ${cells(a)} | ${cells(b)} |`;
+      return `| ${s.open} | ${cells(a)} | ${cells(rest)} | ${cells(b)} |`;
     }),
   ].join('\n');
 }

@@ -12,7 +12,7 @@
  * bench, opt-in: it runs when this is set, with that many orders, or when BENCH_ONLY names
  * `idle`, with 500; e.g. BENCH_ONLY=idle BENCH_IDLE_ORDERS=10000) · BENCH_IDLE_CACHE (its worker's
  * WORKER_MAX_CACHED_WORKFLOWS; default the product's) · BENCH_IDLE_STEPS, BENCH_IDLE_SHIPPED_SHARE,
- * BENCH_IDLE_CONCURRENCY, BENCH_IDLE_RESTART, BENCH_IDLE_WORKER_ENV (see bench/idle.ts) · BENCH_E2E_WEBHOOKS=1 (opt-in, about 2 more
+ * BENCH_IDLE_CONCURRENCY, BENCH_IDLE_RESTART, BENCH_IDLE_WORKER_ENV, BENCH_IDLE_REST_S (see bench/idle.ts) · BENCH_E2E_WEBHOOKS=1 (opt-in, about 2 more
  * order runs per round: the order with the webhook loops, with no subscription and with a dead
  * subscriber; bench/e2e-webhooks.ts).
  */
@@ -112,6 +112,7 @@ async function main(): Promise<number> {
           restart: process.env.BENCH_IDLE_RESTART === '1',
           shippedShare: Number(process.env.BENCH_IDLE_SHIPPED_SHARE ?? '0'),
           concurrency: envIntOpt('BENCH_IDLE_CONCURRENCY'),
+          restSeconds: envIntOpt('BENCH_IDLE_REST_S'),
           // BENCH_IDLE_WORKER_ENV: extra worker variables, e.g. WORKER_WORKFLOW_HEAP_MB=160,MALLOC_ARENA_MAX=2.
           workerEnv: {
             ...Object.fromEntries((process.env.BENCH_IDLE_WORKER_ENV ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
