@@ -15,9 +15,17 @@ export interface ActivityDeps {
   carrier: CarrierAdapter;
   /** The order records (docs/design.md §9): activities write the view the workflow hands them. */
   records?: RecordWriter;
+  /** How long a request to a peer may take before the view it carries is written anyway (default QUICK_ANSWER_MS). */
+  quickAnswerMs?: number;
   /** Told which SKUs had units released, so orders awaiting them re-check (returns at once). */
   wakeStock?: (skus: string[]) => void;
 }
+
+/**
+ * A request to a peer that answered within this long was no rest for the order: the view it
+ * carried is left to the next call's write (createActivities, carryingUnlessQuick).
+ */
+export const QUICK_ANSWER_MS = 250;
 
 /** Writes an order's view to its record unless a newer version is stored. */
 export interface RecordWriter {
@@ -103,6 +111,35 @@ export function createActivities(deps: ActivityDeps) {
       await saveCarried(req);
       return fn(req);
     };
+  /**
+   * For a request to a peer that answers in moments (the pick task request, the label): the
+   * order does not rest on it, and its answer brings the next view, which the next call carries —
+   * one write per resting status, not one per call (issue #26). The carried view is written only
+   * when the order does rest on the request: if no answer came within QUICK_ANSWER_MS (a slow or
+   * hanging peer), or before a failure is reported (the order waits for the retry). The record
+   * only ever lags: the view written late is older than anything the peer was told.
+   */
+  const carryingUnlessQuick =
+    <R extends Carried, T>(fn: (req: R) => Promise<T>) =>
+    async (req: R): Promise<T> => {
+      if (!req.record || !deps.records) return fn(req);
+      let saving: Promise<void> | undefined;
+      const save = () => {
+        saving ??= saveCarried(req);
+        // Awaited below; handled now so a failed write during the request is no unhandled rejection.
+        saving.catch(() => undefined);
+      };
+      const timer = setTimeout(save, deps.quickAnswerMs ?? QUICK_ANSWER_MS);
+      try {
+        return await fn(req);
+      } catch (err) {
+        save();
+        throw err;
+      } finally {
+        clearTimeout(timer);
+        await saving;
+      }
+    };
   const commit = (ref: FulfillmentRef, key: string) => mapErrors(() => ledger.ship(ref.orderId, key, ref.warehouseId ? { warehouseId: ref.warehouseId } : undefined));
   const woke = (allocations: Allocation[]) => {
     if (allocations.length > 0 && deps.wakeStock) deps.wakeStock([...new Set(allocations.map((a) => a.sku))]);
@@ -168,7 +205,7 @@ export function createActivities(deps: ActivityDeps) {
      * without a wait activity. The picking record is the workflow's to write once it took this
      * answer: written here, it showed `picking` before the workflow took picking events.
      */
-    createPickTask: carrying(async (req: PickTaskRequest & Carried): Promise<{ taskId: string; byEvent?: true }> => {
+    createPickTask: carryingUnlessQuick(async (req: PickTaskRequest & Carried): Promise<{ taskId: string; byEvent?: true }> => {
       const { record: _record, ...request } = req;
       // The schedule time, not now: the same on every retry of this call (the message it sends is one message).
       const requestedAt = request.requestedAt ?? new Date(Context.current().info.scheduledTimestampMs).toISOString();
@@ -186,7 +223,7 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** `byEvent` on the label: the carrier reports pickup and delivery by event (null, no label, is a manual carrier's answer). */
-    buyLabel: carrying(async (req: LabelRequest & Carried): Promise<(Label & { byEvent?: true }) | null> => {
+    buyLabel: carryingUnlessQuick(async (req: LabelRequest & Carried): Promise<(Label & { byEvent?: true }) | null> => {
       const { record: _record, ...request } = req;
       const label = await mapErrors(() => carrier.buyLabel(request));
       // null, not undefined: survives the payload converter as a value.
