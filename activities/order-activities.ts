@@ -112,7 +112,7 @@ export function createActivities(deps: ActivityDeps) {
       return fn(req);
     };
   /**
-   * For a request to a peer that answers in moments (the pick task request, the label): the
+   * For a request to a peer that answers in moments (the label purchase): the
    * order does not rest on it, and its answer brings the next view, which the next call carries —
    * one write per resting status, not one per call (issue #26). The carried view is written only
    * when the order does rest on the request: if no answer came within QUICK_ANSWER_MS (a slow or
@@ -203,9 +203,13 @@ export function createActivities(deps: ActivityDeps) {
     /**
      * `byEvent`: the warehouse reports the task's progress by event, so the workflow waits for it
      * without a wait activity. The picking record is the workflow's to write once it took this
-     * answer: written here, it showed `picking` before the workflow took picking events.
+     * answer: written here, it showed `picking` before the workflow took picking events. The
+     * carried view (the fulfillment `requested`) is written before the warehouse is asked, even
+     * when it answers at once: a warehouse that reports the instant it has the request is
+     * authorized from the record (its key reports only on fulfillments the record shows at its
+     * warehouse, api/routes/events.ts), so the record must hold the fulfillment by then.
      */
-    createPickTask: carryingUnlessQuick(async (req: PickTaskRequest & Carried): Promise<{ taskId: string; byEvent?: true }> => {
+    createPickTask: carrying(async (req: PickTaskRequest & Carried): Promise<{ taskId: string; byEvent?: true }> => {
       const { record: _record, ...request } = req;
       // The schedule time, not now: the same on every retry of this call (the message it sends is one message).
       const requestedAt = request.requestedAt ?? new Date(Context.current().info.scheduledTimestampMs).toISOString();

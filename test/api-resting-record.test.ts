@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { eventually } from './support/temporal';
-import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { API_KEYS_ENV, as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
 import { forOrder, startPeers, warehouseUrl, type Peers } from './support/http-peers';
 
 /**
@@ -10,13 +10,19 @@ import { forOrder, startPeers, warehouseUrl, type Peers } from './support/http-p
  * number and label id of a bought label while the order waits in `shipping` for the first scan.
  * The warehouse and the carrier are real loopback HTTP services that verify every signature.
  */
+const WH_QUICK = uid('wh-quick');
+const WH_QUICK_KEY = `key-wh-quick-${uid('k')}`;
+
 describe('API: the record of a resting order shows all the workflow knows (warehouse and carrier over HTTP)', () => {
   let peers: Peers;
   let h: ApiHarness;
   beforeAll(async () => {
     peers = await startPeers();
     peers.warehouse.respond = (m) => (m.type === 'fulfillment.requested' ? { status: 202, json: { taskId: `WMS-${String(m.body.fulfillmentId)}` } } : { status: 200, json: {} });
-    h = await startApi({ worker: true, env: { INTEGRATION_SECRET: peers.secret, CARRIER_URL: `${peers.carrier.url}/labels` } });
+    h = await startApi({
+      worker: true,
+      env: { INTEGRATION_SECRET: peers.secret, CARRIER_URL: `${peers.carrier.url}/labels`, API_KEYS: `${API_KEYS_ENV},${WH_QUICK_KEY}:system/warehouse=${WH_QUICK}` },
+    });
   });
   afterAll(async () => {
     await h?.stop();
@@ -80,5 +86,31 @@ describe('API: the record of a resting order shows all the workflow knows (wareh
     // The ledger agrees: the units left the books when the label was bought (held → shipped).
     const movements = await h.knex('stock_movements').where({ order_id: orderId }).select('kind');
     expect(movements.map((m: { kind: string }) => m.kind)).toContain('ship');
+  });
+
+  it('a warehouse that reports with its own key the instant it has the request: the record already shows its fulfillment, and the event waits for the answer', async () => {
+    const { warehouseId, sku } = await seedStock(h.app, 5, { warehouseId: WH_QUICK });
+    await request(h.app).put(`/warehouses/${warehouseId}`).set(as('admin')).send({ name: 'Quick warehouse', priority: 1, fulfillmentUrl: warehouseUrl(peers, warehouseId) }).expect(200);
+    const orderId = uid('ord');
+    const answer = peers.warehouse.respond;
+    let report: Promise<request.Response> | undefined;
+    peers.warehouse.respond = async (m) => {
+      if (m.type === 'fulfillment.requested' && m.body.orderId === orderId && !report) {
+        // `picked` goes out before the request is answered (the answer follows 300 ms later).
+        report = request(h.app).post(`/orders/${orderId}/events`).set({ Authorization: `Bearer ${WH_QUICK_KEY}` }).send({ type: 'picked', fulfillmentId: m.body.fulfillmentId }).then((r) => r);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      return answer(m);
+    };
+    try {
+      await request(h.app).post('/orders').set(as('system')).send(orderBody([{ sku, quantity: 1 }], { orderId })).expect(202);
+      await eventually(async () => report, 20_000);
+      const r = await report!;
+      expect([r.status, r.body.error]).toEqual([200, undefined]);
+      expect(r.body.status).toBe('packing');
+      expect(r.body.fulfillments).toEqual([expect.objectContaining({ warehouseId, status: 'packing', pickTaskId: expect.stringMatching(/^WMS-/) })]);
+    } finally {
+      peers.warehouse.respond = answer;
+    }
   });
 });

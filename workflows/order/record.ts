@@ -1,8 +1,8 @@
 /**
  * Keeping the order's record in Postgres current (docs/design.md §9) without a history event per
  * transition: the next activity the order schedules carries the view as it stands (its worker
- * writes it before the activity's own work; for the pick task request and the label, only if the
- * peer is slow to answer or the call fails, since the answer's view is carried by the next call:
+ * writes it before the activity's own work; for the label purchase only if the carrier is slow to
+ * answer or the call fails, since the answer's view is carried by the next call:
  * activities/order-activities.ts carryingUnlessQuick); what no activity carries — a hold placed while the
  * order waits, the final status — a local activity writes. Every refresh bumps the version,
  * details that are not transitions (a bought label) included, so a resting order's record shows
