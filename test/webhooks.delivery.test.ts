@@ -28,8 +28,8 @@ function documentEvents(tag: string): Array<EmitInput & { id: string }> {
   ];
 }
 
-// A bare `socket hang up` now and then: its likely cause is taken away by
-// test/support/one-connection-per-request.ts; retried and logged until runs show it gone.
+// "every event type" meets a bare `socket hang up` now and then (a socket's error event, not an
+// assertion): retried, logged, while its cause is found.
 jest.retryTimes(2, { logErrorsBeforeRetry: true });
 
 describe('webhooks: outbox → dispatcher → receiver', () => {
