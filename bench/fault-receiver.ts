@@ -15,7 +15,7 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { readSignedRequest } from '../integrations/signed-request';
+import { abandoned, readSignedRequest } from '../integrations/signed-request';
 
 export type Phase = 'refused' | '500' | 'slow' | 'ok';
 const PHASES: Phase[] = ['refused', '500', 'slow', 'ok'];
@@ -96,7 +96,7 @@ export async function startFlappingReceiver(opts: { port: number; secret: string
         keep(id, body);
         res.writeHead(204).end();
       }
-    });
+    }, abandoned);
   });
 
   function listen(): Promise<void> {

@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { readSignedRequest } from '../integrations/signed-request';
+import { abandoned, readSignedRequest } from '../integrations/signed-request';
 
 export interface PeerMessage {
   /** webhook-id */
@@ -75,7 +75,7 @@ export async function startPeerServer(secret: string): Promise<PeerServer> {
         return;
       }
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.json === undefined ? '' : JSON.stringify(answer.json));
-    });
+    }, abandoned);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   peer.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { readSignedRequest } from '../../integrations/signed-request';
+import { abandoned, readSignedRequest } from '../../integrations/signed-request';
 
 export interface Received {
   id: string;
@@ -70,7 +70,7 @@ export async function startReceiver(secret: string, port = 0): Promise<Receiver>
       const behaviour = verified ? receiver.respond(entry) : { status: 401 };
       if ('hold' in behaviour) heldResponses.push(res);
       else res.writeHead(behaviour.status).end(behaviour.body);
-    });
+    }, abandoned);
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
   receiver.port = (server.address() as AddressInfo).port;
