@@ -15,6 +15,11 @@ import { webhookTestBed } from './support/webhook-testbed';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// Like webhooks.delivery: a bare `socket hang up` (an HTTP client's reset with only Node-internal
+// frames) met this suite twice in fresh-clone CI runs of 2026-12-04, in two different tests, never
+// alone; retried and logged while its cause is found (the closing note of round 6 says what was tried).
+jest.retryTimes(2, { logErrorsBeforeRetry: true });
+
 describe('webhooks: backoff per subscription', () => {
   let h: ApiHarness;
   let knex: Knex;
