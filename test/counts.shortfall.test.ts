@@ -4,9 +4,11 @@
  * record); when picked holds alone exceed the count it is refused and nothing moves.
  */
 import type { Knex } from 'knex';
+import type { Fulfillment } from '../domain/types';
 import { createCountRecords } from '../orders/counts';
 import { createCursorCodec } from '../orders/cursor';
 import { balances, givenStock, ledgerHarness, namer, type LedgerHarness } from './ledger.fixtures';
+import { orderView } from './support/order-views';
 
 describe('count shortfall', () => {
   let h: LedgerHarness & { close(): Promise<void> };
@@ -18,14 +20,15 @@ describe('count shortfall', () => {
     await h?.close();
   });
 
-  const record = (knex: Knex, orderId: string, warehouseId: string, status: string) =>
+  const record = (knex: Knex, orderId: string, warehouseId: string, status: Fulfillment['status']) =>
     knex('order_records').insert({
       order_id: orderId,
       channel: 'web',
       customer_id: 'c',
       status: 'picking',
       workflow_id: `order-${orderId}`,
-      view: JSON.stringify({ orderId, fulfillments: [{ fulfillmentId: `${orderId}-F1`, warehouseId, lines: [], status }] }),
+      // A whole view: GET /orders of suites running beside this one lists these rows too.
+      view: JSON.stringify(orderView(orderId, ['received', 'picking'], { customer: { id: 'c' }, fulfillments: [{ fulfillmentId: `${orderId}-F1`, warehouseId, lines: [], status }] })),
     });
 
   it('latest unpicked hold first; a count below the picked holds is refused', async () => {
