@@ -1,9 +1,8 @@
 import request from 'supertest';
-import type { Express } from 'express';
 import type { Role } from '../config/config';
 import { createApp } from '../api/app';
 import { createLogger } from '../platform/logger';
-import { appServices, as, KEYS, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { appServices, as, KEYS, startApi, uid, type ApiHarness, type TestApp } from './support/api-fixtures';
 
 /** The role matrix of docs/design.md §6, written out independently of the code. */
 const ALL: Role[] = ['system', 'support', 'ops', 'admin'];
@@ -75,7 +74,7 @@ const CASES: Case[] = [
   { method: 'get', path: '/whoami', route: '/whoami', roles: ALL },
 ];
 
-function send(app: Express, c: Case, headers: Record<string, string>) {
+function send(app: TestApp, c: Case, headers: Record<string, string>) {
   const req = request(app)[c.method](c.path).set(headers);
   return c.body ? req.send(c.body) : req;
 }
@@ -90,7 +89,7 @@ describe('API: authentication and roles', () => {
   });
 
   it('the matrix covers every route the app serves', () => {
-    const served = (h.app.router.stack as Array<{ route?: { path: string; methods: Record<string, boolean> } }>)
+    const served = (h.express.router.stack as Array<{ route?: { path: string; methods: Record<string, boolean> } }>)
       .filter((l) => l.route)
       .flatMap((l) => Object.keys(l.route!.methods).map((m) => `${m} ${l.route!.path}`))
       .filter((r) => !r.startsWith('_all'));

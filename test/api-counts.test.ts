@@ -4,9 +4,8 @@
  * takes units from an order's hold and makes the order re-allocate them.
  */
 import request from 'supertest';
-import type { Express } from 'express';
 import { eventually } from './support/temporal';
-import { API_KEYS_ENV, as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { API_KEYS_ENV, as, orderBody, seedStock, startApi, uid, type ApiHarness, type TestApp } from './support/api-fixtures';
 import { statusQuery } from '../workflows/order/messages';
 import { orderWorkflowId } from '../domain/types';
 
@@ -15,19 +14,19 @@ const WH_SCOPED = uid('wh-cnt');
 const WH_KEY = `key-wh-cnt-${uid('k')}`;
 const FAST = { WAREHOUSE_MODE: 'simulated', CARRIER_MODE: 'simulated', SIMULATED_DELAY: '20ms', API_KEYS: `${API_KEYS_ENV},${WH_KEY}:system/warehouse=${WH_SCOPED}` };
 
-const level = async (app: Express, sku: string, warehouseId: string) => {
+const level = async (app: TestApp, sku: string, warehouseId: string) => {
   const r = await request(app).get(`/inventory/${sku}`).set(as('ops')).expect(200);
   const l = (r.body.levels as Array<{ warehouseId: string; onHand: number; reserved: number }>).find((x) => x.warehouseId === warehouseId);
   return { onHand: l?.onHand ?? 0, reserved: l?.reserved ?? 0 };
 };
 
-const untilStatus = (app: Express, orderId: string, status: string) =>
+const untilStatus = (app: TestApp, orderId: string, status: string) =>
   eventually(async () => {
     const r = await request(app).get(`/orders/${orderId}`).set(as('ops'));
     return r.status === 200 && r.body.status === status ? r.body : undefined;
   });
 
-const reconciled = async (app: Express, sku: string) => (await request(app).get(`/inventory/reconciliation?skus=${sku}`).set(as('admin')).expect(200)).body;
+const reconciled = async (app: TestApp, sku: string) => (await request(app).get(`/inventory/reconciliation?skus=${sku}`).set(as('admin')).expect(200)).body;
 
 describe('API: counts as of their time (simulated warehouse and carrier)', () => {
   let h: ApiHarness;

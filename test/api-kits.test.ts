@@ -4,12 +4,11 @@
  * inventory.available_changed, and orders that hold whole kit units from one warehouse.
  */
 import request from 'supertest';
-import type { Express } from 'express';
 import { drainMarks } from '../webhooks/availability-watcher';
 import { eventually } from './support/temporal';
-import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { as, orderBody, seedStock, startApi, uid, type ApiHarness, type TestApp } from './support/api-fixtures';
 
-const putSku = (app: Express, sku: string, body: object) => request(app).put(`/skus/${sku}`).set(as('admin')).send(body);
+const putSku = (app: TestApp, sku: string, body: object) => request(app).put(`/skus/${sku}`).set(as('admin')).send(body);
 
 describe('API: kits (manual warehouse)', () => {
   let h: ApiHarness;

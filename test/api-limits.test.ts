@@ -4,13 +4,12 @@
  * Postgres, a real worker on the run's dev server.
  */
 import request from 'supertest';
-import type { Express } from 'express';
 import { randomBytes } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import { SkusKey, WarehouseIdsKey } from '../workflows/search-attributes';
 import { orderWorkflowId } from '../domain/types';
 import { eventually } from './support/temporal';
-import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { as, orderBody, seedStock, startApi, uid, type ApiHarness, type TestApp } from './support/api-fixtures';
 
 /** Temporal refuses a search attribute value over 2 KB and any payload over 2 MB (blob size limit). */
 const SEARCH_ATTRIBUTE_LIMIT = 2_048;
@@ -19,7 +18,7 @@ const BLOB_LIMIT = 2 * 1024 * 1024;
 /** A distinct id of exactly 64 characters (the schema's maximum for SKUs and warehouse ids). */
 const id64 = (prefix: string, i: number) => `${prefix}-${randomBytes(4).toString('hex')}-${String(i).padStart(3, '0')}-`.padEnd(64, 'x');
 
-async function untilStatus(app: Express, orderId: string, status: string, timeoutMs = 60_000) {
+async function untilStatus(app: TestApp, orderId: string, status: string, timeoutMs = 60_000) {
   return eventually(async () => {
     const r = await request(app).get(`/orders/${orderId}`).set(as('ops'));
     return r.status === 200 && r.body.status === status ? r.body : undefined;

@@ -1,11 +1,10 @@
 import request from 'supertest';
-import type { Express } from 'express';
 import { eventually } from './support/temporal';
-import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { as, orderBody, seedStock, startApi, uid, type ApiHarness, type TestApp } from './support/api-fixtures';
 import { orderViewSchema, reconciliationSchema } from '../api/schemas';
 
 /** Polls GET /orders/:id until the order shows `status`. */
-async function untilStatus(app: Express, orderId: string, status: string, timeoutMs = 20_000) {
+async function untilStatus(app: TestApp, orderId: string, status: string, timeoutMs = 20_000) {
   return eventually(async () => {
     const r = await request(app).get(`/orders/${orderId}`).set(as('ops'));
     return r.status === 200 && r.body.status === status ? r.body : undefined;

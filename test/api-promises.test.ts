@@ -4,9 +4,8 @@
  * /orders/:id showing promisedAt and `order.promise_changed` in the outbox.
  */
 import request from 'supertest';
-import type { Express } from 'express';
 import { eventually } from './support/temporal';
-import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { as, orderBody, seedStock, startApi, uid, type ApiHarness, type TestApp } from './support/api-fixtures';
 import { startPromiseLoop, type PromiseLoop } from '../app/promise-loop';
 import { emitDocumentEvents } from '../app/stock-motion-records';
 
@@ -14,14 +13,14 @@ const d1 = '2030-06-01T00:00:00.000Z';
 const d2 = '2030-06-10T00:00:00.000Z';
 const d3 = '2030-06-20T00:00:00.000Z';
 
-async function waitingOrder(app: Express, sku: string, quantity: number): Promise<string> {
+async function waitingOrder(app: TestApp, sku: string, quantity: number): Promise<string> {
   const orderId = uid('ord');
   await request(app).post('/orders').set(as('system')).send(orderBody([{ sku, quantity }], { orderId })).expect(202);
   await eventually(async () => ((await request(app).get(`/orders/${orderId}`).set(as('ops'))).body.status === 'awaiting_stock' ? true : undefined));
   return orderId;
 }
 
-const promised = (app: Express, orderId: string, want: string | null) =>
+const promised = (app: TestApp, orderId: string, want: string | null) =>
   eventually(async () => {
     const r = await request(app).get(`/orders/${orderId}`).set(as('ops'));
     return r.body.promisedAt === want ? r.body : undefined;

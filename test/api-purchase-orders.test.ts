@@ -4,15 +4,14 @@
  * short, cancel, late, roles, bad input, and reads after the workflow is gone.
  */
 import request from 'supertest';
-import type { Express } from 'express';
 import { eventually } from './support/temporal';
-import { appServices, as, seedStock, startApi, uid, unreachableTemporalClient, type ApiHarness } from './support/api-fixtures';
+import { appServices, as, seedStock, startApi, uid, unreachableTemporalClient, type ApiHarness, type TestApp } from './support/api-fixtures';
 import { createApp } from '../api/app';
 import { silentLogger } from '../platform/logger';
 import { createStockMotionRecords } from '../app/stock-motion-records';
 import { purchaseOrderWorkflowId } from '../domain/purchase-orders';
 
-const levelsOf = async (app: Express, sku: string) => (await request(app).get(`/inventory/${sku}`).set(as('ops')).expect(200)).body;
+const levelsOf = async (app: TestApp, sku: string) => (await request(app).get(`/inventory/${sku}`).set(as('ops')).expect(200)).body;
 const at = (body: { levels: Array<{ warehouseId: string }> }, warehouseId: string) =>
   body.levels.find((l) => l.warehouseId === warehouseId) as { onHand: number; incoming: number; inTransit: number; reserved: number } | undefined;
 

@@ -16,7 +16,7 @@ interface Answer {
 }
 
 async function serve(h: ApiHarness): Promise<{ base: string; server: Server }> {
-  const server = h.app.listen(0, '127.0.0.1');
+  const server = h.express.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }

@@ -3,15 +3,14 @@
  * warehouse and carrier deliver orders in well under a second.
  */
 import request from 'supertest';
-import type { Express } from 'express';
 import { eventually } from './support/temporal';
-import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { as, orderBody, seedStock, startApi, uid, type ApiHarness, type TestApp } from './support/api-fixtures';
 import { orderViewSchema } from '../api/schemas';
 import { returnWorkflowId } from '../domain/types';
 
 const FAST = { WAREHOUSE_MODE: 'simulated', CARRIER_MODE: 'simulated', SIMULATED_DELAY: '20ms' };
 
-async function untilStatus(app: Express, path: string, status: string, timeoutMs = 20_000) {
+async function untilStatus(app: TestApp, path: string, status: string, timeoutMs = 20_000) {
   return eventually(async () => {
     const r = await request(app).get(path).set(as('ops'));
     return r.status === 200 && r.body.status === status ? r.body : undefined;
@@ -25,7 +24,7 @@ async function deliveredOrder(h: ApiHarness, lines: Array<{ sku: string; quantit
   return orderId;
 }
 
-const level = async (app: Express, sku: string, warehouseId: string) => {
+const level = async (app: TestApp, sku: string, warehouseId: string) => {
   const r = await request(app).get(`/inventory/${sku}`).set(as('ops')).expect(200);
   return (r.body.levels as Array<{ warehouseId: string; onHand: number }>).find((l) => l.warehouseId === warehouseId)?.onHand ?? 0;
 };

@@ -3,9 +3,8 @@
  * HTTP against the real order workflow, Postgres and Temporal.
  */
 import request from 'supertest';
-import type { Express } from 'express';
 import { eventually } from './support/temporal';
-import { API_KEYS_ENV, as, KEYS, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { API_KEYS_ENV, as, KEYS, orderBody, seedStock, startApi, uid, type ApiHarness, type TestApp } from './support/api-fixtures';
 import { keyFingerprint } from '../api/key-fingerprint';
 import { orderViewSchema } from '../api/schemas';
 import { createLogger } from '../platform/logger';
@@ -16,7 +15,7 @@ const WH_B_KEY = `key-wh-b-${uid('k')}`;
 const WEB_KEY = `key-web-${uid('k')}`;
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 
-async function untilStatus(app: Express, orderId: string, status: string) {
+async function untilStatus(app: TestApp, orderId: string, status: string) {
   return eventually(async () => {
     const r = await request(app).get(`/orders/${orderId}`).set(as('support'));
     return r.status === 200 && r.body.status === status ? r.body : undefined;

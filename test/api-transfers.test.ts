@@ -6,19 +6,18 @@
  * cancelled from outside; needs_attention after TRANSFER_TIMEOUT.
  */
 import request from 'supertest';
-import type { Express } from 'express';
 import { eventually } from './support/temporal';
-import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { as, orderBody, seedStock, startApi, uid, type ApiHarness, type TestApp } from './support/api-fixtures';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { transferWorkflowId } from '../domain/transfers';
 import { createReaperActivities, type ReaperReport } from '../activities/reaper-activities';
 import { createClosedTransfersFinder } from '../clients/closed-transfers';
 import { createStockMotionRecords } from '../app/stock-motion-records';
 
-const levelsOf = async (app: Express, sku: string) => (await request(app).get(`/inventory/${sku}`).set(as('ops')).expect(200)).body;
-const at = async (app: Express, sku: string, warehouseId: string) =>
+const levelsOf = async (app: TestApp, sku: string) => (await request(app).get(`/inventory/${sku}`).set(as('ops')).expect(200)).body;
+const at = async (app: TestApp, sku: string, warehouseId: string) =>
   ((await levelsOf(app, sku)).levels as Array<{ warehouseId: string; onHand: number; reserved: number; inTransit: number; incoming: number }>).find((l) => l.warehouseId === warehouseId) ?? { onHand: 0, reserved: 0, inTransit: 0, incoming: 0 };
-const reconciliation = async (app: Express, sku: string) => (await request(app).get(`/inventory/reconciliation?skus=${sku}`).set(as('ops')).expect(200)).body;
+const reconciliation = async (app: TestApp, sku: string) => (await request(app).get(`/inventory/reconciliation?skus=${sku}`).set(as('ops')).expect(200)).body;
 
 describe('API: transfers', () => {
   let h: ApiHarness;

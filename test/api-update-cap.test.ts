@@ -3,15 +3,14 @@
  * never 500: on a dev server of its own whose cap is lowered to 4, over real HTTP.
  */
 import request from 'supertest';
-import type { Express } from 'express';
 import { startDevServer, type DevServer } from '../platform/dev-server';
 import { findTemporalCli } from '../platform/temporal-cli';
 import { eventually } from './support/temporal';
-import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { as, orderBody, seedStock, startApi, uid, type ApiHarness, type TestApp } from './support/api-fixtures';
 
 const CAP = 4;
 
-async function untilStatus(app: Express, orderId: string, status: string) {
+async function untilStatus(app: TestApp, orderId: string, status: string) {
   return eventually(async () => {
     const r = await request(app).get(`/orders/${orderId}`).set(as('ops'));
     return r.status === 200 && r.body.status === status ? r.body : undefined;

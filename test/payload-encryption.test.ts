@@ -5,11 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import type { Express } from 'express';
 import type { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { dataConverter, EncryptionCodec, KEY_ID_METADATA } from '../platform/payload-codec';
-import { as, orderBody, orderWorkflowBundle, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { as, orderBody, orderWorkflowBundle, seedStock, startApi, uid, type ApiHarness, type TestApp } from './support/api-fixtures';
 import { connectClient, eventually, uniqueTaskQueue } from './support/temporal';
 
 const keyA = { id: 'a', key: randomBytes(32) };
@@ -63,7 +62,7 @@ async function rawHistory(workflowId: string): Promise<History> {
   }
 }
 
-async function untilStatus(app: Express, orderId: string, status: string) {
+async function untilStatus(app: TestApp, orderId: string, status: string) {
   return eventually(async () => {
     const r = await request(app).get(`/orders/${orderId}`).set(as('support'));
     return r.status === 200 && r.body.status === status ? r.body : undefined;

@@ -6,16 +6,15 @@
  * date, A put the old one back, and A's next pass wrote the new one again.
  */
 import request from 'supertest';
-import type { Express } from 'express';
 import { eventually } from './support/temporal';
-import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { as, orderBody, seedStock, startApi, uid, type ApiHarness, type TestApp } from './support/api-fixtures';
 import { createPromiseStore } from '../orders/promises';
 import { emitDocumentEvents } from '../app/stock-motion-records';
 
 const d1 = '2031-03-01T00:00:00.000Z';
 const d2 = '2031-03-15T00:00:00.000Z';
 
-async function waitingOrder(app: Express, sku: string): Promise<string> {
+async function waitingOrder(app: TestApp, sku: string): Promise<string> {
   const orderId = uid('ord');
   await request(app).post('/orders').set(as('system')).send(orderBody([{ sku, quantity: 1 }], { orderId })).expect(202);
   await eventually(async () => ((await request(app).get(`/orders/${orderId}`).set(as('ops'))).body.status === 'awaiting_stock' ? true : undefined));

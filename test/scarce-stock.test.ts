@@ -4,18 +4,17 @@
  * to whichever wake-up runs first; also with two worker processes taking the wake-ups.
  */
 import request from 'supertest';
-import type { Express } from 'express';
-import { as, orderBody, seedStock, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { as, orderBody, seedStock, startApi, uid, type ApiHarness, type TestApp } from './support/api-fixtures';
 import { eventually } from './support/temporal';
 import { exitOf, spawnWorkerProcess } from './support/worker-process';
 
 const DAY = 24 * 3_600_000;
 
-async function statusOf(app: Express, orderId: string): Promise<string> {
+async function statusOf(app: TestApp, orderId: string): Promise<string> {
   return (await request(app).get(`/orders/${orderId}`).set(as('ops')).expect(200)).body.status;
 }
 
-async function untilStatus(app: Express, orderId: string, status: string): Promise<void> {
+async function untilStatus(app: TestApp, orderId: string, status: string): Promise<void> {
   await eventually(async () => ((await statusOf(app, orderId)) === status ? true : undefined), 60_000);
 }
 

@@ -3,9 +3,8 @@
  * an order is held, the record explains why, and a daily capacity is counted by the ledger.
  */
 import request from 'supertest';
-import type { Express } from 'express';
 import { eventually } from './support/temporal';
-import { as, orderBody, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { as, orderBody, startApi, uid, type ApiHarness, type TestApp } from './support/api-fixtures';
 
 interface View {
   status: string;
@@ -17,7 +16,7 @@ interface View {
   history: Array<{ at: string }>;
 }
 
-async function untilStatus(app: Express, orderId: string, status: string): Promise<View> {
+async function untilStatus(app: TestApp, orderId: string, status: string): Promise<View> {
   return eventually(async () => {
     const r = await request(app).get(`/orders/${orderId}`).set(as('ops'));
     return r.status === 200 && r.body.status === status ? (r.body as View) : undefined;

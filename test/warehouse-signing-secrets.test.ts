@@ -5,12 +5,11 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
 import { generateSecret } from '../integrations/signed-post';
 import { eventually } from './support/temporal';
-import { as, orderBody, startApi, uid, type ApiHarness } from './support/api-fixtures';
+import { as, orderBody, startApi, uid, type ApiHarness, type TestApp } from './support/api-fixtures';
 
 interface Received {
   headers: Record<string, string>;
@@ -59,7 +58,7 @@ const verifiesWith = (m: Received, secret: string): boolean => {
 const signatures = (m: Received) => m.headers['webhook-signature'].split(' ');
 
 /** A warehouse created with its URL (so the worker never knew it without one), a SKU, stock there. */
-async function httpWarehouse(app: Express, url: string): Promise<{ warehouseId: string; sku: string; created: request.Response }> {
+async function httpWarehouse(app: TestApp, url: string): Promise<{ warehouseId: string; sku: string; created: request.Response }> {
   const warehouseId = uid('wh');
   const sku = uid('SKU');
   const created = await request(app).put(`/warehouses/${warehouseId}`).set(as('admin')).send({ name: warehouseId, fulfillmentUrl: url }).expect(201);

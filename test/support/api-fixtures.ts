@@ -4,6 +4,7 @@
  * from createWorker on the suite's own task queue.
  */
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import type { Express } from 'express';
 import type { Knex } from 'knex';
 import request from 'supertest';
@@ -70,8 +71,17 @@ export function orderWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   return bundlePromise;
 }
 
+/** What `request()` takes: an app (supertest listens per request) or a listening server (used as is). */
+export type TestApp = Express | http.Server;
+
 export interface ApiHarness {
-  app: Express;
+  /**
+   * The app listening on 127.0.0.1 for the whole suite. `request(h.app)` sends to it as is; given the
+   * express app, supertest would listen on a fresh port for every request and close it after.
+   */
+  app: http.Server;
+  /** The express app itself: its router, or a server of the test's own. */
+  express: Express;
   config: Config;
   ledger: Ledger;
   records: OrderRecords;
@@ -137,9 +147,12 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
     timeouts: { queryMs: 5_000, updateMs: 20_000, rpcMs: 5_000, healthMs: 1_500, ...opts.timeouts },
   };
   if (opts.override) deps = opts.override(deps);
-  const app = createApp(deps);
+  const express = createApp(deps);
+  const server = http.createServer(express);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {
-    app,
+    app: server,
+    express,
     config,
     ledger,
     records,
@@ -148,6 +161,8 @@ export async function startApi(opts: HarnessOptions = {}): Promise<ApiHarness> {
     connection,
     worker,
     async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
       if (worker && running) {
         worker.shutdown();
         await running.catch(() => undefined);
@@ -171,7 +186,7 @@ export function orderBody(lines: Array<{ sku: string; quantity: number }>, overr
 }
 
 /** A warehouse and a SKU (unique ids), with `quantity` units received, over HTTP. */
-export async function seedStock(app: Express, quantity: number, opts: { warehouseId?: string; sku?: string; priority?: number } = {}): Promise<{ warehouseId: string; sku: string }> {
+export async function seedStock(app: TestApp, quantity: number, opts: { warehouseId?: string; sku?: string; priority?: number } = {}): Promise<{ warehouseId: string; sku: string }> {
   const warehouseId = opts.warehouseId ?? uid('wh');
   const sku = opts.sku ?? uid('SKU');
   await request(app).put(`/warehouses/${warehouseId}`).set(as('admin')).send({ name: `Warehouse ${warehouseId}`, priority: opts.priority ?? 1 }).expect((r) => {

@@ -69,7 +69,7 @@ export function consoleTestBed(): ConsoleBed {
   let server: Server | undefined;
   beforeAll(async () => {
     [bed.h, bed.browser] = await Promise.all([startApi({ worker: true }), launchBrowser()]);
-    ({ server, baseUrl: bed.baseUrl } = await listen(bed.h.app));
+    ({ server, baseUrl: bed.baseUrl } = await listen(bed.h.express));
   }, 60_000);
   afterAll(async () => {
     await bed.browser?.close();
