@@ -83,15 +83,17 @@ export function installHandlers(s: OrderState): void {
     (event) =>
       update(async () => {
         let { run, fit } = eventCheck(s, event);
+        // Either wait also ends when the order can no longer take the event.
+        const movedOn = () => closingOrPending(s) || isTerminal(s.view.status);
         if (fit === 'early') {
           // Only an Update the workflow used to refuse takes this path, so no recorded history
           // meets its timer: no patch needed (the replay fixtures pass).
-          await condition(() => requestAnswered(s, run) || closingOrPending(s) || isTerminal(s.view.status), EARLY_EVENT_WAIT_MS, { summary: 'early event' });
+          await condition(() => requestAnswered(s, run) || movedOn(), EARLY_EVENT_WAIT_MS, { summary: 'early event' });
           ({ run, fit } = eventCheck(s, event));
           if (fit === 'early') throw invalidTransition(`event ${event.type}`, s.view.status, "the warehouse's answer to the pick request is not in yet");
         }
         if (fit === 'apply') applyEvent(run, event);
-        await condition(() => reflected(s, run, event) || closingOrPending(s) || isTerminal(s.view.status));
+        await condition(() => reflected(s, run, event) || movedOn());
         if (reflected(s, run, event) && !['cancelled', 'timed_out'].includes(s.view.status)) return s.view;
         throw invalidTransition(`event ${event.type}`, s.view.status, 'the order moved on before the event took effect');
       }),
