@@ -6,7 +6,9 @@
  */
 import type { ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
-import { subscribe } from 'node:diagnostics_channel';
+import { channel, subscribe } from 'node:diagnostics_channel';
+
+const noting = Symbol.for('fulfillment.test.request-diagnostics');
 
 type Callback = (err: (Error & { code?: string }) | null, res?: unknown) => void;
 interface SupertestTest {
@@ -32,13 +34,15 @@ Test.prototype.end = function (this: SupertestTest, fn?: Callback) {
 };
 
 // The ports are gone once the socket is destroyed: noted when it connects. The channel is
-// process-wide and a setup file runs per test file, so it is subscribed once.
-const noting = Symbol.for('fulfillment.test.request-diagnostics');
-if (!(globalThis as Record<symbol, unknown>)[noting]) {
-  (globalThis as Record<symbol, unknown>)[noting] = true;
+// process-wide while a setup file runs once per test file, in that file's own globals: the mark
+// that it is subscribed goes on the channel, or every file would add a subscriber.
+const started = channel('http.client.request.start') as ReturnType<typeof channel> & { [noting]?: true };
+if (!started[noting]) {
+  started[noting] = true;
   subscribe('http.client.request.start', (message) => {
     const socket = (message as { request: ClientRequest }).request.socket as (Socket & { diagnosed?: string }) | null;
     if (!socket || socket.diagnosed !== undefined) return;
+    socket.diagnosed = '';
     const note = () => (socket.diagnosed = `, 127.0.0.1:${socket.localPort} → ${socket.remotePort}`);
     if (socket.connecting) socket.once('connect', note);
     else note();
